@@ -1,0 +1,44 @@
+// Command agentcore-workshop walks a learner through the Amazon Bedrock
+// AgentCore Identity inbound-auth tutorial, against real AWS or an embedded
+// offline sandbox. main only parses flags and hands over.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+)
+
+const usage = `agentcore-workshop: learn AgentCore Identity by doing it.
+
+Usage:
+  agentcore-workshop [run] [flags]          open the workshop (terminal UI)
+  agentcore-workshop run --headless [--until STAGE]
+  agentcore-workshop status [--json]
+  agentcore-workshop reset [--to STAGE]
+  agentcore-workshop sandbox serve [--addr HOST:PORT] [--state DIR]
+
+Run 'agentcore-workshop COMMAND --help' for a command's flags.
+`
+
+func main() {
+	os.Exit(realMain(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func realMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cmd := "run"
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "sandbox":
+		return sandboxCmd(ctx, args, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "unknown command %q\n\n%s", cmd, usage)
+		return 2
+	}
+}

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"agentcore-workshop/internal/sandbox"
+)
+
+// sandboxCmd runs `agentcore-workshop sandbox serve`.
+func sandboxCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] != "serve" {
+		fmt.Fprintln(stderr, "usage: agentcore-workshop sandbox serve [--addr HOST:PORT] [--state DIR]")
+		return 2
+	}
+	fs := flag.NewFlagSet("sandbox serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", sandbox.DefaultAddr, "address to listen on (HOST:PORT)")
+	state := fs.String("state", "./sandbox-state", "directory where the sandbox keeps its state")
+	region := fs.String("region", sandbox.DefaultRegion, "region the sandbox pretends to be")
+	if err := fs.Parse(args[1:]); err != nil {
+		return 2
+	}
+	if err := os.MkdirAll(*state, 0o700); err != nil {
+		fmt.Fprintf(stderr, "sandbox: %v\n", err)
+		return 1
+	}
+	logFile, err := os.OpenFile(filepath.Join(*state, "sandbox.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		fmt.Fprintf(stderr, "sandbox: open log: %v\n", err)
+		return 1
+	}
+	defer logFile.Close()
+	log := slog.New(slog.NewTextHandler(logFile, nil))
+
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	sb, err := sandbox.Start(ctx, sandbox.Config{Addr: *addr, StateDir: *state, Region: *region, Log: log})
+	if err != nil {
+		fmt.Fprintf(stderr, "sandbox: %v\n", err)
+		return 1
+	}
+	for _, kv := range sb.Env() {
+		fmt.Fprintf(stdout, "export %s\n", kv)
+	}
+	fmt.Fprintf(stderr, "sandbox serving on %s (state in %s); Ctrl-C stops it\n", sb.URL, *state)
+	<-ctx.Done()
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := sb.Close(shutdown); err != nil {
+		fmt.Fprintf(stderr, "sandbox: shutdown: %v\n", err)
+		return 1
+	}
+	fmt.Fprintln(stderr, "sandbox stopped")
+	return 0
+}

@@ -1,0 +1,163 @@
+// Package edge is the sandbox's single HTTP entry point. Like AWS's own
+// front door it picks the service from the request itself: first the
+// X-Amz-Target header (awsJson services), then the SigV4 credential scope
+// (restJson, awsQuery, restXml services), then the path (unsigned endpoints
+// such as OIDC discovery, the hosted login page and bearer-token invokes).
+// It verifies every SigV4 signature before a service sees the request.
+package edge
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"agentcore-workshop/internal/sandbox/awswire"
+	"agentcore-workshop/internal/sandbox/clock"
+	"agentcore-workshop/internal/sandbox/sigv4"
+	"agentcore-workshop/internal/sandbox/store"
+)
+
+// MaxBodyBytes bounds every request body the edge accepts. AWS bounds its
+// JSON APIs far lower; S3 object uploads (source zips) need the headroom.
+const MaxBodyBytes = 64 << 20
+
+// Deps are what every sandbox service is built with.
+type Deps struct {
+	URL       string // the edge's base URL, e.g. http://127.0.0.1:4747 (no trailing slash)
+	Region    string
+	AccountID string
+	Store     *store.Store
+	Clock     clock.Clock
+	Log       *slog.Logger
+	Delays    Delays
+}
+
+// Delays are the simulated durations of slow AWS operations. All zero in tests.
+type Delays struct {
+	RuntimeReady  int64 `json:"runtimeReadyMs"`  // CREATING → READY
+	BuildPhase    int64 `json:"buildPhaseMs"`    // each CodeBuild phase
+	DomainActive  int64 `json:"domainActiveMs"`  // Cognito domain CREATING → ACTIVE
+	RuntimeDelete int64 `json:"runtimeDeleteMs"` // DELETING → gone
+}
+
+// Route registers one AWS service at the edge.
+type Route struct {
+	Name         string           // for logs, e.g. "cognito-idp"
+	Protocol     awswire.Protocol // decides the shape of edge-level errors
+	TargetPrefix string           // X-Amz-Target prefix before the '.', for awsJson services
+	SigningName  string           // SigV4 credential-scope service name
+	Handler      http.Handler
+}
+
+// Edge routes requests to services.
+type Edge struct {
+	verifier *sigv4.Verifier
+	byTarget map[string]Route
+	byScope  map[string]Route
+	paths    *http.ServeMux
+	log      *slog.Logger
+}
+
+// New returns an edge that accepts signatures made with keys.
+func New(verifier *sigv4.Verifier, log *slog.Logger) *Edge {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Edge{
+		verifier: verifier,
+		byTarget: map[string]Route{},
+		byScope:  map[string]Route{},
+		paths:    http.NewServeMux(),
+		log:      log,
+	}
+}
+
+// Register adds a service route.
+func (e *Edge) Register(rt Route) {
+	if rt.TargetPrefix != "" {
+		e.byTarget[rt.TargetPrefix] = rt
+	}
+	if rt.SigningName != "" {
+		if _, dup := e.byScope[rt.SigningName]; !dup || rt.TargetPrefix == "" {
+			e.byScope[rt.SigningName] = rt
+		}
+	}
+}
+
+// HandlePath adds an unsigned path route (http.ServeMux pattern syntax).
+// Signed requests never reach these unless no service claims their scope.
+func (e *Edge) HandlePath(pattern string, h http.Handler) {
+	e.paths.Handle(pattern, h)
+}
+
+// ServeHTTP implements http.Handler.
+func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer func() {
+		if p := recover(); p != nil {
+			e.log.Error("panic in sandbox handler", "panic", p, "method", r.Method, "path", r.URL.Path)
+			awswire.WriteError(w, awswire.JSON11, awswire.Errorf(500, "InternalFailure", "internal error in the sandbox: %v", p))
+		}
+	}()
+	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+
+	target := r.Header.Get("X-Amz-Target")
+	var rt Route
+	var found bool
+	if target != "" {
+		prefix, _, _ := strings.Cut(target, ".")
+		rt, found = e.byTarget[prefix]
+		if !found {
+			awswire.WriteError(w, awswire.JSON11, awswire.Errorf(400, "UnknownOperationException", "The operation %q is not supported by this endpoint.", target))
+			return
+		}
+	}
+
+	if sigv4.IsSigned(r) {
+		if !found {
+			scope, err := sigv4.ParseScope(r)
+			if err != nil {
+				awswire.WriteError(w, awswire.RestJSON, err.(*sigv4.Failure).AWSError(awswire.RestJSON))
+				return
+			}
+			rt, found = e.byScope[scope.Service]
+			if !found {
+				// A signed request for a service the sandbox does not run
+				// may still target a path route (never for AWS services).
+				e.paths.ServeHTTP(w, r)
+				return
+			}
+		}
+		id, err := e.verifier.Verify(r)
+		if err != nil {
+			var f *sigv4.Failure
+			if ff, ok := err.(*sigv4.Failure); ok {
+				f = ff
+			} else {
+				f = &sigv4.Failure{Kind: sigv4.Malformed, Detail: err.Error()}
+			}
+			e.log.Info("sigv4 rejected", "service", rt.Name, "reason", f.Detail)
+			awswire.WriteError(w, rt.Protocol, f.AWSError(rt.Protocol))
+			return
+		}
+		r = r.WithContext(sigv4.WithIdentity(r.Context(), id))
+		rt.Handler.ServeHTTP(w, r)
+		return
+	}
+	if found {
+		rt.Handler.ServeHTTP(w, r)
+		return
+	}
+	e.paths.ServeHTTP(w, r)
+}
+
+// RequireSigned answers a missing-signature error in p's shape and reports
+// false when r was not SigV4-signed; services call it for signed operations.
+func RequireSigned(w http.ResponseWriter, r *http.Request, p awswire.Protocol) (sigv4.Identity, bool) {
+	id, ok := sigv4.FromContext(r.Context())
+	if !ok {
+		f := &sigv4.Failure{Kind: sigv4.Missing, Detail: fmt.Sprintf("%s %s is not signed", r.Method, r.URL.Path)}
+		awswire.WriteError(w, p, f.AWSError(p))
+	}
+	return id, ok
+}

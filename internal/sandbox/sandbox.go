@@ -1,0 +1,177 @@
+// Package sandbox runs the embedded offline AWS: one loopback edge serving
+// every service the workshop calls, with state persisted in a directory.
+package sandbox
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"agentcore-workshop/internal/sandbox/clock"
+	"agentcore-workshop/internal/sandbox/edge"
+	"agentcore-workshop/internal/sandbox/sigv4"
+	"agentcore-workshop/internal/sandbox/store"
+)
+
+// Defaults for a sandbox nobody configured.
+const (
+	DefaultAddr      = "127.0.0.1:4747"
+	DefaultRegion    = "us-west-2"
+	DefaultAccountID = "123456789012"
+)
+
+// Config configures a sandbox.
+type Config struct {
+	Addr     string // host:port to listen on; port 0 picks a free one
+	StateDir string // where state persists; empty keeps it in memory
+	Region   string
+	Clock    clock.Clock
+	Log      *slog.Logger
+	Delays   edge.Delays
+	// Listener, when set, is used instead of listening on Addr.
+	Listener net.Listener
+}
+
+// Service is one emulated AWS service.
+type Service interface {
+	Register(e *edge.Edge)
+}
+
+// Closer is implemented by services with background work to stop.
+type Closer interface {
+	Close() error
+}
+
+// Sandbox is a running sandbox.
+type Sandbox struct {
+	URL         string
+	Region      string
+	Credentials sigv4.Credentials
+	Edge        *edge.Edge
+	Services    []Service
+
+	srv  *http.Server
+	done chan error
+}
+
+// Start listens, loads state and serves until Close.
+func Start(ctx context.Context, cfg Config) (*Sandbox, error) {
+	if cfg.Region == "" {
+		cfg.Region = DefaultRegion
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = clock.System{}
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	st, err := store.New(cfg.StateDir)
+	if err != nil {
+		return nil, err
+	}
+	creds, err := loadCredentials(st)
+	if err != nil {
+		return nil, err
+	}
+	ln := cfg.Listener
+	if ln == nil {
+		addr := cfg.Addr
+		if addr == "" {
+			addr = DefaultAddr
+		}
+		var lc net.ListenConfig
+		ln, err = lc.Listen(ctx, "tcp", addr)
+		if err != nil {
+			return nil, fmt.Errorf("sandbox listen on %s: %w", addr, err)
+		}
+	}
+	url := "http://" + ln.Addr().String()
+	deps := edge.Deps{URL: url, Region: cfg.Region, AccountID: creds.AccountID, Store: st, Clock: cfg.Clock, Log: cfg.Log, Delays: cfg.Delays}
+	e := edge.New(&sigv4.Verifier{Keys: map[string]sigv4.Credentials{creds.AccessKeyID: creds}}, cfg.Log)
+	svcs, err := newServices(deps)
+	if err != nil {
+		ln.Close()
+		return nil, err
+	}
+	for _, s := range svcs {
+		s.Register(e)
+	}
+	sb := &Sandbox{
+		URL: url, Region: cfg.Region, Credentials: creds, Edge: e, Services: svcs,
+		srv:  &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(cfg.Log.Handler(), slog.LevelWarn)},
+		done: make(chan error, 1),
+	}
+	go func() { sb.done <- sb.srv.Serve(ln) }()
+	cfg.Log.Info("sandbox started", "url", url, "state", cfg.StateDir)
+	return sb, nil
+}
+
+// Close stops serving, waiting for in-flight requests up to ctx's deadline,
+// and stops the services' background work.
+func (s *Sandbox) Close(ctx context.Context) error {
+	err := s.srv.Shutdown(ctx)
+	if serr := <-s.done; serr != nil && !errors.Is(serr, http.ErrServerClosed) && err == nil {
+		err = serr
+	}
+	for i := len(s.Services) - 1; i >= 0; i-- {
+		if c, ok := s.Services[i].(Closer); ok {
+			if cerr := c.Close(); cerr != nil && err == nil {
+				err = cerr
+			}
+		}
+	}
+	return err
+}
+
+// Env returns the environment that points any AWS SDK or CLI at the sandbox.
+func (s *Sandbox) Env() []string {
+	return []string{
+		"AWS_ENDPOINT_URL=" + s.URL,
+		"AWS_ACCESS_KEY_ID=" + s.Credentials.AccessKeyID,
+		"AWS_SECRET_ACCESS_KEY=" + s.Credentials.SecretAccessKey,
+		"AWS_REGION=" + s.Region,
+	}
+}
+
+// loadCredentials returns the sandbox's access key pair, generating and
+// persisting one on first start so it stays valid across restarts.
+func loadCredentials(st *store.Store) (sigv4.Credentials, error) {
+	var c sigv4.Credentials
+	ok, err := st.Load("credentials", &c)
+	if err != nil {
+		return c, err
+	}
+	if ok && c.AccessKeyID != "" {
+		return c, nil
+	}
+	c = sigv4.Credentials{
+		AccessKeyID:     "AKIASANDBOX" + randomString(9, upperDigits),
+		SecretAccessKey: randomString(40, alnum),
+		AccountID:       DefaultAccountID,
+	}
+	if err := st.Save("credentials", c); err != nil {
+		return c, fmt.Errorf("save sandbox credentials: %w", err)
+	}
+	return c, nil
+}
+
+const (
+	upperDigits = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+	alnum       = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+)
+
+func randomString(n int, alphabet string) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	var sb strings.Builder
+	for _, c := range b {
+		sb.WriteByte(alphabet[int(c)%len(alphabet)])
+	}
+	return sb.String()
+}
