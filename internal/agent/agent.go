@@ -1,11 +1,24 @@
 // Package agent is the sandbox's stand-in for the learner's agent container.
 // It honours the AgentCore container contract (POST /invocations, GET /ping)
 // and answers like the tutorial's agent, without a language model.
+//
+// The layout mirrors the tutorial's agent: a calculator tool
+// (calculator.go), a weather tool (weather.go) and an external-service tool
+// that needs an outbound OAuth2 token (external.go), chosen per prompt by a
+// rule-based router (router.go) behind the HTTP contract (server.go).
 package agent
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"agentcore-workshop/internal/sandbox/clock"
 )
 
 // Config configures one stand-in agent process (one per READY runtime).
@@ -14,17 +27,108 @@ type Config struct {
 	RuntimeName      string // the runtime's agentRuntimeName
 	IdentityEndpoint string // the sandbox edge URL (identity data plane), for outbound tokens
 	Log              *slog.Logger
+
+	// Tokens obtains outbound tokens for the external-service tool. Nil means
+	// the identity data plane is not wired in: the tool says so.
+	Tokens TokenSource
+	// Clock stamps /ping's time_of_last_update. Nil means the wall clock.
+	Clock clock.Clock
 }
+
+// shutdownGrace is how long Close lets in-flight invocations finish before
+// cancelling them.
+const shutdownGrace = 5 * time.Second
 
 // Server is a running stand-in agent.
 type Server struct {
 	URL string // base URL, e.g. http://127.0.0.1:41234
+
+	srv        *http.Server
+	cancelBase context.CancelFunc // cancels every request's context
+	served     chan error         // Serve's result, once it returns
+	grace      time.Duration
+	log        *slog.Logger
+	closeOnce  sync.Once
+	closeErr   error
 }
 
-// Start serves a stand-in agent until Close.
+// Start serves a stand-in agent until Close. ctx bounds only the listen; the
+// server outlives it so that a runtime's agent is not tied to the request
+// that made the runtime READY.
 func Start(ctx context.Context, cfg Config) (*Server, error) {
-	panic("internal/agent: not implemented yet")
+	addr := cfg.Addr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	log := cfg.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	log = log.With("runtime", cfg.RuntimeName)
+	tokens := cfg.Tokens
+	if tokens == nil {
+		tokens = notConnected{}
+	}
+	clk := cfg.Clock
+	if clk == nil {
+		clk = clock.System{}
+	}
+
+	// ListenConfig consults ctx only while resolving names, so a literal
+	// address would ignore a cancelled context without this check.
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("start stand-in agent %q: %w", cfg.RuntimeName, err)
+	}
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("start stand-in agent %q: listen on %s: %w", cfg.RuntimeName, addr, err)
+	}
+
+	base, cancel := context.WithCancel(context.Background())
+	h := &handler{log: log, tokens: tokens, status: &status{clock: clk, changed: clk.Now()}}
+	s := &Server{
+		URL: "http://" + ln.Addr().String(),
+		srv: &http.Server{
+			Handler:           h,
+			ReadHeaderTimeout: 10 * time.Second,
+			BaseContext:       func(net.Listener) context.Context { return base },
+			ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		},
+		cancelBase: cancel,
+		served:     make(chan error, 1),
+		grace:      shutdownGrace,
+		log:        log,
+	}
+	go func() { s.served <- s.srv.Serve(ln) }()
+	log.Info("agent: stand-in agent listening", "url", s.URL)
+	return s, nil
 }
 
-// Close stops the agent.
-func (s *Server) Close() error { return nil }
+// Close stops the agent: it stops accepting connections, lets in-flight
+// invocations finish for a short grace period, then cancels them. Calling it
+// again returns the first result.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), s.grace)
+		defer cancel()
+		err := s.srv.Shutdown(ctx)
+		if errors.Is(err, context.DeadlineExceeded) {
+			// Grace is over: abort what is still running. That is the
+			// intended outcome of closing a busy agent, not a failure.
+			s.log.Warn("agent: cancelled invocations still running at close", "grace", s.grace)
+			// Close the connections before cancelling, so an aborted
+			// invocation cannot slip out an empty 200 in between.
+			err = s.srv.Close()
+			s.cancelBase()
+		}
+		s.cancelBase()
+		if serr := <-s.served; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
+			err = errors.Join(err, serr)
+		}
+		if err != nil {
+			s.closeErr = fmt.Errorf("close stand-in agent: %w", err)
+		}
+	})
+	return s.closeErr
+}
