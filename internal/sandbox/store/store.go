@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"agentcore-workshop/internal/atomicfile"
 	"regexp"
 	"sync"
 )
@@ -81,41 +83,7 @@ func (s *Store) Save(name string, v any) error {
 	return WriteFileAtomic(p, b, 0o600)
 }
 
-// WriteFileAtomic writes data to path so that a reader (or a crash at any
-// point) sees either the old content or the new, never a torn file.
+// WriteFileAtomic writes data to path atomically; see atomicfile.Write.
 func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("create temp for %s: %w", path, err)
-	}
-	tmpName := tmp.Name()
-	ok := false
-	defer func() {
-		if !ok {
-			tmp.Close()
-			os.Remove(tmpName)
-		}
-	}()
-	if err := tmp.Chmod(perm); err != nil {
-		return fmt.Errorf("chmod temp for %s: %w", path, err)
-	}
-	if _, err := tmp.Write(data); err != nil {
-		return fmt.Errorf("write temp for %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("fsync temp for %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("close temp for %s: %w", path, err)
-	}
-	if err := os.Rename(tmpName, path); err != nil {
-		return fmt.Errorf("rename into %s: %w", path, err)
-	}
-	ok = true
-	if d, err := os.Open(dir); err == nil {
-		d.Sync() // best effort: makes the rename durable on Linux
-		d.Close()
-	}
-	return nil
+	return atomicfile.Write(path, data, perm)
 }

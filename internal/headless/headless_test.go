@@ -1,0 +1,245 @@
+package headless
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"agentcore-workshop/internal/session"
+	"agentcore-workshop/steps"
+)
+
+type fake struct {
+	id, title string
+	requires  []string
+	run       func(ctx context.Context, rep steps.Reporter) (steps.Result, error)
+}
+
+func (f fake) ID() string         { return f.id }
+func (f fake) Title() string      { return f.title }
+func (f fake) Requires() []string { return f.requires }
+func (f fake) Run(ctx context.Context, _ *steps.Env, rep steps.Reporter) (steps.Result, error) {
+	if f.run == nil {
+		return steps.Result{}, nil
+	}
+	return f.run(ctx, rep)
+}
+
+type expecting struct{ fake }
+
+func (expecting) ExpectedError(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "Authorization method mismatch")
+}
+
+func runner(t *testing.T, list ...steps.Step) *steps.Runner {
+	t.Helper()
+	s, err := session.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return steps.NewRunner(list, &steps.Env{Session: s, Dir: s.Dir()})
+}
+
+const secret = "TopSecretPassword1!"
+
+func provision() fake {
+	return fake{id: "provision-cognito", title: "Provision Cognito", run: func(ctx context.Context, rep steps.Reporter) (steps.Result, error) {
+		rep.Log("created user pool %s", "us-west-2_abc")
+		rep.Log("\x1b[31mred\x1b[0m text\r\nsecond line")
+		rep.Progress("user pools", 1, 2)
+		rep.Value(steps.Value{Name: "poolId", Value: "us-west-2_abc"})
+		rep.Value(steps.Value{Name: "password", Value: secret, Secret: true})
+		rep.Value(steps.Value{Name: "agent.py", Value: "import x\nprint(1)\n", Kind: steps.KindCode})
+		return steps.Result{}, nil
+	}}
+}
+
+// normalise replaces elapsed times, which vary, with a marker.
+var elapsedRE = regexp.MustCompile(`(in|after) [0-9.]+(ms|s)`)
+
+func lines(out string) []string {
+	return strings.Split(strings.TrimRight(elapsedRE.ReplaceAllString(out, "$1 T"), "\n"), "\n")
+}
+
+func TestRunPrintsOneLinePerEvent(t *testing.T) {
+	six := expecting{fake{id: "invoke-unauthenticated", title: "Invoke without a token",
+		run: func(context.Context, steps.Reporter) (steps.Result, error) {
+			return steps.Result{}, errors.New("AccessDeniedException: Authorization method mismatch")
+		}}}
+	r := runner(t, provision(), six)
+	var buf bytes.Buffer
+	ok, err := Run(context.Background(), r, "", &buf)
+	if !ok || err != nil {
+		t.Fatalf("Run = %v, %v\n%s", ok, err, buf.String())
+	}
+	want := []string{
+		"[1/2 provision-cognito] started",
+		"[1/2 provision-cognito]   created user pool us-west-2_abc",
+		"[1/2 provision-cognito]   red text",
+		"[1/2 provision-cognito]   second line",
+		"[1/2 provision-cognito]   progress: user pools (1/2)",
+		"[1/2 provision-cognito]   poolId = us-west-2_abc",
+		"[1/2 provision-cognito]   password = ••••••(secret)",
+		"[1/2 provision-cognito]   agent.py = (2 lines)",
+		"[1/2 provision-cognito] succeeded in T",
+		"[2/2 invoke-unauthenticated] started",
+		"[2/2 invoke-unauthenticated]   got the expected error: AccessDeniedException: Authorization method mismatch",
+		"[2/2 invoke-unauthenticated] succeeded in T",
+		"ok: 2 stage(s) run, every one met its expectation",
+	}
+	got := lines(buf.String())
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("output\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if strings.Contains(buf.String(), "\x1b") || strings.Contains(buf.String(), secret) {
+		t.Error("output holds an escape sequence or the secret")
+	}
+}
+
+func TestRunReportsFailure(t *testing.T) {
+	bad := fake{id: "configure", title: "Configure", run: func(context.Context, steps.Reporter) (steps.Result, error) {
+		return steps.Result{}, errors.New("create workload identity: ValidationException:\nname too long")
+	}}
+	never := fake{id: "launch", title: "Launch", run: func(context.Context, steps.Reporter) (steps.Result, error) {
+		t.Error("a stage after the failure ran")
+		return steps.Result{}, nil
+	}}
+	r := runner(t, fake{id: "a", title: "A"}, bad, never)
+	var buf bytes.Buffer
+	ok, err := Run(context.Background(), r, "", &buf)
+	if ok || err != nil {
+		t.Fatalf("Run = %v, %v", ok, err)
+	}
+	got := lines(buf.String())
+	want := []string{
+		"[1/3 a] started",
+		"[1/3 a] succeeded in T",
+		"[2/3 configure] started",
+		"[2/3 configure] failed after T: create workload identity: ValidationException: name too long",
+		"FAILED: stage 2 configure did not meet its expectation: create workload identity: ValidationException: name too long",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("output\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestRunUntilAndRefusals(t *testing.T) {
+	r := runner(t, fake{id: "a", title: "A"}, fake{id: "b", title: "B"}, fake{id: "c", title: "C", requires: []string{"b"}})
+	var buf bytes.Buffer
+	if ok, err := Run(context.Background(), r, "a", &buf); !ok || err != nil {
+		t.Fatalf("until a = %v, %v", ok, err)
+	}
+	if strings.Contains(buf.String(), "[2/3 b]") {
+		t.Errorf("ran past --until:\n%s", buf.String())
+	}
+	buf.Reset()
+	ok, err := Run(context.Background(), r, "nope", &buf)
+	if ok || err == nil || !strings.Contains(err.Error(), `no stage called "nope"`) {
+		t.Errorf("unknown stage = %v, %v", ok, err)
+	}
+	if buf.Len() != 0 {
+		t.Errorf("a refused run printed %q", buf.String())
+	}
+	// Everything already done is not a failure.
+	if ok, err := Run(context.Background(), r, "", &buf); !ok || err != nil {
+		t.Fatal(ok, err)
+	}
+	buf.Reset()
+	ok, err = Run(context.Background(), r, "", &buf)
+	if !ok || err != nil || !strings.HasPrefix(buf.String(), "nothing to run") {
+		t.Errorf("nothing to run = %v, %v, %q", ok, err, buf.String())
+	}
+}
+
+func TestRunCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	slow := fake{id: "wait-ready", title: "Wait until READY", run: func(ctx context.Context, rep steps.Reporter) (steps.Result, error) {
+		cancel() // the learner pressed Ctrl-C while the stage polls
+		<-ctx.Done()
+		return steps.Result{}, ctx.Err()
+	}}
+	r := runner(t, slow)
+	var buf bytes.Buffer
+	ok, err := Run(ctx, r, "", &buf)
+	if ok || !errors.Is(err, context.Canceled) {
+		t.Fatalf("Run = %v, %v", ok, err)
+	}
+	if !strings.Contains(buf.String(), "[1/1 wait-ready] failed after") || !strings.Contains(buf.String(), ": cancelled") {
+		t.Errorf("output:\n%s", buf.String())
+	}
+}
+
+func TestStatusTableAndJSON(t *testing.T) {
+	states := []steps.StageState{
+		{Index: 1, ID: "provision-cognito", Title: "Provision Cognito", Status: steps.Succeeded, Elapsed: 1200 * time.Millisecond,
+			Stale: true, Result: steps.Result{Values: []steps.Value{
+				{Name: "poolId", Value: "us-west-2_abc"},
+				{Name: "password", Value: secret, Secret: true}, // unredacted on purpose
+			}}},
+		{Index: 2, ID: "write-agent", Title: "Write the agent", Status: steps.Failed, Elapsed: 40 * time.Millisecond, Err: "disk\nfull"},
+		{Index: 3, ID: "configure", Title: "Configure", Status: steps.Pending},
+	}
+	var tbl bytes.Buffer
+	if err := StatusTable(states, &tbl); err != nil {
+		t.Fatal(err)
+	}
+	out := tbl.String()
+	for _, want := range []string{
+		"#  STAGE              TITLE              STATUS             TIME  NOTE",
+		"1  provision-cognito  Provision Cognito  succeeded (stale)  1.2s  an earlier stage was run again after this one",
+		"2  write-agent        Write the agent    failed             40ms  disk full",
+		"3  configure          Configure          pending",
+		"  poolId = us-west-2_abc",
+		"  password = ••••••(secret)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, secret) {
+		t.Error("table shows the secret")
+	}
+
+	var js bytes.Buffer
+	if err := StatusJSON(states, &js); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(js.String(), secret) {
+		t.Error("JSON shows the secret")
+	}
+	if states[0].Result.Values[1].Value != secret {
+		t.Error("StatusJSON changed the caller's states")
+	}
+	var doc StatusDoc
+	if err := json.Unmarshal(js.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Version != 1 || len(doc.Stages) != 3 || doc.Stages[1].Err != "disk\nfull" || !doc.Stages[0].Stale ||
+		doc.Stages[0].Elapsed != 1200*time.Millisecond {
+		t.Errorf("decoded = %+v", doc)
+	}
+}
+
+func TestFormatElapsed(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		35 * time.Millisecond:   "35ms",
+		1234 * time.Millisecond: "1.2s",
+		101 * time.Second:       "1m41s",
+	} {
+		if got := FormatElapsed(d); got != want {
+			t.Errorf("FormatElapsed(%v) = %q, want %q", d, got, want)
+		}
+	}
+}
+
+func TestSanitize(t *testing.T) {
+	in := "\x1b]8;;http://x\x07link\x1b]8;;\x07 \x1b[1;32mok\x1b[m\x07\x00 tab\there"
+	if got, want := Sanitize(in), "link ok tab\there"; got != want {
+		t.Errorf("Sanitize = %q, want %q", got, want)
+	}
+}

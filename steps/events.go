@@ -1,0 +1,62 @@
+package steps
+
+import "sync"
+
+// subscriber delivers events to one front end. Publishing only appends to
+// an unbounded queue, so a slow subscriber never blocks the runner and
+// never loses an event; a goroutine per subscriber feeds its channel.
+type subscriber struct {
+	out  chan Event
+	wake chan struct{} // capacity 1: "the queue has grown"
+	stop chan struct{}
+
+	mu    sync.Mutex
+	queue []Event
+}
+
+func newSubscriber() *subscriber {
+	s := &subscriber{
+		out:  make(chan Event, 64),
+		wake: make(chan struct{}, 1),
+		stop: make(chan struct{}),
+	}
+	go s.pump()
+	return s
+}
+
+func (s *subscriber) push(e Event) {
+	s.mu.Lock()
+	s.queue = append(s.queue, e)
+	s.mu.Unlock()
+	select {
+	case s.wake <- struct{}{}:
+	default: // already signalled
+	}
+}
+
+// pump moves queued events to out in order until stopped, then closes out
+// so a range loop over the channel ends.
+func (s *subscriber) pump() {
+	defer close(s.out)
+	for {
+		s.mu.Lock()
+		batch := s.queue
+		s.queue = nil
+		s.mu.Unlock()
+		if len(batch) == 0 {
+			select {
+			case <-s.wake:
+				continue
+			case <-s.stop:
+				return
+			}
+		}
+		for _, e := range batch {
+			select {
+			case s.out <- e:
+			case <-s.stop:
+				return
+			}
+		}
+	}
+}

@@ -1,0 +1,411 @@
+package steps
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"math/big"
+	mrand "math/rand/v2"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
+	"agentcore-workshop/internal/atomicfile"
+	"agentcore-workshop/internal/jwtx"
+)
+
+// Ledger kinds of the Cognito resources stage 1 creates. Cleanup deletes
+// them in reverse creation order.
+const (
+	KindUserPool   = "cognito-user-pool"
+	KindPoolClient = "cognito-user-pool-client"
+	KindPoolDomain = "cognito-user-pool-domain"
+	KindPoolUser   = "cognito-user"
+)
+
+// Names of stage 1's results; they are also the variable names of the
+// starter toolkit's .agentcore_identity_user.env, so the file is just them.
+const (
+	RuntimePoolID        = "RUNTIME_POOL_ID"
+	RuntimeClientID      = "RUNTIME_CLIENT_ID"
+	RuntimeDiscoveryURL  = "RUNTIME_DISCOVERY_URL"
+	RuntimeUsername      = "RUNTIME_USERNAME"
+	RuntimePassword      = "RUNTIME_PASSWORD"
+	IdentityPoolID       = "IDENTITY_POOL_ID"
+	IdentityClientID     = "IDENTITY_CLIENT_ID"
+	IdentityClientSecret = "IDENTITY_CLIENT_SECRET"
+	IdentityDiscoveryURL = "IDENTITY_DISCOVERY_URL"
+	IdentityUsername     = "IDENTITY_USERNAME"
+	IdentityPassword     = "IDENTITY_PASSWORD"
+	IdentityDomain       = "IDENTITY_DOMAIN"
+	AccessToken          = "ACCESS_TOKEN"
+	AccessTokenClaims    = "ACCESS_TOKEN claims"
+)
+
+// EnvFileName is the starter toolkit's credentials file for the user flow.
+const EnvFileName = ".agentcore_identity_user.env"
+
+// envFileKeys are written to EnvFileName, in this order.
+var envFileKeys = []string{RuntimePoolID, RuntimeClientID, RuntimeDiscoveryURL, RuntimeUsername, RuntimePassword,
+	IdentityPoolID, IdentityClientID, IdentityClientSecret, IdentityDiscoveryURL, IdentityUsername, IdentityPassword}
+
+type provisionCognito struct{}
+
+// ProvisionCognito is stage 1: the inbound pool that signs the learner in,
+// the outbound pool that plays the external service's identity provider,
+// their clients and users, and the learner's first access token.
+func ProvisionCognito() Step { return provisionCognito{} }
+
+func (provisionCognito) ID() string    { return "provision-cognito" }
+func (provisionCognito) Title() string { return "Provision Cognito" }
+
+// cognitoNames are the names stage 1 gives its resources: the starter
+// toolkit's, with the workspace's suffix so a room sharing one account
+// never collides.
+type cognitoNames struct {
+	inboundPool, inboundClient, inboundUser    string
+	outboundPool, outboundClient, outboundUser string
+	outboundDomain                             string
+}
+
+func namesFor(suffix string) cognitoNames {
+	return cognitoNames{
+		inboundPool:    "AgentCoreRuntimePool-" + suffix,
+		inboundClient:  "RuntimeClient-" + suffix,
+		inboundUser:    "testuser" + suffix,
+		outboundPool:   "AgentCoreIdentityPool-" + suffix,
+		outboundClient: "IdentityClient-" + suffix,
+		outboundUser:   "externaluser" + suffix,
+		outboundDomain: "agentcore-identity-" + suffix,
+	}
+}
+
+func (s provisionCognito) Run(ctx context.Context, env *Env, rep Reporter) (Result, error) {
+	c := env.Cloud.Cognito
+	n := namesFor(env.Session.Settings().Suffix)
+	var res Result
+	put := func(v Value) {
+		res.Values = append(res.Values, v)
+		rep.Value(v)
+	}
+
+	// Inbound: the pool whose access tokens the runtime will accept.
+	rep.Progress("inbound user pool", 1, 6)
+	inPool, err := ensurePool(ctx, env, rep, s.ID(), n.inboundPool)
+	if err != nil {
+		return res, err
+	}
+	put(Value{Name: RuntimePoolID, Value: inPool.ID})
+	put(Value{Name: RuntimeDiscoveryURL, Value: env.Cloud.CognitoDiscoveryURL(inPool.ID), Kind: KindURL})
+
+	inClient, err := ensureClient(ctx, env, rep, s.ID(), inPool.ID, n.inboundClient, &cip.CreateUserPoolClientInput{
+		UserPoolId:        aws.String(inPool.ID),
+		ClientName:        aws.String(n.inboundClient),
+		GenerateSecret:    false, // a public client: the app signs users in with a password
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth},
+	})
+	if err != nil {
+		return res, err
+	}
+	put(Value{Name: RuntimeClientID, Value: inClient.ID})
+
+	rep.Progress("test user", 2, 6)
+	inPassword, err := ensureUser(ctx, env, rep, s.ID(), inPool.ID, n.inboundUser, RuntimePassword)
+	if err != nil {
+		return res, err
+	}
+	put(Value{Name: RuntimeUsername, Value: n.inboundUser})
+	put(Value{Name: RuntimePassword, Value: inPassword, Secret: true})
+
+	// Outbound: a second pool standing in for the external service's
+	// identity provider, with a hosted login page (the domain) and a
+	// confidential client for the authorization-code flow.
+	rep.Progress("outbound user pool and domain", 3, 6)
+	outPool, err := ensurePool(ctx, env, rep, s.ID(), n.outboundPool)
+	if err != nil {
+		return res, err
+	}
+	put(Value{Name: IdentityPoolID, Value: outPool.ID})
+	put(Value{Name: IdentityDiscoveryURL, Value: env.Cloud.CognitoDiscoveryURL(outPool.ID), Kind: KindURL})
+	if err := ensureDomain(ctx, env, rep, s.ID(), outPool.ID, n.outboundDomain); err != nil {
+		return res, err
+	}
+	put(Value{Name: IdentityDomain, Value: n.outboundDomain})
+
+	rep.Progress("outbound app client", 4, 6)
+	outClient, err := ensureClient(ctx, env, rep, s.ID(), outPool.ID, n.outboundClient, &cip.CreateUserPoolClientInput{
+		UserPoolId:                      aws.String(outPool.ID),
+		ClientName:                      aws.String(n.outboundClient),
+		GenerateSecret:                  true, // AgentCore Identity holds the secret, never the agent
+		CallbackURLs:                    []string{"https://bedrock-agentcore." + env.Cloud.Region + ".amazonaws.com/identities/oauth2/callback"},
+		AllowedOAuthFlows:               []types.OAuthFlowType{types.OAuthFlowTypeCode},
+		AllowedOAuthScopes:              []string{"openid", "profile", "email"},
+		AllowedOAuthFlowsUserPoolClient: true,
+		SupportedIdentityProviders:      []string{"COGNITO"},
+	})
+	if err != nil {
+		return res, err
+	}
+	desc, err := env.Cloud.Cognito.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{UserPoolId: aws.String(outPool.ID), ClientId: aws.String(outClient.ID)})
+	if err != nil {
+		return res, fmt.Errorf("describe outbound client: %w", err)
+	}
+	put(Value{Name: IdentityClientID, Value: outClient.ID})
+	put(Value{Name: IdentityClientSecret, Value: aws.ToString(desc.UserPoolClient.ClientSecret), Secret: true})
+
+	outPassword, err := ensureUser(ctx, env, rep, s.ID(), outPool.ID, n.outboundUser, IdentityPassword)
+	if err != nil {
+		return res, err
+	}
+	put(Value{Name: IdentityUsername, Value: n.outboundUser})
+	put(Value{Name: IdentityPassword, Value: outPassword, Secret: true})
+
+	// The learner's first access token: what stage 7 will send as a bearer.
+	rep.Progress("first sign-in", 5, 6)
+	rep.Log("InitiateAuth USER_PASSWORD_AUTH as %s with client %s", n.inboundUser, inClient.ID)
+	auth, err := c.InitiateAuth(ctx, &cip.InitiateAuthInput{
+		AuthFlow:       types.AuthFlowTypeUserPasswordAuth,
+		ClientId:       aws.String(inClient.ID),
+		AuthParameters: map[string]string{"USERNAME": n.inboundUser, "PASSWORD": inPassword},
+	})
+	if err != nil {
+		return res, fmt.Errorf("sign in as %s: %w", n.inboundUser, err)
+	}
+	if auth.AuthenticationResult == nil {
+		return res, fmt.Errorf("sign in as %s: Cognito asked for challenge %s instead of issuing tokens", n.inboundUser, auth.ChallengeName)
+	}
+	token := aws.ToString(auth.AuthenticationResult.AccessToken)
+	put(Value{Name: AccessToken, Value: token, Secret: true, Kind: KindToken})
+	tok, err := jwtx.Decode(token)
+	if err != nil {
+		return res, fmt.Errorf("decode the access token: %w", err)
+	}
+	put(Value{Name: AccessTokenClaims, Value: claimsTable(tok, time.Now())})
+
+	rep.Progress("credentials file", 6, 6)
+	path := filepath.Join(env.Dir, EnvFileName)
+	if err := atomicfile.Write(path, envFile(res), 0o600); err != nil {
+		return res, fmt.Errorf("write %s: %w", EnvFileName, err)
+	}
+	rep.Log("wrote %s (mode 0600)", path)
+	put(Value{Name: "credentials file", Value: path, Kind: KindFile})
+	return res, nil
+}
+
+// claimsTable shows the claims the tutorial teaches, one per line.
+func claimsTable(tok jwtx.Token, now time.Time) string {
+	var b strings.Builder
+	for _, c := range tok.Explain(now) {
+		fmt.Fprintf(&b, "%-10s %s\n", c.Name, c.Value)
+	}
+	if _, ok := tok.Claims["aud"]; !ok {
+		b.WriteString("(no aud claim: access tokens name their client in client_id instead)\n")
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// envFile renders the starter toolkit's KEY=value file.
+func envFile(res Result) []byte {
+	var b strings.Builder
+	b.WriteString("# Written by agentcore-workshop (stage 1). Keep it private: it holds passwords.\n")
+	b.WriteString("# Load with: export $(grep -v '^#' " + EnvFileName + " | xargs)\n")
+	for _, k := range envFileKeys {
+		if v, ok := res.Get(k); ok {
+			b.WriteString(k + "=" + v.Value + "\n")
+		}
+	}
+	return []byte(b.String())
+}
+
+func ensurePool(ctx context.Context, env *Env, rep Reporter, stepID, name string) (found, error) {
+	c := env.Cloud.Cognito
+	return ensure(ctx, env, rep, stepID, KindUserPool, name,
+		func(ctx context.Context) (found, error) {
+			p := cip.NewListUserPoolsPaginator(c, &cip.ListUserPoolsInput{MaxResults: aws.Int32(60)})
+			for p.HasMorePages() {
+				page, err := p.NextPage(ctx)
+				if err != nil {
+					return found{}, err
+				}
+				for _, up := range page.UserPools {
+					if aws.ToString(up.Name) == name {
+						d, err := c.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: up.Id})
+						if err != nil {
+							return found{}, err
+						}
+						return found{ID: aws.ToString(up.Id), ARN: aws.ToString(d.UserPool.Arn), OK: true}, nil
+					}
+				}
+			}
+			return found{}, nil
+		},
+		func(ctx context.Context) (found, error) {
+			rep.Log("CreateUserPool %s", name)
+			out, err := c.CreateUserPool(ctx, &cip.CreateUserPoolInput{
+				PoolName: aws.String(name),
+				Policies: &types.UserPoolPolicyType{PasswordPolicy: &types.PasswordPolicyType{
+					MinimumLength: aws.Int32(8), RequireUppercase: true, RequireLowercase: true, RequireNumbers: true, RequireSymbols: true,
+				}},
+				AdminCreateUserConfig: &types.AdminCreateUserConfigType{AllowAdminCreateUserOnly: true},
+			})
+			if err != nil {
+				return found{}, err
+			}
+			return found{ID: aws.ToString(out.UserPool.Id), ARN: aws.ToString(out.UserPool.Arn), OK: true}, nil
+		})
+}
+
+func ensureClient(ctx context.Context, env *Env, rep Reporter, stepID, poolID, name string, in *cip.CreateUserPoolClientInput) (found, error) {
+	c := env.Cloud.Cognito
+	return ensure(ctx, env, rep, stepID, KindPoolClient, name,
+		func(ctx context.Context) (found, error) {
+			p := cip.NewListUserPoolClientsPaginator(c, &cip.ListUserPoolClientsInput{UserPoolId: aws.String(poolID), MaxResults: aws.Int32(60)})
+			for p.HasMorePages() {
+				page, err := p.NextPage(ctx)
+				if err != nil {
+					return found{}, err
+				}
+				for _, cl := range page.UserPoolClients {
+					if aws.ToString(cl.ClientName) == name {
+						return found{ID: aws.ToString(cl.ClientId), OK: true}, nil
+					}
+				}
+			}
+			return found{}, nil
+		},
+		func(ctx context.Context) (found, error) {
+			rep.Log("CreateUserPoolClient %s in %s", name, poolID)
+			out, err := c.CreateUserPoolClient(ctx, in)
+			if err != nil {
+				return found{}, err
+			}
+			return found{ID: aws.ToString(out.UserPoolClient.ClientId), OK: true}, nil
+		})
+}
+
+func ensureDomain(ctx context.Context, env *Env, rep Reporter, stepID, poolID, domain string) error {
+	c := env.Cloud.Cognito
+	_, err := ensure(ctx, env, rep, stepID, KindPoolDomain, domain,
+		func(ctx context.Context) (found, error) {
+			out, err := c.DescribeUserPoolDomain(ctx, &cip.DescribeUserPoolDomainInput{Domain: aws.String(domain)})
+			if err != nil {
+				return found{}, err
+			}
+			d := out.DomainDescription
+			if d == nil || aws.ToString(d.UserPoolId) != poolID {
+				return found{}, nil
+			}
+			return found{ID: domain, OK: true}, nil
+		},
+		func(ctx context.Context) (found, error) {
+			rep.Log("CreateUserPoolDomain %s", domain)
+			if _, err := c.CreateUserPoolDomain(ctx, &cip.CreateUserPoolDomainInput{Domain: aws.String(domain), UserPoolId: aws.String(poolID)}); err != nil {
+				return found{}, err
+			}
+			return found{ID: domain, OK: true}, nil
+		})
+	if err != nil {
+		return err
+	}
+	// A new domain takes a moment to become ACTIVE on AWS.
+	return poll(ctx, rep, "domain "+domain+" ACTIVE", time.Second, 2*time.Minute, func(ctx context.Context) (bool, string, error) {
+		out, err := c.DescribeUserPoolDomain(ctx, &cip.DescribeUserPoolDomainInput{Domain: aws.String(domain)})
+		if err != nil {
+			return false, "", err
+		}
+		st := types.DomainStatusType("")
+		if out.DomainDescription != nil {
+			st = out.DomainDescription.Status
+		}
+		if st == types.DomainStatusTypeFailed {
+			return false, "", fmt.Errorf("domain %s failed to become active", domain)
+		}
+		return st == types.DomainStatusTypeActive, string(st), nil
+	})
+}
+
+// ensureUser makes the user exist with a permanent password (kept in the
+// secrets file under secretName, so a re-run keeps the same one).
+func ensureUser(ctx context.Context, env *Env, rep Reporter, stepID, poolID, username, secretName string) (string, error) {
+	c := env.Cloud.Cognito
+	password, ok := env.Session.Secret(stepID, secretName)
+	if !ok {
+		var err error
+		if password, err = newPassword(); err != nil {
+			return "", err
+		}
+	}
+	_, err := ensure(ctx, env, rep, stepID, KindPoolUser, poolID+"/"+username,
+		func(ctx context.Context) (found, error) {
+			out, err := c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(poolID), Username: aws.String(username)})
+			var nf *types.UserNotFoundException
+			if errors.As(err, &nf) {
+				return found{}, nil
+			}
+			if err != nil {
+				return found{}, err
+			}
+			return found{ID: aws.ToString(out.Username), OK: true}, nil
+		},
+		func(ctx context.Context) (found, error) {
+			rep.Log("AdminCreateUser %s (temporary password, no email sent)", username)
+			temp, err := newPassword()
+			if err != nil {
+				return found{}, err
+			}
+			out, err := c.AdminCreateUser(ctx, &cip.AdminCreateUserInput{
+				UserPoolId: aws.String(poolID), Username: aws.String(username),
+				TemporaryPassword: aws.String(temp), MessageAction: types.MessageActionTypeSuppress,
+			})
+			if err != nil {
+				return found{}, err
+			}
+			return found{ID: aws.ToString(out.User.Username), OK: true}, nil
+		})
+	if err != nil {
+		return "", err
+	}
+	// Without a permanent password the first sign-in would answer with a
+	// NEW_PASSWORD_REQUIRED challenge instead of tokens.
+	rep.Log("AdminSetUserPassword %s (permanent)", username)
+	if _, err := c.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{
+		UserPoolId: aws.String(poolID), Username: aws.String(username), Password: aws.String(password), Permanent: true,
+	}); err != nil {
+		return "", fmt.Errorf("set password of %s: %w", username, err)
+	}
+	return password, nil
+}
+
+// newPassword makes a 16-character password that meets Cognito's default
+// policy: upper, lower, digit and symbol.
+func newPassword() (string, error) {
+	sets := []string{"ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnopqrstuvwxyz", "23456789", "!@#$%^&*()_+-="}
+	all := strings.Join(sets, "")
+	b := make([]byte, 0, 16)
+	pick := func(s string) error {
+		i, err := rand.Int(rand.Reader, big.NewInt(int64(len(s))))
+		if err != nil {
+			return fmt.Errorf("generate password: %w", err)
+		}
+		b = append(b, s[i.Int64()])
+		return nil
+	}
+	for _, s := range sets {
+		if err := pick(s); err != nil {
+			return "", err
+		}
+	}
+	for len(b) < 16 {
+		if err := pick(all); err != nil {
+			return "", err
+		}
+	}
+	// Shuffle so the classes are not always in the same places.
+	mrand.Shuffle(len(b), func(i, j int) { b[i], b[j] = b[j], b[i] })
+	return string(b), nil
+}

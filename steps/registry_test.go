@@ -1,0 +1,128 @@
+package steps
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+)
+
+func TestAllHasTheNineStagesInOrder(t *testing.T) {
+	want := []struct{ id, title string }{
+		{"provision-cognito", "Provision Cognito"},
+		{"write-agent", "Write the agent"},
+		{"configure", "Configure"},
+		{"launch", "Launch"},
+		{"wait-ready", "Wait until READY"},
+		{"invoke-unauthenticated", "Invoke without a token"},
+		{"invoke-with-token", "Invoke with a token"},
+		{"oauth-consent", "OAuth consent"},
+		{"cleanup", "Clean up"},
+	}
+	all := All()
+	if len(all) != len(want) {
+		t.Fatalf("%d stages, want %d", len(all), len(want))
+	}
+	for i, w := range want {
+		if all[i].ID() != w.id || all[i].Title() != w.title {
+			t.Errorf("stage %d = %s %q, want %s %q", i+1, all[i].ID(), all[i].Title(), w.id, w.title)
+		}
+	}
+}
+
+func requiresOf(s Step) []string {
+	if r, ok := s.(Requirer); ok {
+		return r.Requires()
+	}
+	return nil
+}
+
+func TestAllRequirements(t *testing.T) {
+	want := map[string][]string{
+		"configure":              {"provision-cognito", "write-agent"},
+		"launch":                 {"configure"},
+		"wait-ready":             {"launch"},
+		"invoke-unauthenticated": {"wait-ready"},
+		"invoke-with-token":      {"wait-ready"},
+		"oauth-consent":          {"invoke-with-token"},
+		"cleanup":                nil,
+	}
+	for _, s := range All() {
+		w, listed := want[s.ID()]
+		if !listed {
+			continue // stages 1-2 need nothing earlier
+		}
+		if got := requiresOf(s); !slices.Equal(got, w) {
+			t.Errorf("%s requires %v, want %v", s.ID(), got, w)
+		}
+	}
+	// Every requirement names an earlier stage.
+	seen := map[string]bool{}
+	for _, s := range All() {
+		for _, need := range requiresOf(s) {
+			if !seen[need] {
+				t.Errorf("%s requires %q, which is not an earlier stage", s.ID(), need)
+			}
+		}
+		seen[s.ID()] = true
+	}
+}
+
+func TestStageSixExpectsTheRefusal(t *testing.T) {
+	six := All()[5]
+	exp, ok := six.(ExpectsError)
+	if !ok {
+		t.Fatal("stage 6 is not an ExpectsError stage")
+	}
+	if exp.ExpectedError(ErrNotAvailable) || exp.ExpectedError(nil) {
+		t.Error("stage 6 accepts ErrNotAvailable or nil")
+	}
+	if exp.ExpectedError(errors.New("operation error: ThrottlingException")) {
+		t.Error("stage 6 accepts an unrelated error")
+	}
+	if !exp.ExpectedError(errors.New("AccessDeniedException: Authorization method mismatch. The agent is configured for a different authorization method")) {
+		t.Error("stage 6 rejects the refusal it teaches")
+	}
+}
+
+func TestPlaceholdersFailNotAvailable(t *testing.T) {
+	for _, s := range All() {
+		switch s.(type) {
+		case notYet, notYetExpectingError:
+		default:
+			continue // a real stage has replaced the placeholder
+		}
+		env, _ := newEnv(t)
+		if _, err := s.Run(context.Background(), env, nil); !errors.Is(err, ErrNotAvailable) {
+			t.Errorf("%s: Run = %v, want ErrNotAvailable", s.ID(), err)
+		}
+		if len(requiresOf(s)) > 0 {
+			continue
+		}
+		r := NewRunner([]Step{s}, env)
+		if err := r.Run(context.Background(), s.ID()); err == nil {
+			t.Errorf("%s: placeholder succeeded", s.ID())
+		}
+		if st := r.Snapshot()[0]; st.Status != Failed || st.Err != ErrNotAvailable.Error() {
+			t.Errorf("%s: %s %q", s.ID(), st.Status, st.Err)
+		}
+	}
+}
+
+func TestFreshWorkshopRefusesLaterStages(t *testing.T) {
+	env, _ := newEnv(t)
+	r := NewRunner(All(), env)
+	want := `stage 3 "Configure" needs stage 1 "Provision Cognito" to succeed first`
+	if err := r.CanRun("configure"); err == nil || err.Error() != want {
+		t.Errorf("CanRun(configure) = %v, want %q", err, want)
+	}
+	if err := r.CanRun("cleanup"); err != nil {
+		t.Errorf("cleanup should always be runnable: %v", err)
+	}
+	snap := r.Snapshot()
+	for i, s := range snap {
+		if s.Index != i+1 || s.Status != Pending {
+			t.Errorf("stage %d = %+v", i+1, s)
+		}
+	}
+}

@@ -1,0 +1,673 @@
+package steps
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"agentcore-workshop/internal/session"
+)
+
+// fakeStep is a scripted stage.
+type fakeStep struct {
+	id, title string
+	requires  []string
+	runs      *atomic.Int32
+	run       func(ctx context.Context, env *Env, rep Reporter) (Result, error)
+}
+
+func (f fakeStep) ID() string         { return f.id }
+func (f fakeStep) Title() string      { return f.title }
+func (f fakeStep) Requires() []string { return f.requires }
+func (f fakeStep) Run(ctx context.Context, env *Env, rep Reporter) (Result, error) {
+	if f.runs != nil {
+		f.runs.Add(1)
+	}
+	if f.run == nil {
+		return Result{}, nil
+	}
+	return f.run(ctx, env, rep)
+}
+
+// fakeExpecting is a scripted ExpectsError stage.
+type fakeExpecting struct {
+	fakeStep
+	accept func(error) bool
+}
+
+func (f fakeExpecting) ExpectedError(err error) bool { return f.accept(err) }
+func (f fakeExpecting) Expectation() string          { return "a refusal" }
+
+func ok(id string) fakeStep {
+	return fakeStep{id: id, title: strings.ToUpper(id), runs: new(atomic.Int32)}
+}
+
+func failing(id, msg string) fakeStep {
+	f := ok(id)
+	f.run = func(context.Context, *Env, Reporter) (Result, error) { return Result{}, errors.New(msg) }
+	return f
+}
+
+func newEnv(t *testing.T) (*Env, string) {
+	t.Helper()
+	dir := t.TempDir()
+	s, err := session.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Env{Session: s, Dir: dir}, dir
+}
+
+// reopen builds a fresh Env over the same workspace, as a restarted
+// workshop would.
+func reopen(t *testing.T, dir string) *Env {
+	t.Helper()
+	s, err := session.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Env{Session: s, Dir: dir}
+}
+
+// collect reads events until QueueDone.
+func collect(t *testing.T, ch <-chan Event) []Event {
+	t.Helper()
+	var out []Event
+	timeout := time.After(10 * time.Second)
+	for {
+		select {
+		case e, open := <-ch:
+			if !open {
+				t.Fatal("event channel closed before QueueDone")
+			}
+			out = append(out, e)
+			if e.Kind == EventQueueDone {
+				return out
+			}
+		case <-timeout:
+			t.Fatalf("no QueueDone; got %v", kinds(out))
+		}
+	}
+}
+
+func kinds(es []Event) string {
+	var b []string
+	for _, e := range es {
+		s := string(e.Kind)
+		if e.StepID != "" {
+			s += ":" + e.StepID
+		}
+		b = append(b, s)
+	}
+	return strings.Join(b, " ")
+}
+
+func stateOf(t *testing.T, r *Runner, id string) StageState {
+	t.Helper()
+	for _, s := range r.Snapshot() {
+		if s.ID == id {
+			return s
+		}
+	}
+	t.Fatalf("no stage %q", id)
+	return StageState{}
+}
+
+const secretValue = "p@ss-w0rd-secret"
+
+func TestRunSuccessEventsPersistenceAndSecrets(t *testing.T) {
+	env, dir := newEnv(t)
+	a := ok("a")
+	a.run = func(ctx context.Context, env *Env, rep Reporter) (Result, error) {
+		rep.Log("creating pool %s", "p1")
+		rep.Log("100%% done")
+		rep.Progress("pool", 1, 2)
+		rep.Value(Value{Name: "poolId", Value: "us-west-2_abc"})
+		rep.Value(Value{Name: "password", Value: secretValue, Secret: true})
+		return Result{Values: []Value{{Name: "url", Value: "http://x", Kind: KindURL}}}, nil
+	}
+	r := NewRunner([]Step{a, ok("b")}, env)
+	ch, stop := r.Subscribe()
+	defer stop()
+	if err := r.Run(context.Background(), "a"); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	evs := collect(t, ch)
+	if got, want := kinds(evs), "started:a log:a log:a progress:a value:a value:a finished:a queue-done:a"; got != want {
+		t.Fatalf("events\n got %s\nwant %s", got, want)
+	}
+	if evs[1].Line != "creating pool p1" || evs[2].Line != "100% done" {
+		t.Errorf("log lines = %q, %q", evs[1].Line, evs[2].Line)
+	}
+	if p := evs[3]; p.Label != "pool" || p.Done != 1 || p.Total != 2 {
+		t.Errorf("progress = %+v", p)
+	}
+	if v := evs[5].Value; v == nil || !v.Secret || v.Value != "" {
+		t.Errorf("secret value event not redacted: %+v", v)
+	}
+	fin := evs[6]
+	if fin.Status != Succeeded || fin.Err != "" || fin.Elapsed <= 0 {
+		t.Errorf("finished = %+v", fin)
+	}
+	run := evs[0].RunID
+	for _, e := range evs[:7] {
+		if e.RunID != run || run == 0 {
+			t.Errorf("event %s has run %d, want %d", e.Kind, e.RunID, run)
+		}
+	}
+	if evs[7].Status != Succeeded {
+		t.Errorf("queue-done = %+v", evs[7])
+	}
+
+	st := stateOf(t, r, "a")
+	if st.Status != Succeeded || st.Index != 1 || st.Title != "A" {
+		t.Errorf("state = %+v", st)
+	}
+	if v, _ := st.Result.Get("poolId"); v.Value != "us-west-2_abc" {
+		t.Errorf("poolId = %+v", v)
+	}
+	if v, _ := st.Result.Get("url"); v.Kind != KindURL {
+		t.Errorf("returned value missing: %+v", st.Result)
+	}
+	if v, ok := st.Result.Get("password"); !ok || v.Value != "" || !v.Secret {
+		t.Errorf("password in snapshot = %+v", v)
+	}
+	if got, err := r.Secret("a", "password"); err != nil || got != secretValue {
+		t.Errorf("Secret = %q, %v", got, err)
+	}
+	if _, err := r.Secret("a", "nope"); err == nil {
+		t.Error("Secret of an unknown name succeeded")
+	}
+	if b, _ := os.ReadFile(env.Session.StatePath()); bytes.Contains(b, []byte(secretValue)) {
+		t.Error("state.json holds the secret")
+	}
+
+	// A restarted workshop sees the same results.
+	r2 := NewRunner([]Step{a, ok("b")}, reopen(t, dir))
+	st2 := stateOf(t, r2, "a")
+	if st2.Status != Succeeded || len(st2.Result.Values) != 3 || !st2.FinishedAt.Equal(st.FinishedAt) {
+		t.Errorf("reloaded = %+v, want %+v", st2, st)
+	}
+	if got, _ := r2.Secret("a", "password"); got != secretValue {
+		t.Errorf("reloaded secret = %q", got)
+	}
+	if s := stateOf(t, r2, "b"); s.Status != Pending {
+		t.Errorf("b = %+v", s)
+	}
+}
+
+func TestFailureIsRecorded(t *testing.T) {
+	env, dir := newEnv(t)
+	r := NewRunner([]Step{failing("a", "create user pool: boom")}, env)
+	err := r.Run(context.Background(), "a")
+	var se *StageError
+	if !errors.As(err, &se) || se.ID != "a" || se.Err != "create user pool: boom" {
+		t.Fatalf("err = %v", err)
+	}
+	st := stateOf(t, r, "a")
+	if st.Status != Failed || st.Err != "create user pool: boom" {
+		t.Errorf("state = %+v", st)
+	}
+	rec, _ := reopen(t, dir).Session.Stage("a")
+	if rec.Status != "failed" || rec.Err != "create user pool: boom" {
+		t.Errorf("persisted = %+v", rec)
+	}
+}
+
+func TestExpectedErrors(t *testing.T) {
+	refusal := errors.New("AccessDeniedException: Authorization method mismatch")
+	cases := []struct {
+		name    string
+		ret     error
+		accept  func(error) bool
+		status  Status
+		errText string
+	}{
+		{"accepted", refusal, func(e error) bool { return errors.Is(e, refusal) }, Succeeded, ""},
+		{"rejected", errors.New("throttled"), func(e error) bool { return errors.Is(e, refusal) }, Failed, "expected a refusal but got: throttled"},
+		{"nil error", nil, func(error) bool { return true }, Failed, "expected a refusal but the call succeeded"},
+		{"not available", fmt.Errorf("invoke: %w", ErrNotAvailable), func(error) bool { return true }, Failed, ErrNotAvailable.Error()},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			env, _ := newEnv(t)
+			f := fakeExpecting{fakeStep: ok("six"), accept: c.accept}
+			ret := c.ret
+			f.run = func(context.Context, *Env, Reporter) (Result, error) { return Result{}, ret }
+			r := NewRunner([]Step{f}, env)
+			ch, stop := r.Subscribe()
+			defer stop()
+			r.Run(context.Background(), "six")
+			evs := collect(t, ch)
+			st := stateOf(t, r, "six")
+			if st.Status != c.status || st.Err != c.errText {
+				t.Errorf("state = %s %q, want %s %q", st.Status, st.Err, c.status, c.errText)
+			}
+			if c.status == Succeeded {
+				if evs[1].Kind != EventLog || !strings.Contains(evs[1].Line, "got the expected error: AccessDeniedException") {
+					t.Errorf("no note about the expected error: %v", kinds(evs))
+				}
+			}
+		})
+	}
+}
+
+func TestNotAvailableNeverSucceeds(t *testing.T) {
+	env, _ := newEnv(t)
+	r := NewRunner([]Step{fakeStep{id: "x", title: "X", run: func(context.Context, *Env, Reporter) (Result, error) {
+		return Result{}, ErrNotAvailable
+	}}}, env)
+	if err := r.Run(context.Background(), "x"); err == nil {
+		t.Fatal("a stage that is not available succeeded")
+	}
+	if st := stateOf(t, r, "x"); st.Status != Failed || st.Err != ErrNotAvailable.Error() {
+		t.Errorf("state = %+v", st)
+	}
+}
+
+func TestCancelMidRun(t *testing.T) {
+	env, _ := newEnv(t)
+	started := make(chan struct{})
+	a := ok("a")
+	a.run = func(ctx context.Context, env *Env, rep Reporter) (Result, error) {
+		close(started)
+		<-ctx.Done()
+		return Result{}, fmt.Errorf("poll runtime: %w", ctx.Err())
+	}
+	b := ok("b")
+	r := NewRunner([]Step{a, b}, env)
+	ch, stop := r.Subscribe()
+	defer stop()
+	if err := r.StartAll(); err != nil {
+		t.Fatal(err)
+	}
+	<-started
+	if !r.Busy() {
+		t.Error("not busy while a stage runs")
+	}
+	want := `stage 1 "A" is running; wait for it or press c to cancel`
+	if err := r.Start("b"); err == nil || err.Error() != want {
+		t.Errorf("Start while busy = %v, want %q", err, want)
+	}
+	if err := r.CanRun("b"); err == nil || err.Error() != want {
+		t.Errorf("CanRun while busy = %v", err)
+	}
+	if s := stateOf(t, r, "a"); s.Status != Running {
+		t.Errorf("status while running = %s", s.Status)
+	}
+	r.Cancel()
+	r.Wait()
+	evs := collect(t, ch)
+	if r.Busy() {
+		t.Error("busy after Wait")
+	}
+	if st := stateOf(t, r, "a"); st.Status != Failed || st.Err != ErrMsgCancelled {
+		t.Errorf("a = %+v", st)
+	}
+	if st := stateOf(t, r, "b"); st.Status != Pending || b.runs.Load() != 0 {
+		t.Errorf("b ran after a cancel: %+v", st)
+	}
+	if last := evs[len(evs)-1]; last.Status != Failed || !strings.Contains(last.Err, "cancelled") {
+		t.Errorf("queue-done = %+v", last)
+	}
+}
+
+func TestSyncRunHonoursCallerContext(t *testing.T) {
+	env, _ := newEnv(t)
+	a := ok("a")
+	a.run = func(ctx context.Context, env *Env, rep Reporter) (Result, error) {
+		<-ctx.Done()
+		return Result{}, ctx.Err()
+	}
+	r := NewRunner([]Step{a}, env)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if err := r.Run(ctx, "a"); err == nil {
+		t.Fatal("Run succeeded after its context expired")
+	}
+	if st := stateOf(t, r, "a"); st.Err != ErrMsgTimedOut {
+		t.Errorf("err = %q, want %q", st.Err, ErrMsgTimedOut)
+	}
+}
+
+func TestRunAllStopsAtFirstFailure(t *testing.T) {
+	env, _ := newEnv(t)
+	a, b, c := ok("a"), failing("b", "nope"), ok("c")
+	r := NewRunner([]Step{a, b, c}, env)
+	ch, stop := r.Subscribe()
+	defer stop()
+	err := r.RunAll(context.Background())
+	var se *StageError
+	if !errors.As(err, &se) || se.ID != "b" || se.Index != 2 {
+		t.Fatalf("err = %v", err)
+	}
+	evs := collect(t, ch)
+	if got, want := kinds(evs), "started:a finished:a started:b finished:b queue-done:b"; got != want {
+		t.Errorf("events %s, want %s", got, want)
+	}
+	if c.runs.Load() != 0 || stateOf(t, r, "c").Status != Pending {
+		t.Error("c ran after b failed")
+	}
+	// Running all again resumes at the failed stage, skipping a.
+	r.RunAll(context.Background())
+	if a.runs.Load() != 1 || b.runs.Load() != 2 {
+		t.Errorf("runs a=%d b=%d", a.runs.Load(), b.runs.Load())
+	}
+}
+
+func TestRunUntil(t *testing.T) {
+	env, _ := newEnv(t)
+	a, b, c := ok("a"), ok("b"), ok("c")
+	r := NewRunner([]Step{a, b, c}, env)
+	if err := r.RunUntil(context.Background(), "b"); err != nil {
+		t.Fatal(err)
+	}
+	if a.runs.Load() != 1 || b.runs.Load() != 1 || c.runs.Load() != 0 {
+		t.Errorf("runs %d %d %d", a.runs.Load(), b.runs.Load(), c.runs.Load())
+	}
+	err := r.RunUntil(context.Background(), "b")
+	var ref *RefusedError
+	if !errors.As(err, &ref) || !errors.Is(err, ErrNothingToRun) || !strings.Contains(err.Error(), `stage 2 "B"`) {
+		t.Errorf("second RunUntil = %v", err)
+	}
+	if err := r.StartUntil("c"); err != nil {
+		t.Fatal(err)
+	}
+	r.Wait()
+	if a.runs.Load() != 1 || c.runs.Load() != 1 {
+		t.Errorf("StartUntil re-ran a or skipped c: %d %d", a.runs.Load(), c.runs.Load())
+	}
+	if err := r.StartUntil("zzz"); err == nil || err.Error() != `there is no stage called "zzz"` {
+		t.Errorf("unknown = %v", err)
+	}
+}
+
+func TestRequirements(t *testing.T) {
+	env, _ := newEnv(t)
+	a, b := ok("a"), ok("b")
+	c := ok("c")
+	c.title = "Invoke with token"
+	c.requires = []string{"a", "b"}
+	b.title = "Wait until READY"
+	r := NewRunner([]Step{a, b, c}, env)
+	want := `stage 3 "Invoke with token" needs stage 2 "Wait until READY" to succeed first`
+	r.Run(context.Background(), "a")
+	if err := r.CanRun("c"); err == nil || err.Error() != want {
+		t.Errorf("CanRun = %v, want %q", err, want)
+	}
+	ch, stop := r.Subscribe()
+	defer stop()
+	err := r.Start("c")
+	var ref *RefusedError
+	if !errors.As(err, &ref) || err.Error() != want {
+		t.Errorf("Start = %v", err)
+	}
+	if c.runs.Load() != 0 || r.Busy() {
+		t.Error("refused stage ran")
+	}
+	select {
+	case e := <-ch:
+		t.Errorf("a refused start published %+v", e)
+	default:
+	}
+	// A queue may satisfy a requirement with a stage it runs earlier.
+	if err := r.StartAll(); err != nil {
+		t.Fatalf("StartAll = %v", err)
+	}
+	r.Wait()
+	if stateOf(t, r, "c").Status != Succeeded {
+		t.Error("c did not run in the queue")
+	}
+	if err := r.CanRun("nope"); err == nil || !strings.Contains(err.Error(), `no stage called "nope"`) {
+		t.Errorf("CanRun unknown = %v", err)
+	}
+}
+
+func TestRerunMarksLaterStagesStale(t *testing.T) {
+	env, dir := newEnv(t)
+	list := []Step{ok("a"), ok("b"), ok("c")}
+	r := NewRunner(list, env)
+	r.RunAll(context.Background())
+	if err := r.Run(context.Background(), "a"); err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string]bool{"a": false, "b": true, "c": true} {
+		if st := stateOf(t, r, id); st.Stale != want || st.Status != Succeeded {
+			t.Errorf("%s: stale=%v status=%s, want stale=%v", id, st.Stale, st.Status, want)
+		}
+	}
+	if rec, _ := reopen(t, dir).Session.Stage("c"); !rec.Stale {
+		t.Error("staleness not persisted")
+	}
+	// Stale does not block; re-running b clears its own mark.
+	if err := r.CanRun("c"); err != nil {
+		t.Errorf("stale blocked: %v", err)
+	}
+	r.Run(context.Background(), "b")
+	if stateOf(t, r, "b").Stale || !stateOf(t, r, "c").Stale {
+		t.Error("re-running b did not clear its own stale mark")
+	}
+}
+
+func TestResumeAfterCrashMidStage(t *testing.T) {
+	env, dir := newEnv(t)
+	started := time.Now().Add(-time.Minute).UTC()
+	env.Session.SetStage("a", session.StageRecord{Status: "succeeded"})
+	env.Session.SetStage("b", session.StageRecord{Status: "running", StartedAt: started,
+		Values: []session.Value{{Name: "poolId", Value: "p1"}}})
+	r := NewRunner([]Step{ok("a"), ok("b"), ok("c")}, env)
+	st := stateOf(t, r, "b")
+	if st.Status != Failed || st.Err != ErrMsgInterrupted {
+		t.Errorf("b = %+v", st)
+	}
+	if v, _ := st.Result.Get("poolId"); v.Value != "p1" {
+		t.Errorf("values before the crash lost: %+v", st.Result)
+	}
+	if rec, _ := reopen(t, dir).Session.Stage("b"); rec.Status != "failed" || rec.Err != ErrMsgInterrupted {
+		t.Errorf("interruption not persisted: %+v", rec)
+	}
+	if stateOf(t, r, "a").Status != Succeeded {
+		t.Error("a lost its status")
+	}
+	// Resuming runs b and c only.
+	r.RunAll(context.Background())
+	for _, s := range r.Snapshot() {
+		if s.Status != Succeeded {
+			t.Errorf("%s = %s", s.ID, s.Status)
+		}
+	}
+}
+
+func TestCrashLeavesRunningOnDisk(t *testing.T) {
+	// While a stage runs, the state file already says running: that is
+	// what lets the next start report the interruption.
+	env, dir := newEnv(t)
+	release := make(chan struct{})
+	inside := make(chan struct{})
+	a := ok("a")
+	a.run = func(ctx context.Context, env *Env, rep Reporter) (Result, error) {
+		close(inside)
+		<-release
+		return Result{}, nil
+	}
+	r := NewRunner([]Step{a}, env)
+	r.Start("a")
+	<-inside
+	rec, _ := reopen(t, dir).Session.Stage("a")
+	close(release)
+	r.Wait()
+	if rec.Status != "running" {
+		t.Errorf("persisted status during the run = %q", rec.Status)
+	}
+}
+
+func TestReset(t *testing.T) {
+	env, dir := newEnv(t)
+	a, b := ok("a"), ok("b")
+	b.run = func(ctx context.Context, env *Env, rep Reporter) (Result, error) {
+		rep.Value(Value{Name: "tok", Value: "s", Secret: true})
+		return Result{}, nil
+	}
+	r := NewRunner([]Step{a, b}, env)
+	env.Session.Plan("iam-role", "x", "b", nil)
+	r.RunAll(context.Background())
+	if err := r.Reset("b"); err != nil {
+		t.Fatal(err)
+	}
+	if stateOf(t, r, "a").Status != Succeeded {
+		t.Error("reset touched an earlier stage")
+	}
+	st := stateOf(t, r, "b")
+	if st.Status != Pending || len(st.Result.Values) != 0 || !st.FinishedAt.IsZero() {
+		t.Errorf("b after reset = %+v", st)
+	}
+	if _, err := r.Secret("b", "tok"); err == nil {
+		t.Error("secret survived reset")
+	}
+	e2 := reopen(t, dir)
+	if rec, _ := e2.Session.Stage("b"); rec.Status != "pending" {
+		t.Errorf("reset not persisted: %+v", rec)
+	}
+	if len(e2.Session.Resources()) != 1 {
+		t.Error("reset dropped the ledger")
+	}
+	if err := r.Reset("nope"); err == nil {
+		t.Error("reset of unknown stage succeeded")
+	}
+	r.Reset("")
+	if stateOf(t, r, "a").Status != Pending {
+		t.Error("reset all left a")
+	}
+}
+
+func TestLateReporterCallsAreDropped(t *testing.T) {
+	env, _ := newEnv(t)
+	var kept Reporter
+	a := ok("a")
+	a.run = func(ctx context.Context, env *Env, rep Reporter) (Result, error) {
+		kept = rep
+		return Result{}, nil
+	}
+	r := NewRunner([]Step{a}, env)
+	r.Run(context.Background(), "a")
+	ch, stop := r.Subscribe()
+	defer stop()
+	kept.Log("late")
+	kept.Value(Value{Name: "late", Value: "x"})
+	kept.Progress("late", 1, 1)
+	r.Run(context.Background(), "a") // a marker run: its events must come first
+	evs := collect(t, ch)
+	if evs[0].Kind != EventStarted {
+		t.Errorf("late events leaked: %v", kinds(evs))
+	}
+	if _, ok := stateOf(t, r, "a").Result.Get("late"); ok {
+		t.Error("late value recorded")
+	}
+}
+
+func TestPanicFailsTheStage(t *testing.T) {
+	env, _ := newEnv(t)
+	a := ok("a")
+	a.run = func(context.Context, *Env, Reporter) (Result, error) { panic("nil map") }
+	r := NewRunner([]Step{a}, env)
+	r.Run(context.Background(), "a")
+	if st := stateOf(t, r, "a"); st.Status != Failed || !strings.Contains(st.Err, "nil map") {
+		t.Errorf("state = %+v", st)
+	}
+	if r.Busy() {
+		t.Error("busy after a panic")
+	}
+}
+
+func TestSlowSubscriberLosesNothing(t *testing.T) {
+	env, _ := newEnv(t)
+	const n = 5000
+	a := ok("a")
+	a.run = func(ctx context.Context, env *Env, rep Reporter) (Result, error) {
+		for i := range n {
+			rep.Log("line %d", i)
+		}
+		return Result{}, nil
+	}
+	r := NewRunner([]Step{a}, env)
+	ch, stop := r.Subscribe()
+	defer stop()
+	idle, stopIdle := r.Subscribe() // never read until the end
+	// The run completes although nobody reads: publishing never blocks.
+	if err := r.Run(context.Background(), "a"); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []<-chan Event{ch, idle} {
+		evs := collect(t, c)
+		if len(evs) != n+3 {
+			t.Fatalf("got %d events, want %d", len(evs), n+3)
+		}
+		for i := range n {
+			if want := fmt.Sprintf("line %d", i); evs[i+1].Line != want {
+				t.Fatalf("event %d = %q, want %q", i+1, evs[i+1].Line, want)
+			}
+		}
+	}
+	stopIdle()
+	if _, open := <-idle; open {
+		t.Error("channel still open after unsubscribe")
+	}
+	stopIdle() // idempotent
+}
+
+func TestConcurrentUse(t *testing.T) {
+	env, _ := newEnv(t)
+	a := ok("a")
+	a.run = func(ctx context.Context, env *Env, rep Reporter) (Result, error) {
+		done := make(chan struct{})
+		go func() { // a stage reporting from two goroutines
+			for i := range 200 {
+				rep.Progress("p", i, 200)
+			}
+			close(done)
+		}()
+		for i := range 200 {
+			rep.Value(Value{Name: fmt.Sprint("v", i%5), Value: fmt.Sprint(i)})
+		}
+		<-done
+		return Result{}, nil
+	}
+	r := NewRunner([]Step{a}, env)
+	ch, stop := r.Subscribe()
+	defer stop()
+	r.Start("a")
+	for range 50 {
+		r.Snapshot()
+		r.Busy()
+		r.CanRun("a")
+	}
+	r.Wait()
+	evs := collect(t, ch)
+	if len(evs) != 403 {
+		t.Errorf("events = %d, want 403", len(evs))
+	}
+	if n := len(stateOf(t, r, "a").Result.Values); n != 5 {
+		t.Errorf("values = %d, want 5 (same names replace)", n)
+	}
+}
+
+func TestNoSessionKeepsStateInMemory(t *testing.T) {
+	a := ok("a")
+	a.run = func(ctx context.Context, env *Env, rep Reporter) (Result, error) {
+		rep.Value(Value{Name: "k", Value: "v", Secret: true})
+		return Result{}, nil
+	}
+	r := NewRunner([]Step{a}, nil)
+	if err := r.Run(context.Background(), "a"); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := r.Secret("a", "k"); v != "v" || err != nil {
+		t.Errorf("Secret = %q, %v", v, err)
+	}
+}

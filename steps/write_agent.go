@@ -1,0 +1,75 @@
+package steps
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"agentcore-workshop/internal/atomicfile"
+)
+
+// The agent project the learner deploys. It is data, kept beside the code
+// as real files so it can be read (and linted) as Python and Docker.
+//
+//go:embed agentproject/agent.py agentproject/requirements.txt agentproject/Dockerfile agentproject/dockerignore
+var agentProject embed.FS
+
+// AgentDir is where write-agent puts the project, inside the workspace.
+const AgentDir = "agent"
+
+// agentFiles maps the embedded templates to their names in the project.
+var agentFiles = []struct{ src, name string }{
+	{"agentproject/agent.py", "agent.py"},
+	{"agentproject/requirements.txt", "requirements.txt"},
+	{"agentproject/Dockerfile", "Dockerfile"},
+	{"agentproject/dockerignore", ".dockerignore"},
+}
+
+type writeAgent struct{}
+
+// WriteAgent is stage 2: write the agent project and show it.
+func WriteAgent() Step { return writeAgent{} }
+
+func (writeAgent) ID() string    { return "write-agent" }
+func (writeAgent) Title() string { return "Write the agent" }
+
+func (writeAgent) Run(ctx context.Context, env *Env, rep Reporter) (Result, error) {
+	dir := filepath.Join(env.Dir, AgentDir)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return Result{}, fmt.Errorf("create agent project dir: %w", err)
+	}
+	var res Result
+	res.Values = append(res.Values, Value{Name: "project", Value: dir, Kind: KindFile})
+	rep.Value(res.Values[0])
+	for _, f := range agentFiles {
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
+		body, err := agentProject.ReadFile(f.src)
+		if err != nil {
+			return res, fmt.Errorf("read template %s: %w", f.src, err)
+		}
+		path := filepath.Join(dir, f.name)
+		old, err := os.ReadFile(path)
+		switch {
+		case err == nil && bytes.Equal(old, body):
+			rep.Log("unchanged %s", path)
+		case err == nil:
+			// The learner edited the file: keep their version, say so.
+			rep.Log("kept your edited %s (delete it to get the original back)", path)
+			body = old
+		default:
+			if err := atomicfile.Write(path, body, 0o644); err != nil {
+				return res, fmt.Errorf("write %s: %w", f.name, err)
+			}
+			rep.Log("wrote %s (%d bytes)", path, len(body))
+		}
+		v := Value{Name: f.name, Value: string(body), Kind: KindCode}
+		res.Values = append(res.Values, v)
+		rep.Value(v)
+	}
+	return res, nil
+}
