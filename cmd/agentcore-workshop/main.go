@@ -32,6 +32,12 @@ func realMain(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		cmd, args = args[0], args[1:]
 	}
 	switch cmd {
+	case "run":
+		return runCmd(ctx, args, stdout, stderr)
+	case "status":
+		return statusCmd(ctx, args, stdout, stderr)
+	case "reset":
+		return resetCmd(ctx, args, stdout, stderr)
 	case "sandbox":
 		return sandboxCmd(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"agentcore-workshop/internal/app"
+	"agentcore-workshop/internal/headless"
+	"agentcore-workshop/internal/session"
+	"agentcore-workshop/steps"
+)
+
+// commonFlags are the flags every workspace command takes.
+type commonFlags struct {
+	o app.Options
+}
+
+func (c *commonFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.o.Workspace, "workspace", "./"+session.DefaultDir, "workspace directory (state, secrets, agent project, log)")
+	fs.StringVar(&c.o.Target, "target", "", `where AWS calls go: "sandbox" (offline, the default) or "aws"`)
+	fs.StringVar(&c.o.Region, "region", "", "AWS region (default: the profile's, or us-west-2 in the sandbox)")
+	fs.StringVar(&c.o.Profile, "profile", "", "AWS shared-config profile (target aws)")
+	fs.StringVar(&c.o.SandboxURL, "sandbox-url", "", "use a sandbox already running at this URL (started with `sandbox serve`)")
+}
+
+func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+// signalContext ends on Ctrl-C or SIGTERM, so a running stage is cancelled
+// cleanly and its state saved.
+func signalContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+}
+
+func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("run", stderr)
+	var c commonFlags
+	c.register(fs)
+	isHeadless := fs.Bool("headless", false, "no terminal UI: print events as plain lines, never prompt")
+	until := fs.String("until", "", "with --headless: stop after this stage (id, e.g. write-agent)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	ctx, stop := signalContext(ctx)
+	defer stop()
+	a, err := app.Open(ctx, c.o)
+	if err != nil {
+		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)
+		return 1
+	}
+	defer a.Close(context.Background())
+	if !*isHeadless {
+		return runTUI(ctx, a, stderr)
+	}
+	fmt.Fprintf(stdout, "workspace %s · target %s · region %s\n", a.Session.Dir(), a.Target, a.Region)
+	ok, err := headless.Run(ctx, a.Runner, *until, stdout)
+	if err != nil {
+		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)
+		return 1
+	}
+	if !ok {
+		return 1
+	}
+	return 0
+}
+
+func statusCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("status", stderr)
+	workspace := fs.String("workspace", "./"+session.DefaultDir, "workspace directory")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	// status only reads: it opens the session without starting a sandbox.
+	sess, err := session.Open(*workspace)
+	if err != nil {
+		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)
+		return 1
+	}
+	r := steps.NewRunner(steps.All(), &steps.Env{Session: sess, Dir: sess.Dir()})
+	if *asJSON {
+		err = headless.StatusJSON(r.Snapshot(), stdout)
+	} else {
+		set := sess.Settings()
+		fmt.Fprintf(stdout, "workspace %s · target %s · region %s\n", sess.Dir(), orDash(set.Target), orDash(set.Region))
+		err = headless.StatusTable(r.Snapshot(), stdout)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func resetCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("reset", stderr)
+	workspace := fs.String("workspace", "./"+session.DefaultDir, "workspace directory")
+	to := fs.String("to", "", "mark this stage and every later one pending (default: all stages)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	sess, err := session.Open(*workspace)
+	if err != nil {
+		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)
+		return 1
+	}
+	r := steps.NewRunner(steps.All(), &steps.Env{Session: sess, Dir: sess.Dir()})
+	if err := r.Reset(*to); err != nil {
+		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)
+		return 1
+	}
+	from := "every stage"
+	if *to != "" {
+		from = "stage " + *to + " and every later one"
+	}
+	fmt.Fprintf(stdout, "reset %s to pending; cloud resources are untouched (the ledger still lists them for cleanup)\n", from)
+	return 0
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+var errNoTTY = errors.New("the terminal UI needs a terminal: use `run --headless` in scripts and CI")

@@ -1,0 +1,92 @@
+package ui
+
+import "charm.land/bubbles/v2/key"
+
+// keyMap holds every binding. Bindings stay enabled even when they can't act
+// right now: a disabled binding would be silently ignored, and the UI
+// prefers to say why a key did nothing.
+type keyMap struct {
+	Run      key.Binding
+	RunAll   key.Binding
+	Up       key.Binding
+	Down     key.Binding
+	Focus    key.Binding
+	PageUp   key.Binding
+	PageDown key.Binding
+	Reveal   key.Binding
+	Open     key.Binding
+	Cancel   key.Binding
+	Help     key.Binding
+	Quit     key.Binding
+}
+
+func defaultKeys() keyMap {
+	return keyMap{
+		Run:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "run")),
+		RunAll:   key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "run all")),
+		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "previous stage")),
+		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "next stage")),
+		Focus:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "switch pane")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "scroll up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "scroll down")),
+		Reveal:   key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "reveal secrets")),
+		Open:     key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open URL")),
+		Cancel:   key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "cancel")),
+		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+	}
+}
+
+// ShortHelp is the one-line bar (help.KeyMap) when nothing is known about
+// the current state; the model shows contextBar instead.
+func (k keyMap) ShortHelp() []key.Binding {
+	return contextBar{keys: k}.ShortHelp()
+}
+
+// Display-only bindings for the short bar, whose words are shorter than
+// the full help's.
+var (
+	upDown    = key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓", "stage"))
+	tabPane   = key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "pane"))
+	revealBar = key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "reveal"))
+	openBar   = key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open"))
+)
+
+// contextBar is the short help for the current state: cancel instead of
+// run while busy, and reveal/open only when the selected stage has a
+// secret or a URL. Keys that always work come first so a narrow terminal
+// cuts the optional ones.
+type contextBar struct {
+	keys             keyMap
+	busy             bool
+	secrets, urlHint bool
+}
+
+func (c contextBar) ShortHelp() []key.Binding {
+	k := c.keys
+	var b []key.Binding
+	if c.busy {
+		b = append(b, k.Cancel)
+	} else {
+		b = append(b, k.Run, k.RunAll)
+	}
+	b = append(b, upDown, tabPane, k.Help, k.Quit)
+	if c.secrets {
+		b = append(b, revealBar)
+	}
+	if c.urlHint {
+		b = append(b, openBar)
+	}
+	return b
+}
+
+func (c contextBar) FullHelp() [][]key.Binding { return c.keys.FullHelp() }
+
+// FullHelp is the expanded view behind "?" (help.KeyMap).
+func (k keyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Run, k.RunAll, k.Cancel},
+		{k.Up, k.Down, k.Focus, k.PageUp, k.PageDown},
+		{k.Reveal, k.Open, k.Help, k.Quit},
+	}
+}

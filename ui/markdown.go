@@ -1,0 +1,72 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+
+	"charm.land/glamour/v2"
+)
+
+// renderKey names one rendered page: which text, at which width, in which
+// style. Text is the cache's own key for the source (a stage id, or a
+// stage id plus a value name and digest for code results).
+type renderKey struct {
+	Text  string
+	Width int
+	Style string
+}
+
+// mdCache keeps one glamour renderer per (style, width) and every rendered
+// string. Rendering happens inside tea.Cmds, which run on their own
+// goroutines, and a TermRenderer must not render twice at once, so one lock
+// guards both maps and serialises renders.
+type mdCache struct {
+	mu        sync.Mutex
+	renderers map[renderKey]*glamour.TermRenderer // Text unused
+	rendered  map[renderKey]string
+}
+
+func newMDCache() *mdCache {
+	return &mdCache{
+		renderers: map[renderKey]*glamour.TermRenderer{},
+		rendered:  map[renderKey]string{},
+	}
+}
+
+// get returns a cached render without rendering.
+func (c *mdCache) get(k renderKey) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s, ok := c.rendered[k]
+	return s, ok
+}
+
+// render returns the cached render of k or renders md now. Call it from a
+// tea.Cmd, never from Update or View.
+func (c *mdCache) render(k renderKey, md string) (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if s, ok := c.rendered[k]; ok {
+		return s, nil
+	}
+	rk := renderKey{Width: k.Width, Style: k.Style}
+	r, ok := c.renderers[rk]
+	if !ok {
+		var err error
+		r, err = glamour.NewTermRenderer(glamour.WithStylePath(k.Style), glamour.WithWordWrap(k.Width))
+		if err != nil {
+			return "", fmt.Errorf("glamour renderer (style %s, width %d): %w", k.Style, k.Width, err)
+		}
+		c.renderers[rk] = r
+	}
+	out, err := r.Render(md)
+	if err != nil {
+		return "", fmt.Errorf("render markdown %q: %w", k.Text, err)
+	}
+	// Glamour pads the document with blank lines at both ends; the panes have
+	// their own borders.
+	out = strings.Trim(out, "\n")
+	c.rendered[k] = out
+	return out, nil
+}

@@ -1,0 +1,780 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
+
+	"agentcore-workshop/steps"
+)
+
+// pane is which right-hand pane pgup/pgdown scroll.
+type pane int
+
+const (
+	paneContent pane = iota
+	paneOutput
+)
+
+// maxLogLines bounds the log kept per stage so a chatty stage can't grow
+// memory without limit; the oldest lines go first.
+const maxLogLines = 5000
+
+// stageOutput is what the UI saw of a stage's current run.
+type stageOutput struct {
+	lines    []string
+	progress string
+}
+
+// Model is the root Bubble Tea model. Children (viewports, spinner, help)
+// are plain fields driven from here; side effects are returned as Cmds.
+type Model struct {
+	eng   Engine
+	page  PageFunc
+	info  Info
+	cfg   config
+	keys  keyMap
+	help  help.Model
+	st    styles
+	md    *mdCache
+	gen   *atomic.Int64 // bumped when width or style changes; stops stale prefetches
+	isDrk bool
+
+	events <-chan steps.Event
+	unsub  func()
+
+	stages   []steps.StageState
+	sel      int
+	runIDs   map[string]int64
+	out      map[string]*stageOutput
+	revealed map[string]map[string]string // stage id → secret name → value
+	follow   bool                         // select the stage the runner starts
+
+	width, height int
+	focus         pane
+	content       viewport.Model
+	contentKey    renderKey
+	contentLines  []string // what content holds, split, for a cheap View
+	output        viewport.Model
+	outputLines   []string // what output holds, wrapped to its width
+	spin          spinner.Model
+	spinning      bool
+	ticking       bool
+
+	status      string
+	statusSeq   int
+	confirmQuit bool
+}
+
+// New builds the UI over eng. It subscribes to eng's events at once so no
+// event is missed between construction and the first Update.
+func New(eng Engine, page PageFunc, info Info, opts ...Option) Model {
+	cfg := config{isDark: true, now: time.Now, statusTTL: 4 * time.Second, tick: tea.Tick}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if cfg.openURL == nil {
+		cfg.openURL = func(string) error { return errors.New("no browser configured") }
+	}
+	if info.Title == "" {
+		info.Title = "AgentCore Identity workshop"
+	}
+	if page == nil {
+		page = func(string) (string, bool) { return "", false }
+	}
+	m := Model{
+		eng:      eng,
+		page:     page,
+		info:     info,
+		cfg:      cfg,
+		keys:     defaultKeys(),
+		help:     help.New(),
+		md:       newMDCache(),
+		gen:      new(atomic.Int64),
+		isDrk:    cfg.isDark,
+		runIDs:   map[string]int64{},
+		out:      map[string]*stageOutput{},
+		revealed: map[string]map[string]string{},
+		content:  viewport.New(),
+		output:   viewport.New(),
+		spin:     spinner.New(spinner.WithSpinner(spinner.MiniDot)),
+	}
+	m.restyle()
+	m.content.MouseWheelEnabled = false // the root routes the wheel itself
+	m.output.MouseWheelEnabled = false
+	m.events, m.unsub = eng.Subscribe()
+	m.stages = eng.Snapshot()
+	if m.anyRunning() {
+		m.spinning, m.ticking = true, true
+	}
+	m.rebuildOutput()
+	return m
+}
+
+func (m *Model) restyle() {
+	m.st = newStyles(m.isDrk, m.cfg.noColor)
+	m.help.Styles = m.st.Help
+	m.spin.Style = m.st.Running
+}
+
+// Init starts the event waiter and asks the terminal for its background.
+func (m Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{m.waitEvent()}
+	if !m.cfg.fixedDark && !m.cfg.noColor {
+		cmds = append(cmds, tea.RequestBackgroundColor)
+	}
+	if m.spinning {
+		cmds = append(cmds, m.spin.Tick, m.tickCmd())
+	}
+	return tea.Batch(cmds...)
+}
+
+// Messages the UI sends itself.
+type (
+	eventMsg        steps.Event
+	eventsClosedMsg struct{}
+	tickMsg         struct{}
+	snapshotMsg     []steps.StageState
+	clearStatusMsg  struct{ seq int }
+	actionErrMsg    struct {
+		what string
+		err  error
+	}
+	contentMsg struct {
+		key renderKey
+		out string
+		err error
+	}
+	codeMsg    struct{ err error }
+	secretsMsg struct {
+		stepID string
+		vals   map[string]string
+		err    error
+	}
+	openedMsg struct {
+		url string
+		err error
+	}
+)
+
+func (m Model) waitEvent() tea.Cmd {
+	ch := m.events
+	if ch == nil {
+		return nil
+	}
+	if m.cfg.pollEvents {
+		return func() tea.Msg {
+			select {
+			case ev, ok := <-ch:
+				if !ok {
+					return eventsClosedMsg{}
+				}
+				return eventMsg(ev)
+			default:
+				return nil
+			}
+		}
+	}
+	return func() tea.Msg {
+		ev, ok := <-ch
+		if !ok {
+			return eventsClosedMsg{}
+		}
+		return eventMsg(ev)
+	}
+}
+
+func (m *Model) tickCmd() tea.Cmd {
+	return m.cfg.tick(time.Second, func(time.Time) tea.Msg { return tickMsg{} })
+}
+
+// spinCmd schedules the next spinner frame through cfg.tick (the bubbles
+// spinner would call tea.Tick itself, which tests can't stop).
+func (m *Model) spinCmd() tea.Cmd {
+	sp := m.spin
+	return m.cfg.tick(sp.Spinner.FPS, func(time.Time) tea.Msg { return sp.Tick() })
+}
+
+// Update changes state only; anything that waits, reads files or renders
+// Markdown is returned as a Cmd.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = max(msg.Width, 0), max(msg.Height, 0)
+		m.gen.Add(1)
+		m.layout()
+		return m, tea.Batch(m.syncContent(), m.rebuildOutput())
+
+	case tea.BackgroundColorMsg:
+		if m.cfg.fixedDark || m.cfg.noColor {
+			return m, nil
+		}
+		m.isDrk = msg.IsDark()
+		m.restyle()
+		m.gen.Add(1)
+		return m, tea.Batch(m.syncContent(), m.rebuildOutput())
+
+	case tea.KeyPressMsg:
+		return m.handleKey(msg)
+
+	case tea.MouseWheelMsg:
+		return m, m.wheel(msg)
+
+	case eventMsg:
+		cmd := m.applyEvent(steps.Event(msg))
+		return m, tea.Batch(m.waitEvent(), cmd)
+
+	case eventsClosedMsg:
+		m.events = nil
+		return m, nil
+
+	case snapshotMsg:
+		m.applySnapshot(msg)
+		return m, m.rebuildOutput()
+
+	case tickMsg:
+		if !m.anyRunning() {
+			m.ticking = false
+			return m, nil
+		}
+		return m, m.tickCmd()
+
+	case spinner.TickMsg:
+		if !m.anyRunning() {
+			m.spinning = false
+			return m, nil
+		}
+		m.spin, _ = m.spin.Update(msg)
+		return m, m.spinCmd()
+
+	case contentMsg:
+		if msg.err != nil {
+			return m, m.setStatus("could not show this page: " + msg.err.Error())
+		}
+		if msg.key == m.wantContentKey() {
+			m.setContent(msg.key, msg.out)
+			return m, m.prefetch()
+		}
+		return m, nil
+
+	case codeMsg:
+		if msg.err != nil {
+			return m, m.setStatus("could not highlight code: " + msg.err.Error())
+		}
+		return m, m.rebuildOutput()
+
+	case secretsMsg:
+		if msg.err != nil {
+			return m, m.setStatus("could not read secrets: " + msg.err.Error())
+		}
+		m.revealed[msg.stepID] = msg.vals
+		return m, m.rebuildOutput()
+
+	case openedMsg:
+		if msg.err != nil {
+			return m, m.setStatus("could not open a browser (" + msg.err.Error() + "); open it yourself: " + msg.url)
+		}
+		return m, m.setStatus("opened " + msg.url + " (also copied to the clipboard)")
+
+	case actionErrMsg:
+		return m, m.setStatus(msg.what + ": " + msg.err.Error())
+
+	case clearStatusMsg:
+		if msg.seq == m.statusSeq && !m.confirmQuit {
+			m.status = ""
+		}
+		return m, nil
+	}
+	return m, nil
+}
+
+func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	if key.Matches(msg, m.keys.Quit) {
+		if m.confirmQuit || !m.eng.Busy() {
+			return m, m.quit()
+		}
+		m.confirmQuit = true
+		m.status = "a stage is running: press q again to quit (it will be marked interrupted and can be re-run)"
+		m.statusSeq++
+		return m, nil
+	}
+	if m.confirmQuit {
+		// Any other key backs out of quitting and then does its own job.
+		m.confirmQuit = false
+		m.status = ""
+	}
+	switch {
+	case key.Matches(msg, m.keys.Help):
+		m.help.ShowAll = !m.help.ShowAll
+		m.layout()
+		return m, nil
+	case key.Matches(msg, m.keys.Up):
+		return m, m.move(-1)
+	case key.Matches(msg, m.keys.Down):
+		return m, m.move(1)
+	case key.Matches(msg, m.keys.Focus):
+		if m.focus == paneContent {
+			m.focus = paneOutput
+		} else {
+			m.focus = paneContent
+		}
+		return m, nil
+	case key.Matches(msg, m.keys.PageUp):
+		m.focused().PageUp()
+		return m, nil
+	case key.Matches(msg, m.keys.PageDown):
+		m.focused().PageDown()
+		return m, nil
+	case key.Matches(msg, m.keys.Run):
+		return m, m.run()
+	case key.Matches(msg, m.keys.RunAll):
+		return m, m.runAll()
+	case key.Matches(msg, m.keys.Cancel):
+		if !m.eng.Busy() {
+			return m, m.setStatus("nothing is running")
+		}
+		eng := m.eng
+		return m, tea.Batch(func() tea.Msg { eng.Cancel(); return nil }, m.setStatus("cancelling…"))
+	case key.Matches(msg, m.keys.Reveal):
+		return m, m.toggleReveal()
+	case key.Matches(msg, m.keys.Open):
+		return m, m.open()
+	}
+	return m, nil
+}
+
+func (m *Model) focused() *viewport.Model {
+	if m.focus == paneOutput {
+		return &m.output
+	}
+	return &m.content
+}
+
+func (m *Model) quit() tea.Cmd {
+	eng, unsub, busy := m.eng, m.unsub, m.eng.Busy()
+	return tea.Sequence(func() tea.Msg {
+		if busy {
+			eng.Cancel()
+		}
+		if unsub != nil {
+			unsub()
+		}
+		return nil
+	}, tea.Quit)
+}
+
+// setStatus shows a transient line and schedules its removal.
+func (m *Model) setStatus(s string) tea.Cmd {
+	m.statusSeq++
+	m.status = s
+	seq := m.statusSeq
+	return m.cfg.tick(m.cfg.statusTTL, func(time.Time) tea.Msg { return clearStatusMsg{seq: seq} })
+}
+
+func (m *Model) selected() (steps.StageState, bool) {
+	if m.sel < 0 || m.sel >= len(m.stages) {
+		return steps.StageState{}, false
+	}
+	return m.stages[m.sel], true
+}
+
+func (m *Model) move(d int) tea.Cmd {
+	if len(m.stages) == 0 {
+		return nil
+	}
+	n := min(max(m.sel+d, 0), len(m.stages)-1)
+	if n == m.sel {
+		return nil
+	}
+	m.follow = false
+	m.sel = n
+	return tea.Batch(m.syncContent(), m.rebuildOutput())
+}
+
+func (m *Model) run() tea.Cmd {
+	s, ok := m.selected()
+	if !ok {
+		return m.setStatus("there is no stage to run")
+	}
+	if err := m.eng.CanRun(s.ID); err != nil {
+		return m.setStatus(fmt.Sprintf("can't run %d %s: %v", s.Index, s.Title, err))
+	}
+	m.follow = true
+	eng, id := m.eng, s.ID
+	return func() tea.Msg {
+		if err := eng.Start(id); err != nil {
+			return actionErrMsg{what: "can't start " + id, err: err}
+		}
+		return nil
+	}
+}
+
+func (m *Model) runAll() tea.Cmd {
+	if m.eng.Busy() {
+		return m.setStatus("a stage is running: wait for it, or press c to cancel it")
+	}
+	m.follow = true
+	eng := m.eng
+	return func() tea.Msg {
+		if err := eng.StartAll(); err != nil {
+			return actionErrMsg{what: "can't run all", err: err}
+		}
+		return nil
+	}
+}
+
+func (m *Model) toggleReveal() tea.Cmd {
+	s, ok := m.selected()
+	if !ok {
+		return nil
+	}
+	var names []string
+	for _, v := range s.Result.Values {
+		if v.Secret {
+			names = append(names, v.Name)
+		}
+	}
+	if len(names) == 0 {
+		if len(s.Result.Values) == 0 {
+			return m.setStatus("no results yet: run this stage first")
+		}
+		return m.setStatus("this stage has no secret results")
+	}
+	if _, shown := m.revealed[s.ID]; shown {
+		delete(m.revealed, s.ID) // forget the values, not just hide them
+		return m.rebuildOutput()
+	}
+	eng, id := m.eng, s.ID
+	return func() tea.Msg {
+		vals := make(map[string]string, len(names))
+		for _, n := range names {
+			v, err := eng.Secret(id, n)
+			if err != nil {
+				return secretsMsg{stepID: id, err: fmt.Errorf("%s: %w", n, err)}
+			}
+			vals[n] = v
+		}
+		return secretsMsg{stepID: id, vals: vals}
+	}
+}
+
+func (m *Model) open() tea.Cmd {
+	s, ok := m.selected()
+	if !ok {
+		return nil
+	}
+	for _, v := range s.Result.Values {
+		if v.Kind == steps.KindURL && v.Value != "" {
+			open, url := m.cfg.openURL, v.Value
+			m.status = "opening " + url + " …"
+			return tea.Batch(tea.SetClipboard(url), func() tea.Msg {
+				return openedMsg{url: url, err: open(url)}
+			})
+		}
+	}
+	if len(s.Result.Values) == 0 {
+		return m.setStatus("no results yet: run this stage first")
+	}
+	return m.setStatus("this stage has no URL to open")
+}
+
+// wheel scrolls whatever is under the pointer: the stage list moves the
+// selection, the right-hand panes scroll.
+func (m *Model) wheel(msg tea.MouseWheelMsg) tea.Cmd {
+	g := m.geom()
+	if g.tiny {
+		return nil
+	}
+	up := msg.Button == tea.MouseWheelUp
+	if msg.X < g.leftW {
+		if up {
+			return m.move(-1)
+		}
+		return m.move(1)
+	}
+	vp := &m.output
+	if msg.Y < g.headerH+g.contentH {
+		vp = &m.content
+	}
+	if up {
+		vp.ScrollUp(3)
+	} else {
+		vp.ScrollDown(3)
+	}
+	return nil
+}
+
+func (m *Model) stageIndex(id string) int {
+	for i, s := range m.stages {
+		if s.ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+func (m *Model) anyRunning() bool {
+	for _, s := range m.stages {
+		if s.Status == steps.Running {
+			return true
+		}
+	}
+	return false
+}
+
+// applyEvent folds one runner event into the model.
+func (m *Model) applyEvent(ev steps.Event) tea.Cmd {
+	if ev.Kind == steps.EventQueueDone {
+		return m.refresh()
+	}
+	i := m.stageIndex(ev.StepID)
+	if i < 0 {
+		return nil
+	}
+	if ev.RunID < m.runIDs[ev.StepID] {
+		return nil // a late event of a run that was replaced
+	}
+	m.runIDs[ev.StepID] = ev.RunID
+	st := &m.stages[i]
+	out := m.out[ev.StepID]
+	if out == nil || ev.Kind == steps.EventStarted {
+		out = &stageOutput{}
+		m.out[ev.StepID] = out
+	}
+	var cmds []tea.Cmd
+	switch ev.Kind {
+	case steps.EventStarted:
+		st.Status, st.StartedAt, st.FinishedAt = steps.Running, ev.Time, time.Time{}
+		st.Elapsed, st.Err, st.Result, st.Stale = 0, "", steps.Result{}, false
+		delete(m.revealed, ev.StepID)
+		if m.follow && i != m.sel {
+			m.sel = i
+			cmds = append(cmds, m.syncContent())
+		}
+		if !m.spinning {
+			m.spinning = true
+			cmds = append(cmds, m.spin.Tick)
+		}
+		if !m.ticking {
+			m.ticking = true
+			cmds = append(cmds, m.tickCmd())
+		}
+	case steps.EventLog:
+		out.lines = append(out.lines, ev.Line)
+		if len(out.lines) > maxLogLines {
+			out.lines = append([]string(nil), out.lines[len(out.lines)-maxLogLines:]...)
+		}
+	case steps.EventProgress:
+		out.progress = progressLabel(ev.Label, ev.Done, ev.Total)
+	case steps.EventValue:
+		if ev.Value != nil {
+			v := *ev.Value
+			if v.Secret {
+				v.Value = "" // secrets are read from the secrets file on request only
+			}
+			upsertValue(&st.Result, v)
+		}
+	case steps.EventFinished:
+		st.Status, st.Elapsed, st.Err, st.FinishedAt = ev.Status, ev.Elapsed, ev.Err, ev.Time
+		out.progress = ""
+		cmds = append(cmds, m.refresh())
+	}
+	if i == m.sel {
+		cmds = append(cmds, m.rebuildOutput())
+	}
+	return tea.Batch(cmds...)
+}
+
+func progressLabel(label string, done, total int) string {
+	switch {
+	case total > 0:
+		return fmt.Sprintf("%s (%d/%d)", label, min(done, total), total)
+	case done > 0:
+		return fmt.Sprintf("%s (%d)", label, done)
+	}
+	return label
+}
+
+func upsertValue(r *steps.Result, v steps.Value) {
+	for i := range r.Values {
+		if r.Values[i].Name == v.Name {
+			r.Values[i] = v
+			return
+		}
+	}
+	r.Values = append(r.Values, v)
+}
+
+// refresh reads the runner's snapshot off the event loop.
+func (m *Model) refresh() tea.Cmd {
+	eng := m.eng
+	return func() tea.Msg { return snapshotMsg(eng.Snapshot()) }
+}
+
+// applySnapshot replaces the stage list, keeping the selection. A stage the
+// UI has seen start but not finish keeps its local state: the snapshot may
+// have been taken before that start, and its Finished event will refresh
+// again.
+func (m *Model) applySnapshot(snap []steps.StageState) {
+	selID := ""
+	if s, ok := m.selected(); ok {
+		selID = s.ID
+	}
+	local := map[string]steps.StageState{}
+	for _, s := range m.stages {
+		local[s.ID] = s
+	}
+	stages := make([]steps.StageState, len(snap))
+	copy(stages, snap)
+	for i, s := range stages {
+		if l, ok := local[s.ID]; ok && l.Status == steps.Running && s.Status != steps.Running {
+			stages[i] = l
+		}
+	}
+	m.stages = stages
+	m.sel = 0
+	for i, s := range stages {
+		if s.ID == selID {
+			m.sel = i
+		}
+	}
+}
+
+// wantContentKey is the render the content pane should show now.
+func (m *Model) wantContentKey() renderKey {
+	s, _ := m.selected()
+	return renderKey{Text: s.ID, Width: m.wrapWidth(m.content.Width()), Style: m.st.glamour}
+}
+
+func (m *Model) wrapWidth(paneWidth int) int {
+	return max(paneWidth-1, 10)
+}
+
+func (m *Model) pageMarkdown(s steps.StageState) string {
+	md, ok := m.page(s.ID)
+	if !ok || strings.TrimSpace(md) == "" {
+		return fmt.Sprintf("# %d · %s\n\nThere are no notes for this stage yet.\n", s.Index, s.Title)
+	}
+	return md
+}
+
+// syncContent shows the selected page if it is rendered, else asks for it.
+func (m *Model) syncContent() tea.Cmd {
+	s, ok := m.selected()
+	if !ok || m.content.Width() <= 0 {
+		return nil
+	}
+	k := m.wantContentKey()
+	if out, ok := m.md.get(k); ok {
+		m.setContent(k, out)
+		return m.prefetch()
+	}
+	if m.contentKey.Text != k.Text {
+		m.setContentText("rendering…")
+		m.content.GotoTop()
+		m.contentKey = renderKey{Text: k.Text}
+	}
+	md, cache := m.pageMarkdown(s), m.md
+	return func() tea.Msg {
+		out, err := cache.render(k, md)
+		return contentMsg{key: k, out: out, err: err}
+	}
+}
+
+// setContentText fills the content viewport and keeps its lines for View,
+// which slices them itself: the viewport's own View re-wraps every visible
+// line through lipgloss on each frame, the slowest part of a frame.
+func (m *Model) setContentText(s string) {
+	m.contentLines = strings.Split(s, "\n")
+	m.content.SetContentLines(m.contentLines)
+}
+
+func (m *Model) setContent(k renderKey, out string) {
+	if k == m.contentKey {
+		return
+	}
+	sameText := k.Text == m.contentKey.Text
+	m.setContentText(out)
+	if !sameText {
+		m.content.GotoTop()
+	}
+	m.contentKey = k
+}
+
+// prefetch renders every other page at the current width and style in the
+// background so moving between stages shows text at once. It gives up as
+// soon as the width or style changes.
+func (m *Model) prefetch() tea.Cmd {
+	k := m.wantContentKey()
+	type job struct {
+		key renderKey
+		md  string
+	}
+	var jobs []job
+	for _, s := range m.stages {
+		jk := renderKey{Text: s.ID, Width: k.Width, Style: k.Style}
+		if _, ok := m.md.get(jk); !ok {
+			jobs = append(jobs, job{jk, m.pageMarkdown(s)})
+		}
+	}
+	if len(jobs) == 0 {
+		return nil
+	}
+	cache, gen, want := m.md, m.gen, m.gen.Load()
+	return func() tea.Msg {
+		for _, j := range jobs {
+			if gen.Load() != want {
+				return nil
+			}
+			_, _ = cache.render(j.key, j.md) // errors show when the page is selected
+		}
+		return nil
+	}
+}
+
+// codeKey names the highlighted render of one code result.
+func codeKey(stepID string, v steps.Value, width int, style string) renderKey {
+	h := fnv.New64a()
+	_, _ = h.Write([]byte(v.Value))
+	return renderKey{Text: fmt.Sprintf("%s\x00%s\x00%x", stepID, v.Name, h.Sum64()), Width: width, Style: style}
+}
+
+// codeMarkdown fences a source file for glamour, picking the highlighter
+// from the file name.
+func codeMarkdown(name, src string) string {
+	fence := "```"
+	for strings.Contains(src, fence) {
+		fence += "`"
+	}
+	return fence + langFor(name) + "\n" + strings.TrimRight(src, "\n") + "\n" + fence + "\n"
+}
+
+func langFor(name string) string {
+	lower := strings.ToLower(name)
+	switch {
+	case strings.HasSuffix(lower, ".py"):
+		return "python"
+	case strings.HasSuffix(lower, ".yaml"), strings.HasSuffix(lower, ".yml"):
+		return "yaml"
+	case strings.HasSuffix(lower, ".json"):
+		return "json"
+	case strings.HasSuffix(lower, ".go"):
+		return "go"
+	case strings.HasSuffix(lower, ".sh"):
+		return "bash"
+	case strings.HasSuffix(lower, ".toml"):
+		return "toml"
+	case strings.Contains(lower, "dockerfile"):
+		return "docker"
+	}
+	return "text"
+}

@@ -1,0 +1,89 @@
+// Package ui is the Bubble Tea front end of the workshop: a stage list, the
+// selected stage's notes rendered by glamour, and a live output pane fed by
+// the step runner's events. It is only a subscriber: every action goes
+// through the Engine interface, and nothing here runs a stage itself.
+package ui
+
+import (
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"agentcore-workshop/steps"
+)
+
+// Engine is the part of the step runner the UI needs. steps.Runner
+// satisfies it; tests use a scripted fake.
+type Engine interface {
+	// Snapshot returns every stage as it stands now.
+	Snapshot() []steps.StageState
+	// Subscribe returns the event stream and a func that stops it.
+	Subscribe() (<-chan steps.Event, func())
+	// Start runs one stage in the background; the error says why it can't
+	// start now.
+	Start(id string) error
+	// StartAll runs the remaining stages in order, stopping at the first
+	// failure.
+	StartAll() error
+	// Cancel stops the running stage, if any.
+	Cancel()
+	// Busy reports whether a stage or a queue is running.
+	Busy() bool
+	// CanRun is nil when id can start now, else a reason a learner can read.
+	CanRun(id string) error
+	// Secret reads a secret value from the workspace's secrets file.
+	Secret(stepID, name string) (string, error)
+}
+
+// PageFunc returns the Markdown page for a stage.
+type PageFunc func(stepID string) (markdown string, ok bool)
+
+// Info is what the header shows.
+type Info struct {
+	Title     string // e.g. "AgentCore Identity · inbound auth"
+	Target    string // "sandbox" or "aws"
+	Region    string
+	Workspace string
+}
+
+// Option adjusts a Model at construction.
+type Option func(*config)
+
+type config struct {
+	isDark    bool
+	fixedDark bool // true: ignore the terminal's background colour
+	noColor   bool
+	openURL   func(url string) error
+	now       func() time.Time
+	statusTTL time.Duration
+	// tick schedules a timed message (tea.Tick). Tests swap it so a
+	// synchronous harness never waits on a timer.
+	tick func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
+	// pollEvents makes the event waiter return nil instead of blocking when
+	// no event is queued; only the synchronous test harness sets it.
+	pollEvents bool
+}
+
+// WithDarkBackground fixes the light/dark choice instead of asking the
+// terminal (tests, or a user flag).
+func WithDarkBackground(dark bool) Option {
+	return func(c *config) { c.isDark, c.fixedDark = dark, true }
+}
+
+// WithNoColor turns colours off (set it from NO_COLOR); glamour then uses
+// its "notty" style.
+func WithNoColor(noColor bool) Option {
+	return func(c *config) { c.noColor = noColor }
+}
+
+// WithOpenURL sets how URLs are opened. The caller normally passes
+// browser.OpenURL with browser.Stdout/Stderr set to io.Discard so the
+// launcher cannot scribble over the screen.
+func WithOpenURL(open func(url string) error) Option {
+	return func(c *config) { c.openURL = open }
+}
+
+// WithClock replaces time.Now for elapsed times (stable golden views).
+func WithClock(now func() time.Time) Option {
+	return func(c *config) { c.now = now }
+}

@@ -1,0 +1,63 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"agentcore-workshop/steps"
+)
+
+// goldenScene is stage 1 finished with results (selected), stage 2 running
+// with a log and a progress label, stage 3 stale.
+func goldenScene(t *testing.T, w, h int) *harness {
+	t.Helper()
+	eng := newFakeEngine()
+	eng.set("configure", func(s *steps.StageState) { s.Status, s.Stale, s.Elapsed = steps.Succeeded, true, 1500*time.Millisecond })
+	hs := newHarness(t, eng, w, h)
+	runStage1(hs, 1)
+	eng.setBusy(true)
+	eng.emit(steps.Event{Kind: steps.EventStarted, StepID: "write-agent", RunID: 2, Time: t0.Add(-41 * time.Second)})
+	eng.emit(steps.Event{Kind: steps.EventLog, StepID: "write-agent", RunID: 2, Line: "wrote agent/agent.py"})
+	eng.emit(steps.Event{Kind: steps.EventProgress, StepID: "write-agent", RunID: 2, Label: "writing files", Done: 2, Total: 4})
+	hs.pump()
+	return hs
+}
+
+func TestGoldenViews(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 34}} {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			h := goldenScene(t, size[0], size[1])
+			v := ansi.Strip(h.view())
+			checkFrame(t, v, size[0], size[1])
+			golden.RequireEqual(t, v)
+		})
+	}
+}
+
+func TestGoldenRunningStage(t *testing.T) {
+	h := goldenScene(t, 100, 30)
+	h.press(keyDown, keyTab)
+	v := ansi.Strip(h.view())
+	checkFrame(t, v, 100, 30)
+	golden.RequireEqual(t, v)
+}
+
+// checkFrame asserts the view fills the window exactly, whatever the golden
+// file says.
+func checkFrame(t *testing.T, v string, w, h int) {
+	t.Helper()
+	lines := strings.Split(v, "\n")
+	if len(lines) != h {
+		t.Errorf("view has %d lines, want %d", len(lines), h)
+	}
+	for i, l := range lines {
+		if sw := ansi.StringWidth(l); sw > w {
+			t.Errorf("line %d is %d wide (> %d): %q", i, sw, w, l)
+		}
+	}
+}
