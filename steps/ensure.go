@@ -19,7 +19,7 @@ type found struct {
 //   - created in the ledger and still there: reuse it
 //   - planned (a crash mid-create) and there: adopt it
 //   - otherwise: plan, create, record
-func ensure(ctx context.Context, env *Env, rep Reporter, stepID, kind, name string,
+func ensure(ctx context.Context, env *Env, rep Reporter, stepID, kind, name string, attrs map[string]string,
 	lookup func(ctx context.Context) (found, error),
 	create func(ctx context.Context) (found, error)) (found, error) {
 	if r, ok := env.Session.Find(kind, name); ok && r.State != "deleted" {
@@ -37,7 +37,7 @@ func ensure(ctx context.Context, env *Env, rep Reporter, stepID, kind, name stri
 			return f, nil
 		}
 	}
-	r, err := env.Session.Plan(kind, name, stepID, nil)
+	r, err := env.Session.Plan(kind, name, stepID, attrs)
 	if err != nil {
 		return found{}, fmt.Errorf("record %s %s in the ledger: %w", kind, name, err)
 	}

@@ -19,15 +19,6 @@ import (
 	"agentcore-workshop/internal/jwtx"
 )
 
-// Ledger kinds of the Cognito resources stage 1 creates. Cleanup deletes
-// them in reverse creation order.
-const (
-	KindUserPool   = "cognito-user-pool"
-	KindPoolClient = "cognito-user-pool-client"
-	KindPoolDomain = "cognito-user-pool-domain"
-	KindPoolUser   = "cognito-user"
-)
-
 // Names of stage 1's results; they are also the variable names of the
 // starter toolkit's .agentcore_identity_user.env, so the file is just them.
 const (
@@ -224,7 +215,7 @@ func envFile(res Result) []byte {
 
 func ensurePool(ctx context.Context, env *Env, rep Reporter, stepID, name string) (found, error) {
 	c := env.Cloud.Cognito
-	return ensure(ctx, env, rep, stepID, KindUserPool, name,
+	return ensure(ctx, env, rep, stepID, KindUserPool, name, nil,
 		func(ctx context.Context) (found, error) {
 			p := cip.NewListUserPoolsPaginator(c, &cip.ListUserPoolsInput{MaxResults: aws.Int32(60)})
 			for p.HasMorePages() {
@@ -262,7 +253,7 @@ func ensurePool(ctx context.Context, env *Env, rep Reporter, stepID, name string
 
 func ensureClient(ctx context.Context, env *Env, rep Reporter, stepID, poolID, name string, in *cip.CreateUserPoolClientInput) (found, error) {
 	c := env.Cloud.Cognito
-	return ensure(ctx, env, rep, stepID, KindPoolClient, name,
+	return ensure(ctx, env, rep, stepID, KindPoolClient, name, map[string]string{AttrPool: poolID},
 		func(ctx context.Context) (found, error) {
 			p := cip.NewListUserPoolClientsPaginator(c, &cip.ListUserPoolClientsInput{UserPoolId: aws.String(poolID), MaxResults: aws.Int32(60)})
 			for p.HasMorePages() {
@@ -290,7 +281,7 @@ func ensureClient(ctx context.Context, env *Env, rep Reporter, stepID, poolID, n
 
 func ensureDomain(ctx context.Context, env *Env, rep Reporter, stepID, poolID, domain string) error {
 	c := env.Cloud.Cognito
-	_, err := ensure(ctx, env, rep, stepID, KindPoolDomain, domain,
+	_, err := ensure(ctx, env, rep, stepID, KindPoolDomain, domain, map[string]string{AttrPool: poolID},
 		func(ctx context.Context) (found, error) {
 			out, err := c.DescribeUserPoolDomain(ctx, &cip.DescribeUserPoolDomainInput{Domain: aws.String(domain)})
 			if err != nil {
@@ -340,7 +331,7 @@ func ensureUser(ctx context.Context, env *Env, rep Reporter, stepID, poolID, use
 			return "", err
 		}
 	}
-	_, err := ensure(ctx, env, rep, stepID, KindPoolUser, poolID+"/"+username,
+	_, err := ensure(ctx, env, rep, stepID, KindPoolUser, poolID+"/"+username, map[string]string{AttrPool: poolID, AttrUsername: username},
 		func(ctx context.Context) (found, error) {
 			out, err := c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(poolID), Username: aws.String(username)})
 			var nf *types.UserNotFoundException

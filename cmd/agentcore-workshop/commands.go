@@ -27,6 +27,7 @@ func (c *commonFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.o.Region, "region", "", "AWS region (default: the profile's, or us-west-2 in the sandbox)")
 	fs.StringVar(&c.o.Profile, "profile", "", "AWS shared-config profile (target aws)")
 	fs.StringVar(&c.o.SandboxURL, "sandbox-url", "", "use a sandbox already running at this URL (started with `sandbox serve`)")
+	fs.StringVar(&c.o.SandboxAddr, "sandbox-addr", "", "listen address of the embedded sandbox (default: the workspace's port, first 127.0.0.1:4747)")
 }
 
 func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {

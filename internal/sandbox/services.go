@@ -1,15 +1,35 @@
 package sandbox
 
 import (
+	"agentcore-workshop/internal/sandbox/agentcore"
+	"agentcore-workshop/internal/sandbox/codebuild"
+	"agentcore-workshop/internal/sandbox/cognito"
+	"agentcore-workshop/internal/sandbox/ecr"
 	"agentcore-workshop/internal/sandbox/edge"
+	"agentcore-workshop/internal/sandbox/iam"
+	"agentcore-workshop/internal/sandbox/s3"
+	"agentcore-workshop/internal/sandbox/sts"
 )
 
 // newServices builds every emulated service. Each service package adds its
 // constructor here, one line each.
 func newServices(d edge.Deps) ([]Service, error) {
 	var out []Service
+	// Launch services that others are built with: CodeBuild reads sources
+	// from S3 and pushes images to ECR; the runtime checks images in ECR.
+	var objects *s3.Service
+	var images *ecr.Service
 	for _, build := range []func(edge.Deps) (Service, error){
 		// one entry per service, e.g. func(d edge.Deps) (Service, error) { return cognito.New(d) },
+		func(d edge.Deps) (Service, error) { return cognito.New(d) },
+		func(d edge.Deps) (Service, error) { return sts.New(d) },
+		func(d edge.Deps) (Service, error) { return iam.New(d) },
+		keep(&objects, s3.New),
+		keep(&images, ecr.New),
+		func(d edge.Deps) (Service, error) { return codebuild.New(d, objects, images) },
+		func(d edge.Deps) (Service, error) {
+			return agentcore.New(d, agentcore.Options{ImageChecker: images.ImageExists})
+		},
 	} {
 		s, err := build(d)
 		if err != nil {
@@ -18,4 +38,17 @@ func newServices(d edge.Deps) ([]Service, error) {
 		out = append(out, s)
 	}
 	return out, nil
+}
+
+// keep adapts a constructor for the list above and remembers what it built
+// in *dst, for the services constructed after it.
+func keep[T Service](dst *T, build func(edge.Deps) (T, error)) func(edge.Deps) (Service, error) {
+	return func(d edge.Deps) (Service, error) {
+		s, err := build(d)
+		if err != nil {
+			return nil, err
+		}
+		*dst = s
+		return s, nil
+	}
 }

@@ -1,0 +1,71 @@
+package agentcore
+
+import (
+	"encoding/json"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// FuzzParsePath feeds arbitrary escaped paths to the router: it must never
+// panic, and an invoke route must round-trip the runtime segment.
+func FuzzParsePath(f *testing.F) {
+	for _, s := range []string{
+		"/runtimes/", "/runtimes/my_agent-AbCdEf1234/", "/runtimes/my_agent-AbCdEf1234/runtime-endpoints/DEFAULT/",
+		"/runtimes/arn%3Aaws%3Abedrock-agentcore%3Aus-west-2%3A123456789012%3Aruntime%2Fmy_agent-AbCdEf1234/invocations",
+		"/identities/GetWorkloadAccessToken", "/runtimes/%zz/invocations", "//", "/runtimes//invocations",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, p string) {
+		rt, ok := parsePath(p)
+		if !ok {
+			return
+		}
+		if rt.kind == opInvoke {
+			seg := url.PathEscape(rt.runtime)
+			again, ok := parsePath("/runtimes/" + seg + "/invocations")
+			if !ok || again.kind != opInvoke || again.runtime != rt.runtime {
+				t.Fatalf("round trip of %q: %+v %v", rt.runtime, again, ok)
+			}
+		}
+		if ref, ok := parseRuntimeRef(rt.runtime); ok {
+			if !reRuntimeID.MatchString(ref.id) || strings.Contains(ref.id, "/") {
+				t.Fatalf("runtime ref %q yields id %q", rt.runtime, ref.id)
+			}
+		}
+	})
+}
+
+// FuzzValidateRuntime feeds arbitrary JSON bodies to the create/update
+// decoder and validator: never a panic, and a body it accepts yields a
+// config with the required members set.
+func FuzzValidateRuntime(f *testing.F) {
+	for _, s := range []string{
+		`{}`, `{"agentRuntimeName":"a","roleArn":"arn:aws:iam::123456789012:role/r","agentRuntimeArtifact":{"containerConfiguration":{"containerUri":"123456789012.dkr.ecr.us-west-2.amazonaws.com/a:b"}}}`,
+		`{"agentRuntimeName":"a","roleArn":"arn:aws:iam::123456789012:role/r","agentRuntimeArtifact":{"codeConfiguration":{"code":{"s3":{"bucket":"bkt"}},"runtime":"PYTHON_3_11","entryPoint":["agent.py"]}},"authorizerConfiguration":{"customJWTAuthorizer":{"discoveryUrl":"http://x/.well-known/openid-configuration","allowedClients":["c"]}}}`,
+		`{"agentRuntimeArtifact":null,"networkConfiguration":{"networkMode":"VPC"},"lifecycleConfiguration":{"maxLifetime":1}}`,
+		`{"authorizerConfiguration":{"customJWTAuthorizer":{}},"protocolConfiguration":{"serverProtocol":"MCP","port":8443}}`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		var in runtimeInput
+		if json.Unmarshal([]byte(body), &in) != nil {
+			return
+		}
+		val, e := validateRuntime(&in, true)
+		if e != nil {
+			if e.Status != 400 || e.Code != "ValidationException" {
+				t.Fatalf("error %+v", e)
+			}
+			return
+		}
+		if in.Name == nil || !reRuntimeName.MatchString(*in.Name) || val.cfg.RoleArn == "" || len(val.cfg.Artifact) == 0 {
+			t.Fatalf("accepted an invalid body %q", body)
+		}
+		if val.containerURI != "" && !reContainerURI.MatchString(val.containerURI) {
+			t.Fatalf("accepted container uri %q", val.containerURI)
+		}
+	})
+}

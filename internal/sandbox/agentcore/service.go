@@ -1,0 +1,215 @@
+// Package agentcore emulates Amazon Bedrock AgentCore for the sandbox: the
+// control plane (runtimes, their DEFAULT endpoint, workload identities,
+// OAuth2 credential providers, the token vault), the data plane's
+// InvokeAgentRuntime with SigV4 or bearer-token inbound auth, and the
+// identity data plane's workload-access-token operations.
+//
+// Both AWS endpoints sign as "bedrock-agentcore", so one handler serves
+// them; method and path tell the operations apart. State persists in the
+// sandbox store; a restart keeps every resource and relaunches stand-in
+// agents lazily on the first invoke.
+package agentcore
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"agentcore-workshop/internal/sandbox/authorizer"
+	"agentcore-workshop/internal/sandbox/awswire"
+	"agentcore-workshop/internal/sandbox/edge"
+)
+
+// SigningName is the SigV4 service name of both AgentCore planes.
+const SigningName = "bedrock-agentcore"
+
+// storeDoc is the store document holding this service's state.
+const storeDoc = "agentcore"
+
+// ImageChecker reports whether a container image exists (the sandbox's ECR).
+type ImageChecker func(uri string) bool
+
+// Options are the service's injectable collaborators. Zero values pick the
+// real ones.
+type Options struct {
+	// Launcher starts a runtime's agent; default: the stand-in agent (internal/agent).
+	Launcher Launcher
+	// ImageChecker decides whether CreateAgentRuntime's image exists; nil
+	// treats every image as present.
+	ImageChecker ImageChecker
+	// Authorizer checks bearer tokens; default: authorizer.New with the sandbox clock.
+	Authorizer *authorizer.Authorizer
+	// HTTPClient forwards invocations to agents; default: no overall timeout
+	// (responses stream), the request's context bounds it.
+	HTTPClient *http.Client
+}
+
+// Service is the AgentCore emulation.
+type Service struct {
+	d     edge.Deps
+	opt   Options
+	log   *slog.Logger
+	authz *authorizer.Authorizer
+
+	mu sync.Mutex // guards st and every persisted change
+	st state
+
+	agentsMu sync.Mutex
+	agents   map[string]*agentProc // by runtime id
+}
+
+// New loads persisted state and returns the service.
+func New(d edge.Deps, opt Options) (*Service, error) {
+	s := &Service{d: d, opt: opt, log: d.Log, agents: map[string]*agentProc{}}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if opt.Launcher == nil {
+		s.opt.Launcher = &AgentLauncher{IdentityEndpoint: d.URL, Log: s.log}
+	}
+	if opt.HTTPClient == nil {
+		s.opt.HTTPClient = &http.Client{}
+	}
+	s.authz = opt.Authorizer
+	if s.authz == nil {
+		s.authz = authorizer.New(authorizer.Options{Clock: d.Clock, Log: s.log})
+	}
+	if _, err := d.Store.Load(storeDoc, &s.st); err != nil {
+		return nil, fmt.Errorf("load agentcore state: %w", err)
+	}
+	s.st.init()
+	if len(s.st.WATKey) == 0 {
+		s.st.WATKey = make([]byte, 32)
+		rand.Read(s.st.WATKey)
+		s.st.VaultCreated = d.Clock.Now().UTC()
+		if err := s.save(); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// Register routes the service at the edge: SigV4 requests by signing name,
+// and unsigned /runtimes/ requests (bearer-token invokes) by path.
+func (s *Service) Register(e *edge.Edge) {
+	e.Register(edge.Route{Name: SigningName, Protocol: awswire.RestJSON, SigningName: SigningName, Handler: http.HandlerFunc(s.serveSigned)})
+	e.HandlePath("/runtimes/", http.HandlerFunc(s.serveUnsigned))
+}
+
+// Close stops every agent this service launched.
+func (s *Service) Close() error {
+	s.agentsMu.Lock()
+	defer s.agentsMu.Unlock()
+	var errs []error
+	for id, a := range s.agents {
+		if err := a.stop(); err != nil {
+			errs = append(errs, fmt.Errorf("stop agent for %s: %w", id, err))
+		}
+		delete(s.agents, id)
+	}
+	return errors.Join(errs...)
+}
+
+func (s *Service) save() error {
+	if err := s.d.Store.Save(storeDoc, &s.st); err != nil {
+		return fmt.Errorf("save agentcore state: %w", err)
+	}
+	return nil
+}
+
+func (s *Service) now() time.Time { return s.d.Clock.Now().UTC() }
+
+func writeErr(w http.ResponseWriter, e *awswire.Error) { awswire.WriteError(w, awswire.RestJSON, e) }
+
+func internalErr(err error) *awswire.Error {
+	return awswire.Errorf(http.StatusInternalServerError, "InternalServerException", "%v", err)
+}
+
+// serveSigned handles every SigV4-verified bedrock-agentcore request.
+func (s *Service) serveSigned(w http.ResponseWriter, r *http.Request) {
+	if _, ok := edge.RequireSigned(w, r, awswire.RestJSON); !ok {
+		return
+	}
+	rt, ok := parsePath(r.URL.EscapedPath())
+	if !ok {
+		writeErr(w, unknownOperation(r))
+		return
+	}
+	switch {
+	case rt.kind == opRuntimes && r.Method == http.MethodPut:
+		s.createRuntime(w, r)
+	case rt.kind == opRuntimes && r.Method == http.MethodPost:
+		s.listRuntimes(w, r)
+	case rt.kind == opRuntime && r.Method == http.MethodGet:
+		s.getRuntime(w, r, rt.runtime)
+	case rt.kind == opRuntime && r.Method == http.MethodPut:
+		s.updateRuntime(w, r, rt.runtime)
+	case rt.kind == opRuntime && r.Method == http.MethodDelete:
+		s.deleteRuntime(w, r, rt.runtime)
+	case rt.kind == opEndpoints && r.Method == http.MethodPost:
+		s.listEndpoints(w, r, rt.runtime)
+	case rt.kind == opEndpoint && r.Method == http.MethodGet:
+		s.getEndpoint(w, r, rt.runtime, rt.endpoint)
+	case rt.kind == opInvoke && r.Method == http.MethodPost:
+		s.invoke(w, r, rt.runtime, true)
+	case rt.kind == opIdentity && r.Method == http.MethodPost:
+		s.identityOp(w, r, rt.op)
+	default:
+		writeErr(w, unknownOperation(r))
+	}
+}
+
+// serveUnsigned handles /runtimes/ requests without SigV4: only invokes may
+// proceed (with a bearer token); anything else needs a signature.
+func (s *Service) serveUnsigned(w http.ResponseWriter, r *http.Request) {
+	if rt, ok := parsePath(r.URL.EscapedPath()); ok && rt.kind == opInvoke && r.Method == http.MethodPost {
+		s.invoke(w, r, rt.runtime, false)
+		return
+	}
+	edge.RequireSigned(w, r, awswire.RestJSON)
+}
+
+// identityOp dispatches POST /identities/{Op}.
+func (s *Service) identityOp(w http.ResponseWriter, r *http.Request, op string) {
+	switch op {
+	case "CreateWorkloadIdentity":
+		s.createWorkloadIdentity(w, r)
+	case "GetWorkloadIdentity":
+		s.getWorkloadIdentity(w, r)
+	case "UpdateWorkloadIdentity":
+		s.updateWorkloadIdentity(w, r)
+	case "DeleteWorkloadIdentity":
+		s.deleteWorkloadIdentity(w, r)
+	case "ListWorkloadIdentities":
+		s.listWorkloadIdentities(w, r)
+	case "CreateOauth2CredentialProvider":
+		s.createOauth2Provider(w, r)
+	case "GetOauth2CredentialProvider":
+		s.getOauth2Provider(w, r)
+	case "DeleteOauth2CredentialProvider":
+		s.deleteOauth2Provider(w, r)
+	case "ListOauth2CredentialProviders":
+		s.listOauth2Providers(w, r)
+	case "get-token-vault":
+		s.getTokenVault(w, r)
+	case "GetWorkloadAccessToken", "GetWorkloadAccessTokenForJWT", "GetWorkloadAccessTokenForUserId":
+		s.workloadAccessToken(w, r, op)
+	default:
+		writeErr(w, unknownOperation(r))
+	}
+}
+
+// randomAlnum returns n random characters from [A-Za-z0-9].
+func randomAlnum(n int) string {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+	b := make([]byte, n)
+	rand.Read(b)
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b)
+}

@@ -1,0 +1,149 @@
+package agentcore
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/go-jose/go-jose/v4"
+	"github.com/go-jose/go-jose/v4/jwt"
+
+	"agentcore-workshop/internal/sandbox/awswire"
+)
+
+// Workload access tokens (WATs) are opaque to their holders. The sandbox
+// makes them self-contained: a versioned prefix, the base64url JSON of
+// {workload, user, expiry} and an HMAC-SHA256 over both with a key kept in
+// the store, so they survive restarts and need no table.
+const (
+	watPrefix   = "wat1."
+	watLifetime = time.Hour
+)
+
+type watBody struct {
+	Workload string `json:"w"`
+	User     string `json:"u,omitempty"`
+	Expiry   int64  `json:"e"`
+	Nonce    string `json:"n"`
+}
+
+// JWTUser is the user identity a verified (or decoded) JWT stands for in
+// workload access tokens and the token vault: issuer and subject together,
+// so equal subjects from different pools never collide.
+func JWTUser(iss, sub string) string { return iss + "|" + sub }
+
+func (s *Service) mintWAT(workload, user string) string {
+	s.mu.Lock()
+	key := s.st.WATKey
+	s.mu.Unlock()
+	body, _ := json.Marshal(watBody{Workload: workload, User: user, Expiry: s.now().Add(watLifetime).Unix(), Nonce: randomAlnum(12)})
+	payload := base64.RawURLEncoding.EncodeToString(body)
+	return watPrefix + payload + "." + base64.RawURLEncoding.EncodeToString(watMAC(key, payload))
+}
+
+func watMAC(key []byte, payload string) []byte {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(watPrefix + payload))
+	return m.Sum(nil)
+}
+
+// ResolveWorkloadToken verifies a workload access token minted by this
+// sandbox and returns the workload identity and user it was minted for
+// (user is empty for GetWorkloadAccessToken's user-less tokens). It reports
+// false for forged, altered or expired tokens.
+func (s *Service) ResolveWorkloadToken(tok string) (workload, user string, ok bool) {
+	rest, found := strings.CutPrefix(tok, watPrefix)
+	if !found {
+		return "", "", false
+	}
+	payload, mac, found := strings.Cut(rest, ".")
+	if !found {
+		return "", "", false
+	}
+	got, err := base64.RawURLEncoding.DecodeString(mac)
+	if err != nil {
+		return "", "", false
+	}
+	s.mu.Lock()
+	key := s.st.WATKey
+	s.mu.Unlock()
+	if !hmac.Equal(got, watMAC(key, payload)) {
+		return "", "", false
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(payload)
+	if err != nil {
+		return "", "", false
+	}
+	var b watBody
+	if json.Unmarshal(raw, &b) != nil || b.Workload == "" || s.now().Unix() > b.Expiry {
+		return "", "", false
+	}
+	return b.Workload, b.User, true
+}
+
+type watInput struct {
+	WorkloadName *string `json:"workloadName"`
+	UserToken    *string `json:"userToken"`
+	UserID       *string `json:"userId"`
+}
+
+// workloadAccessToken serves GetWorkloadAccessToken, …ForJWT and …ForUserId.
+func (s *Service) workloadAccessToken(w http.ResponseWriter, r *http.Request, op string) {
+	var in watInput
+	if e := decodeBody(r, &in); e != nil {
+		writeErr(w, e)
+		return
+	}
+	var v validator
+	if v.required("workloadName", in.WorkloadName != nil) && v.length("workloadName", *in.WorkloadName, 3, 255) {
+		v.pattern("workloadName", *in.WorkloadName, reWorkloadName, patWorkloadName)
+	}
+	user := ""
+	switch op {
+	case "GetWorkloadAccessTokenForJWT":
+		if v.required("userToken", in.UserToken != nil) && v.length("userToken", *in.UserToken, 1, 131072) {
+			v.pattern("userToken", *in.UserToken, reUserToken, patUserToken)
+		}
+	case "GetWorkloadAccessTokenForUserId":
+		if v.required("userId", in.UserID != nil) && v.length("userId", *in.UserID, 1, 128) {
+			user = *in.UserID
+		}
+	}
+	if e := v.err(); e != nil {
+		writeErr(w, e)
+		return
+	}
+	if op == "GetWorkloadAccessTokenForJWT" {
+		// AWS validates the user token against the workload's configured
+		// issuer; the sandbox only decodes it (loosely) for iss and sub.
+		iss, sub, ok := decodeUserToken(*in.UserToken)
+		if !ok {
+			writeErr(w, awswire.Errorf(http.StatusUnauthorized, "UnauthorizedException", "The userToken is not a JWT with iss and sub claims."))
+			return
+		}
+		user = JWTUser(iss, sub)
+	}
+	if _, ok := s.LookupWorkloadIdentity(*in.WorkloadName); !ok {
+		writeErr(w, workloadNotFound(*in.WorkloadName))
+		return
+	}
+	awswire.WriteJSON(w, awswire.RestJSON, http.StatusOK, map[string]string{"workloadAccessToken": s.mintWAT(*in.WorkloadName, user)})
+}
+
+var jwsAlgs = []jose.SignatureAlgorithm{jose.RS256, jose.RS384, jose.RS512, jose.ES256, jose.ES384, jose.ES512, jose.PS256, jose.PS384, jose.PS512}
+
+func decodeUserToken(tok string) (iss, sub string, ok bool) {
+	t, err := jwt.ParseSigned(tok, jwsAlgs)
+	if err != nil {
+		return "", "", false
+	}
+	var c jwt.Claims
+	if err := t.UnsafeClaimsWithoutVerification(&c); err != nil || c.Issuer == "" || c.Subject == "" {
+		return "", "", false
+	}
+	return c.Issuer, c.Subject, true
+}

@@ -1,0 +1,289 @@
+package codebuild
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"agentcore-workshop/internal/sandbox/awswire"
+	"agentcore-workshop/internal/sandbox/edge"
+)
+
+// TargetPrefix is CodeBuild's X-Amz-Target prefix.
+const TargetPrefix = "CodeBuild_20161006"
+
+// Register routes CodeBuild's awsJson1.1 calls to the service.
+func (s *Service) Register(e *edge.Edge) {
+	e.Register(edge.Route{Name: "codebuild", Protocol: awswire.JSON11, TargetPrefix: TargetPrefix, SigningName: "codebuild", Handler: http.HandlerFunc(s.serveHTTP)})
+}
+
+// epoch renders a timestamp as fractional epoch seconds, as awsJson does.
+func epoch(t time.Time) float64 { return float64(t.UnixMilli()) / 1000 }
+
+type projectJSON struct {
+	Name                   string      `json:"name"`
+	Arn                    string      `json:"arn"`
+	Description            string      `json:"description,omitempty"`
+	Source                 Source      `json:"source"`
+	Artifacts              Artifacts   `json:"artifacts"`
+	Environment            Environment `json:"environment"`
+	ServiceRole            string      `json:"serviceRole"`
+	TimeoutInMinutes       int         `json:"timeoutInMinutes"`
+	QueuedTimeoutInMinutes int         `json:"queuedTimeoutInMinutes"`
+	Tags                   []Tag       `json:"tags"`
+	Created                float64     `json:"created"`
+	LastModified           float64     `json:"lastModified"`
+	ProjectVisibility      string      `json:"projectVisibility"`
+}
+
+func toProjectJSON(p Project) projectJSON {
+	tags := p.Tags
+	if tags == nil {
+		tags = []Tag{}
+	}
+	return projectJSON{p.Name, p.Arn, p.Description, p.Source, p.Artifacts, p.Environment, p.ServiceRole,
+		p.TimeoutInMinutes, p.QueuedTimeoutInMinutes, tags, epoch(p.Created), epoch(p.LastModified), "PRIVATE"}
+}
+
+type phaseJSON struct {
+	PhaseType         string         `json:"phaseType"`
+	PhaseStatus       string         `json:"phaseStatus,omitempty"`
+	StartTime         float64        `json:"startTime"`
+	EndTime           *float64       `json:"endTime,omitempty"`
+	DurationInSeconds *int64         `json:"durationInSeconds,omitempty"`
+	Contexts          []PhaseContext `json:"contexts,omitempty"`
+}
+
+type logsJSON struct {
+	GroupName         string `json:"groupName"`
+	StreamName        string `json:"streamName"`
+	DeepLink          string `json:"deepLink"`
+	CloudWatchLogsArn string `json:"cloudWatchLogsArn"`
+	CloudWatchLogs    struct {
+		Status string `json:"status"`
+	} `json:"cloudWatchLogs"`
+}
+
+type buildJSON struct {
+	ID                     string      `json:"id"`
+	Arn                    string      `json:"arn"`
+	BuildNumber            int64       `json:"buildNumber"`
+	StartTime              float64     `json:"startTime"`
+	EndTime                *float64    `json:"endTime,omitempty"`
+	CurrentPhase           string      `json:"currentPhase"`
+	BuildStatus            string      `json:"buildStatus"`
+	ProjectName            string      `json:"projectName"`
+	Phases                 []phaseJSON `json:"phases"`
+	Source                 Source      `json:"source"`
+	Artifacts              struct{}    `json:"artifacts"`
+	Environment            Environment `json:"environment"`
+	ServiceRole            string      `json:"serviceRole"`
+	Logs                   logsJSON    `json:"logs"`
+	TimeoutInMinutes       int         `json:"timeoutInMinutes"`
+	QueuedTimeoutInMinutes int         `json:"queuedTimeoutInMinutes"`
+	BuildComplete          bool        `json:"buildComplete"`
+	Initiator              string      `json:"initiator"`
+}
+
+func (s *Service) toBuildJSON(b Build) buildJSON {
+	_, stream, _ := strings.Cut(b.ID, ":")
+	group := "/aws/codebuild/" + b.ProjectName
+	j := buildJSON{
+		ID: b.ID, Arn: b.Arn, BuildNumber: b.Number, StartTime: epoch(b.Start), CurrentPhase: b.CurrentPhase(),
+		BuildStatus: b.Status, ProjectName: b.ProjectName, Source: b.Source, Environment: b.Environment,
+		ServiceRole: b.ServiceRole, TimeoutInMinutes: b.Timeout, QueuedTimeoutInMinutes: 480,
+		BuildComplete: b.Complete(), Initiator: "workshop-sandbox",
+	}
+	if !b.End.IsZero() {
+		e := epoch(b.End)
+		j.EndTime = &e
+	}
+	j.Logs = logsJSON{
+		GroupName: group, StreamName: stream,
+		DeepLink:          "https://console.aws.amazon.com/cloudwatch/home?region=" + s.d.Region + "#logEvent:group=" + url.QueryEscape(group) + ";stream=" + stream,
+		CloudWatchLogsArn: "arn:aws:logs:" + s.d.Region + ":" + s.d.AccountID + ":log-group:" + group + ":log-stream:" + stream,
+	}
+	j.Logs.CloudWatchLogs.Status = "ENABLED"
+	for _, p := range b.Phases {
+		pj := phaseJSON{PhaseType: p.Type, PhaseStatus: p.Status, StartTime: epoch(p.Start), Contexts: p.Contexts}
+		if !p.End.IsZero() {
+			e := epoch(p.End)
+			d := int64(p.End.Sub(p.Start) / time.Second)
+			pj.EndTime, pj.DurationInSeconds = &e, &d
+		}
+		j.Phases = append(j.Phases, pj)
+	}
+	return j
+}
+
+// projectInput is CreateProject's and UpdateProject's input shape; the
+// pointers tell UpdateProject which members were sent.
+type projectInput struct {
+	Name                   string       `json:"name"`
+	Description            *string      `json:"description"`
+	Source                 *Source      `json:"source"`
+	Artifacts              *Artifacts   `json:"artifacts"`
+	Environment            *Environment `json:"environment"`
+	ServiceRole            *string      `json:"serviceRole"`
+	TimeoutInMinutes       *int         `json:"timeoutInMinutes"`
+	QueuedTimeoutInMinutes *int         `json:"queuedTimeoutInMinutes"`
+	Tags                   []Tag        `json:"tags"`
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+var operations = map[string]func(s *Service, body []byte) (any, error){
+	"CreateProject": func(s *Service, body []byte) (any, error) {
+		var in projectInput
+		if err := decode(body, &in); err != nil {
+			return nil, err
+		}
+		p, err := s.CreateProject(Project{
+			Name: in.Name, Description: deref(in.Description), Source: deref(in.Source), Artifacts: deref(in.Artifacts),
+			Environment: deref(in.Environment), ServiceRole: deref(in.ServiceRole), TimeoutInMinutes: deref(in.TimeoutInMinutes),
+			QueuedTimeoutInMinutes: deref(in.QueuedTimeoutInMinutes), Tags: in.Tags,
+		})
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{"project": toProjectJSON(p)}, nil
+	},
+	"UpdateProject": func(s *Service, body []byte) (any, error) {
+		var in projectInput
+		if err := decode(body, &in); err != nil {
+			return nil, err
+		}
+		if in.Name == "" {
+			return nil, invalidInput("Invalid name: project name must be specified")
+		}
+		p, err := s.UpdateProject(in.Name, ProjectUpdate{in.Description, in.Source, in.Artifacts, in.Environment, in.ServiceRole, in.TimeoutInMinutes, in.QueuedTimeoutInMinutes, in.Tags})
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{"project": toProjectJSON(p)}, nil
+	},
+	"BatchGetProjects": func(s *Service, body []byte) (any, error) {
+		var in struct {
+			Names []string `json:"names"`
+		}
+		if err := decode(body, &in); err != nil {
+			return nil, err
+		}
+		found, missing, err := s.BatchGetProjects(in.Names)
+		if err != nil {
+			return nil, err
+		}
+		out := []projectJSON{}
+		for _, p := range found {
+			out = append(out, toProjectJSON(p))
+		}
+		return map[string]any{"projects": out, "projectsNotFound": missing}, nil
+	},
+	"DeleteProject": func(s *Service, body []byte) (any, error) {
+		var in struct {
+			Name string `json:"name"`
+		}
+		if err := decode(body, &in); err != nil {
+			return nil, err
+		}
+		return map[string]any{}, s.DeleteProject(in.Name)
+	},
+	"ListProjects": func(s *Service, body []byte) (any, error) {
+		var in struct {
+			SortBy    string `json:"sortBy"`
+			SortOrder string `json:"sortOrder"`
+		}
+		if err := decode(body, &in); err != nil {
+			return nil, err
+		}
+		names, err := s.ListProjects(in.SortBy, in.SortOrder)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{"projects": names}, nil
+	},
+	"StartBuild": func(s *Service, body []byte) (any, error) {
+		var in struct {
+			ProjectName                  string   `json:"projectName"`
+			SourceTypeOverride           string   `json:"sourceTypeOverride"`
+			SourceLocationOverride       string   `json:"sourceLocationOverride"`
+			BuildspecOverride            string   `json:"buildspecOverride"`
+			EnvironmentVariablesOverride []EnvVar `json:"environmentVariablesOverride"`
+		}
+		if err := decode(body, &in); err != nil {
+			return nil, err
+		}
+		b, err := s.StartBuild(StartInput{in.ProjectName, in.SourceTypeOverride, in.SourceLocationOverride, in.BuildspecOverride, in.EnvironmentVariablesOverride})
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{"build": s.toBuildJSON(b)}, nil
+	},
+	"BatchGetBuilds": func(s *Service, body []byte) (any, error) {
+		var in struct {
+			IDs []string `json:"ids"`
+		}
+		if err := decode(body, &in); err != nil {
+			return nil, err
+		}
+		found, missing, err := s.BatchGetBuilds(in.IDs)
+		if err != nil {
+			return nil, err
+		}
+		out := []buildJSON{}
+		for _, b := range found {
+			out = append(out, s.toBuildJSON(b))
+		}
+		return map[string]any{"builds": out, "buildsNotFound": missing}, nil
+	},
+}
+
+// decode reads an awsJson body; unparsable JSON or a wrong member type is
+// a SerializationException, as AWS answers.
+func decode(body []byte, v any) error {
+	if len(bytes.TrimSpace(body)) == 0 {
+		body = []byte("{}")
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		return awswire.Errorf(400, "SerializationException", "Unable to parse the request body: %v", err)
+	}
+	return nil
+}
+
+func (s *Service) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if _, ok := edge.RequireSigned(w, r, awswire.JSON11); !ok {
+		return
+	}
+	prefix, op, _ := strings.Cut(r.Header.Get("X-Amz-Target"), ".")
+	run, ok := operations[op]
+	if r.Method != http.MethodPost || prefix != TargetPrefix || !ok {
+		awswire.WriteError(w, awswire.JSON11, awswire.Errorf(400, "UnknownOperationException", "The operation %q is not supported by the sandbox's CodeBuild.", r.Header.Get("X-Amz-Target")))
+		return
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		awswire.WriteError(w, awswire.JSON11, awswire.Errorf(400, "SerializationException", "read body: %v", err))
+		return
+	}
+	out, err := run(s, body)
+	if err != nil {
+		var ae *awswire.Error
+		if !errors.As(err, &ae) {
+			ae = awswire.Errorf(500, "InternalFailure", "%v", err)
+		}
+		awswire.WriteError(w, awswire.JSON11, ae)
+		return
+	}
+	awswire.WriteJSON(w, awswire.JSON11, http.StatusOK, out)
+}

@@ -1,0 +1,175 @@
+package cognito
+
+import (
+	"time"
+)
+
+// DomainView describes a pool's hosted domain, in DomainDescriptionType terms.
+type DomainView struct {
+	Domain     string
+	UserPoolId string
+	Status     string
+}
+
+// domainStatus is CREATING until the configured delay has passed since
+// creation (computed from the clock, so no background work), then ACTIVE.
+func (s *Service) domainStatus(p *Pool) string {
+	if d := time.Duration(s.delays.DomainActive) * time.Millisecond; d > 0 && s.now().Before(p.DomainCreated.Add(d)) {
+		return "CREATING"
+	}
+	return "ACTIVE"
+}
+
+// CreateUserPoolDomain gives a pool a hosted-UI domain prefix.
+func (s *Service) CreateUserPoolDomain(domain, poolID string) *awsErr {
+	if err := checkLen("domain", domain, 1, 63); err != nil {
+		return err
+	}
+	if !domainPattern.MatchString(domain) {
+		return errPattern("domain", domain, domainPattern.String())
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, err := s.pool(poolID)
+	if err != nil {
+		return err
+	}
+	if _, taken := s.domains[domain]; taken {
+		return errInvalidParameter("Domain already associated with another user pool.")
+	}
+	if p.Domain != "" {
+		return errInvalidParameter("The user pool %s already has a domain configured.", p.ID)
+	}
+	p.Domain, p.DomainCreated = domain, s.now()
+	s.domains[domain] = p.ID
+	return s.commit(func() { p.Domain, p.DomainCreated = "", time.Time{}; delete(s.domains, domain) })
+}
+
+// DescribeUserPoolDomain describes a domain. An unknown domain yields an
+// empty description, not an error, exactly as Cognito answers.
+func (s *Service) DescribeUserPoolDomain(domain string) (DomainView, *awsErr) {
+	if err := checkLen("domain", domain, 1, 63); err != nil {
+		return DomainView{}, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	pid, ok := s.domains[domain]
+	if !ok {
+		return DomainView{}, nil
+	}
+	p := s.pools[pid]
+	return DomainView{Domain: domain, UserPoolId: pid, Status: s.domainStatus(p)}, nil
+}
+
+// DeleteUserPoolDomain detaches a domain from its pool.
+func (s *Service) DeleteUserPoolDomain(domain, poolID string) *awsErr {
+	if err := checkLen("domain", domain, 1, 63); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, err := s.pool(poolID)
+	if err != nil {
+		return err
+	}
+	if p.Domain != domain {
+		return errInvalidParameter("No such domain or user pool exists.")
+	}
+	created := p.DomainCreated
+	p.Domain, p.DomainCreated = "", time.Time{}
+	delete(s.domains, domain)
+	return s.commit(func() { p.Domain, p.DomainCreated = domain, created; s.domains[domain] = p.ID })
+}
+
+// ResourceServerInput is CreateResourceServer's request.
+type ResourceServerInput struct {
+	UserPoolId string  `json:"UserPoolId"`
+	Identifier string  `json:"Identifier"`
+	Name       string  `json:"Name"`
+	Scopes     []Scope `json:"Scopes"`
+}
+
+// CreateResourceServer adds a resource server whose scopes clients may use
+// as "{identifier}/{scope}".
+func (s *Service) CreateResourceServer(in *ResourceServerInput) (ResourceServer, *awsErr) {
+	if err := checkLen("identifier", in.Identifier, 1, 256); err != nil {
+		return ResourceServer{}, err
+	}
+	if !identifierPat.MatchString(in.Identifier) {
+		return ResourceServer{}, errPattern("identifier", in.Identifier, `[\x21\x23-\x5B\x5D-\x7E]+`)
+	}
+	if err := checkLen("name", in.Name, 1, 256); err != nil {
+		return ResourceServer{}, err
+	}
+	if len(in.Scopes) > 100 {
+		return ResourceServer{}, errInvalidParameter("1 validation error detected: Value at 'scopes' failed to satisfy constraint: Member must have length less than or equal to 100")
+	}
+	seen := map[string]bool{}
+	for _, sc := range in.Scopes {
+		if err := checkLen("scopes.member.scopeName", sc.ScopeName, 1, 256); err != nil {
+			return ResourceServer{}, err
+		}
+		if !scopeNamePat.MatchString(sc.ScopeName) {
+			return ResourceServer{}, errPattern("scopes.member.scopeName", sc.ScopeName, `[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]+`)
+		}
+		if err := checkLen("scopes.member.scopeDescription", sc.ScopeDescription, 1, 256); err != nil {
+			return ResourceServer{}, err
+		}
+		if seen[sc.ScopeName] {
+			return ResourceServer{}, errInvalidParameter("Duplicate scope name %s.", sc.ScopeName)
+		}
+		seen[sc.ScopeName] = true
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, err := s.pool(in.UserPoolId)
+	if err != nil {
+		return ResourceServer{}, err
+	}
+	if _, dup := p.ResourceServers[in.Identifier]; dup {
+		return ResourceServer{}, errInvalidParameter("%s already exists in user pool %s.", in.Identifier, p.ID)
+	}
+	rs := &ResourceServer{Identifier: in.Identifier, Name: in.Name, Scopes: append([]Scope{}, in.Scopes...)}
+	p.ResourceServers[rs.Identifier] = rs
+	if err := s.commit(func() { delete(p.ResourceServers, rs.Identifier) }); err != nil {
+		return ResourceServer{}, err
+	}
+	return *rs, nil
+}
+
+// DescribeResourceServer returns one resource server.
+func (s *Service) DescribeResourceServer(poolID, identifier string) (ResourceServer, *awsErr) {
+	if err := checkLen("identifier", identifier, 1, 256); err != nil {
+		return ResourceServer{}, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	p, err := s.pool(poolID)
+	if err != nil {
+		return ResourceServer{}, err
+	}
+	rs, ok := p.ResourceServers[identifier]
+	if !ok {
+		return ResourceServer{}, errResourceServerNotFound(identifier)
+	}
+	return *rs, nil
+}
+
+// DeleteResourceServer removes a resource server.
+func (s *Service) DeleteResourceServer(poolID, identifier string) *awsErr {
+	if err := checkLen("identifier", identifier, 1, 256); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, err := s.pool(poolID)
+	if err != nil {
+		return err
+	}
+	rs, ok := p.ResourceServers[identifier]
+	if !ok {
+		return errResourceServerNotFound(identifier)
+	}
+	delete(p.ResourceServers, identifier)
+	return s.commit(func() { p.ResourceServers[identifier] = rs })
+}

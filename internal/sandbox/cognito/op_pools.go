@@ -1,0 +1,240 @@
+package cognito
+
+import (
+	"encoding/base64"
+	"fmt"
+	"sort"
+)
+
+// CreateUserPoolInput is CreateUserPool's request (the members the sandbox honours).
+type CreateUserPoolInput struct {
+	PoolName string `json:"PoolName"`
+	Policies *struct {
+		PasswordPolicy *struct {
+			MinimumLength                 *int32 `json:"MinimumLength"`
+			RequireUppercase              bool   `json:"RequireUppercase"`
+			RequireLowercase              bool   `json:"RequireLowercase"`
+			RequireNumbers                bool   `json:"RequireNumbers"`
+			RequireSymbols                bool   `json:"RequireSymbols"`
+			TemporaryPasswordValidityDays *int32 `json:"TemporaryPasswordValidityDays"`
+		} `json:"PasswordPolicy"`
+	} `json:"Policies"`
+	AdminCreateUserConfig *struct {
+		AllowAdminCreateUserOnly bool `json:"AllowAdminCreateUserOnly"`
+	} `json:"AdminCreateUserConfig"`
+	UsernameAttributes     []string          `json:"UsernameAttributes"`
+	AutoVerifiedAttributes []string          `json:"AutoVerifiedAttributes"`
+	MfaConfiguration       string            `json:"MfaConfiguration"`
+	DeletionProtection     string            `json:"DeletionProtection"`
+	UserPoolTags           map[string]string `json:"UserPoolTags"`
+}
+
+// PoolView is a snapshot of a pool, safe to read without the lock.
+type PoolView struct {
+	Pool
+	UserCount int
+}
+
+func (p *Pool) view() PoolView {
+	v := PoolView{Pool: *p, UserCount: len(p.Users)}
+	v.Clients, v.Users, v.ResourceServers = nil, nil, nil
+	return v
+}
+
+// CreateUserPool creates a pool with fresh per-pool signing keys.
+func (s *Service) CreateUserPool(in *CreateUserPoolInput) (_ PoolView, err *awsErr) {
+	if err = checkLen("poolName", in.PoolName, 1, 128); err != nil {
+		return PoolView{}, err
+	}
+	if !poolNameOK(in.PoolName) {
+		return PoolView{}, errPattern("poolName", in.PoolName, `[\w\s+=,.@-]+`)
+	}
+	policy := defaultPolicy
+	if in.Policies != nil && in.Policies.PasswordPolicy != nil {
+		pp := in.Policies.PasswordPolicy
+		policy = PasswordPolicy{MinimumLength: 8, RequireUppercase: pp.RequireUppercase, RequireLowercase: pp.RequireLowercase,
+			RequireNumbers: pp.RequireNumbers, RequireSymbols: pp.RequireSymbols, TemporaryPasswordValidityDays: 7}
+		if pp.MinimumLength != nil {
+			if *pp.MinimumLength < 6 || *pp.MinimumLength > 99 {
+				return PoolView{}, errInvalidParameter("1 validation error detected: Value '%d' at 'policies.passwordPolicy.minimumLength' failed to satisfy constraint: Member must have value between 6 and 99", *pp.MinimumLength)
+			}
+			policy.MinimumLength = *pp.MinimumLength
+		}
+		if pp.TemporaryPasswordValidityDays != nil {
+			if *pp.TemporaryPasswordValidityDays < 0 || *pp.TemporaryPasswordValidityDays > 365 {
+				return PoolView{}, errInvalidParameter("1 validation error detected: Value '%d' at 'policies.passwordPolicy.temporaryPasswordValidityDays' failed to satisfy constraint: Member must have value between 0 and 365", *pp.TemporaryPasswordValidityDays)
+			}
+			policy.TemporaryPasswordValidityDays = *pp.TemporaryPasswordValidityDays
+		}
+	}
+	for _, a := range in.UsernameAttributes {
+		if a != "email" && a != "phone_number" {
+			return PoolView{}, errEnum("usernameAttributes", a, []string{"phone_number", "email"})
+		}
+	}
+	mfa := in.MfaConfiguration
+	if mfa == "" {
+		mfa = "OFF"
+	}
+	if mfa != "OFF" && mfa != "ON" && mfa != "OPTIONAL" {
+		return PoolView{}, errEnum("mfaConfiguration", mfa, []string{"OFF", "ON", "OPTIONAL"})
+	}
+	dp := in.DeletionProtection
+	if dp == "" {
+		dp = "INACTIVE"
+	}
+	if dp != "ACTIVE" && dp != "INACTIVE" {
+		return PoolView{}, errEnum("deletionProtection", dp, []string{"ACTIVE", "INACTIVE"})
+	}
+	if len(in.UserPoolTags) > 50 {
+		return PoolView{}, errInvalidParameter("A user pool can have at most 50 tags.")
+	}
+	for k, v := range in.UserPoolTags {
+		if len(k) == 0 || len(k) > 128 || len(v) > 256 {
+			return PoolView{}, errInvalidParameter("Tag keys must be 1-128 characters and values at most 256 characters.")
+		}
+	}
+	// Key generation is the slow part; do it before taking the lock.
+	keys, kerr := newPoolKeys()
+	if kerr != nil {
+		return PoolView{}, errInternal("create user pool: %v", kerr)
+	}
+	now := s.now()
+	p := &Pool{
+		Name: in.PoolName, Created: now, Modified: now, Policy: policy,
+		UsernameAttributes: in.UsernameAttributes, AutoVerifiedAttributes: in.AutoVerifiedAttributes,
+		MfaConfiguration: mfa, DeletionProtection: dp, Tags: in.UserPoolTags, Keys: keys,
+	}
+	if in.AdminCreateUserConfig != nil {
+		p.AdminCreateUserOnly = in.AdminCreateUserConfig.AllowAdminCreateUserOnly
+	}
+	p.init()
+	s.mu.Lock()
+	defer func() {
+		s.mu.Unlock()
+		if err == nil {
+			s.exposePool(p.ID)
+		}
+	}()
+	for {
+		p.ID = newPoolID(s.region)
+		if _, dup := s.pools[p.ID]; !dup {
+			break
+		}
+	}
+	p.Arn = fmt.Sprintf("arn:aws:cognito-idp:%s:%s:userpool/%s", s.region, s.accountID, p.ID)
+	s.pools[p.ID] = p
+	if err = s.commit(func() { delete(s.pools, p.ID) }); err != nil {
+		return PoolView{}, err
+	}
+	return p.view(), nil
+}
+
+func poolNameOK(name string) bool {
+	for _, r := range name {
+		if !(r == ' ' || r == '+' || r == '=' || r == ',' || r == '.' || r == '@' || r == '-' || r == '_' ||
+			('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') || ('0' <= r && r <= '9')) {
+			return false
+		}
+	}
+	return true
+}
+
+// DescribeUserPool returns one pool.
+func (s *Service) DescribeUserPool(poolID string) (PoolView, *awsErr) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	p, err := s.pool(poolID)
+	if err != nil {
+		return PoolView{}, err
+	}
+	return p.view(), nil
+}
+
+// ListUserPools pages through pools in creation order. The page token is
+// the opaque encoding of the last id returned.
+func (s *Service) ListUserPools(maxResults *int32, nextToken string) ([]PoolView, string, *awsErr) {
+	if maxResults == nil {
+		return nil, "", errRequired("maxResults")
+	}
+	if *maxResults < 1 || *maxResults > 60 {
+		return nil, "", errInvalidParameter("1 validation error detected: Value '%d' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 60", *maxResults)
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	all := make([]*Pool, 0, len(s.pools))
+	for _, p := range s.pools {
+		all = append(all, p)
+	}
+	sort.Slice(all, func(i, j int) bool {
+		if !all[i].Created.Equal(all[j].Created) {
+			return all[i].Created.Before(all[j].Created)
+		}
+		return all[i].ID < all[j].ID
+	})
+	ids := make([]string, len(all))
+	for i, p := range all {
+		ids[i] = p.ID
+	}
+	start, err := pageStart(ids, nextToken)
+	if err != nil {
+		return nil, "", err
+	}
+	end := min(start+int(*maxResults), len(all))
+	out := make([]PoolView, 0, end-start)
+	for _, p := range all[start:end] {
+		out = append(out, p.view())
+	}
+	next := ""
+	if end < len(all) {
+		next = pageToken(all[end-1].ID)
+	}
+	return out, next, nil
+}
+
+func pageToken(lastID string) string { return base64.RawURLEncoding.EncodeToString([]byte(lastID)) }
+
+// pageStart finds where a page that follows token begins in ids.
+func pageStart(ids []string, token string) (int, *awsErr) {
+	if token == "" {
+		return 0, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(token)
+	if err != nil {
+		return 0, errInvalidParameter("Invalid pagination token.")
+	}
+	last := string(b)
+	for i, id := range ids {
+		if id == last {
+			return i + 1, nil
+		}
+	}
+	return 0, errInvalidParameter("Invalid pagination token.")
+}
+
+// DeleteUserPool removes a pool, refusing while a domain is attached or
+// deletion protection is on, as Cognito does.
+func (s *Service) DeleteUserPool(poolID string) *awsErr {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, err := s.pool(poolID)
+	if err != nil {
+		return err
+	}
+	if p.DeletionProtection == "ACTIVE" {
+		return errInvalidParameter("The user pool cannot be deleted because deletion protection is activated. Deletion protection must be inactivated first.")
+	}
+	if p.Domain != "" {
+		return errInvalidParameter("User pool cannot be deleted. It has a domain configured that should be deleted first.")
+	}
+	delete(s.pools, p.ID)
+	for id := range p.Clients {
+		delete(s.clients, id)
+	}
+	return s.commit(func() {
+		s.pools[p.ID] = p
+		for id := range p.Clients {
+			s.clients[id] = p.ID
+		}
+	})
+}

@@ -1,0 +1,228 @@
+package ecr
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"agentcore-workshop/internal/sandbox/awswire"
+	"agentcore-workshop/internal/sandbox/edge"
+)
+
+// TargetPrefix is ECR's X-Amz-Target prefix.
+const TargetPrefix = "AmazonEC2ContainerRegistry_V20150921"
+
+// Register routes ECR's awsJson1.1 calls to the service.
+func (s *Service) Register(e *edge.Edge) {
+	e.Register(edge.Route{Name: "ecr", Protocol: awswire.JSON11, TargetPrefix: TargetPrefix, SigningName: "ecr", Handler: http.HandlerFunc(s.serveHTTP)})
+}
+
+// epoch renders a timestamp as the fractional epoch seconds awsJson uses.
+func epoch(t time.Time) float64 { return float64(t.UnixMilli()) / 1000 }
+
+type repositoryJSON struct {
+	RepositoryArn              string  `json:"repositoryArn"`
+	RegistryID                 string  `json:"registryId"`
+	RepositoryName             string  `json:"repositoryName"`
+	RepositoryURI              string  `json:"repositoryUri"`
+	CreatedAt                  float64 `json:"createdAt"`
+	ImageTagMutability         string  `json:"imageTagMutability"`
+	ImageScanningConfiguration struct {
+		ScanOnPush bool `json:"scanOnPush"`
+	} `json:"imageScanningConfiguration"`
+	EncryptionConfiguration struct {
+		EncryptionType string `json:"encryptionType"`
+	} `json:"encryptionConfiguration"`
+}
+
+func (s *Service) repoJSON(r Repository) repositoryJSON {
+	j := repositoryJSON{RepositoryArn: r.Arn, RegistryID: s.d.AccountID, RepositoryName: r.Name, RepositoryURI: r.URI,
+		CreatedAt: epoch(r.CreatedAt), ImageTagMutability: r.TagMutability}
+	j.ImageScanningConfiguration.ScanOnPush = r.ScanOnPush
+	j.EncryptionConfiguration.EncryptionType = "AES256"
+	return j
+}
+
+type imageDetailJSON struct {
+	RegistryID             string   `json:"registryId"`
+	RepositoryName         string   `json:"repositoryName"`
+	ImageDigest            string   `json:"imageDigest"`
+	ImageTags              []string `json:"imageTags,omitempty"`
+	ImageSizeInBytes       int64    `json:"imageSizeInBytes"`
+	ImagePushedAt          float64  `json:"imagePushedAt"`
+	ImageManifestMediaType string   `json:"imageManifestMediaType"`
+	ArtifactMediaType      string   `json:"artifactMediaType"`
+	ImageStatus            string   `json:"imageStatus"`
+}
+
+type tagFilter struct {
+	TagStatus string `json:"tagStatus"`
+}
+
+func checkTagStatus(f *tagFilter) *awswire.Error {
+	if f == nil {
+		return nil
+	}
+	switch f.TagStatus {
+	case "", "TAGGED", "UNTAGGED", "ANY":
+		return nil
+	}
+	return validation(f.TagStatus, "filter.tagStatus", "Member must satisfy enum value set: [ANY, TAGGED, UNTAGGED]")
+}
+
+func (f *tagFilter) status() string {
+	if f == nil {
+		return ""
+	}
+	return f.TagStatus
+}
+
+// operations maps each X-Amz-Target operation to its handler; each
+// decodes its own input shape and returns the output shape.
+var operations = map[string]func(s *Service, body []byte) (any, error){
+	"CreateRepository": func(s *Service, body []byte) (any, error) {
+		var in struct {
+			RepositoryName             string `json:"repositoryName"`
+			ImageTagMutability         string `json:"imageTagMutability"`
+			ImageScanningConfiguration *struct {
+				ScanOnPush bool `json:"scanOnPush"`
+			} `json:"imageScanningConfiguration"`
+		}
+		if err := decode(body, &in); err != nil {
+			return nil, err
+		}
+		scan := in.ImageScanningConfiguration != nil && in.ImageScanningConfiguration.ScanOnPush
+		r, err := s.CreateRepository(in.RepositoryName, in.ImageTagMutability, scan)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{"repository": s.repoJSON(r)}, nil
+	},
+	"DescribeRepositories": func(s *Service, body []byte) (any, error) {
+		var in struct {
+			RepositoryNames []string `json:"repositoryNames"`
+		}
+		if err := decode(body, &in); err != nil {
+			return nil, err
+		}
+		repos, err := s.DescribeRepositories(in.RepositoryNames)
+		if err != nil {
+			return nil, err
+		}
+		out := []repositoryJSON{}
+		for _, r := range repos {
+			out = append(out, s.repoJSON(r))
+		}
+		return map[string]any{"repositories": out}, nil
+	},
+	"DeleteRepository": func(s *Service, body []byte) (any, error) {
+		var in struct {
+			RepositoryName string `json:"repositoryName"`
+			Force          bool   `json:"force"`
+		}
+		if err := decode(body, &in); err != nil {
+			return nil, err
+		}
+		r, err := s.DeleteRepository(in.RepositoryName, in.Force)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{"repository": s.repoJSON(r)}, nil
+	},
+	"DescribeImages": func(s *Service, body []byte) (any, error) {
+		var in struct {
+			RepositoryName string     `json:"repositoryName"`
+			ImageIDs       []ImageID  `json:"imageIds"`
+			Filter         *tagFilter `json:"filter"`
+		}
+		if err := decode(body, &in); err != nil {
+			return nil, err
+		}
+		if err := checkTagStatus(in.Filter); err != nil {
+			return nil, err
+		}
+		images, err := s.DescribeImages(in.RepositoryName, in.ImageIDs, in.Filter.status())
+		if err != nil {
+			return nil, err
+		}
+		out := []imageDetailJSON{}
+		for _, im := range images {
+			out = append(out, imageDetailJSON{s.d.AccountID, in.RepositoryName, im.Digest, im.Tags, im.Size, epoch(im.PushedAt), ManifestMediaType, "application/vnd.docker.container.image.v1+json", "ACTIVE"})
+		}
+		return map[string]any{"imageDetails": out}, nil
+	},
+	"ListImages": func(s *Service, body []byte) (any, error) {
+		var in struct {
+			RepositoryName string     `json:"repositoryName"`
+			Filter         *tagFilter `json:"filter"`
+		}
+		if err := decode(body, &in); err != nil {
+			return nil, err
+		}
+		if err := checkTagStatus(in.Filter); err != nil {
+			return nil, err
+		}
+		ids, err := s.ListImages(in.RepositoryName, in.Filter.status())
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{"imageIds": ids}, nil
+	},
+	"BatchDeleteImage": func(s *Service, body []byte) (any, error) {
+		var in struct {
+			RepositoryName string    `json:"repositoryName"`
+			ImageIDs       []ImageID `json:"imageIds"`
+		}
+		if err := decode(body, &in); err != nil {
+			return nil, err
+		}
+		deleted, failures, err := s.BatchDeleteImage(in.RepositoryName, in.ImageIDs)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{"imageIds": deleted, "failures": failures}, nil
+	},
+}
+
+// decode reads an awsJson body; unparsable JSON or a wrong member type is
+// a SerializationException, as AWS answers.
+func decode(body []byte, v any) error {
+	if len(bytes.TrimSpace(body)) == 0 {
+		body = []byte("{}")
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		return awswire.Errorf(400, "SerializationException", "Unable to parse the request body: %v", err)
+	}
+	return nil
+}
+
+func (s *Service) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if _, ok := edge.RequireSigned(w, r, awswire.JSON11); !ok {
+		return
+	}
+	prefix, op, _ := strings.Cut(r.Header.Get("X-Amz-Target"), ".")
+	run, ok := operations[op]
+	if r.Method != http.MethodPost || prefix != TargetPrefix || !ok {
+		awswire.WriteError(w, awswire.JSON11, awswire.Errorf(400, "UnknownOperationException", "The operation %q is not supported by the sandbox's ECR.", r.Header.Get("X-Amz-Target")))
+		return
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		awswire.WriteError(w, awswire.JSON11, awswire.Errorf(400, "SerializationException", "read body: %v", err))
+		return
+	}
+	out, err := run(s, body)
+	if err != nil {
+		var ae *awswire.Error
+		if !errors.As(err, &ae) {
+			ae = awswire.Errorf(500, "ServerException", "%v", err)
+		}
+		awswire.WriteError(w, awswire.JSON11, ae)
+		return
+	}
+	awswire.WriteJSON(w, awswire.JSON11, http.StatusOK, out)
+}

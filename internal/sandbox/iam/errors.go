@@ -1,0 +1,34 @@
+package iam
+
+import "agentcore-workshop/internal/sandbox/awswire"
+
+// IAM's error codes and statuses, as the awsQuery protocol carries them.
+
+func noSuchRole(name string) *awswire.Error {
+	return awswire.Errorf(404, "NoSuchEntity", "The role with name %s cannot be found.", name)
+}
+
+func noSuchRolePolicy(role, policy string) *awswire.Error {
+	return awswire.Errorf(404, "NoSuchEntity", "The role policy with name %s cannot be found.", policy)
+}
+
+func roleExists(name string) *awswire.Error {
+	return awswire.Errorf(409, "EntityAlreadyExists", "Role with name %s already exists.", name)
+}
+
+func deleteConflict() *awswire.Error {
+	return awswire.Errorf(409, "DeleteConflict", "Cannot delete entity, must delete policies first.")
+}
+
+func malformedPolicy(msg string) *awswire.Error {
+	return awswire.Errorf(400, "MalformedPolicyDocument", "%s", msg)
+}
+
+// validation mirrors the constraint messages AWS generates from its models.
+func validation(value, member, constraint string) *awswire.Error {
+	return awswire.Errorf(400, "ValidationError", "1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: %s", value, member, constraint)
+}
+
+func serviceFailure(err error) *awswire.Error {
+	return awswire.Errorf(500, "ServiceFailure", "The sandbox could not save IAM state: %v", err)
+}
