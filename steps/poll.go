@@ -6,13 +6,19 @@ import (
 	"time"
 )
 
-// poll calls check every interval until it reports done, fails, or timeout
-// passes, reporting progress (the status it saw and the time waited) on
-// each round. Polling is how AWS's asynchronous creations are followed.
-func poll(ctx context.Context, rep Reporter, what string, interval, timeout time.Duration,
+// pollStart is the first wait between polls. Waits double up to the
+// caller's maximum: quick operations are seen quickly, slow ones are not
+// hammered.
+const pollStart = 50 * time.Millisecond
+
+// poll calls check until it reports done, fails, or timeout passes,
+// reporting progress (the status it saw and the time waited) on each round.
+// Polling is how AWS's asynchronous creations are followed.
+func poll(ctx context.Context, rep Reporter, what string, maxInterval, timeout time.Duration,
 	check func(ctx context.Context) (done bool, status string, err error)) error {
 	start := time.Now()
 	last := ""
+	wait := pollStart
 	for {
 		done, status, err := check(ctx)
 		if err != nil {
@@ -30,12 +36,13 @@ func poll(ctx context.Context, rep Reporter, what string, interval, timeout time
 		if waited >= timeout {
 			return fmt.Errorf("wait for %s: still %s after %s", what, status, timeout)
 		}
-		t := time.NewTimer(interval)
+		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
 			return ctx.Err()
 		case <-t.C:
 		}
+		wait = min(wait*2, maxInterval)
 	}
 }

@@ -1,0 +1,253 @@
+package steps
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"slices"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	ctl "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol"
+	ctltypes "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol/types"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"gopkg.in/yaml.v3"
+
+	"agentcore-workshop/internal/atomicfile"
+)
+
+// ToolkitConfigFile is the starter toolkit's project configuration.
+const ToolkitConfigFile = ".bedrock_agentcore.yaml"
+
+type configure struct{}
+
+// Configure is stage 3: decide inbound auth (the JWT authorizer) and
+// prepare outbound auth (a workload identity and an OAuth2 credential
+// provider for the outbound pool).
+func Configure() Step { return configure{} }
+
+func (configure) ID() string         { return "configure" }
+func (configure) Title() string      { return "Configure" }
+func (configure) Requires() []string { return []string{"provision-cognito", "write-agent"} }
+
+// agentNameFor is the runtime name: letters, digits and underscores only.
+func agentNameFor(suffix string) string { return "workshop_agent_" + suffix }
+
+func providerNameFor(suffix string) string { return "ExternalServiceProvider-" + suffix }
+
+func (s configure) Run(ctx context.Context, env *Env, rep Reporter) (Result, error) {
+	cog, err := prior(env, "provision-cognito")
+	if err != nil {
+		return Result{}, err
+	}
+	in, err := values("provision-cognito", cog, RuntimeDiscoveryURL, RuntimeClientID, IdentityPoolID,
+		IdentityClientID, IdentityClientSecret, IdentityDiscoveryURL)
+	if err != nil {
+		return Result{}, err
+	}
+	suffix := env.Session.Settings().Suffix
+	agent := agentNameFor(suffix)
+	var res Result
+	put := func(v Value) {
+		res.Values = append(res.Values, v)
+		rep.Value(v)
+	}
+	put(Value{Name: AgentName, Value: agent})
+
+	// Inbound: the whole decision is these two fields.
+	authorizer := map[string]any{"customJWTAuthorizer": map[string]any{
+		"discoveryUrl":   in[RuntimeDiscoveryURL],
+		"allowedClients": []string{in[RuntimeClientID]},
+	}}
+	rep.Log("inbound auth: JWTs from %s, client_id in [%s]", in[RuntimeDiscoveryURL], in[RuntimeClientID])
+
+	// Outbound, part 1: the agent's workload identity.
+	rep.Progress("workload identity", 1, 3)
+	c := env.Cloud.Control
+	workload := agent + "-workload"
+	wl, err := ensure(ctx, env, rep, s.ID(), KindWorkloadIdentity, workload, nil,
+		func(ctx context.Context) (found, error) {
+			out, err := c.GetWorkloadIdentity(ctx, &ctl.GetWorkloadIdentityInput{Name: aws.String(workload)})
+			if isNotFound(err) {
+				return found{}, nil
+			}
+			if err != nil {
+				return found{}, err
+			}
+			return found{ID: workload, ARN: aws.ToString(out.WorkloadIdentityArn), OK: true}, nil
+		},
+		func(ctx context.Context) (found, error) {
+			rep.Log("CreateWorkloadIdentity %s (return URL %s)", workload, ReturnURL)
+			out, err := c.CreateWorkloadIdentity(ctx, &ctl.CreateWorkloadIdentityInput{
+				Name:                            aws.String(workload),
+				AllowedResourceOauth2ReturnUrls: []string{ReturnURL},
+			})
+			if err != nil {
+				return found{}, err
+			}
+			return found{ID: workload, ARN: aws.ToString(out.WorkloadIdentityArn), OK: true}, nil
+		})
+	if err != nil {
+		return res, err
+	}
+	put(Value{Name: WorkloadIdentity, Value: workload})
+	put(Value{Name: WorkloadARN, Value: wl.ARN})
+
+	// Outbound, part 2: the credential provider that knows how to get
+	// tokens from the outbound pool. AgentCore Identity keeps the client
+	// secret; the agent never sees it.
+	rep.Progress("OAuth2 credential provider", 2, 3)
+	provider := providerNameFor(suffix)
+	var callback string
+	pv, err := ensure(ctx, env, rep, s.ID(), KindCredentialProv, provider, nil,
+		func(ctx context.Context) (found, error) {
+			out, err := c.GetOauth2CredentialProvider(ctx, &ctl.GetOauth2CredentialProviderInput{Name: aws.String(provider)})
+			if isNotFound(err) {
+				return found{}, nil
+			}
+			if err != nil {
+				return found{}, err
+			}
+			callback = aws.ToString(out.CallbackUrl)
+			return found{ID: provider, ARN: aws.ToString(out.CredentialProviderArn), OK: true}, nil
+		},
+		func(ctx context.Context) (found, error) {
+			rep.Log("CreateOauth2CredentialProvider %s (CustomOauth2, discovery %s)", provider, in[IdentityDiscoveryURL])
+			out, err := c.CreateOauth2CredentialProvider(ctx, &ctl.CreateOauth2CredentialProviderInput{
+				Name:                     aws.String(provider),
+				CredentialProviderVendor: ctltypes.CredentialProviderVendorTypeCustomOauth2,
+				Oauth2ProviderConfigInput: &ctltypes.Oauth2ProviderConfigInputMemberCustomOauth2ProviderConfig{
+					Value: ctltypes.CustomOauth2ProviderConfigInput{
+						OauthDiscovery: &ctltypes.Oauth2DiscoveryMemberDiscoveryUrl{Value: in[IdentityDiscoveryURL]},
+						ClientId:       aws.String(in[IdentityClientID]),
+						ClientSecret:   aws.String(in[IdentityClientSecret]),
+					},
+				},
+			})
+			if err != nil {
+				return found{}, err
+			}
+			callback = aws.ToString(out.CallbackUrl)
+			return found{ID: provider, ARN: aws.ToString(out.CredentialProviderArn), OK: true}, nil
+		})
+	if err != nil {
+		return res, err
+	}
+	put(Value{Name: CredentialProvider, Value: provider})
+	put(Value{Name: ProviderARN, Value: pv.ARN})
+	put(Value{Name: ProviderCallback, Value: callback, Kind: KindURL})
+
+	// The outbound pool must know where AgentCore Identity receives codes.
+	rep.Progress("register the callback URL", 3, 3)
+	if err := addCallbackURL(ctx, env, rep, in[IdentityPoolID], in[IdentityClientID], callback); err != nil {
+		return res, err
+	}
+
+	path := filepath.Join(env.Dir, AgentDir, ToolkitConfigFile)
+	doc, err := toolkitConfig(agent, env.Cloud.Region, filepath.Join(env.Dir, AgentDir), authorizer,
+		provider, pv.ARN, callback, workload, wl.ARN)
+	if err != nil {
+		return res, err
+	}
+	if err := atomicfile.Write(path, doc, 0o644); err != nil {
+		return res, fmt.Errorf("write %s: %w", ToolkitConfigFile, err)
+	}
+	rep.Log("wrote %s", path)
+	put(Value{Name: ConfigFile, Value: path, Kind: KindFile})
+	put(Value{Name: ToolkitConfigFile, Value: string(doc), Kind: KindCode})
+	return res, nil
+}
+
+// addCallbackURL appends url to a Cognito client's callback URLs.
+// UpdateUserPoolClient resets every field it is not given, so the client's
+// current settings are sent back with the one change.
+func addCallbackURL(ctx context.Context, env *Env, rep Reporter, poolID, clientID, url string) error {
+	cg := env.Cloud.Cognito
+	d, err := cg.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{UserPoolId: aws.String(poolID), ClientId: aws.String(clientID)})
+	if err != nil {
+		return fmt.Errorf("describe outbound client: %w", err)
+	}
+	cl := d.UserPoolClient
+	if slices.Contains(cl.CallbackURLs, url) {
+		rep.Log("callback URL already registered on client %s", clientID)
+		return nil
+	}
+	rep.Log("UpdateUserPoolClient %s: add callback URL %s", clientID, url)
+	_, err = cg.UpdateUserPoolClient(ctx, &cip.UpdateUserPoolClientInput{
+		UserPoolId:                      cl.UserPoolId,
+		ClientId:                        cl.ClientId,
+		ClientName:                      cl.ClientName,
+		CallbackURLs:                    append(slices.Clone(cl.CallbackURLs), url),
+		LogoutURLs:                      cl.LogoutURLs,
+		AllowedOAuthFlows:               cl.AllowedOAuthFlows,
+		AllowedOAuthScopes:              cl.AllowedOAuthScopes,
+		AllowedOAuthFlowsUserPoolClient: aws.ToBool(cl.AllowedOAuthFlowsUserPoolClient),
+		SupportedIdentityProviders:      cl.SupportedIdentityProviders,
+		ExplicitAuthFlows:               cl.ExplicitAuthFlows,
+		AccessTokenValidity:             cl.AccessTokenValidity,
+		IdTokenValidity:                 cl.IdTokenValidity,
+		RefreshTokenValidity:            cl.RefreshTokenValidity,
+		TokenValidityUnits:              cl.TokenValidityUnits,
+		ReadAttributes:                  cl.ReadAttributes,
+		WriteAttributes:                 cl.WriteAttributes,
+		PreventUserExistenceErrors:      cl.PreventUserExistenceErrors,
+		EnableTokenRevocation:           cl.EnableTokenRevocation,
+	})
+	if err != nil {
+		return fmt.Errorf("register callback URL on the outbound client: %w", err)
+	}
+	return nil
+}
+
+// toolkitConfig renders .bedrock_agentcore.yaml in the starter toolkit's
+// schema, so the same project can be taken over with `agentcore launch`.
+func toolkitConfig(agent, region, source string, authorizer map[string]any, provider, providerARN, callback, workload, workloadARN string) ([]byte, error) {
+	type node = map[string]any
+	doc := node{
+		"default_agent": agent,
+		"agents": node{agent: node{
+			"name":            agent,
+			"language":        "python",
+			"entrypoint":      "agent.py",
+			"deployment_type": "container",
+			"platform":        "linux/arm64",
+			"source_path":     source,
+			"aws": node{
+				"execution_role_auto_create": true,
+				"region":                     region,
+				"ecr_auto_create":            true,
+				"network_configuration":      node{"network_mode": "PUBLIC"},
+				"protocol_configuration":     node{"server_protocol": "HTTP"},
+				"observability":              node{"enabled": true},
+			},
+			"bedrock_agentcore":        node{"agent_id": nil, "agent_arn": nil, "agent_session_id": nil},
+			"memory":                   node{"mode": "NO_MEMORY"},
+			"authorizer_configuration": authorizer,
+			"identity": node{
+				"credential_providers": []node{{"name": provider, "arn": providerARN, "type": "cognito", "callback_url": callback}},
+				"workload":             node{"name": workload, "arn": workloadARN, "return_urls": []string{ReturnURL}},
+			},
+		}},
+	}
+	b, err := yaml.Marshal(doc)
+	if err != nil {
+		return nil, fmt.Errorf("render %s: %w", ToolkitConfigFile, err)
+	}
+	return b, nil
+}
+
+// isNotFound reports an AWS "not found" error from any service.
+func isNotFound(err error) bool {
+	if err == nil {
+		return false
+	}
+	var ae interface{ ErrorCode() string }
+	if errors.As(err, &ae) {
+		switch ae.ErrorCode() {
+		case "ResourceNotFoundException", "NoSuchEntity", "NoSuchBucket", "NoSuchKey", "NotFound",
+			"RepositoryNotFoundException", "UserNotFoundException":
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,213 @@
+package steps
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	dp "github.com/aws/aws-sdk-go-v2/service/bedrockagentcore"
+	dptypes "github.com/aws/aws-sdk-go-v2/service/bedrockagentcore/types"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	"github.com/google/uuid"
+
+	"agentcore-workshop/internal/jwtx"
+)
+
+// The prompts the invoke stages send.
+const (
+	promptUnauthenticated = `{"prompt": "What is 2 + 2?"}`
+	promptWithToken       = `{"prompt": "What is 12 * 7 + 3?"}`
+)
+
+type invokeUnauthenticated struct{}
+
+// InvokeUnauthenticated is stage 6: call the runtime with the learner's
+// AWS credentials (SigV4). A JWT runtime must refuse it.
+func InvokeUnauthenticated() Step { return invokeUnauthenticated{} }
+
+func (invokeUnauthenticated) ID() string          { return "invoke-unauthenticated" }
+func (invokeUnauthenticated) Title() string       { return "Invoke without a token" }
+func (invokeUnauthenticated) Requires() []string  { return []string{"wait-ready"} }
+func (invokeUnauthenticated) Expectation() string { return `AccessDeniedException "Authorization method mismatch…"` }
+
+// ExpectedError accepts the refusal a JWT runtime gives a SigV4 caller, in
+// AWS's current wording or the older one.
+func (invokeUnauthenticated) ExpectedError(err error) bool {
+	var denied *dptypes.AccessDeniedException
+	if !errors.As(err, &denied) {
+		return false
+	}
+	m := denied.ErrorMessage()
+	return strings.Contains(m, "Authorization method mismatch") || strings.Contains(m, "different authorization token type")
+}
+
+func (s invokeUnauthenticated) Run(ctx context.Context, env *Env, rep Reporter) (Result, error) {
+	l, err := prior(env, "launch")
+	if err != nil {
+		return Result{}, err
+	}
+	v, err := values("launch", l, RuntimeARN)
+	if err != nil {
+		return Result{}, err
+	}
+	rep.Log("InvokeAgentRuntime (SigV4, signed with your AWS credentials) %s", v[RuntimeARN])
+	out, err := env.Cloud.Data.InvokeAgentRuntime(ctx, &dp.InvokeAgentRuntimeInput{
+		AgentRuntimeArn:  aws.String(v[RuntimeARN]),
+		Qualifier:        aws.String("DEFAULT"),
+		RuntimeSessionId: aws.String(newSessionID()),
+		ContentType:      aws.String("application/json"),
+		Accept:           aws.String("application/json"),
+		Payload:          []byte(promptUnauthenticated),
+	})
+	if err == nil {
+		body, _ := io.ReadAll(io.LimitReader(out.Response, 4096))
+		out.Response.Close()
+		rep.Log("← 200 %s", body)
+		rep.Log("the runtime accepted SigV4: its inbound auth is not the JWT authorizer (was it launched by stage 4?)")
+		return Result{}, nil
+	}
+	var res Result
+	var denied *dptypes.AccessDeniedException
+	if errors.As(err, &denied) {
+		rep.Log("← 403 AccessDeniedException")
+		rep.Log("  %s", denied.ErrorMessage())
+		rep.Log("refused at the authorizer, before the agent ran: this runtime accepts only bearer JWTs")
+		res.Values = []Value{
+			{Name: "refused with", Value: "403 AccessDeniedException"},
+			{Name: "message", Value: denied.ErrorMessage()},
+		}
+		for _, v := range res.Values {
+			rep.Value(v)
+		}
+	} else {
+		rep.Log("← %v", err)
+	}
+	return res, err
+}
+
+type invokeWithToken struct{}
+
+// InvokeWithToken is stage 7: sign in again for a fresh access token and
+// call the runtime with it as a bearer.
+func InvokeWithToken() Step { return invokeWithToken{} }
+
+func (invokeWithToken) ID() string         { return "invoke-with-token" }
+func (invokeWithToken) Title() string      { return "Invoke with a token" }
+func (invokeWithToken) Requires() []string { return []string{"wait-ready"} }
+
+func (s invokeWithToken) Run(ctx context.Context, env *Env, rep Reporter) (Result, error) {
+	l, err := prior(env, "launch")
+	if err != nil {
+		return Result{}, err
+	}
+	lv, err := values("launch", l, RuntimeARN)
+	if err != nil {
+		return Result{}, err
+	}
+	var res Result
+	put := func(v Value) {
+		res.Values = append(res.Values, v)
+		rep.Value(v)
+	}
+	token, err := freshAccessToken(ctx, env, rep)
+	if err != nil {
+		return res, err
+	}
+	put(Value{Name: AccessToken, Value: token, Secret: true, Kind: KindToken})
+	tok, err := jwtx.Decode(token)
+	if err != nil {
+		return res, fmt.Errorf("decode the access token: %w", err)
+	}
+	exp, _ := tok.Expiry()
+
+	// One session id for this stage and the next: stage 8 continues the
+	// same conversation.
+	session := newSessionID()
+	inv, err := env.Cloud.InvokeWithBearer(ctx, lv[RuntimeARN], "DEFAULT", session, token, []byte(promptWithToken))
+	if inv != nil {
+		rep.Log("POST %s", inv.URL)
+		rep.Log("  Authorization: Bearer %s", jwtx.Redact(token))
+		rep.Log("← %d %s", inv.Status, inv.ContentType)
+	}
+	if err != nil {
+		return res, err
+	}
+	answer := agentAnswer(inv.Body)
+	rep.Log("%s", answer)
+	echoed := inv.SessionID
+	if echoed == "" {
+		echoed = session
+	}
+	put(Value{Name: SessionID, Value: echoed})
+	put(Value{Name: Response, Value: answer})
+	put(Value{Name: "token expires", Value: exp.UTC().Format(time.RFC3339) + " (" + jwtx.Remaining(exp, time.Now()) + ")"})
+	put(Value{Name: "token client_id", Value: tok.String("client_id")})
+	return res, nil
+}
+
+// freshAccessToken signs the test user in again: tokens expire, and a new
+// one is the normal way to carry on.
+func freshAccessToken(ctx context.Context, env *Env, rep Reporter) (string, error) {
+	cog, err := prior(env, "provision-cognito")
+	if err != nil {
+		return "", err
+	}
+	v, err := values("provision-cognito", cog, RuntimeClientID, RuntimeUsername, RuntimePassword)
+	if err != nil {
+		return "", err
+	}
+	rep.Log("InitiateAuth USER_PASSWORD_AUTH as %s (a fresh access token)", v[RuntimeUsername])
+	out, err := env.Cloud.Cognito.InitiateAuth(ctx, &cip.InitiateAuthInput{
+		AuthFlow:       ciptypes.AuthFlowTypeUserPasswordAuth,
+		ClientId:       aws.String(v[RuntimeClientID]),
+		AuthParameters: map[string]string{"USERNAME": v[RuntimeUsername], "PASSWORD": v[RuntimePassword]},
+	})
+	if err != nil {
+		return "", fmt.Errorf("sign in as %s: %w", v[RuntimeUsername], err)
+	}
+	if out.AuthenticationResult == nil {
+		return "", fmt.Errorf("sign in as %s: Cognito asked for challenge %s", v[RuntimeUsername], out.ChallengeName)
+	}
+	return aws.ToString(out.AuthenticationResult.AccessToken), nil
+}
+
+// newSessionID makes a runtime session id (AWS wants at least 33 chars).
+func newSessionID() string {
+	return "workshop-session-" + strings.ReplaceAll(uuid.NewString(), "-", "")
+}
+
+// agentAnswer pulls the text out of the agent's reply: {"response": …} in
+// JSON, or the data frames of an event stream; anything else as is.
+func agentAnswer(body []byte) string {
+	text := strings.TrimSpace(string(body))
+	if strings.HasPrefix(text, "data:") {
+		var parts []string
+		for _, line := range strings.Split(text, "\n") {
+			if d, ok := strings.CutPrefix(line, "data:"); ok {
+				parts = append(parts, agentAnswer([]byte(strings.TrimSpace(d))))
+			}
+		}
+		return strings.Join(parts, "")
+	}
+	var doc struct {
+		Response json.RawMessage `json:"response"`
+	}
+	if json.Unmarshal(body, &doc) == nil && len(doc.Response) > 0 {
+		var s string
+		if json.Unmarshal(doc.Response, &s) == nil {
+			return s
+		}
+		return string(doc.Response)
+	}
+	var s string
+	if json.Unmarshal(body, &s) == nil {
+		return s
+	}
+	return text
+}

@@ -1,0 +1,42 @@
+package steps
+
+import (
+	"fmt"
+
+	"agentcore-workshop/internal/session"
+)
+
+// prior returns what an earlier stage produced, secrets included, so a
+// stage can build on it after a restart just as in the same process.
+func prior(env *Env, stepID string) (Result, error) {
+	rec, ok := env.Session.Stage(stepID)
+	if !ok || rec.Status != string(Succeeded) {
+		return Result{}, fmt.Errorf("stage %q has not succeeded yet: run it first", stepID)
+	}
+	var res Result
+	for _, v := range rec.Values {
+		val := Value{Name: v.Name, Value: v.Value, Secret: v.Secret, Kind: Kind(v.Kind)}
+		if v.Secret {
+			s, ok := env.Session.Secret(stepID, v.Name)
+			if !ok {
+				return Result{}, fmt.Errorf("stage %q: secret %q is missing from %s: run the stage again", stepID, v.Name, session.SecretsFile)
+			}
+			val.Value = s
+		}
+		res.Values = append(res.Values, val)
+	}
+	return res, nil
+}
+
+// values reads named values out of a result, failing on the first missing.
+func values(stepID string, res Result, names ...string) (map[string]string, error) {
+	out := make(map[string]string, len(names))
+	for _, n := range names {
+		v, ok := res.Get(n)
+		if !ok || v.Value == "" {
+			return nil, fmt.Errorf("stage %q did not record %s: run it again", stepID, n)
+		}
+		out[n] = v.Value
+	}
+	return out, nil
+}

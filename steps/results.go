@@ -1,0 +1,26 @@
+package steps
+
+// Names of the values stages 3–8 record and later stages read.
+const (
+	AgentName          = "AGENT_NAME"
+	ConfigFile         = "config file"
+	WorkloadIdentity   = "WORKLOAD_IDENTITY"
+	WorkloadARN        = "WORKLOAD_IDENTITY_ARN"
+	CredentialProvider = "CREDENTIAL_PROVIDER"
+	ProviderARN        = "CREDENTIAL_PROVIDER_ARN"
+	ProviderCallback   = "CREDENTIAL_PROVIDER_CALLBACK_URL"
+	AccountID          = "ACCOUNT_ID"
+	ExecutionRoleARN   = "EXECUTION_ROLE_ARN"
+	ImageURI           = "IMAGE_URI"
+	BuildID            = "BUILD_ID"
+	RuntimeID          = "RUNTIME_ID"
+	RuntimeARN         = "RUNTIME_ARN"
+	RuntimeStatus      = "RUNTIME_STATUS"
+	SessionID          = "SESSION_ID"
+	Response           = "response"
+)
+
+// ReturnURL is the OAuth2 return URL the workload identity allows: the
+// starter toolkit's local callback server, where a browser lands after
+// consent when session binding is used.
+const ReturnURL = "http://localhost:8081/oauth2/callback"
