@@ -3,8 +3,12 @@ package steps
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	dptypes "github.com/aws/aws-sdk-go-v2/service/bedrockagentcore/types"
 )
 
 func TestAllHasTheNineStagesInOrder(t *testing.T) {
@@ -80,7 +84,14 @@ func TestStageSixExpectsTheRefusal(t *testing.T) {
 	if exp.ExpectedError(errors.New("operation error: ThrottlingException")) {
 		t.Error("stage 6 accepts an unrelated error")
 	}
-	if !exp.ExpectedError(errors.New("AccessDeniedException: Authorization method mismatch. The agent is configured for a different authorization method")) {
+	if exp.ExpectedError(errors.New("AccessDeniedException: Authorization method mismatch.")) {
+		t.Error("stage 6 accepts an untyped error that only looks like the refusal")
+	}
+	if exp.ExpectedError(fmt.Errorf("wrapped: %w", &dptypes.AccessDeniedException{Message: aws.String("User is not authorized")})) {
+		t.Error("stage 6 accepts an unrelated AccessDeniedException")
+	}
+	refusal := &dptypes.AccessDeniedException{Message: aws.String("Authorization method mismatch. The agent is configured for a different authorization method")}
+	if !exp.ExpectedError(fmt.Errorf("operation error Bedrock AgentCore: InvokeAgentRuntime: %w", refusal)) {
 		t.Error("stage 6 rejects the refusal it teaches")
 	}
 }

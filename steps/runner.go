@@ -373,8 +373,10 @@ func (r *Runner) planLocked(mode runMode, id string) ([]int, error) {
 	if mode == modeOne {
 		queue = []int{last}
 	} else {
+		// Remaining means not yet succeeded, or succeeded on inputs an
+		// earlier stage has since replaced (stale).
 		for i := 0; i <= last; i++ {
-			if s := r.states[i].Status; s != Succeeded && s != Skipped {
+			if st := r.states[i]; (st.Status != Succeeded || st.Stale) && st.Status != Skipped {
 				queue = append(queue, i)
 			}
 		}
