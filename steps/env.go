@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"context"
 	"log/slog"
 
 	"agentcore-workshop/internal/cloud"
@@ -14,4 +15,13 @@ type Env struct {
 	Session *session.Session // state, resource ledger, secrets
 	Dir     string           // the workspace directory; stage files go here
 	Log     *slog.Logger
+	// Consent, when set, completes stage 8's browser consent without a
+	// person (headless runs against the sandbox).
+	Consent ConsentFunc
 }
+
+// ConsentFunc completes an OAuth consent on the learner's behalf: it
+// follows the authorization URL, signs in as the outbound user and
+// consents. Only headless runs against the sandbox get one; everywhere
+// else a person does it in a browser.
+type ConsentFunc func(ctx context.Context, authorizationURL, username, password string) error

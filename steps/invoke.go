@@ -31,10 +31,12 @@ type invokeUnauthenticated struct{}
 // AWS credentials (SigV4). A JWT runtime must refuse it.
 func InvokeUnauthenticated() Step { return invokeUnauthenticated{} }
 
-func (invokeUnauthenticated) ID() string          { return "invoke-unauthenticated" }
-func (invokeUnauthenticated) Title() string       { return "Invoke without a token" }
-func (invokeUnauthenticated) Requires() []string  { return []string{"wait-ready"} }
-func (invokeUnauthenticated) Expectation() string { return `AccessDeniedException "Authorization method mismatch…"` }
+func (invokeUnauthenticated) ID() string         { return "invoke-unauthenticated" }
+func (invokeUnauthenticated) Title() string      { return "Invoke without a token" }
+func (invokeUnauthenticated) Requires() []string { return []string{"wait-ready"} }
+func (invokeUnauthenticated) Expectation() string {
+	return `AccessDeniedException "Authorization method mismatch…"`
+}
 
 // ExpectedError accepts the refusal a JWT runtime gives a SigV4 caller, in
 // AWS's current wording or the older one.

@@ -11,8 +11,8 @@ func All() []Step {
 		WaitReady(),             // stage 5
 		InvokeUnauthenticated(), // stage 6
 		InvokeWithToken(),       // stage 7
-		notYet{id: "oauth-consent", title: "OAuth consent", requires: []string{"invoke-with-token"}}, // stage 8: placeholder
-		notYet{id: "cleanup", title: "Clean up"},                                                     // stage 9: placeholder
+		OAuthConsent(),          // stage 8
+		Cleanup(),               // stage 9
 	}
 }
 

@@ -376,6 +376,9 @@ func (r *Runner) planLocked(mode runMode, id string) ([]int, error) {
 		// Remaining means not yet succeeded, or succeeded on inputs an
 		// earlier stage has since replaced (stale).
 		for i := 0; i <= last; i++ {
+			if _, manual := r.list[i].(OnlyWhenAsked); manual && (mode == modeAll || i != last) {
+				continue
+			}
 			if st := r.states[i]; (st.Status != Succeeded || st.Stale) && st.Status != Skipped {
 				queue = append(queue, i)
 			}
@@ -384,9 +387,17 @@ func (r *Runner) planLocked(mode runMode, id string) ([]int, error) {
 			if last < 0 {
 				return nil, fmt.Errorf("%w: the workshop has no stages", ErrNothingToRun)
 			}
+			hint := "reset to run them again"
+			for last > 0 {
+				if _, manual := r.list[last].(OnlyWhenAsked); !manual || mode != modeAll {
+					break
+				}
+				hint = fmt.Sprintf("stage %d %q runs only when you ask for it", r.states[last].Index, r.states[last].Title)
+				last--
+			}
 			st := r.states[last]
-			return nil, fmt.Errorf("%w: every stage up to stage %d %q has already succeeded (reset to run them again)",
-				ErrNothingToRun, st.Index, st.Title)
+			return nil, fmt.Errorf("%w: every stage up to stage %d %q has already succeeded (%s)",
+				ErrNothingToRun, st.Index, st.Title, hint)
 		}
 	}
 	willSucceed := map[string]bool{}

@@ -92,6 +92,14 @@ type Requirer interface {
 	Requires() []string
 }
 
+// OnlyWhenAsked is implemented by stages that "run everything remaining"
+// leaves out unless the run is asked to end there: cleanup, which a
+// learner halfway through the workshop does not expect to run by itself.
+// Headless runs name the last stage, so CI still runs all nine.
+type OnlyWhenAsked interface {
+	OnlyWhenAsked()
+}
+
 // ErrNotAvailable is returned by a stage that a later version implements.
 var ErrNotAvailable = errors.New("this stage is not available yet in this version of the workshop")
 

@@ -59,6 +59,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer a.Close(context.Background())
+	installTestPause(a) // test-only; see testpause.go
 	if !*isHeadless {
 		return runTUI(ctx, a, stderr)
 	}

@@ -17,6 +17,7 @@ Usage:
   agentcore-workshop run --headless [--until STAGE]
   agentcore-workshop status [--json]
   agentcore-workshop reset [--to STAGE]
+  agentcore-workshop cleanup                delete every resource the workshop made, in any state
   agentcore-workshop sandbox serve [--addr HOST:PORT] [--state DIR]
 
 Run 'agentcore-workshop COMMAND --help' for a command's flags.
@@ -38,6 +39,8 @@ func realMain(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return statusCmd(ctx, args, stdout, stderr)
 	case "reset":
 		return resetCmd(ctx, args, stdout, stderr)
+	case "cleanup":
+		return cleanupCmd(ctx, args, stdout, stderr)
 	case "sandbox":
 		return sandboxCmd(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":

@@ -143,8 +143,8 @@ func oneLine(s string) string {
 	return strings.Join(strings.Fields(Sanitize(s)), " ")
 }
 
-// Run runs every remaining stage (or those up to and including until)
-// and prints each event to w. ok reports whether every stage that ran met
+// Run runs every remaining stage, the last one (cleanup) included, or
+// those up to and including until, and prints each event to w. ok reports whether every stage that ran met
 // its expectation; err is set when the run could not start (an unknown
 // stage, a requirement not met) or ctx ended it.
 func Run(ctx context.Context, r *steps.Runner, until string, w io.Writer) (ok bool, err error) {
@@ -153,13 +153,12 @@ func Run(ctx context.Context, r *steps.Runner, until string, w io.Writer) (ok bo
 	p := NewPrinter(w, r.Snapshot())
 
 	errc := make(chan error, 1)
-	go func() {
-		if until == "" {
-			errc <- r.RunAll(ctx)
-		} else {
-			errc <- r.RunUntil(ctx, until)
-		}
-	}()
+	if until == "" {
+		// Headless means the whole tutorial, cleanup included.
+		st := r.Snapshot()
+		until = st[len(st)-1].ID
+	}
+	go func() { errc <- r.RunUntil(ctx, until) }()
 
 	var (
 		runErr   error

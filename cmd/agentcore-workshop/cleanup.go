@@ -1,0 +1,106 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"agentcore-workshop/internal/app"
+	"agentcore-workshop/internal/headless"
+	"agentcore-workshop/steps"
+)
+
+// cleanupCmd deletes every resource the workspace's ledger holds, whatever
+// state the workshop is in (stages failed, interrupted, never run). It is
+// stage 9 run on its own through the same runner, so the deletion code is
+// the stage's and the outcome is recorded like any run of the stage. The
+// exit status is 0 only when nothing is left.
+func cleanupCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("cleanup", stderr)
+	var c commonFlags
+	c.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "cleanup takes no arguments, got %q\n", fs.Args())
+		return 2
+	}
+	// Opening a workspace creates it: do not make one just to find it empty.
+	if _, err := os.Stat(c.o.Workspace); errors.Is(err, os.ErrNotExist) {
+		fmt.Fprintf(stdout, "no workspace at %s: nothing to clean up\n", c.o.Workspace)
+		return 0
+	}
+	ctx, stop := signalContext(ctx)
+	defer stop()
+	a, err := app.Open(ctx, c.o)
+	if err != nil {
+		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)
+		return 1
+	}
+	defer a.Close(context.Background())
+	installTestPause(a)
+	fmt.Fprintf(stdout, "workspace %s · target %s · region %s\n", a.Session.Dir(), a.Target, a.Region)
+
+	st, err := runStage(ctx, a.Runner, steps.Cleanup().ID(), stdout)
+	if err != nil {
+		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)
+		return 1
+	}
+	removed, _ := st.Result.Get(steps.CleanupRemoved)
+	left, _ := st.Result.Get(steps.CleanupLeft)
+	fmt.Fprintf(stdout, "removed: %s\n", orDash(removed.Value))
+	if st.Status == steps.Succeeded {
+		fmt.Fprintln(stdout, "nothing is left")
+		return 0
+	}
+	if left.Value != "" && left.Value != "none" {
+		fmt.Fprintln(stdout, "could not remove:")
+		for _, l := range strings.Split(left.Value, "\n") {
+			fmt.Fprintf(stdout, "  - %s\n", headless.Sanitize(l))
+		}
+	} else {
+		fmt.Fprintf(stdout, "cleanup did not finish: %s\n", headless.Sanitize(st.Err))
+	}
+	fmt.Fprintln(stdout, "run `agentcore-workshop cleanup` again once the cause is fixed")
+	return 1
+}
+
+// runStage runs one stage, printing its events as `run --headless` does,
+// and returns the stage's final state. err is set only when the run could
+// not start.
+func runStage(ctx context.Context, r *steps.Runner, id string, w io.Writer) (steps.StageState, error) {
+	ch, unsubscribe := r.Subscribe()
+	defer unsubscribe()
+	p := headless.NewPrinter(w, r.Snapshot())
+	errc := make(chan error, 1)
+	go func() { errc <- r.Run(ctx, id) }()
+	var runErr error
+	for done := false; !done; {
+		select {
+		case e := <-ch:
+			if err := p.Print(e); err != nil {
+				return steps.StageState{}, err
+			}
+			done = e.Kind == steps.EventQueueDone
+		case runErr = <-errc:
+			errc = nil
+			var ref *steps.RefusedError
+			if errors.As(runErr, &ref) {
+				return steps.StageState{}, runErr // nothing ran
+			}
+		}
+	}
+	if errc != nil {
+		<-errc // the run has ended: QueueDone is its last event
+	}
+	for _, st := range r.Snapshot() {
+		if st.ID == id {
+			return st, nil
+		}
+	}
+	return steps.StageState{}, fmt.Errorf("no stage %q", id)
+}

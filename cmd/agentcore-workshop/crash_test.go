@@ -1,0 +1,371 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	ctl "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol"
+	cb "github.com/aws/aws-sdk-go-v2/service/codebuild"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"agentcore-workshop/internal/cloud"
+	"agentcore-workshop/internal/sandbox"
+	"agentcore-workshop/internal/session"
+	"agentcore-workshop/steps"
+)
+
+// tutorialEnd is the last stage the crash test runs the tutorial to; every
+// stage up to it, and cleanup, gets a crash of its own. Stage 8 needs its
+// headless consent wired into `run --headless`; once it is, covering it is
+// this one line: tutorialEnd = "oauth-consent".
+const tutorialEnd = "invoke-with-token"
+
+// crashStages are the stages the test kills the workshop in.
+func crashStages() []string {
+	var ids []string
+	for _, s := range steps.All() {
+		if len(ids) == 0 || ids[len(ids)-1] != tutorialEnd {
+			ids = append(ids, s.ID())
+		}
+	}
+	return append(ids, steps.Cleanup().ID())
+}
+
+// TestCrashInEachStageThenCleanup kills the real binary with SIGKILL in the
+// middle of each stage in turn, starts it again to finish the tutorial,
+// runs `cleanup`, and then checks through the sandbox's own List/Describe
+// calls that nothing the workshop made is left.
+//
+// The kill lands at a known spot through the test-only pause hook (see
+// testpause.go): the stage announces "test hook: paused" and waits. An
+// interrupted stage comes back failed ("interrupted"); `run --headless`
+// runs every stage that has not succeeded, so the same command both
+// re-runs it and finishes the tutorial.
+func TestCrashInEachStageThenCleanup(t *testing.T) {
+	bin := buildBinary(t)
+	for i, stage := range crashStages() {
+		t.Run(fmt.Sprintf("%d-%s", i+1, stage), func(t *testing.T) {
+			ws := filepath.Join(t.TempDir(), "ws")
+			// A fixed port per subtest (freePort is in sandbox_test.go): the
+			// restarted process must serve the same issuer URLs the
+			// runtime's authorizer was created with. Go listeners set
+			// SO_REUSEADDR, so the restart can bind it right after the kill.
+			common := []string{"--workspace", ws, "--sandbox-addr", freePort(t)}
+			tutorial := append([]string{"run", "--headless", "--until", tutorialEnd}, common...)
+			index := stageIndex(t, stage)
+
+			if stage == steps.Cleanup().ID() {
+				runOK(t, bin, tutorial...)
+				killWhenPaused(t, bin, stage, append([]string{"cleanup"}, common...)...)
+			} else {
+				killWhenPaused(t, bin, stage, tutorial...)
+			}
+
+			// What the crash left behind.
+			st := stageStatus(t, bin, ws, stage)
+			if st.Status != string(steps.Failed) || st.Err != steps.ErrMsgInterrupted {
+				t.Fatalf("stage %s after the kill: %s %q, want failed %q", stage, st.Status, st.Err, steps.ErrMsgInterrupted)
+			}
+			checkLedgerAtKill(t, ws, stage)
+
+			if stage != steps.Cleanup().ID() {
+				out := runOK(t, bin, tutorial...)
+				if want := fmt.Sprintf("[%d/9 %s] succeeded", index, stage); !strings.Contains(out, want) {
+					t.Fatalf("the restart did not re-run the interrupted stage (%q missing):\n%s", want, out)
+				}
+			}
+			out := runOK(t, bin, append([]string{"cleanup"}, common...)...)
+			if !strings.Contains(out, "nothing is left") {
+				t.Fatalf("cleanup output:\n%s", out)
+			}
+			assertWorkspaceClean(t, ws)
+		})
+	}
+}
+
+func stageIndex(t *testing.T, id string) int {
+	for i, s := range steps.All() {
+		if s.ID() == id {
+			return i + 1
+		}
+	}
+	t.Fatalf("no stage %s", id)
+	return 0
+}
+
+// runOK runs the binary to completion and fails the test on a non-zero exit.
+func runOK(t *testing.T, bin string, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env = withoutPause(os.Environ())
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+func withoutPause(env []string) []string {
+	out := env[:0:0]
+	for _, e := range env {
+		if !strings.HasPrefix(e, testPauseEnv+"=") {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// killWhenPaused starts the binary with the pause hook set for stage,
+// waits for the stage to start and then to announce its pause, and kills
+// the process with SIGKILL: no deferred code, no signal handler, no save.
+func killWhenPaused(t *testing.T, bin, stage string, args ...string) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(withoutPause(os.Environ()), testPauseEnv+"="+stage)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	killed := false
+	defer func() {
+		if !killed {
+			cmd.Process.Kill()
+			cmd.Wait()
+		}
+	}()
+
+	lines := make(chan string)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		io.Copy(io.Discard, stdout)
+	}()
+	prefix := fmt.Sprintf("[%d/9 %s]", stageIndex(t, stage), stage)
+	started := false
+	var seen []string
+	deadline := time.NewTimer(time.Minute)
+	defer deadline.Stop()
+	for {
+		select {
+		case l, ok := <-lines:
+			if !ok {
+				t.Fatalf("the workshop exited before pausing in %s: %v\nstdout:\n%s\nstderr:\n%s",
+					stage, cmd.Wait(), strings.Join(seen, "\n"), stderr.String())
+			}
+			seen = append(seen, l)
+			started = started || l == prefix+" started"
+			if !started || !strings.HasPrefix(l, prefix) || !strings.Contains(l, testPauseLine) {
+				continue
+			}
+			if err := cmd.Process.Kill(); err != nil {
+				t.Fatal(err)
+			}
+			killed = true
+			err := cmd.Wait()
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+				t.Fatalf("the workshop did not die of SIGKILL: %v", err)
+			}
+			return
+		case <-deadline.C:
+			t.Fatalf("no pause in %s within a minute; stdout:\n%s\nstderr:\n%s", stage, strings.Join(seen, "\n"), stderr.String())
+		}
+	}
+}
+
+type stageDoc struct {
+	ID     string `json:"id"`
+	Status string `json:"status"`
+	Err    string `json:"error"`
+}
+
+func stageStatus(t *testing.T, bin, ws, stage string) stageDoc {
+	t.Helper()
+	out := runOK(t, bin, "status", "--json", "--workspace", ws)
+	var doc struct{ Stages []stageDoc }
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("status --json: %v\n%s", err, out)
+	}
+	for _, s := range doc.Stages {
+		if s.ID == stage {
+			return s
+		}
+	}
+	t.Fatalf("status has no stage %s:\n%s", stage, out)
+	return stageDoc{}
+}
+
+// checkLedgerAtKill checks the kill landed where the hook says: a stage
+// that creates resources had just planned one; cleanup had deleted some
+// entries but not all.
+func checkLedgerAtKill(t *testing.T, ws, stage string) {
+	t.Helper()
+	sess, err := session.Open(ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := map[session.ResourceState]int{}
+	for _, r := range sess.Resources() {
+		count[r.State]++
+	}
+	switch stage {
+	case "provision-cognito", "configure", "launch":
+		if count[session.ResourcePlanned] == 0 {
+			t.Errorf("killed in %s with no planned ledger entry: %v", stage, count)
+		}
+	case steps.Cleanup().ID():
+		if count[session.ResourceDeleted] == 0 || count[session.ResourceCreated] == 0 {
+			t.Errorf("killed mid-cleanup with ledger %v: want some entries deleted and some not", count)
+		}
+	}
+}
+
+// assertWorkspaceClean starts a sandbox on the workspace's persisted state
+// and lists every kind of resource the workshop makes: none may be left.
+// The ledger must agree, and the credentials file must be gone.
+func assertWorkspaceClean(t *testing.T, ws string) {
+	t.Helper()
+	ctx := context.Background()
+	sess, err := session.Open(ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ledger := sess.Resources()
+	if len(ledger) < 15 {
+		t.Fatalf("the ledger holds only %d entries: the tutorial did not get far enough to prove anything", len(ledger))
+	}
+	for _, r := range ledger {
+		if r.State != session.ResourceDeleted {
+			t.Errorf("ledger entry %s is %s after cleanup", r.ID, r.State)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(ws, steps.EnvFileName)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("%s still there: %v", steps.EnvFileName, err)
+	}
+
+	sb, err := sandbox.Start(ctx, sandbox.Config{Addr: "127.0.0.1:0", StateDir: sess.SandboxStateDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close(ctx)
+	c, err := cloud.New(ctx, cloud.Target{Kind: cloud.Sandbox, Endpoint: sb.URL, Region: sb.Region,
+		AccessKeyID: sb.Credentials.AccessKeyID, SecretAccessKey: sb.Credentials.SecretAccessKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	left, err := sandboxLeftovers(ctx, c, ledger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(left) > 0 {
+		t.Errorf("left in the sandbox after cleanup: %v", left)
+	}
+}
+
+// sandboxLeftovers lists what the sandbox account still holds of every
+// kind the workshop creates (in the sandbox the whole account is the
+// workshop's), plus the ledger's domains, which are looked up by name.
+func sandboxLeftovers(ctx context.Context, c *cloud.Clients, ledger []session.Resource) ([]string, error) {
+	var out []string
+	pools, err := c.Cognito.ListUserPools(ctx, &cip.ListUserPoolsInput{MaxResults: aws.Int32(60)})
+	if err != nil {
+		return nil, fmt.Errorf("list user pools: %w", err)
+	}
+	for _, p := range pools.UserPools {
+		out = append(out, "user pool "+aws.ToString(p.Name))
+		cls, err := c.Cognito.ListUserPoolClients(ctx, &cip.ListUserPoolClientsInput{UserPoolId: p.Id, MaxResults: aws.Int32(60)})
+		if err != nil {
+			return nil, fmt.Errorf("list clients: %w", err)
+		}
+		for _, cl := range cls.UserPoolClients {
+			out = append(out, "client "+aws.ToString(cl.ClientName))
+		}
+	}
+	for _, r := range ledger {
+		if r.Kind != steps.KindPoolDomain {
+			continue
+		}
+		d, err := c.Cognito.DescribeUserPoolDomain(ctx, &cip.DescribeUserPoolDomainInput{Domain: aws.String(r.Name)})
+		if err != nil {
+			return nil, fmt.Errorf("describe domain: %w", err)
+		}
+		if d.DomainDescription != nil && aws.ToString(d.DomainDescription.UserPoolId) != "" {
+			out = append(out, "domain "+r.Name)
+		}
+	}
+	rts, err := c.Control.ListAgentRuntimes(ctx, &ctl.ListAgentRuntimesInput{})
+	if err != nil {
+		return nil, fmt.Errorf("list runtimes: %w", err)
+	}
+	for _, rt := range rts.AgentRuntimes {
+		out = append(out, "runtime "+aws.ToString(rt.AgentRuntimeName))
+	}
+	wls, err := c.Control.ListWorkloadIdentities(ctx, &ctl.ListWorkloadIdentitiesInput{})
+	if err != nil {
+		return nil, fmt.Errorf("list workload identities: %w", err)
+	}
+	for _, w := range wls.WorkloadIdentities {
+		out = append(out, "workload identity "+aws.ToString(w.Name))
+	}
+	pvs, err := c.Control.ListOauth2CredentialProviders(ctx, &ctl.ListOauth2CredentialProvidersInput{})
+	if err != nil {
+		return nil, fmt.Errorf("list credential providers: %w", err)
+	}
+	for _, p := range pvs.CredentialProviders {
+		out = append(out, "credential provider "+aws.ToString(p.Name))
+	}
+	roles, err := c.IAM.ListRoles(ctx, &iam.ListRolesInput{})
+	if err != nil {
+		return nil, fmt.Errorf("list roles: %w", err)
+	}
+	for _, r := range roles.Roles {
+		out = append(out, "role "+aws.ToString(r.RoleName))
+	}
+	buckets, err := c.S3.ListBuckets(ctx, &s3.ListBucketsInput{})
+	if err != nil {
+		return nil, fmt.Errorf("list buckets: %w", err)
+	}
+	for _, b := range buckets.Buckets {
+		out = append(out, "bucket "+aws.ToString(b.Name))
+	}
+	repos, err := c.ECR.DescribeRepositories(ctx, &ecr.DescribeRepositoriesInput{})
+	if err != nil {
+		return nil, fmt.Errorf("list repositories: %w", err)
+	}
+	for _, r := range repos.Repositories {
+		out = append(out, "repository "+aws.ToString(r.RepositoryName))
+	}
+	projects, err := c.Build.ListProjects(ctx, &cb.ListProjectsInput{})
+	if err != nil {
+		return nil, fmt.Errorf("list projects: %w", err)
+	}
+	for _, p := range projects.Projects {
+		out = append(out, "project "+p)
+	}
+	return out, nil
+}

@@ -1,0 +1,143 @@
+package steps
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"time"
+
+	"agentcore-workshop/internal/jwtx"
+)
+
+// promptExternal asks the agent for the tool that needs the user's consent.
+const promptExternal = `{"prompt": "Please call the external service and show me my profile."}`
+
+// consentTimeout is how long stage 8 waits for the learner to consent:
+// the SDK's own polling gives up after 600 s too.
+const consentTimeout = 10 * time.Minute
+
+// authURLPattern finds AgentCore Identity's authorization URL in the
+// agent's answer (on AWS and in the sandbox alike).
+var authURLPattern = regexp.MustCompile(`https?://[^\s"'<>]+/identities/oauth2/authorize\?[^\s"'<>]+`)
+
+type oauthConsent struct{}
+
+// OAuthConsent is stage 8: in the same session, the agent needs a token for
+// an external service on the user's behalf. The first answer is an
+// authorization URL; after the user signs in and consents, the next call
+// gets the token from the vault and reaches the external API.
+func OAuthConsent() Step { return oauthConsent{} }
+
+func (oauthConsent) ID() string         { return "oauth-consent" }
+func (oauthConsent) Title() string      { return "OAuth consent" }
+func (oauthConsent) Requires() []string { return []string{"invoke-with-token"} }
+
+func (s oauthConsent) Run(ctx context.Context, env *Env, rep Reporter) (Result, error) {
+	l, err := prior(env, "launch")
+	if err != nil {
+		return Result{}, err
+	}
+	lv, err := values("launch", l, RuntimeARN)
+	if err != nil {
+		return Result{}, err
+	}
+	inv, err := prior(env, "invoke-with-token")
+	if err != nil {
+		return Result{}, err
+	}
+	iv, err := values("invoke-with-token", inv, SessionID)
+	if err != nil {
+		return Result{}, err
+	}
+	cog, err := prior(env, "provision-cognito")
+	if err != nil {
+		return Result{}, err
+	}
+	cv, err := values("provision-cognito", cog, IdentityUsername, IdentityPassword)
+	if err != nil {
+		return Result{}, err
+	}
+	var res Result
+	put := func(v Value) {
+		res.Values = append(res.Values, v)
+		rep.Value(v)
+	}
+	token, err := freshAccessToken(ctx, env, rep)
+	if err != nil {
+		return res, err
+	}
+	session := iv[SessionID]
+	put(Value{Name: SessionID, Value: session})
+
+	ask := func(ctx context.Context) (string, error) {
+		out, err := env.Cloud.InvokeWithBearer(ctx, lv[RuntimeARN], "DEFAULT", session, token, []byte(promptExternal))
+		if err != nil {
+			return "", err
+		}
+		return agentAnswer(out.Body), nil
+	}
+	rep.Log("asking the agent (same session %s) to call the external service", session)
+	answer, err := ask(ctx)
+	if err != nil {
+		return res, err
+	}
+	url := authURLPattern.FindString(answer)
+	if url == "" {
+		rep.Log("no consent needed: the vault already holds a token for this user and this agent")
+	} else {
+		rep.Log("the agent needs your consent to act on your behalf")
+		put(Value{Name: "authorization URL", Value: url, Kind: KindURL})
+		put(Value{Name: "sign in as", Value: cv[IdentityUsername]})
+		put(Value{Name: "password", Value: cv[IdentityPassword], Secret: true})
+		if env.Consent != nil {
+			rep.Log("completing the consent over HTTP, as a browser would (headless run on the sandbox)")
+			if err := env.Consent(ctx, url, cv[IdentityUsername], cv[IdentityPassword]); err != nil {
+				return res, fmt.Errorf("complete the consent: %w", err)
+			}
+		} else {
+			rep.Log("press o to open it in your browser, sign in as %s (v shows the password) and consent", cv[IdentityUsername])
+		}
+		answer, err = waitForConsent(ctx, rep, ask)
+		if err != nil {
+			return res, err
+		}
+	}
+	rep.Log("%s", answer)
+	put(Value{Name: "external API answer", Value: answer})
+	if tok, err := jwtx.Decode(token); err == nil {
+		if exp, ok := tok.Expiry(); ok {
+			put(Value{Name: "inbound token", Value: "still only the runtime saw it (" + jwtx.Remaining(exp, time.Now()) + ")"})
+		}
+	}
+	return res, nil
+}
+
+// waitForConsent asks the agent again until its answer no longer needs
+// consent, counting down to consentTimeout. Cancelling the stage stops it.
+func waitForConsent(ctx context.Context, rep Reporter, ask func(context.Context) (string, error)) (string, error) {
+	deadline := time.Now().Add(consentTimeout)
+	wait := 200 * time.Millisecond
+	for {
+		answer, err := ask(ctx)
+		if err != nil {
+			return "", err
+		}
+		if !authURLPattern.MatchString(answer) {
+			rep.Log("consent received: the agent got its token from the vault")
+			return answer, nil
+		}
+		left := time.Until(deadline)
+		if left <= 0 {
+			return "", fmt.Errorf("no consent after %s: open the authorization URL, sign in and consent, then run this stage again", consentTimeout)
+		}
+		rep.Progress(fmt.Sprintf("waiting for your consent (%s left)", left.Round(time.Second)), 0, 0)
+		t := time.NewTimer(min(wait, left))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return "", ctx.Err()
+		case <-t.C:
+		}
+		wait = min(wait*2, 3*time.Second)
+	}
+}
