@@ -53,6 +53,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signalContext(ctx)
 	defer stop()
+	c.o.AutoConsent = *isHeadless
 	a, err := app.Open(ctx, c.o)
 	if err != nil {
 		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)

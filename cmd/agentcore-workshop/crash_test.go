@@ -33,7 +33,7 @@ import (
 // stage up to it, and cleanup, gets a crash of its own. Stage 8 needs its
 // headless consent wired into `run --headless`; once it is, covering it is
 // this one line: tutorialEnd = "oauth-consent".
-const tutorialEnd = "invoke-with-token"
+const tutorialEnd = "oauth-consent"
 
 // crashStages are the stages the test kills the workshop in.
 func crashStages() []string {

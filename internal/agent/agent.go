@@ -18,6 +18,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"agentcore-workshop/internal/sandbox/clock"
 )
 
@@ -29,8 +31,17 @@ type Config struct {
 	Log              *slog.Logger
 
 	// Tokens obtains outbound tokens for the external-service tool. Nil means
-	// the identity data plane is not wired in: the tool says so.
+	// an IdentityClient when Credentials is set, else the identity data
+	// plane is not wired in and the tool says so.
 	Tokens TokenSource
+	// Region and Credentials sign the IdentityClient's calls to
+	// IdentityEndpoint (the sandbox passes its own key pair).
+	Region      string
+	Credentials aws.CredentialsProvider
+	// CredentialProvider names the OAuth2 credential provider of the
+	// external service (the runtime's CREDENTIAL_PROVIDER variable); empty
+	// means the tutorial's "ExternalServiceProvider".
+	CredentialProvider string
 	// Clock stamps /ping's time_of_last_update. Nil means the wall clock.
 	Clock clock.Clock
 }
@@ -66,6 +77,10 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	log = log.With("runtime", cfg.RuntimeName)
 	tokens := cfg.Tokens
+	if tokens == nil && cfg.Credentials != nil && cfg.IdentityEndpoint != "" {
+		tokens = NewIdentityClient(IdentityConfig{Endpoint: cfg.IdentityEndpoint, Region: cfg.Region,
+			Credentials: cfg.Credentials, Provider: cfg.CredentialProvider, Log: log})
+	}
 	if tokens == nil {
 		tokens = notConnected{}
 	}

@@ -62,8 +62,19 @@ func externalService(ctx context.Context, src TokenSource, req TokenRequest) (st
 	case err != nil:
 		return "Failed to authenticate to the external service: " + err.Error(), nil
 	case res.AccessToken != "":
-		return fmt.Sprintf("Authenticated to the external service.\nToken length: %d characters\n"+
-			"Status: active and cached for session %s", len(res.AccessToken), orNone(req.SessionID)), nil
+		text := fmt.Sprintf("Authenticated to the external service.\nToken length: %d characters\n"+
+			"Status: active and cached for session %s", len(res.AccessToken), orNone(req.SessionID))
+		if c, ok := src.(ExternalCaller); ok {
+			reply, err := c.CallExternal(ctx, res.AccessToken)
+			if ctx.Err() != nil {
+				return "", fmt.Errorf("external service tool: %w", ctx.Err())
+			}
+			if err != nil {
+				return text + "\n\nThe external service refused the call: " + err.Error(), nil
+			}
+			text += "\n\nExternal service response:\n" + reply
+		}
+		return text, nil
 	case res.AuthorizationURL != "":
 		return "Authorization required.\n\nPlease open this URL in your browser to authorize:\n" +
 			res.AuthorizationURL + "\n\nAfter authorizing, invoke me again with the same session ID (" +

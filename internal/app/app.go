@@ -9,12 +9,15 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
+	"net/http/cookiejar"
 	"os"
 	"strconv"
 	"strings"
 	"time"
 
 	"agentcore-workshop/internal/cloud"
+	"agentcore-workshop/internal/consent"
 	"agentcore-workshop/internal/sandbox"
 	"agentcore-workshop/internal/sandbox/edge"
 	"agentcore-workshop/internal/session"
@@ -32,6 +35,10 @@ type Options struct {
 	// 127.0.0.1:0); empty means the workspace's persisted port, else 4747.
 	SandboxAddr string
 	Delays      edge.Delays
+	// AutoConsent lets a headless run complete stage 8's browser consent
+	// by itself. It takes effect on the sandbox only: on AWS a person signs
+	// in at the real login page.
+	AutoConsent bool
 }
 
 // App is an open workspace, ready to run stages.
@@ -122,6 +129,9 @@ func Open(ctx context.Context, o Options) (*App, error) {
 	}
 	a.Target, a.Region = target, a.Cloud.Region
 	a.Env = &steps.Env{Cloud: a.Cloud, Session: sess, Dir: sess.Dir(), Log: a.Log}
+	if o.AutoConsent && target == cloud.Sandbox {
+		a.Env.Consent = completeConsent
+	}
 	a.Runner = steps.NewRunner(steps.All(), a.Env)
 	a.Log.Info("workspace opened", "dir", sess.Dir(), "target", target, "region", a.Region)
 	ok = true
@@ -170,4 +180,14 @@ func (a *App) Close(ctx context.Context) error {
 		a.logFile.Close()
 	}
 	return err
+}
+
+// completeConsent signs the outbound user in at the sandbox's hosted login
+// page over HTTP, as a browser would, with its own cookie jar.
+func completeConsent(ctx context.Context, authorizationURL, username, password string) error {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		return err
+	}
+	return consent.Complete(ctx, &http.Client{Jar: jar, Timeout: time.Minute}, authorizationURL, username, password)
 }

@@ -94,7 +94,7 @@ func Start(ctx context.Context, cfg Config) (*Sandbox, error) {
 	url := "http://" + ln.Addr().String()
 	deps := edge.Deps{URL: url, Region: cfg.Region, AccountID: creds.AccountID, Store: st, Clock: cfg.Clock, Log: cfg.Log, Delays: cfg.Delays}
 	e := edge.New(&sigv4.Verifier{Keys: map[string]sigv4.Credentials{creds.AccessKeyID: creds}}, cfg.Log)
-	svcs, err := newServices(deps)
+	svcs, err := newServices(deps, creds)
 	if err != nil {
 		ln.Close()
 		return nil, err

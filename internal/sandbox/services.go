@@ -1,24 +1,29 @@
 package sandbox
 
 import (
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
 	"agentcore-workshop/internal/sandbox/agentcore"
 	"agentcore-workshop/internal/sandbox/codebuild"
 	"agentcore-workshop/internal/sandbox/cognito"
 	"agentcore-workshop/internal/sandbox/ecr"
 	"agentcore-workshop/internal/sandbox/edge"
 	"agentcore-workshop/internal/sandbox/iam"
+	"agentcore-workshop/internal/sandbox/resourceapi"
 	"agentcore-workshop/internal/sandbox/s3"
+	"agentcore-workshop/internal/sandbox/sigv4"
 	"agentcore-workshop/internal/sandbox/sts"
 )
 
 // newServices builds every emulated service. Each service package adds its
 // constructor here, one line each.
-func newServices(d edge.Deps) ([]Service, error) {
+func newServices(d edge.Deps, creds sigv4.Credentials) ([]Service, error) {
 	var out []Service
 	// Launch services that others are built with: CodeBuild reads sources
 	// from S3 and pushes images to ECR; the runtime checks images in ECR.
 	var objects *s3.Service
 	var images *ecr.Service
+	var core *agentcore.Service
 	for _, build := range []func(edge.Deps) (Service, error){
 		// one entry per service, e.g. func(d edge.Deps) (Service, error) { return cognito.New(d) },
 		func(d edge.Deps) (Service, error) { return cognito.New(d) },
@@ -27,8 +32,16 @@ func newServices(d edge.Deps) ([]Service, error) {
 		keep(&objects, s3.New),
 		keep(&images, ecr.New),
 		func(d edge.Deps) (Service, error) { return codebuild.New(d, objects, images) },
+		keep(&core, func(d edge.Deps) (*agentcore.Service, error) {
+			// The stand-in agents sign their identity calls with the
+			// sandbox's own key pair.
+			return agentcore.New(d, agentcore.Options{ImageChecker: images.ImageExists,
+				Credentials: credentials.NewStaticCredentialsProvider(creds.AccessKeyID, creds.SecretAccessKey, "")})
+		}),
+		// The external service trusts the outbound pools: the issuers of
+		// the OAuth2 credential providers.
 		func(d edge.Deps) (Service, error) {
-			return agentcore.New(d, agentcore.Options{ImageChecker: images.ImageExists})
+			return resourceapi.New(d, resourceapi.Options{TrustedIssuer: core.TrustsResourceIssuer}), nil
 		},
 	} {
 		s, err := build(d)

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"agentcore-workshop/internal/agent"
 )
 
@@ -31,12 +33,22 @@ type Launcher interface {
 // free loopback port.
 type AgentLauncher struct {
 	IdentityEndpoint string // the edge URL, for the agent's outbound token calls
-	Log              *slog.Logger
+	Region           string // signing region of those calls
+	// Credentials sign the agent's identity data-plane calls; nil starts
+	// agents without outbound tokens.
+	Credentials aws.CredentialsProvider
+	Log         *slog.Logger
 }
+
+// CredentialProviderEnv is the runtime environment variable naming the
+// OAuth2 credential provider the stand-in agent's external-service tool
+// uses (the workshop's launch stage sets it).
+const CredentialProviderEnv = "CREDENTIAL_PROVIDER"
 
 // Launch implements Launcher.
 func (l *AgentLauncher) Launch(ctx context.Context, rt RuntimeInfo) (string, func() error, error) {
-	srv, err := agent.Start(ctx, agent.Config{Addr: "127.0.0.1:0", RuntimeName: rt.Name, IdentityEndpoint: l.IdentityEndpoint, Log: l.Log})
+	srv, err := agent.Start(ctx, agent.Config{Addr: "127.0.0.1:0", RuntimeName: rt.Name, IdentityEndpoint: l.IdentityEndpoint, Log: l.Log,
+		Region: l.Region, Credentials: l.Credentials, CredentialProvider: rt.Env[CredentialProviderEnv]})
 	if err != nil {
 		return "", nil, fmt.Errorf("start stand-in agent for %s: %w", rt.ID, err)
 	}

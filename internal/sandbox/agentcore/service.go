@@ -19,6 +19,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"agentcore-workshop/internal/sandbox/authorizer"
 	"agentcore-workshop/internal/sandbox/awswire"
 	"agentcore-workshop/internal/sandbox/edge"
@@ -46,6 +48,10 @@ type Options struct {
 	// HTTPClient forwards invocations to agents; default: no overall timeout
 	// (responses stream), the request's context bounds it.
 	HTTPClient *http.Client
+	// Credentials sign the stand-in agent's calls to the identity data
+	// plane (the sandbox's own key pair); nil leaves the default agent
+	// without outbound tokens.
+	Credentials aws.CredentialsProvider
 }
 
 // Service is the AgentCore emulation.
@@ -60,6 +66,8 @@ type Service struct {
 
 	agentsMu sync.Mutex
 	agents   map[string]*agentProc // by runtime id
+
+	oauth *oauthPlane // token vault and 3LO sessions (oauth_*.go, vault.go)
 }
 
 // New loads persisted state and returns the service.
@@ -69,7 +77,7 @@ func New(d edge.Deps, opt Options) (*Service, error) {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	if opt.Launcher == nil {
-		s.opt.Launcher = &AgentLauncher{IdentityEndpoint: d.URL, Log: s.log}
+		s.opt.Launcher = &AgentLauncher{IdentityEndpoint: d.URL, Region: d.Region, Credentials: opt.Credentials, Log: s.log}
 	}
 	if opt.HTTPClient == nil {
 		s.opt.HTTPClient = &http.Client{}
@@ -82,6 +90,11 @@ func New(d edge.Deps, opt Options) (*Service, error) {
 		return nil, fmt.Errorf("load agentcore state: %w", err)
 	}
 	s.st.init()
+	v, err := loadVault(d.Store)
+	if err != nil {
+		return nil, err
+	}
+	s.oauth = newOAuthPlane(v)
 	if len(s.st.WATKey) == 0 {
 		s.st.WATKey = make([]byte, 32)
 		rand.Read(s.st.WATKey)
@@ -98,6 +111,10 @@ func New(d edge.Deps, opt Options) (*Service, error) {
 func (s *Service) Register(e *edge.Edge) {
 	e.Register(edge.Route{Name: SigningName, Protocol: awswire.RestJSON, SigningName: SigningName, Handler: http.HandlerFunc(s.serveSigned)})
 	e.HandlePath("/runtimes/", http.HandlerFunc(s.serveUnsigned))
+	// Browser-facing 3LO endpoints. Method-qualified literal prefixes, so
+	// they are more specific than Cognito's per-pool "/{pool}/…" patterns.
+	e.HandlePath("GET "+authorizePath, http.HandlerFunc(s.serveAuthorize))
+	e.HandlePath("GET "+callbackPrefix+"{id}", http.HandlerFunc(s.serveCallback))
 }
 
 // Close stops every agent this service launched.
@@ -132,6 +149,10 @@ func internalErr(err error) *awswire.Error {
 // serveSigned handles every SigV4-verified bedrock-agentcore request.
 func (s *Service) serveSigned(w http.ResponseWriter, r *http.Request) {
 	if _, ok := edge.RequireSigned(w, r, awswire.RestJSON); !ok {
+		return
+	}
+	if r.URL.EscapedPath() == tokenPath && r.Method == http.MethodPost {
+		s.getResourceOauth2Token(w, r)
 		return
 	}
 	rt, ok := parsePath(r.URL.EscapedPath())
@@ -198,6 +219,8 @@ func (s *Service) identityOp(w http.ResponseWriter, r *http.Request, op string) 
 		s.getTokenVault(w, r)
 	case "GetWorkloadAccessToken", "GetWorkloadAccessTokenForJWT", "GetWorkloadAccessTokenForUserId":
 		s.workloadAccessToken(w, r, op)
+	case "CompleteResourceTokenAuth":
+		s.completeResourceTokenAuth(w, r)
 	default:
 		writeErr(w, unknownOperation(r))
 	}

@@ -1,0 +1,163 @@
+package steps_test
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	"github.com/chromedp/chromedp"
+
+	"agentcore-workshop/internal/app"
+	"agentcore-workshop/steps"
+)
+
+// browser starts Debian's headless Chromium, as a learner's browser.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path := "/usr/bin/chromium"
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("the consent test needs Chromium at %s (.ci/run installs Debian's chromium): %v", path, err)
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox, // tests run as root
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+	)
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(alloc)
+	t.Cleanup(func() { cancel(); cancelAlloc() })
+	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+	t.Cleanup(cancelTimeout)
+	if err := chromedp.Run(ctx); err != nil { // starts the browser
+		t.Fatalf("start chromium: %v", err)
+	}
+	return ctx
+}
+
+// signIn fills the hosted login page the way a person would, submits it,
+// waits for the page that answers (the element landing names) and returns
+// that page's text.
+func signIn(t *testing.T, ctx context.Context, url, username, password, landing string) string {
+	t.Helper()
+	var text string
+	err := chromedp.Run(ctx,
+		chromedp.Navigate(url),
+		chromedp.WaitVisible("#username", chromedp.ByID),
+		chromedp.SendKeys("#username", username, chromedp.ByID),
+		chromedp.SendKeys("#password", password, chromedp.ByID),
+		chromedp.Click("#signin", chromedp.ByID),
+		chromedp.WaitVisible(landing, chromedp.ByQuery),
+		chromedp.Text("body", &text, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatalf("browser sign-in (waiting for %s): %v", landing, err)
+	}
+	return text
+}
+
+func TestOAuthConsentInRealBrowser(t *testing.T) {
+	a := openWorkshop(t)
+	ctx := context.Background()
+	if err := a.Runner.RunUntil(ctx, "invoke-with-token"); err != nil {
+		t.Fatal(err)
+	}
+	username := value(t, a, "provision-cognito", steps.IdentityUsername)
+	password, err := a.Runner.Secret("provision-cognito", steps.IdentityPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Stage 8 runs as in the TUI: no consent driver, it waits for a person.
+	events, stop := a.Runner.Subscribe()
+	defer stop()
+	if err := a.Runner.Start("oauth-consent"); err != nil {
+		t.Fatal(err)
+	}
+	url := awaitValue(t, events, "authorization URL")
+	bctx := browser(t)
+
+	// A wrong password shows an error on the page and stores no token.
+	page := signIn(t, bctx, url, username, password+"-wrong", "#error")
+	if !strings.Contains(page, "Incorrect username or password") {
+		t.Fatalf("wrong password page:\n%s", page)
+	}
+	if answer := askExternal(t, a); !strings.Contains(answer, "/identities/oauth2/authorize?") {
+		t.Fatalf("after a failed sign-in the agent got a token anyway: %q", answer)
+	}
+
+	// The right password lands on AgentCore Identity's callback page,
+	// which has no login form.
+	page = signIn(t, bctx, url, username, password, "body:not(:has(#username))")
+	if !strings.Contains(page, "Authorization complete") {
+		t.Fatalf("after signing in the browser shows:\n%s", page)
+	}
+	a.Runner.Wait()
+	st := a.Runner.Snapshot()[7]
+	if st.Status != steps.Succeeded {
+		t.Fatalf("stage 8: %s %s", st.Status, st.Err)
+	}
+	answer, _ := st.Result.Get("external API answer")
+	if !strings.Contains(answer.Value, username) {
+		t.Fatalf("the external API's answer does not name the outbound user %s: %q", username, answer.Value)
+	}
+}
+
+// awaitValue waits for a stage to publish the named value.
+func awaitValue(t *testing.T, events <-chan steps.Event, name string) string {
+	t.Helper()
+	timeout := time.After(30 * time.Second)
+	for {
+		select {
+		case e := <-events:
+			if e.Kind == steps.EventValue && e.Value != nil && e.Value.Name == name {
+				return e.Value.Value
+			}
+			if e.Kind == steps.EventFinished {
+				t.Fatalf("stage %s finished (%s: %s) before publishing %s", e.StepID, e.Status, e.Err, name)
+			}
+		case <-timeout:
+			t.Fatalf("no %s published", name)
+		}
+	}
+}
+
+// askExternal asks the agent for the external service in the same session,
+// as stage 8 does.
+func askExternal(t *testing.T, a *app.App) string {
+	t.Helper()
+	token := freshToken(t, a)
+	inv, err := a.Cloud.InvokeWithBearer(context.Background(), value(t, a, "launch", steps.RuntimeARN), "DEFAULT",
+		value(t, a, "invoke-with-token", steps.SessionID), token, []byte(`{"prompt": "call the external service"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(inv.Body)
+}
+
+// freshToken signs the inbound test user in, as the learner's app would.
+func freshToken(t *testing.T, a *app.App) string {
+	t.Helper()
+	password, err := a.Runner.Secret("provision-cognito", steps.RuntimePassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := a.Cloud.Cognito.InitiateAuth(context.Background(), &cip.InitiateAuthInput{
+		AuthFlow: ciptypes.AuthFlowTypeUserPasswordAuth,
+		ClientId: aws.String(value(t, a, "provision-cognito", steps.RuntimeClientID)),
+		AuthParameters: map[string]string{
+			"USERNAME": value(t, a, "provision-cognito", steps.RuntimeUsername), "PASSWORD": password,
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return aws.ToString(out.AuthenticationResult.AccessToken)
+}
