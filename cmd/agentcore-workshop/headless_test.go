@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -38,5 +39,39 @@ func TestHeadlessUntilWriteAgent(t *testing.T) {
 	out.Reset()
 	if code := realMain(context.Background(), []string{"run", "--headless", "--until", "write-agent", "--workspace", ws}, &out, &errb); code != 0 {
 		t.Fatalf("second run exit %d: %s %s", code, out.String(), errb.String())
+	}
+}
+
+// The whole tutorial, headless, as CI runs it: all nine stages, the consent
+// completed over HTTP, and nothing left in the sandbox at the end.
+func TestHeadlessWholeTutorialLeavesNothing(t *testing.T) {
+	ws := filepath.Join(t.TempDir(), "ws")
+	var out, errb bytes.Buffer
+	code := realMain(context.Background(), []string{"run", "--headless", "--workspace", ws, "--sandbox-addr", "127.0.0.1:0"}, &out, &errb)
+	if code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errb.String())
+	}
+	text := out.String()
+	for i, id := range []string{"provision-cognito", "write-agent", "configure", "launch", "wait-ready",
+		"invoke-unauthenticated", "invoke-with-token", "oauth-consent", "cleanup"} {
+		if want := fmt.Sprintf("[%d/9 %s] succeeded", i+1, id); !strings.Contains(text, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	if !strings.Contains(text, "external profile API") {
+		t.Errorf("stage 8 did not reach the external API:\n%s", text)
+	}
+	assertWorkspaceClean(t, ws)
+}
+
+// BenchmarkWholeTutorialHeadless runs all nine stages headless on a fresh
+// workspace with zero sandbox delays. Target: under 5 s.
+func BenchmarkWholeTutorialHeadless(b *testing.B) {
+	for b.Loop() {
+		ws := filepath.Join(b.TempDir(), "ws")
+		var out, errb bytes.Buffer
+		if code := realMain(context.Background(), []string{"run", "--headless", "--workspace", ws, "--sandbox-addr", "127.0.0.1:0"}, &out, &errb); code != 0 {
+			b.Fatalf("exit %d: %s %s", code, out.String(), errb.String())
+		}
 	}
 }
