@@ -36,11 +36,7 @@ func agentNameFor(suffix string) string { return "workshop_agent_" + suffix }
 func providerNameFor(suffix string) string { return "ExternalServiceProvider-" + suffix }
 
 func (s configure) Run(ctx context.Context, env *Env, rep Reporter) (Result, error) {
-	cog, err := prior(env, "provision-cognito")
-	if err != nil {
-		return Result{}, err
-	}
-	in, err := values("provision-cognito", cog, RuntimeDiscoveryURL, RuntimeClientID, IdentityPoolID,
+	in, err := inputs(env, "provision-cognito", RuntimeDiscoveryURL, RuntimeClientID, IdentityPoolID,
 		IdentityClientID, IdentityClientSecret, IdentityDiscoveryURL)
 	if err != nil {
 		return Result{}, err

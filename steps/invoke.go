@@ -50,11 +50,7 @@ func (invokeUnauthenticated) ExpectedError(err error) bool {
 }
 
 func (s invokeUnauthenticated) Run(ctx context.Context, env *Env, rep Reporter) (Result, error) {
-	l, err := prior(env, "launch")
-	if err != nil {
-		return Result{}, err
-	}
-	v, err := values("launch", l, RuntimeARN)
+	v, err := inputs(env, "launch", RuntimeARN)
 	if err != nil {
 		return Result{}, err
 	}
@@ -104,11 +100,7 @@ func (invokeWithToken) Title() string      { return "Invoke with a token" }
 func (invokeWithToken) Requires() []string { return []string{"wait-ready"} }
 
 func (s invokeWithToken) Run(ctx context.Context, env *Env, rep Reporter) (Result, error) {
-	l, err := prior(env, "launch")
-	if err != nil {
-		return Result{}, err
-	}
-	lv, err := values("launch", l, RuntimeARN)
+	lv, err := inputs(env, "launch", RuntimeARN)
 	if err != nil {
 		return Result{}, err
 	}
@@ -156,11 +148,7 @@ func (s invokeWithToken) Run(ctx context.Context, env *Env, rep Reporter) (Resul
 // freshAccessToken signs the test user in again: tokens expire, and a new
 // one is the normal way to carry on.
 func freshAccessToken(ctx context.Context, env *Env, rep Reporter) (string, error) {
-	cog, err := prior(env, "provision-cognito")
-	if err != nil {
-		return "", err
-	}
-	v, err := values("provision-cognito", cog, RuntimeClientID, RuntimeUsername, RuntimePassword)
+	v, err := inputs(env, "provision-cognito", RuntimeClientID, RuntimeUsername, RuntimePassword)
 	if err != nil {
 		return "", err
 	}

@@ -55,19 +55,11 @@ phases:
 `
 
 func (s launch) Run(ctx context.Context, env *Env, rep Reporter) (Result, error) {
-	conf, err := prior(env, "configure")
+	cv, err := inputs(env, "configure", AgentName, CredentialProvider)
 	if err != nil {
 		return Result{}, err
 	}
-	cv, err := values("configure", conf, AgentName, CredentialProvider)
-	if err != nil {
-		return Result{}, err
-	}
-	cog, err := prior(env, "provision-cognito")
-	if err != nil {
-		return Result{}, err
-	}
-	in, err := values("provision-cognito", cog, RuntimeDiscoveryURL, RuntimeClientID)
+	in, err := inputs(env, "provision-cognito", RuntimeDiscoveryURL, RuntimeClientID)
 	if err != nil {
 		return Result{}, err
 	}

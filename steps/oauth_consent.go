@@ -33,27 +33,15 @@ func (oauthConsent) Title() string      { return "OAuth consent" }
 func (oauthConsent) Requires() []string { return []string{"invoke-with-token"} }
 
 func (s oauthConsent) Run(ctx context.Context, env *Env, rep Reporter) (Result, error) {
-	l, err := prior(env, "launch")
+	lv, err := inputs(env, "launch", RuntimeARN)
 	if err != nil {
 		return Result{}, err
 	}
-	lv, err := values("launch", l, RuntimeARN)
+	iv, err := inputs(env, "invoke-with-token", SessionID)
 	if err != nil {
 		return Result{}, err
 	}
-	inv, err := prior(env, "invoke-with-token")
-	if err != nil {
-		return Result{}, err
-	}
-	iv, err := values("invoke-with-token", inv, SessionID)
-	if err != nil {
-		return Result{}, err
-	}
-	cog, err := prior(env, "provision-cognito")
-	if err != nil {
-		return Result{}, err
-	}
-	cv, err := values("provision-cognito", cog, IdentityUsername, IdentityPassword)
+	cv, err := inputs(env, "provision-cognito", IdentityUsername, IdentityPassword)
 	if err != nil {
 		return Result{}, err
 	}

@@ -28,8 +28,13 @@ func prior(env *Env, stepID string) (Result, error) {
 	return res, nil
 }
 
-// values reads named values out of a result, failing on the first missing.
-func values(stepID string, res Result, names ...string) (map[string]string, error) {
+// inputs reads the named values an earlier stage produced, secrets
+// included, failing on the first one missing.
+func inputs(env *Env, stepID string, names ...string) (map[string]string, error) {
+	res, err := prior(env, stepID)
+	if err != nil {
+		return nil, err
+	}
 	out := make(map[string]string, len(names))
 	for _, n := range names {
 		v, ok := res.Get(n)

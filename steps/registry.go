@@ -1,7 +1,6 @@
 package steps
 
-// All returns the workshop's nine stages in order. Each line is one stage:
-// replace a placeholder with the stage's real constructor when it lands.
+// All returns the workshop's nine stages in order.
 func All() []Step {
 	return []Step{
 		ProvisionCognito(),      // stage 1
@@ -15,5 +14,3 @@ func All() []Step {
 		Cleanup(),               // stage 9
 	}
 }
-
-var waitReady = []string{"wait-ready"}

@@ -24,11 +24,7 @@ func (waitUntilReady) Requires() []string { return []string{"launch"} }
 const readyTimeout = 10 * time.Minute
 
 func (s waitUntilReady) Run(ctx context.Context, env *Env, rep Reporter) (Result, error) {
-	l, err := prior(env, "launch")
-	if err != nil {
-		return Result{}, err
-	}
-	v, err := values("launch", l, RuntimeID)
+	v, err := inputs(env, "launch", RuntimeID)
 	if err != nil {
 		return Result{}, err
 	}

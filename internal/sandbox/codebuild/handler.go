@@ -1,10 +1,6 @@
 package codebuild
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -143,10 +139,10 @@ func deref[T any](p *T) T {
 	return *p
 }
 
-var operations = map[string]func(s *Service, body []byte) (any, error){
+var operations = awswire.JSONOps[*Service]{
 	"CreateProject": func(s *Service, body []byte) (any, error) {
 		var in projectInput
-		if err := decode(body, &in); err != nil {
+		if err := awswire.DecodeJSON(body, &in); err != nil {
 			return nil, err
 		}
 		p, err := s.CreateProject(Project{
@@ -161,7 +157,7 @@ var operations = map[string]func(s *Service, body []byte) (any, error){
 	},
 	"UpdateProject": func(s *Service, body []byte) (any, error) {
 		var in projectInput
-		if err := decode(body, &in); err != nil {
+		if err := awswire.DecodeJSON(body, &in); err != nil {
 			return nil, err
 		}
 		if in.Name == "" {
@@ -177,7 +173,7 @@ var operations = map[string]func(s *Service, body []byte) (any, error){
 		var in struct {
 			Names []string `json:"names"`
 		}
-		if err := decode(body, &in); err != nil {
+		if err := awswire.DecodeJSON(body, &in); err != nil {
 			return nil, err
 		}
 		found, missing, err := s.BatchGetProjects(in.Names)
@@ -194,7 +190,7 @@ var operations = map[string]func(s *Service, body []byte) (any, error){
 		var in struct {
 			Name string `json:"name"`
 		}
-		if err := decode(body, &in); err != nil {
+		if err := awswire.DecodeJSON(body, &in); err != nil {
 			return nil, err
 		}
 		return map[string]any{}, s.DeleteProject(in.Name)
@@ -204,7 +200,7 @@ var operations = map[string]func(s *Service, body []byte) (any, error){
 			SortBy    string `json:"sortBy"`
 			SortOrder string `json:"sortOrder"`
 		}
-		if err := decode(body, &in); err != nil {
+		if err := awswire.DecodeJSON(body, &in); err != nil {
 			return nil, err
 		}
 		names, err := s.ListProjects(in.SortBy, in.SortOrder)
@@ -221,7 +217,7 @@ var operations = map[string]func(s *Service, body []byte) (any, error){
 			BuildspecOverride            string   `json:"buildspecOverride"`
 			EnvironmentVariablesOverride []EnvVar `json:"environmentVariablesOverride"`
 		}
-		if err := decode(body, &in); err != nil {
+		if err := awswire.DecodeJSON(body, &in); err != nil {
 			return nil, err
 		}
 		b, err := s.StartBuild(StartInput{in.ProjectName, in.SourceTypeOverride, in.SourceLocationOverride, in.BuildspecOverride, in.EnvironmentVariablesOverride})
@@ -234,7 +230,7 @@ var operations = map[string]func(s *Service, body []byte) (any, error){
 		var in struct {
 			IDs []string `json:"ids"`
 		}
-		if err := decode(body, &in); err != nil {
+		if err := awswire.DecodeJSON(body, &in); err != nil {
 			return nil, err
 		}
 		found, missing, err := s.BatchGetBuilds(in.IDs)
@@ -249,41 +245,9 @@ var operations = map[string]func(s *Service, body []byte) (any, error){
 	},
 }
 
-// decode reads an awsJson body; unparsable JSON or a wrong member type is
-// a SerializationException, as AWS answers.
-func decode(body []byte, v any) error {
-	if len(bytes.TrimSpace(body)) == 0 {
-		body = []byte("{}")
-	}
-	if err := json.Unmarshal(body, v); err != nil {
-		return awswire.Errorf(400, "SerializationException", "Unable to parse the request body: %v", err)
-	}
-	return nil
-}
-
 func (s *Service) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if _, ok := edge.RequireSigned(w, r, awswire.JSON11); !ok {
 		return
 	}
-	prefix, op, _ := strings.Cut(r.Header.Get("X-Amz-Target"), ".")
-	run, ok := operations[op]
-	if r.Method != http.MethodPost || prefix != TargetPrefix || !ok {
-		awswire.WriteError(w, awswire.JSON11, awswire.Errorf(400, "UnknownOperationException", "The operation %q is not supported by the sandbox's CodeBuild.", r.Header.Get("X-Amz-Target")))
-		return
-	}
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		awswire.WriteError(w, awswire.JSON11, awswire.Errorf(400, "SerializationException", "read body: %v", err))
-		return
-	}
-	out, err := run(s, body)
-	if err != nil {
-		var ae *awswire.Error
-		if !errors.As(err, &ae) {
-			ae = awswire.Errorf(500, "InternalFailure", "%v", err)
-		}
-		awswire.WriteError(w, awswire.JSON11, ae)
-		return
-	}
-	awswire.WriteJSON(w, awswire.JSON11, http.StatusOK, out)
+	awswire.ServeJSON11(w, r, s, TargetPrefix, "CodeBuild", "InternalFailure", operations)
 }

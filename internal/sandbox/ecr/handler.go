@@ -1,12 +1,7 @@
 package ecr
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
-	"strings"
 	"time"
 
 	"agentcore-workshop/internal/sandbox/awswire"
@@ -83,7 +78,7 @@ func (f *tagFilter) status() string {
 
 // operations maps each X-Amz-Target operation to its handler; each
 // decodes its own input shape and returns the output shape.
-var operations = map[string]func(s *Service, body []byte) (any, error){
+var operations = awswire.JSONOps[*Service]{
 	"CreateRepository": func(s *Service, body []byte) (any, error) {
 		var in struct {
 			RepositoryName             string `json:"repositoryName"`
@@ -92,7 +87,7 @@ var operations = map[string]func(s *Service, body []byte) (any, error){
 				ScanOnPush bool `json:"scanOnPush"`
 			} `json:"imageScanningConfiguration"`
 		}
-		if err := decode(body, &in); err != nil {
+		if err := awswire.DecodeJSON(body, &in); err != nil {
 			return nil, err
 		}
 		scan := in.ImageScanningConfiguration != nil && in.ImageScanningConfiguration.ScanOnPush
@@ -106,7 +101,7 @@ var operations = map[string]func(s *Service, body []byte) (any, error){
 		var in struct {
 			RepositoryNames []string `json:"repositoryNames"`
 		}
-		if err := decode(body, &in); err != nil {
+		if err := awswire.DecodeJSON(body, &in); err != nil {
 			return nil, err
 		}
 		repos, err := s.DescribeRepositories(in.RepositoryNames)
@@ -124,7 +119,7 @@ var operations = map[string]func(s *Service, body []byte) (any, error){
 			RepositoryName string `json:"repositoryName"`
 			Force          bool   `json:"force"`
 		}
-		if err := decode(body, &in); err != nil {
+		if err := awswire.DecodeJSON(body, &in); err != nil {
 			return nil, err
 		}
 		r, err := s.DeleteRepository(in.RepositoryName, in.Force)
@@ -139,7 +134,7 @@ var operations = map[string]func(s *Service, body []byte) (any, error){
 			ImageIDs       []ImageID  `json:"imageIds"`
 			Filter         *tagFilter `json:"filter"`
 		}
-		if err := decode(body, &in); err != nil {
+		if err := awswire.DecodeJSON(body, &in); err != nil {
 			return nil, err
 		}
 		if err := checkTagStatus(in.Filter); err != nil {
@@ -160,7 +155,7 @@ var operations = map[string]func(s *Service, body []byte) (any, error){
 			RepositoryName string     `json:"repositoryName"`
 			Filter         *tagFilter `json:"filter"`
 		}
-		if err := decode(body, &in); err != nil {
+		if err := awswire.DecodeJSON(body, &in); err != nil {
 			return nil, err
 		}
 		if err := checkTagStatus(in.Filter); err != nil {
@@ -177,7 +172,7 @@ var operations = map[string]func(s *Service, body []byte) (any, error){
 			RepositoryName string    `json:"repositoryName"`
 			ImageIDs       []ImageID `json:"imageIds"`
 		}
-		if err := decode(body, &in); err != nil {
+		if err := awswire.DecodeJSON(body, &in); err != nil {
 			return nil, err
 		}
 		deleted, failures, err := s.BatchDeleteImage(in.RepositoryName, in.ImageIDs)
@@ -188,41 +183,9 @@ var operations = map[string]func(s *Service, body []byte) (any, error){
 	},
 }
 
-// decode reads an awsJson body; unparsable JSON or a wrong member type is
-// a SerializationException, as AWS answers.
-func decode(body []byte, v any) error {
-	if len(bytes.TrimSpace(body)) == 0 {
-		body = []byte("{}")
-	}
-	if err := json.Unmarshal(body, v); err != nil {
-		return awswire.Errorf(400, "SerializationException", "Unable to parse the request body: %v", err)
-	}
-	return nil
-}
-
 func (s *Service) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if _, ok := edge.RequireSigned(w, r, awswire.JSON11); !ok {
 		return
 	}
-	prefix, op, _ := strings.Cut(r.Header.Get("X-Amz-Target"), ".")
-	run, ok := operations[op]
-	if r.Method != http.MethodPost || prefix != TargetPrefix || !ok {
-		awswire.WriteError(w, awswire.JSON11, awswire.Errorf(400, "UnknownOperationException", "The operation %q is not supported by the sandbox's ECR.", r.Header.Get("X-Amz-Target")))
-		return
-	}
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		awswire.WriteError(w, awswire.JSON11, awswire.Errorf(400, "SerializationException", "read body: %v", err))
-		return
-	}
-	out, err := run(s, body)
-	if err != nil {
-		var ae *awswire.Error
-		if !errors.As(err, &ae) {
-			ae = awswire.Errorf(500, "ServerException", "%v", err)
-		}
-		awswire.WriteError(w, awswire.JSON11, ae)
-		return
-	}
-	awswire.WriteJSON(w, awswire.JSON11, http.StatusOK, out)
+	awswire.ServeJSON11(w, r, s, TargetPrefix, "ECR", "ServerException", operations)
 }
