@@ -659,10 +659,15 @@ func (m *Model) wrapWidth(paneWidth int) int {
 	return max(paneWidth-1, 10)
 }
 
+// pageMarkdown is the selected stage's page without its top heading: the
+// pane's border already shows the stage's number and title.
 func (m *Model) pageMarkdown(s steps.StageState) string {
 	md, ok := m.page(s.ID)
 	if !ok || strings.TrimSpace(md) == "" {
-		return fmt.Sprintf("# %d · %s\n\nThere are no notes for this stage yet.\n", s.Index, s.Title)
+		return "There are no notes for this stage yet.\n"
+	}
+	if first, rest, found := strings.Cut(strings.TrimLeft(md, "\n"), "\n"); found && strings.HasPrefix(first, "# ") {
+		return strings.TrimLeft(rest, "\n")
 	}
 	return md
 }
