@@ -160,7 +160,8 @@ func (m *Model) rebuildOutput() tea.Cmd {
 					urlHint = false
 				}
 			default:
-				b.WriteString(v.Value)
+				// Continuation lines line up under the value, not the name.
+				b.WriteString(strings.ReplaceAll(v.Value, "\n", "\n"+strings.Repeat(" ", nameW+2)))
 			}
 			b.WriteByte('\n')
 		}

@@ -61,3 +61,25 @@ func checkFrame(t *testing.T, v string, w, h int) {
 		}
 	}
 }
+
+func TestMultiLineValueLinesUpUnderItsValue(t *testing.T) {
+	eng := newFakeEngine()
+	eng.set("provision-cognito", func(s *steps.StageState) {
+		s.Status = steps.Succeeded
+		s.Result.Values = []steps.Value{{Name: "id", Value: "x"}, {Name: "claims", Value: "sub  u1\nexp  soon"}}
+	})
+	h := newHarness(t, eng, 120, 34)
+	v := ansi.Strip(h.view())
+	var first, second int = -1, -1
+	for _, l := range strings.Split(v, "\n") {
+		if i := strings.Index(l, "sub  u1"); i >= 0 {
+			first = i
+		}
+		if i := strings.Index(l, "exp  soon"); i >= 0 {
+			second = i
+		}
+	}
+	if first < 0 || first != second {
+		t.Fatalf("continuation line at column %d, first line at %d:\n%s", second, first, v)
+	}
+}
