@@ -386,7 +386,7 @@ func runBuild(ctx context.Context, env *Env, rep Reporter, project, location str
 	rep.Log("StartBuild %s", id)
 	shown := map[cbtypes.BuildPhaseType]bool{}
 	var failure string
-	err = poll(ctx, rep, "build "+id, 2*time.Second, 20*time.Minute, func(ctx context.Context) (bool, string, error) {
+	err = poll(ctx, rep, "the build", 2*time.Second, 20*time.Minute, func(ctx context.Context) (bool, string, error) {
 		out, err := c.BatchGetBuilds(ctx, &cb.BatchGetBuildsInput{Ids: []string{id}})
 		if err != nil {
 			return false, "", err
@@ -415,7 +415,7 @@ func runBuild(ctx context.Context, env *Env, rep Reporter, project, location str
 		case cbtypes.StatusTypeSucceeded:
 			return true, "", nil
 		case cbtypes.StatusTypeInProgress:
-			return false, "phase " + aws.ToString(b.CurrentPhase), nil
+			return false, "", nil // the phase lines above are the news
 		default:
 			if failure == "" {
 				failure = "the build ended " + string(b.BuildStatus)

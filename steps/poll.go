@@ -12,7 +12,9 @@ import (
 const pollStart = 50 * time.Millisecond
 
 // poll calls check until it reports done, fails, or timeout passes,
-// reporting progress (the status it saw and the time waited) on each round.
+// reporting progress (the status it saw and the time waited) on each round
+// and logging each new status; a check that reports its own news returns
+// an empty status.
 // Polling is how AWS's asynchronous creations are followed.
 func poll(ctx context.Context, rep Reporter, what string, maxInterval, timeout time.Duration,
 	check func(ctx context.Context) (done bool, status string, err error)) error {
@@ -27,12 +29,16 @@ func poll(ctx context.Context, rep Reporter, what string, maxInterval, timeout t
 		if done {
 			return nil
 		}
-		if status != last {
+		if status != last && status != "" {
 			rep.Log("%s: %s", what, status)
 			last = status
 		}
 		waited := time.Since(start)
-		rep.Progress(fmt.Sprintf("waiting for %s (%s, %s)", what, status, waited.Round(time.Second)), 0, 0)
+		label := fmt.Sprintf("waiting for %s (%s)", what, waited.Round(time.Second))
+		if status != "" {
+			label = fmt.Sprintf("waiting for %s (%s, %s)", what, status, waited.Round(time.Second))
+		}
+		rep.Progress(label, 0, 0)
 		if waited >= timeout {
 			return fmt.Errorf("wait for %s: still %s after %s", what, status, timeout)
 		}

@@ -12,6 +12,7 @@ import (
 
 	"agentcore-workshop/internal/app"
 	"agentcore-workshop/internal/headless"
+	"agentcore-workshop/internal/sandbox"
 	"agentcore-workshop/internal/session"
 	"agentcore-workshop/steps"
 )
@@ -47,6 +48,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var c commonFlags
 	c.register(fs)
 	isHeadless := fs.Bool("headless", false, "no terminal UI: print events as plain lines, never prompt")
+	pace := fs.String("pace", "", `the embedded sandbox's pace: "lifelike" (builds and runtimes take seconds; the UI's default) or "instant" (headless default)`)
 	until := fs.String("until", "", "with --headless: stop after this stage (id, e.g. write-agent)")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -54,6 +56,18 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signalContext(ctx)
 	defer stop()
 	c.o.AutoConsent = *isHeadless
+	if *pace == "" {
+		*pace = sandbox.PaceLifelike
+		if *isHeadless {
+			*pace = sandbox.PaceInstant
+		}
+	}
+	delays, err := sandbox.Delays(*pace)
+	if err != nil {
+		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)
+		return 2
+	}
+	c.o.Delays = delays
 	a, err := app.Open(ctx, c.o)
 	if err != nil {
 		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)

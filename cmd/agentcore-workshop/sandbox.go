@@ -26,6 +26,7 @@ func sandboxCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	addr := fs.String("addr", sandbox.DefaultAddr, "address to listen on (HOST:PORT)")
 	state := fs.String("state", "./sandbox-state", "directory where the sandbox keeps its state")
 	region := fs.String("region", sandbox.DefaultRegion, "region the sandbox pretends to be")
+	pace := fs.String("pace", sandbox.PaceLifelike, `how long slow operations take: "lifelike" (seconds) or "instant"`)
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
@@ -41,9 +42,14 @@ func sandboxCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	defer logFile.Close()
 	log := slog.New(slog.NewTextHandler(logFile, nil))
 
+	delays, err := sandbox.Delays(*pace)
+	if err != nil {
+		fmt.Fprintf(stderr, "sandbox: %v\n", err)
+		return 2
+	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	sb, err := sandbox.Start(ctx, sandbox.Config{Addr: *addr, StateDir: *state, Region: *region, Log: log})
+	sb, err := sandbox.Start(ctx, sandbox.Config{Addr: *addr, StateDir: *state, Region: *region, Log: log, Delays: delays})
 	if err != nil {
 		fmt.Fprintf(stderr, "sandbox: %v\n", err)
 		return 1

@@ -26,6 +26,26 @@ const (
 	DefaultAccountID = "123456789012"
 )
 
+// Paces of the sandbox's slow operations.
+const (
+	PaceInstant  = "instant"  // every operation settles at once: tests, CI, dry runs
+	PaceLifelike = "lifelike" // builds and runtimes take a few seconds, so there is something to watch
+)
+
+// Delays returns the delays of a pace.
+func Delays(pace string) (edge.Delays, error) {
+	switch pace {
+	case PaceInstant, "":
+		return edge.Delays{}, nil
+	case PaceLifelike:
+		// Seconds where AWS takes minutes: enough to see the phases and the
+		// polling, short enough for a room.
+		return edge.Delays{RuntimeReady: 6000, BuildPhase: 400, DomainActive: 1500, RuntimeDelete: 2000}, nil
+	default:
+		return edge.Delays{}, fmt.Errorf("unknown pace %q (want %q or %q)", pace, PaceInstant, PaceLifelike)
+	}
+}
+
 // Config configures a sandbox.
 type Config struct {
 	Addr     string // host:port to listen on; port 0 picks a free one
