@@ -130,6 +130,12 @@ func resetCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)
 		return 1
 	}
+	unlock, err := sess.Lock()
+	if err != nil {
+		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)
+		return 1
+	}
+	defer unlock()
 	r := steps.NewRunner(steps.All(), &steps.Env{Session: sess, Dir: sess.Dir()})
 	if err := r.Reset(*to); err != nil {
 		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)

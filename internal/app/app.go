@@ -53,6 +53,7 @@ type App struct {
 	Region  string
 
 	logFile *os.File
+	unlock  func()
 }
 
 // Open opens the workspace and connects it to its target.
@@ -64,7 +65,11 @@ func Open(ctx context.Context, o Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{Session: sess}
+	unlock, err := sess.Lock()
+	if err != nil {
+		return nil, err
+	}
+	a := &App{Session: sess, unlock: unlock}
 	a.logFile, err = sess.OpenLog()
 	if err != nil {
 		return nil, err
@@ -178,6 +183,9 @@ func (a *App) Close(ctx context.Context) error {
 	}
 	if a.logFile != nil {
 		a.logFile.Close()
+	}
+	if a.unlock != nil {
+		a.unlock()
 	}
 	return err
 }

@@ -1,0 +1,68 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"agentcore-workshop/internal/session"
+)
+
+func TestOpenPersistsSandboxPortAndLocksTheWorkspace(t *testing.T) {
+	ctx := context.Background()
+	ws := filepath.Join(t.TempDir(), "ws")
+	a, err := Open(ctx, Options{Workspace: ws, SandboxAddr: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Target != "sandbox" || a.Sandbox == nil || a.Env.Consent != nil {
+		t.Fatalf("target %s sandbox %v consent set %v", a.Target, a.Sandbox != nil, a.Env.Consent != nil)
+	}
+	url := a.Sandbox.URL
+	if _, err := Open(ctx, Options{Workspace: ws}); !errors.Is(err, session.ErrInUse) {
+		t.Fatalf("second Open of a workspace in use = %v", err)
+	}
+	a.Close(ctx)
+
+	// Reopened without an address, it comes back on the same port: the
+	// issuer URLs in tokens and authorizers stay valid.
+	b, err := Open(ctx, Options{Workspace: ws, AutoConsent: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close(ctx)
+	if b.Sandbox.URL != url {
+		t.Fatalf("sandbox moved from %s to %s", url, b.Sandbox.URL)
+	}
+	if b.Env.Consent == nil {
+		t.Fatal("AutoConsent on the sandbox did not install the consent driver")
+	}
+}
+
+func TestOpenRefusesToSwitchTargetWithResources(t *testing.T) {
+	ctx := context.Background()
+	ws := filepath.Join(t.TempDir(), "ws")
+	a, err := Open(ctx, Options{Workspace: ws, SandboxAddr: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Session.Plan("cognito-user-pool", "p", "provision-cognito", nil); err != nil {
+		t.Fatal(err)
+	}
+	a.Close(ctx)
+	_, err = Open(ctx, Options{Workspace: ws, Target: "aws"})
+	if err == nil || !strings.Contains(err.Error(), "cleanup") {
+		t.Fatalf("switching a workspace with sandbox resources to aws = %v", err)
+	}
+}
+
+func TestSandboxURLNeedsKeys(t *testing.T) {
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
+	_, err := Open(context.Background(), Options{Workspace: filepath.Join(t.TempDir(), "ws"), SandboxURL: "http://127.0.0.1:1"})
+	if err == nil || !strings.Contains(err.Error(), "AWS_ACCESS_KEY_ID") {
+		t.Fatalf("--sandbox-url without keys = %v", err)
+	}
+}

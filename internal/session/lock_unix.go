@@ -1,0 +1,52 @@
+//go:build unix
+
+package session
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+)
+
+// LockFile marks a workspace in use by one workshop process.
+const LockFile = ".lock"
+
+// ErrInUse is returned by Lock when another process holds the workspace.
+var ErrInUse = errors.New("workspace in use")
+
+// Lock claims the workspace for this process, so two terminals cannot run
+// stages against the same state and ledger at once. The lock is an flock
+// on a file: the kernel drops it when the process dies, however it dies,
+// so a crash never leaves the workspace locked. Call the returned func to
+// release it.
+func (s *Session) Lock() (unlock func(), err error) {
+	path := filepath.Join(s.dir, LockFile)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("open lock file: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		holder, _ := os.ReadFile(path)
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			who := "another agentcore-workshop"
+			if pid, perr := strconv.Atoi(strings.TrimSpace(string(holder))); perr == nil {
+				who = fmt.Sprintf("another agentcore-workshop (pid %d)", pid)
+			}
+			return nil, fmt.Errorf("%w: %s is using %s; quit it first, or use another --workspace", ErrInUse, who, s.dir)
+		}
+		return nil, fmt.Errorf("lock workspace %s: %w", s.dir, err)
+	}
+	// Who holds it, for the message another process shows.
+	if err := f.Truncate(0); err == nil {
+		f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
+	}
+	return func() {
+		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		f.Close()
+	}, nil
+}
