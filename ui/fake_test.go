@@ -28,6 +28,7 @@ type fakeEngine struct {
 	secrets   map[string]string // "step/name" → value
 	unsubbed  bool
 	snapshots int
+	reads     int // Secret calls
 }
 
 func newFakeEngine() *fakeEngine {
@@ -102,6 +103,7 @@ func (f *fakeEngine) CanRun(id string) error {
 func (f *fakeEngine) Secret(stepID, name string) (string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.reads++
 	v, ok := f.secrets[stepID+"/"+name]
 	if !ok {
 		return "", fmt.Errorf("no secret %s for %s", name, stepID)

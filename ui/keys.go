@@ -15,6 +15,8 @@ type keyMap struct {
 	PageDown key.Binding
 	Reveal   key.Binding
 	Open     key.Binding
+	Token    key.Binding
+	Close    key.Binding
 	Cancel   key.Binding
 	Help     key.Binding
 	Quit     key.Binding
@@ -31,6 +33,8 @@ func defaultKeys() keyMap {
 		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "scroll down")),
 		Reveal:   key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "reveal secrets")),
 		Open:     key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open URL")),
+		Token:    key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "inspect token")),
+		Close:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close")),
 		Cancel:   key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "cancel")),
 		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
@@ -50,16 +54,21 @@ var (
 	tabPane   = key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "pane"))
 	revealBar = key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "reveal"))
 	openBar   = key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open"))
+	tokenBar  = key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "token"))
+	rawBar    = key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "raw token"))
+	scrollBar = key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓ pgup pgdn", "scroll"))
+	closeBar  = key.NewBinding(key.WithKeys("esc", "t", "q"), key.WithHelp("esc/t/q", "close"))
 )
 
 // contextBar is the short help for the current state: cancel instead of
 // run while busy, and reveal/open only when the selected stage has a
-// secret or a URL. Keys that always work come first so a narrow terminal
+// secret, a URL or a token. Keys that always work come first so a narrow terminal
 // cuts the optional ones.
 type contextBar struct {
 	keys             keyMap
 	busy             bool
 	secrets, urlHint bool
+	token            bool
 }
 
 func (c contextBar) ShortHelp() []key.Binding {
@@ -77,6 +86,9 @@ func (c contextBar) ShortHelp() []key.Binding {
 	if c.urlHint {
 		b = append(b, openBar)
 	}
+	if c.token {
+		b = append(b, tokenBar)
+	}
 	return b
 }
 
@@ -87,6 +99,15 @@ func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Run, k.RunAll, k.Cancel},
 		{k.Up, k.Down, k.Focus, k.PageUp, k.PageDown},
-		{k.Reveal, k.Open, k.Help, k.Quit},
+		{k.Reveal, k.Open, k.Token, k.Help, k.Quit},
 	}
 }
+
+// inspectorBar is the short help while the token inspector has the keys.
+type inspectorBar struct{ keys keyMap }
+
+func (i inspectorBar) ShortHelp() []key.Binding {
+	return []key.Binding{closeBar, rawBar, scrollBar}
+}
+
+func (i inspectorBar) FullHelp() [][]key.Binding { return i.keys.FullHelp() }

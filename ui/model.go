@@ -73,6 +73,8 @@ type Model struct {
 	status      string
 	statusSeq   int
 	confirmQuit bool
+
+	insp inspector // the token overlay
 }
 
 // New builds the UI over eng. It subscribes to eng's events at once so no
@@ -212,6 +214,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.width, m.height = max(msg.Width, 0), max(msg.Height, 0)
 		m.gen.Add(1)
 		m.layout()
+		m.rebuildInspector()
 		return m, tea.Batch(m.syncContent(), m.rebuildOutput())
 
 	case tea.BackgroundColorMsg:
@@ -221,6 +224,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.isDrk = msg.IsDark()
 		m.restyle()
 		m.gen.Add(1)
+		m.rebuildInspector()
 		return m, tea.Batch(m.syncContent(), m.rebuildOutput())
 
 	case tea.KeyPressMsg:
@@ -242,11 +246,15 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.rebuildOutput()
 
 	case tickMsg:
-		if !m.anyRunning() {
+		if !m.anyRunning() && !m.insp.open {
 			m.ticking = false
 			return m, nil
 		}
+		m.rebuildInspector() // the token's time left moves on
 		return m, m.tickCmd()
+
+	case tokenMsg:
+		return m, m.applyToken(msg)
 
 	case spinner.TickMsg:
 		if !m.anyRunning() {
@@ -298,6 +306,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	if m.insp.open {
+		return m.inspectorKey(msg) // the overlay gets input first
+	}
 	if key.Matches(msg, m.keys.Quit) {
 		if m.confirmQuit || !m.eng.Busy() {
 			return m, m.quit()
@@ -348,6 +359,8 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, m.toggleReveal()
 	case key.Matches(msg, m.keys.Open):
 		return m, m.open()
+	case key.Matches(msg, m.keys.Token):
+		return m, m.openInspector()
 	}
 	return m, nil
 }
@@ -490,6 +503,15 @@ func (m *Model) open() tea.Cmd {
 // wheel scrolls whatever is under the pointer: the stage list moves the
 // selection, the right-hand panes scroll.
 func (m *Model) wheel(msg tea.MouseWheelMsg) tea.Cmd {
+	if m.insp.open {
+		if msg.Button == tea.MouseWheelUp {
+			m.insp.scroll -= 3
+		} else {
+			m.insp.scroll += 3
+		}
+		m.clampInspector()
+		return nil
+	}
 	g := m.geom()
 	if g.tiny {
 		return nil
@@ -556,6 +578,11 @@ func (m *Model) applyEvent(ev steps.Event) tea.Cmd {
 		st.Status, st.StartedAt, st.FinishedAt = steps.Running, ev.Time, time.Time{}
 		st.Elapsed, st.Err, st.Result, st.Stale = 0, "", steps.Result{}, false
 		delete(m.revealed, ev.StepID)
+		if m.insp.open && m.insp.stepID == ev.StepID {
+			// The run replaces the token on show; drop the old one.
+			m.closeInspector()
+			cmds = append(cmds, m.setStatus("closed the token inspector: its stage is running again"))
+		}
 		if m.follow && i != m.sel {
 			m.sel = i
 			cmds = append(cmds, m.syncContent())

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -148,10 +149,14 @@ func (m *Model) rebuildOutput() tea.Cmd {
 			b.WriteString("  ")
 			switch {
 			case v.Secret:
+				hint := "  (v to show)"
+				if v.Kind == steps.KindToken {
+					hint = "  (v to show · t to inspect)"
+				}
 				if val, ok := revealed[v.Name]; ok {
 					b.WriteString(val)
 				} else {
-					b.WriteString("••••••" + m.st.Dim.Render("  (v to show)"))
+					b.WriteString("••••••" + m.st.Dim.Render(hint))
 				}
 			case v.Kind == steps.KindURL:
 				b.WriteString(v.Value)
@@ -205,6 +210,14 @@ func (m Model) render() string {
 	if m.width <= 0 || m.height <= 0 {
 		return ""
 	}
+	base := m.renderPanes()
+	if m.insp.open {
+		return m.overlayInspector(base) // drawn last, over everything
+	}
+	return base
+}
+
+func (m Model) renderPanes() string {
 	g := m.geom()
 	if g.tiny {
 		return m.renderTiny(g)
@@ -230,12 +243,16 @@ func (m Model) render() string {
 	return b.String()
 }
 
-func (m Model) helpBar() contextBar {
+func (m Model) helpBar() help.KeyMap {
+	if m.insp.open {
+		return inspectorBar{keys: m.keys}
+	}
 	c := contextBar{keys: m.keys, busy: m.anyRunning()}
 	if s, ok := m.selected(); ok {
 		for _, v := range s.Result.Values {
 			c.secrets = c.secrets || v.Secret
 			c.urlHint = c.urlHint || (v.Kind == steps.KindURL && v.Value != "")
+			c.token = c.token || v.Kind == steps.KindToken
 		}
 	}
 	return c
@@ -396,6 +413,11 @@ func (m Model) outputStatus(s steps.StageState) string {
 // box draws a bordered pane of exactly w×h cells with title in the top
 // edge. The focused pane gets a heavy border so focus shows without colour.
 func (m Model) box(title string, body []string, w, h int, focused bool) []string {
+	return m.frame(title, "", body, w, h, focused)
+}
+
+// frame is box with foot, if any, set into the bottom edge at the right.
+func (m Model) frame(title, foot string, body []string, w, h int, focused bool) []string {
 	if w < 2 || h < 2 {
 		return make([]string, max(h, 0))
 	}
@@ -423,7 +445,11 @@ func (m Model) box(title string, body []string, w, h int, focused bool) []string
 		}
 		lines = append(lines, side+fit(l, iw)+side)
 	}
-	lines = append(lines, bs.Render(bl+strings.Repeat(hz, iw)+br))
+	if fw := ansi.StringWidth(foot); foot != "" && fw+4 <= iw {
+		lines = append(lines, bs.Render(bl+strings.Repeat(hz, iw-fw-3))+m.st.Dim.Render(" "+foot+" ")+bs.Render(hz+br))
+	} else {
+		lines = append(lines, bs.Render(bl+strings.Repeat(hz, iw)+br))
+	}
 	return lines
 }
 
