@@ -22,7 +22,7 @@ import (
 // fall back to it page by page.
 const DefaultLang = "en"
 
-//go:embed en/*.md
+//go:embed en/*.md ko/*.md
 var files embed.FS
 
 // index maps lang → step id → page text. It is built once, on first use,
@@ -89,7 +89,12 @@ func stepIDFromFile(name string) (string, bool) {
 // English page is returned instead, so a half-translated language still
 // shows every stage. ok is false only when no language has the page.
 func Page(lang, stepID string) (string, bool) {
-	idx := index()
+	return lookup(index(), lang, stepID)
+}
+
+// lookup is Page over a given index, so the fallback can be tested with
+// a half-translated language built in the test.
+func lookup(idx map[string]map[string]string, lang, stepID string) (string, bool) {
 	if p, ok := idx[lang][stepID]; ok {
 		return p, true
 	}

@@ -8,8 +8,10 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
+	"agentcore-workshop/content"
 	"agentcore-workshop/internal/app"
 	"agentcore-workshop/internal/headless"
 	"agentcore-workshop/internal/sandbox"
@@ -50,7 +52,13 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	isHeadless := fs.Bool("headless", false, "no terminal UI: print events as plain lines, never prompt")
 	pace := fs.String("pace", "", `the embedded sandbox's pace: "lifelike" (builds and runtimes take seconds; the UI's default) or "instant" (headless default)`)
 	until := fs.String("until", "", "with --headless: stop after this stage (id, e.g. write-agent)")
+	langFlag := fs.String("lang", "", "language of the stage pages: "+strings.Join(content.Languages(), " or ")+" (default: from LC_ALL / LANG, Korean for ko_*, else English)")
 	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	lang, err := pageLang(*langFlag, os.Getenv)
+	if err != nil {
+		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)
 		return 2
 	}
 	ctx, stop := signalContext(ctx)
@@ -76,7 +84,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	defer a.Close(context.Background())
 	installTestPause(a) // test-only; see testpause.go
 	if !*isHeadless {
-		return runTUI(ctx, a, stderr)
+		return runTUI(ctx, a, lang, stderr)
 	}
 	fmt.Fprintf(stdout, "workspace %s · target %s · region %s\n", a.Session.Dir(), a.Target, a.Region)
 	ok, err := headless.Run(ctx, a.Runner, *until, stdout)
