@@ -70,17 +70,17 @@ func Open(ctx context.Context, o Options) (*App, error) {
 		return nil, err
 	}
 	a := &App{Session: sess, unlock: unlock}
-	a.logFile, err = sess.OpenLog()
-	if err != nil {
-		return nil, err
-	}
-	a.Log = slog.New(slog.NewTextHandler(a.logFile, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	ok := false
 	defer func() {
 		if !ok {
 			a.Close(context.Background())
 		}
 	}()
+	a.logFile, err = sess.OpenLog()
+	if err != nil {
+		return nil, err
+	}
+	a.Log = slog.New(slog.NewTextHandler(a.logFile, &slog.HandlerOptions{Level: slog.LevelDebug}))
 
 	set := sess.Settings()
 	target := o.Target
@@ -92,7 +92,7 @@ func Open(ctx context.Context, o Options) (*App, error) {
 		target = cloud.Sandbox
 	case target == "":
 		target = set.Target
-	case set.Target != "" && set.Target != target && len(sess.Resources()) > 0:
+	case set.Target != "" && set.Target != target && hasLiveResources(sess):
 		return nil, fmt.Errorf("workspace %s was started against the %s target and has resources there; "+
 			"clean it up first (agentcore-workshop cleanup) or choose another --workspace", o.Workspace, set.Target)
 	}
@@ -157,6 +157,13 @@ func startSandbox(ctx context.Context, sess *session.Session, o Options, set ses
 	cfg := sandbox.Config{Addr: addr, StateDir: sess.SandboxStateDir(), Region: set.Region, Log: log.With("component", "sandbox"), Delays: o.Delays}
 	sb, err := sandbox.Start(ctx, cfg)
 	if err != nil && o.SandboxAddr == "" {
+		if set.SandboxPort != 0 && hasLiveResources(sess) {
+			// Moving would break what exists: tokens and the runtime's
+			// authorizer name the old port in their issuer URLs.
+			return nil, 0, fmt.Errorf("the workspace's sandbox port %d is taken by another program (%w); "+
+				"the pools and the runtime you made name that port, so stop the other program and start again "+
+				"(or clean up and start over)", set.SandboxPort, err)
+		}
 		log.Warn("sandbox port busy, picking a free one", "addr", addr, "err", err)
 		cfg.Addr = "127.0.0.1:0"
 		sb, err = sandbox.Start(ctx, cfg)
@@ -167,6 +174,16 @@ func startSandbox(ctx context.Context, sess *session.Session, o Options, set ses
 	_, p, _ := net.SplitHostPort(strings.TrimPrefix(sb.URL, "http://"))
 	port, _ := strconv.Atoi(p)
 	return sb, port, nil
+}
+
+// hasLiveResources reports whether the ledger holds anything not deleted.
+func hasLiveResources(sess *session.Session) bool {
+	for _, r := range sess.Resources() {
+		if r.State != session.ResourceDeleted {
+			return true
+		}
+	}
+	return false
 }
 
 // Close cancels any running stage and stops the embedded sandbox.

@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -64,5 +66,30 @@ func TestSandboxURLNeedsKeys(t *testing.T) {
 	_, err := Open(context.Background(), Options{Workspace: filepath.Join(t.TempDir(), "ws"), SandboxURL: "http://127.0.0.1:1"})
 	if err == nil || !strings.Contains(err.Error(), "AWS_ACCESS_KEY_ID") {
 		t.Fatalf("--sandbox-url without keys = %v", err)
+	}
+}
+
+func TestBusyPortWithResourcesIsAnErrorNotAMove(t *testing.T) {
+	ctx := context.Background()
+	ws := filepath.Join(t.TempDir(), "ws")
+	a, err := Open(ctx, Options{Workspace: ws, SandboxAddr: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Session.Plan("cognito-user-pool", "p", "provision-cognito", nil); err != nil {
+		t.Fatal(err)
+	}
+	port := a.Session.Settings().SandboxPort
+	a.Close(ctx)
+
+	// Something else takes the port while the workshop is closed.
+	l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	_, err = Open(ctx, Options{Workspace: ws})
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprint(port)) {
+		t.Fatalf("Open with its port taken = %v", err)
 	}
 }
