@@ -34,16 +34,23 @@ func startTmux(t *testing.T, cmd string) *tmuxSession {
 		t.Fatal("tmux is required for the end-to-end test (.ci/run installs it)")
 	}
 	s := &tmuxSession{t: t, name: fmt.Sprintf("acw-e2e-%d-%d", os.Getpid(), time.Now().UnixNano())}
-	out, err := exec.Command("tmux", "new-session", "-d", "-s", s.name, "-x", "120", "-y", "34", cmd).CombinedOutput()
+	// Each session gets a tmux server of its own (-L): a server whose last
+	// session just ended is still shutting down, and a new session on it
+	// can fail with "server exited unexpectedly".
+	out, err := s.tmux("new-session", "-d", "-s", s.name, "-x", "120", "-y", "34", cmd).CombinedOutput()
 	if err != nil {
 		t.Fatalf("tmux new-session: %v\n%s", err, out)
 	}
-	t.Cleanup(func() { exec.Command("tmux", "kill-session", "-t", s.name).Run() })
+	t.Cleanup(func() { s.tmux("kill-server").Run() })
 	return s
 }
 
+func (s *tmuxSession) tmux(args ...string) *exec.Cmd {
+	return exec.Command("tmux", append([]string{"-L", s.name}, args...)...)
+}
+
 func (s *tmuxSession) screen() string {
-	out, err := exec.Command("tmux", "capture-pane", "-p", "-t", s.name).Output()
+	out, err := s.tmux("capture-pane", "-p", "-t", s.name).Output()
 	if err != nil {
 		return ""
 	}
@@ -52,7 +59,7 @@ func (s *tmuxSession) screen() string {
 
 func (s *tmuxSession) keys(keys ...string) {
 	s.t.Helper()
-	if out, err := exec.Command("tmux", append([]string{"send-keys", "-t", s.name}, keys...)...).CombinedOutput(); err != nil {
+	if out, err := s.tmux(append([]string{"send-keys", "-t", s.name}, keys...)...).CombinedOutput(); err != nil {
 		s.t.Fatalf("send-keys %v: %v\n%s", keys, err, out)
 	}
 }

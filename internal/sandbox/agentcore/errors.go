@@ -75,9 +75,41 @@ func (v *validator) length(field, value string, min, max int) bool {
 	return true
 }
 
+// lengthSensitive is length for members the model marks sensitive: the
+// message states the limit without echoing the value.
+func (v *validator) lengthSensitive(field, value string, min, max int) bool {
+	n := len([]rune(value))
+	if n < min || n > max {
+		v.add(field, fmt.Sprintf("Value at '%s' failed to satisfy constraint: Member must have length between %d and %d, inclusive", field, min, max))
+		return false
+	}
+	return true
+}
+
 func (v *validator) count(field string, n, min, max int) {
 	if n < min || n > max {
 		v.add(field, fmt.Sprintf("Value at '%s' failed to satisfy constraint: Member must have length between %d and %d, inclusive", field, min, max))
+	}
+}
+
+// minCount checks a list that the model bounds only from below.
+func (v *validator) minCount(field string, n, min int) {
+	if n < min {
+		v.add(field, fmt.Sprintf("Value at '%s' failed to satisfy constraint: Member must have length greater than or equal to %d", field, min))
+	}
+}
+
+// tags checks a TagsMap: at most 50 entries, keys 1..128 and values
+// 0..256 characters of the model's tag alphabet.
+func (v *validator) tags(field string, tags map[string]string) {
+	v.count(field, len(tags), 0, 50)
+	for k, val := range tags {
+		if v.length(field+".key", k, 1, 128) {
+			v.pattern(field+".key", k, reTag, patTag)
+		}
+		if v.length(field+".value", val, 0, 256) {
+			v.pattern(field+".value", val, reTag, patTag)
+		}
 	}
 }
 
@@ -137,6 +169,9 @@ const (
 	patUserToken     = `[A-Za-z0-9-_=]+.[A-Za-z0-9-_=]+.[A-Za-z0-9-_=]+`
 	patTokenVaultID  = `[a-zA-Z0-9\-_]+`
 	patAccountID     = `[0-9]{12}`
+	patTag           = `[a-zA-Z0-9\s._:/=+@-]*`
+	patS3Bucket      = `[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]`
+	patTokenAuth     = `(client_secret_post|client_secret_basic)`
 	patRuntimeArnStr = `arn:aws(-[^:]+)?:bedrock-agentcore:([a-z0-9-]+):([0-9]{12}):runtime/(` + patRuntimeID + `)`
 )
 
@@ -158,5 +193,8 @@ var (
 	reUserToken    = anchored(patUserToken)
 	reTokenVaultID = anchored(patTokenVaultID)
 	reAccountID    = anchored(patAccountID)
+	reTag          = anchored(patTag)
+	reS3Bucket     = anchored(patS3Bucket)
+	reTokenAuth    = anchored(patTokenAuth)
 	reRuntimeArn   = anchored(patRuntimeArnStr)
 )

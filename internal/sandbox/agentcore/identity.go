@@ -33,6 +33,7 @@ func (s *Service) decodeWorkload(w http.ResponseWriter, r *http.Request, withURL
 	}
 	var v validator
 	validateWorkloadName(&v, in.Name)
+	v.tags("tags", in.Tags)
 	if withURLs {
 		for _, u := range in.ReturnURLs {
 			if v.length("allowedResourceOauth2ReturnUrls.member", u, 1, 2048) {
@@ -184,7 +185,10 @@ func (s *Service) listWorkloadIdentities(w http.ResponseWriter, r *http.Request)
 	}
 	items := make([]map[string]any, 0, len(page))
 	for _, n := range page {
-		items = append(items, workloadOut(s.st.Workloads[n], false))
+		// WorkloadIdentityType has only name and ARN: the return URLs are
+		// Get's business, and AWS's list items carry nothing else.
+		wl := s.st.Workloads[n]
+		items = append(items, map[string]any{"name": wl.Name, "workloadIdentityArn": wl.ARN})
 	}
 	out := map[string]any{"workloadIdentities": items}
 	if next != "" {
@@ -260,6 +264,8 @@ type providerConfigIn struct {
 	OauthDiscovery *discoveryIn `json:"oauthDiscovery"`
 	ClientID       *string      `json:"clientId"`
 	ClientSecret   *string      `json:"clientSecret"`
+	SecretSource   *string      `json:"clientSecretSource"`
+	ClientAuth     *string      `json:"clientAuthenticationMethod"`
 	// includedOauth2ProviderConfig members
 	Issuer                *string `json:"issuer"`
 	AuthorizationEndpoint *string `json:"authorizationEndpoint"`
@@ -289,6 +295,7 @@ func (s *Service) createOauth2Provider(w http.ResponseWriter, r *http.Request) {
 	}
 	var v validator
 	validateProviderName(&v, in.Name)
+	v.tags("tags", in.Tags)
 	if v.required("credentialProviderVendor", in.Vendor != nil) {
 		v.oneOf("credentialProviderVendor", *in.Vendor, vendors...)
 	}
@@ -319,9 +326,16 @@ func (s *Service) createOauth2Provider(w http.ResponseWriter, r *http.Request) {
 						rec.DiscoveryURL = *d.DiscoveryURL
 					default:
 						md := d.Metadata
-						v.required(f+".oauthDiscovery.authorizationServerMetadata.issuer", md.Issuer != "")
-						v.required(f+".oauthDiscovery.authorizationServerMetadata.authorizationEndpoint", md.AuthorizationEndpoint != "")
-						v.required(f+".oauthDiscovery.authorizationServerMetadata.tokenEndpoint", md.TokenEndpoint != "")
+						mf := f + ".oauthDiscovery.authorizationServerMetadata"
+						v.required(mf+".issuer", md.Issuer != "")
+						v.required(mf+".authorizationEndpoint", md.AuthorizationEndpoint != "")
+						v.required(mf+".tokenEndpoint", md.TokenEndpoint != "")
+						if md.TokenEndpointAuthMethods != nil {
+							v.count(mf+".tokenEndpointAuthMethods", len(md.TokenEndpointAuthMethods), 1, 2)
+							for _, m := range md.TokenEndpointAuthMethods {
+								v.pattern(mf+".tokenEndpointAuthMethods.member", m, reTokenAuth, patTokenAuth)
+							}
+						}
 						rec.Metadata = md
 					}
 				}
@@ -336,11 +350,23 @@ func (s *Service) createOauth2Provider(w http.ResponseWriter, r *http.Request) {
 				v.add(f, fmt.Sprintf("%s is not supported by the offline sandbox; use customOauth2ProviderConfig or includedOauth2ProviderConfig", m))
 			}
 			if c.ClientID != nil {
-				v.length(f+".clientId", *c.ClientID, 1, 256)
+				// The custom config's DefaultClientIdType allows an empty
+				// id (0..256); the vendor configs' ClientIdType needs 1..256.
+				lo := 1
+				if m == "customOauth2ProviderConfig" {
+					lo = 0
+				}
+				v.length(f+".clientId", *c.ClientID, lo, 256)
 				rec.ClientID = *c.ClientID
 			}
+			if c.SecretSource != nil {
+				v.oneOf(f+".clientSecretSource", *c.SecretSource, "MANAGED", "EXTERNAL")
+			}
+			if c.ClientAuth != nil {
+				v.oneOf(f+".clientAuthenticationMethod", *c.ClientAuth, "CLIENT_SECRET_BASIC", "CLIENT_SECRET_POST", "AWS_IAM_ID_TOKEN_JWT", "PRIVATE_KEY_JWT")
+			}
 			if c.ClientSecret != nil {
-				v.length(f+".clientSecret", *c.ClientSecret, 0, 2048)
+				v.lengthSensitive(f+".clientSecret", *c.ClientSecret, 0, 2048)
 				rec.ClientSecret = *c.ClientSecret
 			}
 		}

@@ -36,6 +36,24 @@ const MethodMismatch = "Authorization method mismatch. The agent is configured f
 // could not start (RuntimeClientError, 424).
 const runtimeStartError = "An error occurred when starting the runtime. Please check your CloudWatch logs for more information."
 
+// invokeHeaderLimits are InvokeAgentRuntimeRequest's header members and
+// their maximum lengths (bedrock-agentcore 2024-02-28).
+var invokeHeaderLimits = []struct {
+	member, header string
+	max            int
+}{
+	{"accept", "Accept", 256},
+	{"contentType", "Content-Type", 256},
+	{"mcpSessionId", "Mcp-Session-Id", 1024},
+	{"mcpProtocolVersion", "Mcp-Protocol-Version", 1024},
+	{"mcpMethod", "Mcp-Method", 1024},
+	{"mcpName", "Mcp-Name", 1024},
+	{"traceId", "X-Amzn-Trace-Id", 128},
+	{"traceParent", "Traceparent", 128},
+	{"traceState", "Tracestate", 512},
+	{"baggage", "Baggage", 8192},
+}
+
 // invokeTarget is the runtime state an invoke needs, copied out under s.mu.
 type invokeTarget struct {
 	info        RuntimeInfo
@@ -62,6 +80,13 @@ func (s *Service) invoke(w http.ResponseWriter, r *http.Request, ref string, sig
 	userID := r.Header.Get(hdrUserID)
 	if userID != "" {
 		v.length("runtimeUserId", userID, 1, 1024)
+	}
+	// The other modelled request headers' length limits (a header that is
+	// absent is not checked; net/http cannot tell absent from empty here).
+	for _, hl := range invokeHeaderLimits {
+		if val := r.Header.Get(hl.header); val != "" {
+			v.length(hl.member, val, 1, hl.max)
+		}
 	}
 	if e := v.err(); e != nil {
 		writeErr(w, e)
@@ -228,7 +253,7 @@ func (s *Service) forward(w http.ResponseWriter, r *http.Request, base string, t
 			req.Header[name] = vals
 		}
 	}
-	for _, h := range []string{"Mcp-Session-Id", "Mcp-Protocol-Version", "X-Amzn-Trace-Id", "Traceparent", "Tracestate", "Baggage"} {
+	for _, h := range []string{"Mcp-Session-Id", "Mcp-Protocol-Version", "Mcp-Method", "Mcp-Name", "X-Amzn-Trace-Id", "Traceparent", "Tracestate", "Baggage"} {
 		if v := r.Header.Get(h); v != "" {
 			req.Header.Set(h, v)
 		}

@@ -79,6 +79,14 @@ func (in *resourceTokenInput) validate() *awswire.Error {
 			v.add("customParameters.value", "Value at 'customParameters.value' failed to satisfy constraint: Member must have length between 1 and 2048, inclusive")
 		}
 	}
+	for _, l := range []struct {
+		field string
+		items []string
+	}{{"resources", in.Resources}, {"audiences", in.Audiences}} {
+		for _, it := range l.items {
+			v.length(l.field+".member", it, 1, 2048)
+		}
+	}
 	if in.CustomState != nil {
 		if n := len([]rune(*in.CustomState)); n < 1 || n > 4096 {
 			v.add("customState", "Value at 'customState' failed to satisfy constraint: Member must have length between 1 and 4096, inclusive")

@@ -38,8 +38,9 @@ type artifactIn struct {
 	Code *struct {
 		Code *struct {
 			S3 *struct {
-				Bucket *string `json:"bucket"`
-				Prefix *string `json:"prefix"`
+				Bucket    *string `json:"bucket"`
+				Prefix    *string `json:"prefix"`
+				VersionID *string `json:"versionId"`
 			} `json:"s3"`
 		} `json:"code"`
 		Runtime    *string  `json:"runtime"`
@@ -115,7 +116,7 @@ func validateRuntime(in *runtimeInput, create bool) (validated, *awswire.Error) 
 		v.pattern("clientToken", *in.ClientToken, reClientToken, patClientToken)
 	}
 	if in.Description != nil {
-		v.length("description", *in.Description, 1, 4096)
+		v.lengthSensitive("description", *in.Description, 1, 4096)
 		out.cfg.Description = in.Description
 	}
 
@@ -136,8 +137,18 @@ func validateRuntime(in *runtimeInput, create bool) (validated, *awswire.Error) 
 			c := art.Code
 			if v.required("agentRuntimeArtifact.codeConfiguration.code", c.Code != nil) {
 				if v.required("agentRuntimeArtifact.codeConfiguration.code.s3", c.Code.S3 != nil) {
-					if v.required("agentRuntimeArtifact.codeConfiguration.code.s3.bucket", c.Code.S3.Bucket != nil) {
-						v.length("agentRuntimeArtifact.codeConfiguration.code.s3.bucket", *c.Code.S3.Bucket, 3, 63)
+					// S3Location: bucket (pattern) and prefix (the object
+					// key, 1..1024) are both required.
+					s3 := c.Code.S3
+					f := "agentRuntimeArtifact.codeConfiguration.code.s3"
+					if v.required(f+".bucket", s3.Bucket != nil) {
+						v.pattern(f+".bucket", *s3.Bucket, reS3Bucket, patS3Bucket)
+					}
+					if v.required(f+".prefix", s3.Prefix != nil) {
+						v.length(f+".prefix", *s3.Prefix, 1, 1024)
+					}
+					if s3.VersionID != nil {
+						v.length(f+".versionId", *s3.VersionID, 3, 1024)
 					}
 				}
 			}
@@ -145,6 +156,9 @@ func validateRuntime(in *runtimeInput, create bool) (validated, *awswire.Error) 
 				v.oneOf("agentRuntimeArtifact.codeConfiguration.runtime", *c.Runtime, "PYTHON_3_10", "PYTHON_3_11", "PYTHON_3_12", "PYTHON_3_13", "PYTHON_3_14", "NODE_22")
 			}
 			v.count("agentRuntimeArtifact.codeConfiguration.entryPoint", len(c.EntryPoint), 1, 2)
+			for _, ep := range c.EntryPoint {
+				v.length("agentRuntimeArtifact.codeConfiguration.entryPoint.member", ep, 1, 128)
+			}
 		default:
 			v.add("agentRuntimeArtifact", "Value at 'agentRuntimeArtifact' failed to satisfy constraint: Member must have exactly one of containerConfiguration, codeConfiguration set")
 		}
@@ -194,9 +208,13 @@ func validateRuntime(in *runtimeInput, create bool) (validated, *awswire.Error) 
 			if v.required("authorizerConfiguration.customJWTAuthorizer.discoveryUrl", j.DiscoveryURL != nil) {
 				v.pattern("authorizerConfiguration.customJWTAuthorizer.discoveryUrl", *j.DiscoveryURL, reDiscoveryURL, patDiscoveryURL)
 			}
-			for f, l := range map[string][]string{"allowedAudience": j.AllowedAudience, "allowedClients": j.AllowedClients, "allowedScopes": j.AllowedScopes} {
-				if l != nil {
-					v.count("authorizerConfiguration.customJWTAuthorizer."+f, len(l), 1, 1000)
+			// The model bounds these lists only from below (min 1).
+			for _, f := range []struct {
+				name string
+				list []string
+			}{{"allowedAudience", j.AllowedAudience}, {"allowedClients", j.AllowedClients}, {"allowedScopes", j.AllowedScopes}} {
+				if f.list != nil {
+					v.minCount("authorizerConfiguration.customJWTAuthorizer."+f.name, len(f.list), 1)
 				}
 			}
 			for _, sc := range j.AllowedScopes {
@@ -220,17 +238,22 @@ func validateRuntime(in *runtimeInput, create bool) (validated, *awswire.Error) 
 	if sub(&v, "requestHeaderConfiguration", in.RequestHeaders, &hc) {
 		v.count("requestHeaderConfiguration.requestHeaderAllowlist", len(hc.Allowlist), 1, 20)
 		for _, h := range hc.Allowlist {
-			v.pattern("requestHeaderConfiguration.requestHeaderAllowlist.member", h, reHeaderName, patHeaderName)
+			if v.length("requestHeaderConfiguration.requestHeaderAllowlist.member", h, 1, 256) {
+				v.pattern("requestHeaderConfiguration.requestHeaderAllowlist.member", h, reHeaderName, patHeaderName)
+			}
 		}
 		out.headerAllow = hc.Allowlist
 		out.cfg.RequestHeaders = in.RequestHeaders
 	}
-	if len(in.Env) > 50 {
-		v.count("environmentVariables", len(in.Env), 0, 50)
+	v.count("environmentVariables", len(in.Env), 0, 50)
+	for k, val := range in.Env {
+		v.lengthSensitive("environmentVariables.key", k, 1, 100)
+		// Values may be secrets (the map is sensitive): state the limit only.
+		if len([]rune(val)) > 5000 {
+			v.add("environmentVariables.value", "Value at 'environmentVariables.value' failed to satisfy constraint: Member must have length less than or equal to 5000")
+		}
 	}
-	if len(in.Tags) > 50 {
-		v.count("tags", len(in.Tags), 0, 50)
-	}
+	v.tags("tags", in.Tags)
 	out.cfg.Env = in.Env
 	out.cfg.Filesystems, out.cfg.Capacity, out.cfg.Metadata = in.Filesystems, in.Capacity, in.Metadata
 	return out, v.err()
@@ -540,9 +563,13 @@ func (s *Service) deleteRuntime(w http.ResponseWriter, r *http.Request, id strin
 			return
 		}
 	}
-	awswire.WriteJSON(w, awswire.RestJSON, http.StatusAccepted, map[string]any{
-		"status": rt.Status, "agentRuntimeId": rt.ID, "agentRuntimeVersion": rt.Version,
-	})
+	out := map[string]any{"status": rt.Status, "agentRuntimeId": rt.ID}
+	// The model documents agentRuntimeVersion as present only when a single
+	// version was deleted (?version=); deleting the runtime omits it.
+	if r.URL.Query().Has("version") {
+		out["agentRuntimeVersion"] = rt.Version
+	}
+	awswire.WriteJSON(w, awswire.RestJSON, http.StatusAccepted, out)
 }
 
 func (s *Service) listRuntimes(w http.ResponseWriter, r *http.Request) {

@@ -2,6 +2,7 @@ package cognito
 
 import (
 	"fmt"
+	"strings"
 
 	"agentcore-workshop/internal/sandbox/awswire"
 )
@@ -38,8 +39,10 @@ func errPattern(member, value, pattern string) *awswire.Error {
 	return errInvalidParameter("1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must satisfy regular expression pattern: %s", value, member, pattern)
 }
 
+// errEnum lists the allowed values the way AWS's validators print them:
+// "[A, B, C]" (comma-separated, not Go's "[A B C]").
 func errEnum(member, value string, allowed []string) *awswire.Error {
-	return errInvalidParameter("1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must satisfy enum value set: %v", value, member, allowed)
+	return errInvalidParameter("1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must satisfy enum value set: [%s]", value, member, strings.Join(allowed, ", "))
 }
 
 func errSerialization(format string, args ...any) *awswire.Error {
