@@ -59,12 +59,12 @@ type cleanup struct{}
 // deleted entries). A second cleanup finds nothing to do and succeeds.
 func Cleanup() Step { return cleanup{} }
 
-func (cleanup) ID() string { return "cleanup" }
+func (cleanup) ID() string    { return "cleanup" }
+func (cleanup) Title() string { return "Clean up" }
 
 // OnlyWhenAsked keeps cleanup out of the UI's "run all": deleting what the
 // learner is looking at must be their decision.
 func (cleanup) OnlyWhenAsked() {}
-func (cleanup) Title() string  { return "Clean up" }
 
 func (cleanup) Run(ctx context.Context, env *Env, rep Reporter) (Result, error) {
 	var res Result
