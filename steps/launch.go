@@ -193,6 +193,7 @@ func buildPolicy(account, region string) string {
 		"Version": "2012-10-17",
 		"Statement": []any{
 			map[string]any{"Effect": "Allow", "Action": []string{"s3:GetObject", "s3:GetObjectVersion"}, "Resource": "arn:aws:s3:::agentcore-workshop-*/*"},
+			map[string]any{"Effect": "Allow", "Action": []string{"s3:GetBucketAcl", "s3:GetBucketLocation"}, "Resource": "arn:aws:s3:::agentcore-workshop-*"},
 			map[string]any{"Effect": "Allow", "Action": []string{"ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage"}, "Resource": "*"},
 			map[string]any{"Effect": "Allow", "Action": []string{"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"},
 				"Resource": fmt.Sprintf("arn:aws:logs:%s:%s:log-group:/aws/codebuild/*", region, account)},
@@ -334,8 +335,8 @@ func ensureProject(ctx context.Context, env *Env, rep Reporter, stepID, name, bu
 	environment := &cbtypes.ProjectEnvironment{
 		Type:           cbtypes.EnvironmentTypeArmContainer,
 		Image:          aws.String("aws/codebuild/amazonlinux2-aarch64-standard:3.0"),
-		ComputeType:    cbtypes.ComputeTypeBuildGeneral1Large,
-		PrivilegedMode: aws.Bool(true), // docker build needs it
+		ComputeType:    cbtypes.ComputeTypeBuildGeneral1Medium, // the starter toolkit's choice for ARM builds
+		PrivilegedMode: aws.Bool(true),                         // docker build needs it
 		EnvironmentVariables: []cbtypes.EnvironmentVariable{
 			{Name: aws.String("REPOSITORY_URI"), Value: aws.String(repoURI)},
 			{Name: aws.String("IMAGE_TAG"), Value: aws.String(tag)},
