@@ -322,6 +322,21 @@ func (s *Service) lookupRuntime(id string) (*runtimeRec, error) {
 	return rt, nil
 }
 
+// runtimeOrError looks a runtime up for a handler, answering the error
+// itself (not found, or the store failing) when there is none. s.mu is held.
+func (s *Service) runtimeOrError(w http.ResponseWriter, id string) (*runtimeRec, bool) {
+	rt, err := s.lookupRuntime(id)
+	if err != nil {
+		writeErr(w, internalErr(err))
+		return nil, false
+	}
+	if rt == nil {
+		writeErr(w, runtimeNotFound(id))
+		return nil, false
+	}
+	return rt, true
+}
+
 // settleAll settles every runtime. s.mu is held.
 func (s *Service) settleAll() error {
 	changed := false
@@ -436,13 +451,8 @@ func (s *Service) getRuntime(w http.ResponseWriter, r *http.Request, id string) 
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	rt, err := s.lookupRuntime(id)
-	if err != nil {
-		writeErr(w, internalErr(err))
-		return
-	}
-	if rt == nil {
-		writeErr(w, runtimeNotFound(id))
+	rt, ok := s.runtimeOrError(w, id)
+	if !ok {
 		return
 	}
 	if e := checkVersionQuery(r, rt); e != nil {
@@ -496,13 +506,8 @@ func (s *Service) updateRuntime(w http.ResponseWriter, r *http.Request, id strin
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	rt, err := s.lookupRuntime(id)
-	if err != nil {
-		writeErr(w, internalErr(err))
-		return
-	}
-	if rt == nil {
-		writeErr(w, runtimeNotFound(id))
+	rt, ok := s.runtimeOrError(w, id)
+	if !ok {
 		return
 	}
 	switch rt.Status {
@@ -541,13 +546,8 @@ func (s *Service) deleteRuntime(w http.ResponseWriter, r *http.Request, id strin
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	rt, err := s.lookupRuntime(id)
-	if err != nil {
-		writeErr(w, internalErr(err))
-		return
-	}
-	if rt == nil {
-		writeErr(w, runtimeNotFound(id))
+	rt, ok := s.runtimeOrError(w, id)
+	if !ok {
 		return
 	}
 	if e := checkVersionQuery(r, rt); e != nil {
@@ -636,13 +636,8 @@ func (s *Service) getEndpoint(w http.ResponseWriter, r *http.Request, id, name s
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	rt, err := s.lookupRuntime(id)
-	if err != nil {
-		writeErr(w, internalErr(err))
-		return
-	}
-	if rt == nil {
-		writeErr(w, runtimeNotFound(id))
+	rt, ok := s.runtimeOrError(w, id)
+	if !ok {
 		return
 	}
 	if name != "DEFAULT" {
@@ -663,13 +658,8 @@ func (s *Service) listEndpoints(w http.ResponseWriter, r *http.Request, id strin
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	rt, err := s.lookupRuntime(id)
-	if err != nil {
-		writeErr(w, internalErr(err))
-		return
-	}
-	if rt == nil {
-		writeErr(w, runtimeNotFound(id))
+	rt, ok := s.runtimeOrError(w, id)
+	if !ok {
 		return
 	}
 	awswire.WriteJSON(w, awswire.RestJSON, http.StatusOK, map[string]any{"runtimeEndpoints": []any{endpointOut(rt)}})
