@@ -231,6 +231,18 @@ func (s *Service) forward(w http.ResponseWriter, r *http.Request, base string, t
 		writeErr(w, internalErr(err))
 		return
 	}
+	// Caller headers first (custom-prefixed and allow-listed ones), then
+	// the runtime's own: an allowlist naming WorkloadAccessToken, say,
+	// must never let a caller hand the agent a token minted for another
+	// user, so platform headers are never taken from the caller.
+	for name, vals := range r.Header {
+		if platformHeader(name) {
+			continue
+		}
+		if strings.HasPrefix(http.CanonicalHeaderKey(name), customPrefix) || slices.ContainsFunc(t.headerAllow, func(a string) bool { return strings.EqualFold(a, name) }) {
+			req.Header[name] = slices.Clone(vals)
+		}
+	}
 	ct := r.Header.Get("Content-Type")
 	if ct == "" {
 		ct = "application/octet-stream"
@@ -247,11 +259,6 @@ func (s *Service) forward(w http.ResponseWriter, r *http.Request, base string, t
 	}
 	if t.callbackURL != "" {
 		req.Header.Set(hdrCallback, t.callbackURL)
-	}
-	for name, vals := range r.Header {
-		if strings.HasPrefix(http.CanonicalHeaderKey(name), customPrefix) || slices.ContainsFunc(t.headerAllow, func(a string) bool { return strings.EqualFold(a, name) }) {
-			req.Header[name] = vals
-		}
 	}
 	for _, h := range []string{"Mcp-Session-Id", "Mcp-Protocol-Version", "Mcp-Method", "Mcp-Name", "X-Amzn-Trace-Id", "Traceparent", "Tracestate", "Baggage"} {
 		if v := r.Header.Get(h); v != "" {
@@ -290,6 +297,14 @@ func (s *Service) forward(w http.ResponseWriter, r *http.Request, base string, t
 	}
 	w.WriteHeader(resp.StatusCode)
 	streamCopy(r.Context(), w, resp.Body)
+}
+
+// platformHeaders are the headers the runtime itself sets on the request
+// to the agent; what a caller sends under these names never reaches it.
+var platformHeaders = []string{hdrSessionID, hdrRequestID, hdrUserID, hdrWAT, hdrWATNew, hdrCallback, "Content-Type", "Content-Length", "Host"}
+
+func platformHeader(name string) bool {
+	return slices.ContainsFunc(platformHeaders, func(p string) bool { return strings.EqualFold(p, name) })
 }
 
 // streamCopy copies the agent's body, flushing after every read so

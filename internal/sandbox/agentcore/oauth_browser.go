@@ -86,7 +86,7 @@ func (s *Service) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 	}
 	state, verifier := randomToken(32), oauth2.GenerateVerifier()
 	s.oauth.mu.Lock()
-	s.oauth.states[state] = pendingState{session: snap.id, verifier: verifier, expires: snap.expires}
+	s.oauth.addState(state, pendingState{session: snap.id, verifier: verifier, expires: snap.expires})
 	s.oauth.mu.Unlock()
 
 	opts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(verifier)}

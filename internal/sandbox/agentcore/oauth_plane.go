@@ -71,7 +71,14 @@ type pendingState struct {
 	session  string
 	verifier string
 	expires  time.Time
+	seq      uint64 // issue order, to evict a session's oldest state
 }
+
+// maxStatesPerSession bounds the pending states of one session. The
+// authorization URL is an unsigned GET: without a bound, reloading it in a
+// loop would grow the state table until the session expires. A user has
+// no use for more than a few tabs on one consent; the oldest state goes.
+const maxStatesPerSession = 8
 
 // endpoints are a provider's OAuth2 endpoints.
 type endpoints struct {
@@ -88,6 +95,7 @@ type oauthPlane struct {
 	mu        sync.Mutex
 	sessions  map[string]*session3LO // by id
 	states    map[string]pendingState
+	stateSeq  uint64
 	discovery map[string]endpoints             // by discovery URL; only complete documents
 	verifiers map[string]*oidc.IDTokenVerifier // userToken verifiers by issuer
 }
@@ -112,6 +120,27 @@ func (p *oauthPlane) prune(now time.Time) {
 			delete(p.states, k)
 		}
 	}
+}
+
+// addState records a new pending state for a session, evicting the
+// session's oldest once it holds maxStatesPerSession; callers hold p.mu.
+func (p *oauthPlane) addState(state string, ps pendingState) {
+	p.stateSeq++
+	ps.seq = p.stateSeq
+	n, oldest, oldestSeq := 0, "", uint64(0)
+	for k, o := range p.states {
+		if o.session != ps.session {
+			continue
+		}
+		n++
+		if oldest == "" || o.seq < oldestSeq {
+			oldest, oldestSeq = k, o.seq
+		}
+	}
+	if n >= maxStatesPerSession {
+		delete(p.states, oldest)
+	}
+	p.states[state] = ps
 }
 
 // sessionByURI returns a live session; callers hold p.mu.

@@ -304,6 +304,14 @@ func (s *Service) completeResourceTokenAuth(w http.ResponseWriter, r *http.Reque
 	if in.UserIdentifier.UserID != nil {
 		user = *in.UserIdentifier.UserID
 	} else {
+		// Only the issuer of the session's own user is ever contacted: the
+		// token names its issuer before anything is verified, and letting
+		// any caller-chosen URL drive a discovery fetch (and a cached
+		// verifier per issuer) would be a request forger and a memory leak.
+		if iss, sub, ok := decodeUserToken(*in.UserIdentifier.UserToken); ok && !s.sessionIsFor(*in.SessionURI, JWTUser(iss, sub)) {
+			writeErr(w, accessDenied("%s", invalidSession))
+			return
+		}
 		iss, sub, err := s.verifyUserToken(r.Context(), *in.UserIdentifier.UserToken)
 		if err != nil {
 			s.log.Info("agentcore: CompleteResourceTokenAuth userToken refused", "err", err)
@@ -317,6 +325,14 @@ func (s *Service) completeResourceTokenAuth(w http.ResponseWriter, r *http.Reque
 		return
 	}
 	awswire.WriteJSON(w, awswire.RestJSON, http.StatusOK, map[string]any{})
+}
+
+// sessionIsFor reports whether uri names a live session of user.
+func (s *Service) sessionIsFor(uri, user string) bool {
+	s.oauth.mu.Lock()
+	defer s.oauth.mu.Unlock()
+	ss := s.oauth.sessionByURI(uri, s.now())
+	return ss != nil && ss.user == user
 }
 
 // bindSession stores the session's held token once user proves to be the

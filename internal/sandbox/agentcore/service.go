@@ -12,6 +12,7 @@ package agentcore
 
 import (
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -61,8 +62,12 @@ type Service struct {
 	log   *slog.Logger
 	authz *authorizer.Authorizer
 
-	mu sync.Mutex // guards st and every persisted change
+	mu sync.Mutex // guards st, saved and every persisted change
 	st state
+	// saved is st as last persisted (JSON). A failed save puts it back, so
+	// a request answered with an error never leaves its change in memory
+	// where later requests (and the next successful save) would see it.
+	saved []byte
 
 	agentsMu sync.Mutex
 	agents   map[string]*agentProc // by runtime id
@@ -86,10 +91,14 @@ func New(d edge.Deps, opt Options) (*Service, error) {
 	if s.authz == nil {
 		s.authz = authorizer.New(authorizer.Options{Clock: d.Clock, Log: s.log})
 	}
-	if _, err := d.Store.Load(storeDoc, &s.st); err != nil {
+	_, err := d.Store.Load(storeDoc, &s.st)
+	if err != nil {
 		return nil, fmt.Errorf("load agentcore state: %w", err)
 	}
 	s.st.init()
+	if s.saved, err = json.Marshal(&s.st); err != nil {
+		return nil, fmt.Errorf("snapshot agentcore state: %w", err)
+	}
 	v, err := loadVault(d.Store)
 	if err != nil {
 		return nil, err
@@ -131,10 +140,24 @@ func (s *Service) Close() error {
 	return errors.Join(errs...)
 }
 
+// save persists st; s.mu is held. When the write fails, st goes back to
+// what was last persisted: every caller answers the failure as an error,
+// and that error must not leave its change behind in memory.
 func (s *Service) save() error {
-	if err := s.d.Store.Save(storeDoc, &s.st); err != nil {
+	snap, err := json.Marshal(&s.st)
+	if err == nil {
+		err = s.d.Store.Save(storeDoc, &s.st)
+	}
+	if err != nil {
+		var prev state
+		if uerr := json.Unmarshal(s.saved, &prev); uerr != nil {
+			return fmt.Errorf("save agentcore state: %w (and restore the last saved state: %v)", err, uerr)
+		}
+		prev.init()
+		s.st = prev
 		return fmt.Errorf("save agentcore state: %w", err)
 	}
+	s.saved = snap
 	return nil
 }
 

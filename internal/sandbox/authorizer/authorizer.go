@@ -295,7 +295,11 @@ func (a *Authorizer) key(ctx context.Context, discoveryURL, kid string) (verifyK
 		return verifyKey{}, unauthorized("Bearer token is signed with an unknown key (kid %q).", kid)
 	}
 	e.lastFetch = now
-	if err := a.refresh(ctx, discoveryURL, e); err != nil {
+	// The fetch fills a cache every later request shares, so one caller
+	// hanging up must not fail it (and, through lastFetch, lock everyone
+	// out until the next refetch is allowed). The HTTP client's timeout
+	// bounds it instead.
+	if err := a.refresh(context.WithoutCancel(ctx), discoveryURL, e); err != nil {
 		a.opt.Log.Warn("authorizer: cannot load IdP keys", "discoveryUrl", discoveryURL, "err", err)
 		return verifyKey{}, unauthorized("Unable to verify the bearer token: the identity provider's keys could not be retrieved.")
 	}
@@ -339,6 +343,13 @@ func (a *Authorizer) refresh(ctx context.Context, discoveryURL string, e *entry)
 		}
 		if d.Issuer == "" || d.JWKSURI == "" {
 			return errors.New("discovery document lacks issuer or jwks_uri")
+		}
+		// OIDC Discovery §4.3: the issuer is the URL the document was
+		// fetched under, minus the well-known suffix. A document naming
+		// another issuer is refused (as go-oidc refuses it), so tokens of
+		// that other issuer never pass for this IdP's.
+		if want, ok := strings.CutSuffix(discoveryURL, "/.well-known/openid-configuration"); ok && d.Issuer != want {
+			return fmt.Errorf("discovery document at %s names issuer %q, want %q", discoveryURL, d.Issuer, want)
 		}
 		e.issuer, e.jwksURI = d.Issuer, d.JWKSURI
 	}

@@ -114,12 +114,27 @@ func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	if sigv4.IsSigned(r) {
-		if !found {
-			scope, err := sigv4.ParseScope(r)
-			if err != nil {
-				awswire.WriteError(w, awswire.RestJSON, err.(*sigv4.Failure).AWSError(awswire.RestJSON))
-				return
+		scope, err := sigv4.ParseScope(r)
+		if err != nil {
+			p := awswire.RestJSON
+			if found {
+				p = rt.Protocol
 			}
+			awswire.WriteError(w, p, err.(*sigv4.Failure).AWSError(p))
+			return
+		}
+		if found && rt.SigningName != "" && scope.Service != rt.SigningName {
+			// The target picked the service; a signature scoped to another
+			// service (a client configured with the wrong signing name) is
+			// refused as AWS refuses it, never accepted by the wrong service.
+			// Only awsJson services are routed by target, and they answer
+			// 400 InvalidSignatureException.
+			e.log.Info("sigv4 rejected", "service", rt.Name, "reason", "scope service "+scope.Service)
+			awswire.WriteError(w, rt.Protocol, awswire.Errorf(http.StatusBadRequest, "InvalidSignatureException",
+				"Credential should be scoped to correct service: '%s'. ", rt.SigningName))
+			return
+		}
+		if !found {
 			rt, found = e.byScope[scope.Service]
 			if !found {
 				// A signed request for a service the sandbox does not run
