@@ -280,3 +280,23 @@ func TestWorkloadAccessTokenOps(t *testing.T) {
 	}
 	resp.Body.Close()
 }
+
+// After Close, an invocation still in flight (here: one arriving late)
+// must not start an agent that nobody would stop.
+func TestNoAgentLaunchAfterClose(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	rt := h.createRuntime("late_agent", nil)
+	if err := h.svc.Close(); err != nil {
+		t.Fatal(err)
+	}
+	_, err := h.data.InvokeAgentRuntime(context.Background(), &bedrockagentcore.InvokeAgentRuntimeInput{
+		AgentRuntimeArn: rt.AgentRuntimeArn, Qualifier: aws.String("DEFAULT"), Payload: []byte(`{"prompt":"2+2"}`),
+		RuntimeSessionId: aws.String("late_session_" + strings.ReplaceAll(uuid.NewString(), "-", "")),
+	})
+	if err == nil {
+		t.Fatal("invoke after Close succeeded")
+	}
+	if n := h.lnch.launches.Load(); n != 0 {
+		t.Fatalf("%d agent(s) launched after Close", n)
+	}
+}

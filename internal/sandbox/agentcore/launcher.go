@@ -3,6 +3,7 @@ package agentcore
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -67,6 +68,11 @@ type agentProc struct {
 func (s *Service) agentFor(ctx context.Context, rt RuntimeInfo) (string, error) {
 	s.agentsMu.Lock()
 	defer s.agentsMu.Unlock()
+	if s.agentsClosed {
+		// A request still in flight when the sandbox shut down must not
+		// start an agent nobody would ever stop.
+		return "", errors.New("the sandbox is shutting down")
+	}
 	if a := s.agents[rt.ID]; a != nil {
 		if a.version == rt.Version {
 			return a.url, nil

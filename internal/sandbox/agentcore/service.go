@@ -69,8 +69,9 @@ type Service struct {
 	// where later requests (and the next successful save) would see it.
 	saved []byte
 
-	agentsMu sync.Mutex
-	agents   map[string]*agentProc // by runtime id
+	agentsMu     sync.Mutex
+	agents       map[string]*agentProc // by runtime id
+	agentsClosed bool                  // Close ran: start no more agents
 
 	oauth *oauthPlane // token vault and 3LO sessions (oauth_*.go, vault.go)
 }
@@ -130,6 +131,7 @@ func (s *Service) Register(e *edge.Edge) {
 func (s *Service) Close() error {
 	s.agentsMu.Lock()
 	defer s.agentsMu.Unlock()
+	s.agentsClosed = true
 	var errs []error
 	for id, a := range s.agents {
 		if err := a.stop(); err != nil {
