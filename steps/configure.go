@@ -104,6 +104,15 @@ func (s configure) Run(ctx context.Context, env *Env, rep Reporter) (Result, err
 			if err != nil {
 				return found{}, err
 			}
+			if stale := staleProvider(out, in[IdentityClientID], in[IdentityDiscoveryURL]); stale != "" {
+				// Stage 1 re-made the outbound pool or client: a provider
+				// holding the old ones would send consents nowhere. Replace it.
+				rep.Log("credential provider %s %s: replacing it", provider, stale)
+				if _, err := c.DeleteOauth2CredentialProvider(ctx, &ctl.DeleteOauth2CredentialProviderInput{Name: aws.String(provider)}); err != nil && !isNotFound(err) {
+					return found{}, fmt.Errorf("delete the outdated provider: %w", err)
+				}
+				return found{}, nil
+			}
 			callback = aws.ToString(out.CallbackUrl)
 			return found{ID: provider, ARN: aws.ToString(out.CredentialProviderArn), OK: true}, nil
 		},
@@ -152,6 +161,22 @@ func (s configure) Run(ctx context.Context, env *Env, rep Reporter) (Result, err
 	put(Value{Name: ConfigFile, Value: path, Kind: KindFile})
 	put(Value{Name: ToolkitConfigFile, Value: string(doc), Kind: KindCode})
 	return res, nil
+}
+
+// staleProvider says how an existing provider no longer matches the
+// outbound pool and client of stage 1 ("" when it still does).
+func staleProvider(out *ctl.GetOauth2CredentialProviderOutput, clientID, discoveryURL string) string {
+	custom, ok := out.Oauth2ProviderConfigOutput.(*ctltypes.Oauth2ProviderConfigOutputMemberCustomOauth2ProviderConfig)
+	if !ok {
+		return "is not a custom OAuth2 provider"
+	}
+	if id := aws.ToString(custom.Value.ClientId); id != "" && id != clientID {
+		return "names client " + id + ", not " + clientID
+	}
+	if d, ok := custom.Value.OauthDiscovery.(*ctltypes.Oauth2DiscoveryMemberDiscoveryUrl); ok && d.Value != discoveryURL {
+		return "discovers " + d.Value + ", not " + discoveryURL
+	}
+	return ""
 }
 
 // addCallbackURL appends url to a Cognito client's callback URLs.

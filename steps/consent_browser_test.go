@@ -26,7 +26,10 @@ func browser(t *testing.T) context.Context {
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path),
 		chromedp.NoSandbox, // tests run as root
-		chromedp.UserDataDir(t.TempDir()),
+		// No UserDataDir: the allocator makes a fresh profile directory and
+		// removes it once the browser process has exited. A t.TempDir would
+		// race Chromium's helper processes, which write into the profile
+		// while shutting down.
 		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),

@@ -18,6 +18,11 @@ type Env struct {
 	// Consent, when set, completes stage 8's browser consent without a
 	// person (headless runs against the sandbox).
 	Consent ConsentFunc
+	// ReadOnly makes the runner an observer of a workspace another process
+	// may be running: it loads the saved state and never writes it. A stage
+	// saved as running is shown running (its process is alive), and any
+	// attempt to run or reset fails instead of overwriting the live state.
+	ReadOnly bool
 }
 
 // ConsentFunc completes an OAuth consent on the learner's behalf: it

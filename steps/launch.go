@@ -445,6 +445,28 @@ func ensureRuntime(ctx context.Context, env *Env, rep Reporter, stepID, name, im
 	if err != nil {
 		return runtimeRef{}, err
 	}
+	if existing.ID != "" {
+		// AWS refuses to update a runtime that is still creating, updating
+		// or being deleted: wait for it to settle (or to be gone).
+		err := poll(ctx, rep, "runtime "+existing.ID+" to settle", 2*time.Second, readyTimeout, func(ctx context.Context) (bool, string, error) {
+			out, err := c.GetAgentRuntime(ctx, &ctl.GetAgentRuntimeInput{AgentRuntimeId: aws.String(existing.ID)})
+			if isNotFound(err) {
+				existing = runtimeRef{}
+				return true, "", nil
+			}
+			if err != nil {
+				return false, "", err
+			}
+			switch out.Status {
+			case ctltypes.AgentRuntimeStatusCreating, ctltypes.AgentRuntimeStatusUpdating, ctltypes.AgentRuntimeStatusDeleting:
+				return false, string(out.Status), nil
+			}
+			return true, "", nil
+		})
+		if err != nil {
+			return runtimeRef{}, err
+		}
+	}
 	r, err := env.Session.Plan(KindRuntime, name, stepID, nil)
 	if err != nil {
 		return runtimeRef{}, err

@@ -20,6 +20,9 @@ const (
 	ErrMsgTimedOut    = "timed out"
 )
 
+// errReadOnly is what a read-only runner (Env.ReadOnly) answers any write with.
+var errReadOnly = errors.New("this view of the workspace is read-only")
+
 // ErrNothingToRun is wrapped by the RefusedError a run-all or run-until
 // returns when every stage it would run has already succeeded.
 var ErrNothingToRun = errors.New("nothing to run")
@@ -109,7 +112,7 @@ func NewRunner(list []Step, env *Env) *Runner {
 				st = fromRecord(st, rec)
 			}
 		}
-		if st.Status == Running {
+		if st.Status == Running && !env.ReadOnly {
 			st.Status = Failed
 			st.Err = ErrMsgInterrupted
 			fix[st.ID] = toRecord(st)
@@ -160,6 +163,9 @@ func toRecord(st StageState) session.StageRecord {
 func (r *Runner) persistLocked(recs map[string]session.StageRecord) error {
 	if r.env.Session == nil || len(recs) == 0 {
 		return nil
+	}
+	if r.env.ReadOnly {
+		return errReadOnly
 	}
 	return r.env.Session.SetStages(recs)
 }

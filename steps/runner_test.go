@@ -671,3 +671,43 @@ func TestNoSessionKeepsStateInMemory(t *testing.T) {
 		t.Errorf("Secret = %q, %v", v, err)
 	}
 }
+
+// A read-only runner (what `status` builds while another process holds the
+// workspace) shows a running stage as running and never writes: a run or
+// a reset fails before anything changes on disk or in the stage's code.
+func TestReadOnlyRunnerNeverWrites(t *testing.T) {
+	env, dir := newEnv(t)
+	env.Session.SetStage("a", session.StageRecord{Status: "running", StartedAt: time.Now()})
+	env.Session.PutSecret("a", "pw", secretValue)
+	before, err := os.ReadFile(env.Session.StatePath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := ok("a")
+	ro := reopen(t, dir)
+	ro.ReadOnly = true
+	r := NewRunner([]Step{a}, ro)
+	if st := stateOf(t, r, "a"); st.Status != Running || st.Err != "" {
+		t.Errorf("a live run shows as %s %q, want running", st.Status, st.Err)
+	}
+	if err := r.Reset(""); err == nil {
+		t.Error("a read-only runner reset the stages")
+	}
+	var se *StageError
+	if err := r.Run(context.Background(), "a"); !errors.As(err, &se) {
+		t.Errorf("run on a read-only runner: %v, want a StageError", err)
+	}
+	if n := a.runs.Load(); n != 0 {
+		t.Errorf("the stage ran %d time(s)", n)
+	}
+	after, err := os.ReadFile(env.Session.StatePath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(before, after) {
+		t.Errorf("state file changed:\n%s\n%s", before, after)
+	}
+	if v, ok := reopen(t, dir).Session.Secret("a", "pw"); !ok || v != secretValue {
+		t.Error("the reset deleted the secrets")
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
 	"agentcore-workshop/internal/app"
+	"agentcore-workshop/internal/sandbox/edge"
 	"agentcore-workshop/steps"
 )
 
@@ -162,5 +164,66 @@ func BenchmarkStagesOneToSeven(b *testing.B) {
 			b.Fatal(err)
 		}
 		a.Close(context.Background())
+	}
+}
+
+func TestConfigureReplacesAProviderForAnOldClient(t *testing.T) {
+	a := openWorkshop(t)
+	ctx := context.Background()
+	if err := a.Runner.RunUntil(ctx, "configure"); err != nil {
+		t.Fatal(err)
+	}
+	pool, old := value(t, a, "provision-cognito", steps.IdentityPoolID), value(t, a, "provision-cognito", steps.IdentityClientID)
+	// The outbound client disappears (deleted in the console, say); stage 1
+	// makes a new one.
+	if _, err := a.Cloud.Cognito.DeleteUserPoolClient(ctx, &cip.DeleteUserPoolClientInput{UserPoolId: aws.String(pool), ClientId: aws.String(old)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Runner.Run(ctx, "provision-cognito"); err != nil {
+		t.Fatal(err)
+	}
+	fresh := value(t, a, "provision-cognito", steps.IdentityClientID)
+	if fresh == old {
+		t.Fatal("stage 1 did not make a new outbound client")
+	}
+	if err := a.Runner.Run(ctx, "configure"); err != nil {
+		t.Fatal(err)
+	}
+	out, err := a.Cloud.Control.GetOauth2CredentialProvider(ctx, &ctl.GetOauth2CredentialProviderInput{Name: aws.String(value(t, a, "configure", steps.CredentialProvider))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	custom := out.Oauth2ProviderConfigOutput.(*ctltypes.Oauth2ProviderConfigOutputMemberCustomOauth2ProviderConfig)
+	if got := aws.ToString(custom.Value.ClientId); got != fresh {
+		t.Fatalf("provider names client %s, want the new %s", got, fresh)
+	}
+	cl, err := a.Cloud.Cognito.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{UserPoolId: aws.String(pool), ClientId: aws.String(fresh)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(cl.UserPoolClient.CallbackURLs, aws.ToString(out.CallbackUrl)) {
+		t.Fatalf("new client's callbacks %v lack the provider's %s", cl.UserPoolClient.CallbackURLs, aws.ToString(out.CallbackUrl))
+	}
+}
+
+// Launching again while the runtime is still updating waits for it to
+// settle instead of failing with ConflictException, as AWS would answer.
+func TestRelaunchWaitsForTheRuntimeToSettle(t *testing.T) {
+	a, err := app.Open(context.Background(), app.Options{Workspace: filepath.Join(t.TempDir(), "ws"), SandboxAddr: "127.0.0.1:0",
+		Delays: edge.Delays{RuntimeReady: 300}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close(context.Background())
+	ctx := context.Background()
+	if err := a.Runner.RunUntil(ctx, "launch"); err != nil {
+		t.Fatal(err)
+	}
+	// The runtime is CREATING for 300 ms: launch again at once.
+	if err := a.Runner.Run(ctx, "launch"); err != nil {
+		t.Fatalf("re-launch while CREATING: %v", err)
+	}
+	if err := a.Runner.Run(ctx, "wait-ready"); err != nil {
+		t.Fatal(err)
 	}
 }

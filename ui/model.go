@@ -314,7 +314,7 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			return m, m.quit()
 		}
 		m.confirmQuit = true
-		m.status = "a stage is running: press q again to quit (it will be marked interrupted and can be re-run)"
+		m.status = "a stage is running: press q again to quit (the stage will be cancelled; run it again next time)"
 		m.statusSeq++
 		return m, nil
 	}

@@ -260,7 +260,9 @@ func TestQuitAsksWhileRunning(t *testing.T) {
 	if h.quit {
 		t.Fatal("quit without confirmation while a stage runs")
 	}
-	want := "a stage is running: press q again to quit (it will be marked interrupted and can be re-run)"
+	// Quitting cancels the stage (it ends "failed: cancelled"), so the
+	// warning must not promise "interrupted", the word for a crash.
+	want := "a stage is running: press q again to quit (the stage will be cancelled; run it again next time)"
 	if h.m.status != want || !strings.Contains(plain(h), "press q again to quit") {
 		t.Fatalf("status = %q", h.m.status)
 	}

@@ -39,10 +39,35 @@ func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
+// parseFlags parses args and refuses positional arguments. The flag
+// package stops at the first one and leaves the rest unread, so without
+// this check `reset launch` (meaning --to launch) would reset every stage,
+// and `run --headless launch` would run the whole tutorial, cleanup
+// included.
+func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) bool {
+	if err := fs.Parse(args); err != nil {
+		return false
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "agentcore-workshop %s: unexpected argument %q (flags start with --; see --help)\n", fs.Name(), fs.Arg(0))
+		return false
+	}
+	return true
+}
+
 // signalContext ends on Ctrl-C or SIGTERM, so a running stage is cancelled
-// cleanly and its state saved.
+// cleanly and its state saved. Only the first signal is caught: once the
+// context has ended the default handling comes back, so a second Ctrl-C
+// stops a workshop that is slow to wind down, as people expect (the state
+// file is written atomically, and the next start reports the stage that
+// was running as interrupted).
 func signalContext(ctx context.Context) (context.Context, context.CancelFunc) {
-	return signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
+	return ctx, stop
 }
 
 func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -53,7 +78,13 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	pace := fs.String("pace", "", `the embedded sandbox's pace: "lifelike" (builds and runtimes take seconds; the UI's default) or "instant" (headless default)`)
 	until := fs.String("until", "", "with --headless: stop after this stage (id, e.g. write-agent)")
 	langFlag := fs.String("lang", "", "language of the stage pages: "+strings.Join(content.Languages(), " or ")+" (default: from LC_ALL / LANG, Korean for ko_*, else English)")
-	if err := fs.Parse(args); err != nil {
+	if !parseFlags(fs, args, stderr) {
+		return 2
+	}
+	if *until != "" && !*isHeadless {
+		// The UI has no such option: say so rather than open it and
+		// quietly ignore what was asked.
+		fmt.Fprintln(stderr, "agentcore-workshop: --until works only with --headless (in the terminal UI, select the stage and press enter)")
 		return 2
 	}
 	lang, err := pageLang(*langFlag, os.Getenv)
@@ -102,8 +133,11 @@ func statusCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	fs := newFlagSet("status", stderr)
 	workspace := fs.String("workspace", "./"+session.DefaultDir, "workspace directory")
 	asJSON := fs.Bool("json", false, "print JSON")
-	if err := fs.Parse(args); err != nil {
+	if !parseFlags(fs, args, stderr) {
 		return 2
+	}
+	if !workspaceExists(*workspace, stderr) {
+		return 1
 	}
 	// status only reads: it opens the session without starting a sandbox.
 	sess, err := session.Open(*workspace)
@@ -111,7 +145,23 @@ func statusCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)
 		return 1
 	}
-	r := steps.NewRunner(steps.All(), &steps.Env{Session: sess, Dir: sess.Dir()})
+	env := &steps.Env{Session: sess, Dir: sess.Dir()}
+	// While another workshop holds the workspace, a stage saved as running
+	// really is running: show it so, and never write the state under that
+	// process's feet. With the lock free, a saved "running" means the
+	// process died, and the runner records it as interrupted (as the next
+	// run would).
+	unlock, err := sess.Lock()
+	switch {
+	case errors.Is(err, session.ErrInUse):
+		env.ReadOnly = true
+	case err != nil:
+		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)
+		return 1
+	default:
+		defer unlock()
+	}
+	r := steps.NewRunner(steps.All(), env)
 	if *asJSON {
 		err = headless.StatusJSON(r.Snapshot(), stdout)
 	} else {
@@ -130,8 +180,11 @@ func resetCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs := newFlagSet("reset", stderr)
 	workspace := fs.String("workspace", "./"+session.DefaultDir, "workspace directory")
 	to := fs.String("to", "", "mark this stage and every later one pending (default: all stages)")
-	if err := fs.Parse(args); err != nil {
+	if !parseFlags(fs, args, stderr) {
 		return 2
+	}
+	if !workspaceExists(*workspace, stderr) {
+		return 1
 	}
 	sess, err := session.Open(*workspace)
 	if err != nil {
@@ -155,6 +208,21 @@ func resetCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	fmt.Fprintf(stdout, "reset %s to pending; cloud resources are untouched (the ledger still lists them for cleanup)\n", from)
 	return 0
+}
+
+// workspaceExists reports whether dir is there, saying so on stderr when it
+// is not: status and reset must not create an empty workspace out of a
+// mistyped --workspace and then report on it.
+func workspaceExists(dir string, stderr io.Writer) bool {
+	if _, err := os.Stat(dir); err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			fmt.Fprintf(stderr, "agentcore-workshop: no workspace at %s (start one with `agentcore-workshop run --workspace %s`)\n", dir, dir)
+		} else {
+			fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)
+		}
+		return false
+	}
+	return true
 }
 
 func orDash(s string) string {
