@@ -353,19 +353,22 @@ func deleteDomainOf(ctx context.Context, env *Env, rep Reporter, pool, domain st
 // domain.
 func deleteUserPools(ctx context.Context, env *Env, rep Reporter, r session.Resource) (bool, error) {
 	c := env.Cloud.Cognito
-	ids := []string{r.PhysicalID}
-	if r.PhysicalID == "" {
-		ids = nil
-		p := cip.NewListUserPoolsPaginator(c, &cip.ListUserPoolsInput{MaxResults: aws.Int32(60)})
-		for p.HasMorePages() {
-			page, err := p.NextPage(ctx)
-			if err != nil {
-				return false, fmt.Errorf("list user pools: %w", err)
-			}
-			for _, up := range page.UserPools {
-				if aws.ToString(up.Name) == r.Name {
-					ids = append(ids, aws.ToString(up.Id))
-				}
+	// Every pool with this name, not only the recorded one: names carry the
+	// workspace's suffix, so they are all ours, and a run killed mid-create
+	// whose pool did not show in the listing yet may have made a twin.
+	var ids []string
+	if r.PhysicalID != "" {
+		ids = append(ids, r.PhysicalID)
+	}
+	p := cip.NewListUserPoolsPaginator(c, &cip.ListUserPoolsInput{MaxResults: aws.Int32(60)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return false, fmt.Errorf("list user pools: %w", err)
+		}
+		for _, up := range page.UserPools {
+			if id := aws.ToString(up.Id); aws.ToString(up.Name) == r.Name && !slices.Contains(ids, id) {
+				ids = append(ids, id)
 			}
 		}
 	}

@@ -485,3 +485,27 @@ func TestCleanupCancelledResumes(t *testing.T) {
 		t.Errorf("left: %v", got)
 	}
 }
+
+// A twin pool (same name, made by a run killed mid-create whose pool the
+// listing did not show yet) is removed with the recorded one.
+func TestCleanupRemovesTwinPools(t *testing.T) {
+	a := openForCleanup(t, edge.Delays{})
+	ctx := context.Background()
+	if err := a.Runner.Run(ctx, "provision-cognito"); err != nil {
+		t.Fatal(err)
+	}
+	name := "AgentCoreRuntimePool-" + a.Session.Settings().Suffix
+	if _, err := a.Cloud.Cognito.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String(name)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Runner.Run(ctx, "cleanup"); err != nil {
+		t.Fatal(err)
+	}
+	out, err := a.Cloud.Cognito.ListUserPools(ctx, &cip.ListUserPoolsInput{MaxResults: aws.Int32(60)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range out.UserPools {
+		t.Errorf("left after cleanup: %s (%s)", aws.ToString(p.Name), aws.ToString(p.Id))
+	}
+}
