@@ -30,9 +30,7 @@ import (
 )
 
 // tutorialEnd is the last stage the crash test runs the tutorial to; every
-// stage up to it, and cleanup, gets a crash of its own. Stage 8 needs its
-// headless consent wired into `run --headless`; once it is, covering it is
-// this one line: tutorialEnd = "oauth-consent".
+// stage up to it, and cleanup, gets a crash of its own.
 const tutorialEnd = "oauth-consent"
 
 // crashStages are the stages the test kills the workshop in.
