@@ -165,8 +165,13 @@ func (m *Model) rebuildOutput() tea.Cmd {
 					urlHint = false
 				}
 			default:
-				// Continuation lines line up under the value, not the name.
-				b.WriteString(strings.ReplaceAll(v.Value, "\n", "\n"+strings.Repeat(" ", nameW+2)))
+				// Long values wrap within the value column, and continuation
+				// lines line up under the value, not the name.
+				val := v.Value
+				if valW := w - nameW - 2; valW >= 20 {
+					val = ansi.Wrap(val, valW, "")
+				}
+				b.WriteString(strings.ReplaceAll(val, "\n", "\n"+strings.Repeat(" ", nameW+2)))
 			}
 			b.WriteByte('\n')
 		}

@@ -83,3 +83,30 @@ func TestMultiLineValueLinesUpUnderItsValue(t *testing.T) {
 		t.Fatalf("continuation line at column %d, first line at %d:\n%s", second, first, v)
 	}
 }
+
+func TestLongValueWrapsWithinItsColumn(t *testing.T) {
+	eng := newFakeEngine()
+	long := strings.Repeat("word ", 60)
+	eng.set("provision-cognito", func(s *steps.StageState) {
+		s.Status = steps.Succeeded
+		s.Result.Values = []steps.Value{{Name: "answer", Value: long}}
+	})
+	h := newHarness(t, eng, 120, 34)
+	v := ansi.Strip(h.view())
+	col, rows := -1, 0
+	for _, l := range strings.Split(v, "\n") {
+		if i := strings.Index(l, "answer  word"); i >= 0 {
+			col = i + len("answer  ")
+			continue
+		}
+		if col >= 0 && len(l) > col && strings.HasPrefix(l[col:], "word") {
+			if strings.TrimSpace(l[:col]) != "││" && strings.TrimSpace(strings.Trim(l[:col], "│ ")) != "" {
+				t.Fatalf("continuation line has text left of the value column:\n%s", l)
+			}
+			rows++
+		}
+	}
+	if col < 0 || rows < 2 {
+		t.Fatalf("value not wrapped under its column (col %d, %d continuation rows):\n%s", col, rows, v)
+	}
+}

@@ -1,7 +1,9 @@
 package agent
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -72,7 +74,7 @@ func externalService(ctx context.Context, src TokenSource, req TokenRequest) (st
 			if err != nil {
 				return text + "\n\nThe external service refused the call: " + err.Error(), nil
 			}
-			text += "\n\nExternal service response:\n" + reply
+			text += "\n\nExternal service response:\n" + indentJSON(reply)
 		}
 		return text, nil
 	case res.AuthorizationURL != "":
@@ -90,4 +92,14 @@ func orNone(s string) string {
 		return "(none)"
 	}
 	return s
+}
+
+// indentJSON lays a JSON reply out one member per line, so a person can
+// read it in a terminal; anything that is not JSON is returned as is.
+func indentJSON(reply string) string {
+	var b bytes.Buffer
+	if err := json.Indent(&b, []byte(reply), "", "  "); err != nil {
+		return reply
+	}
+	return b.String()
 }

@@ -57,7 +57,7 @@ func TestExternalServiceReportsTheExternalAnswer(t *testing.T) {
 	req := TokenRequest{WorkloadToken: "wat", SessionID: "s1"}
 	src := &callerSource{res: TokenResult{AccessToken: "tok"}, reply: `{"user":"ext"}`}
 	text, err := externalService(context.Background(), src, req)
-	if err != nil || src.gotTok != "tok" || !strings.Contains(text, "External service response:\n{\"user\":\"ext\"}") {
+	if err != nil || src.gotTok != "tok" || !strings.Contains(text, "External service response:\n{\n  \"user\": \"ext\"\n}") {
 		t.Fatalf("%q %v", text, err)
 	}
 	src = &callerSource{res: TokenResult{AccessToken: "tok"}, callErr: errors.New("HTTP 401: nope")}

@@ -61,7 +61,7 @@ func TestAgentExternalServiceThroughConsent(t *testing.T) {
 		t.Fatal(err)
 	}
 	second := invoke("alice")
-	if !strings.Contains(second, "External service response:") || !strings.Contains(second, `"user":"`+extUser+`"`) || authURLRe.MatchString(second) {
+	if !strings.Contains(second, "External service response:") || !strings.Contains(second, `"user": "`+extUser+`"`) || authURLRe.MatchString(second) {
 		t.Fatalf("second reply:\n%s", second)
 	}
 	// Another user of the same runtime is asked for their own consent.
