@@ -27,6 +27,7 @@ func sandboxCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	state := fs.String("state", "./sandbox-state", "directory where the sandbox keeps its state")
 	region := fs.String("region", sandbox.DefaultRegion, "region the sandbox pretends to be")
 	pace := fs.String("pace", sandbox.PaceLifelike, `how long slow operations take: "lifelike" (seconds) or "instant"`)
+	publicURL := fs.String("public-url", "", "the URL learners' machines reach this sandbox at, e.g. http://10.0.0.5:4747 (required with --addr 0.0.0.0:PORT)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
@@ -49,7 +50,7 @@ func sandboxCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	sb, err := sandbox.Start(ctx, sandbox.Config{Addr: *addr, StateDir: *state, Region: *region, Log: log, Delays: delays})
+	sb, err := sandbox.Start(ctx, sandbox.Config{Addr: *addr, StateDir: *state, Region: *region, Log: log, Delays: delays, PublicURL: *publicURL})
 	if err != nil {
 		fmt.Fprintf(stderr, "sandbox: %v\n", err)
 		return 1

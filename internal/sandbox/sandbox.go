@@ -56,6 +56,10 @@ type Config struct {
 	Delays   edge.Delays
 	// Listener, when set, is used instead of listening on Addr.
 	Listener net.Listener
+	// PublicURL is the URL clients reach the sandbox at, when it is not the
+	// listening address: a facilitator's sandbox listening on 0.0.0.0 for a
+	// room. Issuer, discovery and callback URLs are built from it.
+	PublicURL string
 }
 
 // Service is one emulated AWS service.
@@ -112,6 +116,13 @@ func Start(ctx context.Context, cfg Config) (*Sandbox, error) {
 		}
 	}
 	url := "http://" + ln.Addr().String()
+	if cfg.PublicURL != "" {
+		url = strings.TrimRight(cfg.PublicURL, "/")
+	} else if host, _, _ := net.SplitHostPort(ln.Addr().String()); net.ParseIP(host).IsUnspecified() {
+		ln.Close()
+		return nil, fmt.Errorf("listening on %s needs --public-url: the address other machines reach the sandbox at "+
+			"(issuer URLs in tokens name it, so it must be reachable from every learner's machine)", ln.Addr())
+	}
 	deps := edge.Deps{URL: url, Region: cfg.Region, AccountID: creds.AccountID, Store: st, Clock: cfg.Clock, Log: cfg.Log, Delays: cfg.Delays}
 	e := edge.New(&sigv4.Verifier{Keys: map[string]sigv4.Credentials{creds.AccessKeyID: creds}}, cfg.Log)
 	svcs, err := newServices(deps, creds)

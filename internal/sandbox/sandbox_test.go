@@ -3,6 +3,7 @@ package sandbox_test
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -133,5 +134,26 @@ func BenchmarkStartExisting(b *testing.B) {
 		b.StopTimer()
 		closeSandbox(b, sb)
 		b.StartTimer()
+	}
+}
+
+// A facilitator's sandbox listens on every interface and names itself by
+// the address learners reach: issuers must carry that address, never 0.0.0.0.
+func TestPublicURLNamesTheIssuer(t *testing.T) {
+	ctx := context.Background()
+	if _, err := sandbox.Start(ctx, sandbox.Config{Addr: "0.0.0.0:0", StateDir: t.TempDir()}); err == nil ||
+		!strings.Contains(err.Error(), "--public-url") {
+		t.Fatalf("0.0.0.0 without a public URL = %v", err)
+	}
+	sb, err := sandbox.Start(ctx, sandbox.Config{Addr: "127.0.0.1:0", StateDir: t.TempDir(), PublicURL: "http://workshop.example:4747/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close(ctx)
+	if sb.URL != "http://workshop.example:4747" {
+		t.Fatalf("URL = %s", sb.URL)
+	}
+	if env := strings.Join(sb.Env(), " "); !strings.Contains(env, "AWS_ENDPOINT_URL=http://workshop.example:4747") {
+		t.Fatalf("env = %s", env)
 	}
 }
