@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"agentcore-workshop/internal/session"
@@ -69,8 +70,8 @@ type Runner struct {
 	states  []StageState
 	active  []int64           // run id of each stage's live run; 0 when not running
 	secrets map[string]string // only when env.Session is nil
-	busy    bool
-	current int // stage running now, -1 between stages or when idle
+	busy    atomic.Bool       // written under mu; read without it by Busy
+	current int               // stage running now, -1 between stages or when idle
 	cancel  context.CancelFunc
 	done    chan struct{} // closed when the run in progress ends
 	lastRun int64
@@ -217,10 +218,10 @@ func (r *Runner) publishLocked(e Event) {
 }
 
 // Busy reports whether a run is in progress.
+// It takes no lock, so a UI can ask on every key press without waiting for
+// a state write in progress.
 func (r *Runner) Busy() bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.busy
+	return r.busy.Load()
 }
 
 // Wait blocks until the run in progress (if any) has ended.
@@ -307,7 +308,7 @@ func (r *Runner) RunUntil(ctx context.Context, id string) error {
 func (r *Runner) Reset(to string) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.busy {
+	if r.busy.Load() {
 		return &RefusedError{r.busyReasonLocked()}
 	}
 	from := 0
@@ -364,7 +365,7 @@ func (r *Runner) busyReasonLocked() error {
 // planLocked returns the stages a run would execute, or why it cannot
 // start. Requirements may be met by stages queued earlier in the same run.
 func (r *Runner) planLocked(mode runMode, id string) ([]int, error) {
-	if r.busy {
+	if r.busy.Load() {
 		return nil, r.busyReasonLocked()
 	}
 	last := len(r.states) - 1
@@ -447,7 +448,8 @@ func (r *Runner) launch(parent context.Context, mode runMode, id string, async b
 	}
 	ctx, cancel := context.WithCancel(parent)
 	done := make(chan struct{})
-	r.busy, r.cancel, r.done = true, cancel, done
+	r.busy.Store(true)
+	r.cancel, r.done = cancel, done
 	r.mu.Unlock()
 
 	run := func() error {
@@ -455,7 +457,8 @@ func (r *Runner) launch(parent context.Context, mode runMode, id string, async b
 		r.mu.Lock()
 		// Idle before QueueDone goes out, so a subscriber reacting to it
 		// can start the next run at once.
-		r.busy, r.cancel, r.done = false, nil, nil
+		r.busy.Store(false)
+		r.cancel, r.done = nil, nil
 		e := Event{Kind: EventQueueDone, StepID: r.states[last].ID, RunID: runID, Status: Succeeded}
 		if err != nil {
 			e.Status, e.Err = Failed, err.Error()
