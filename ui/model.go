@@ -38,16 +38,17 @@ type stageOutput struct {
 // Model is the root Bubble Tea model. Children (viewports, spinner, help)
 // are plain fields driven from here; side effects are returned as Cmds.
 type Model struct {
-	eng   Engine
-	page  PageFunc
-	info  Info
-	cfg   config
-	keys  keyMap
-	help  help.Model
-	st    styles
-	md    *mdCache
-	gen   *atomic.Int64 // bumped when width or style changes; stops stale prefetches
-	isDrk bool
+	eng    Engine
+	page   PageFunc
+	titles map[string]string // stage id → title from its page (the pages' language)
+	info   Info
+	cfg    config
+	keys   keyMap
+	help   help.Model
+	st     styles
+	md     *mdCache
+	gen    *atomic.Int64 // bumped when width or style changes; stops stale prefetches
+	isDrk  bool
 
 	events <-chan steps.Event
 	unsub  func()
@@ -115,6 +116,7 @@ func New(eng Engine, page PageFunc, info Info, opts ...Option) Model {
 	m.output.MouseWheelEnabled = false
 	m.events, m.unsub = eng.Subscribe()
 	m.stages = eng.Snapshot()
+	m.titles = pageTitles(m.stages, page)
 	if m.anyRunning() {
 		m.spinning, m.ticking = true, true
 	}
@@ -419,7 +421,7 @@ func (m *Model) run() tea.Cmd {
 		return m.setStatus("there is no stage to run")
 	}
 	if err := m.eng.CanRun(s.ID); err != nil {
-		return m.setStatus(fmt.Sprintf("can't run %d %s: %v", s.Index, s.Title, err))
+		return m.setStatus(fmt.Sprintf("can't run %d %s: %v", s.Index, m.title(s), err))
 	}
 	m.follow = true
 	eng, id := m.eng, s.ID
@@ -684,6 +686,34 @@ func (m *Model) wantContentKey() renderKey {
 
 func (m *Model) wrapWidth(paneWidth int) int {
 	return max(paneWidth-1, 10)
+}
+
+// pageTitles reads each stage's title from its page ("# N · Title"), so
+// the stage list speaks the pages' language; a stage without one keeps the
+// title the engine gave it.
+func pageTitles(stages []steps.StageState, page PageFunc) map[string]string {
+	titles := map[string]string{}
+	for _, s := range stages {
+		md, ok := page(s.ID)
+		if !ok {
+			continue
+		}
+		first, _, _ := strings.Cut(strings.TrimLeft(md, "\n"), "\n")
+		if h, ok := strings.CutPrefix(first, "# "); ok {
+			if _, t, ok := strings.Cut(h, " · "); ok && strings.TrimSpace(t) != "" {
+				titles[s.ID] = strings.TrimSpace(t)
+			}
+		}
+	}
+	return titles
+}
+
+// title is a stage's title as the list and the panes show it.
+func (m *Model) title(s steps.StageState) string {
+	if t, ok := m.titles[s.ID]; ok {
+		return t
+	}
+	return s.Title
 }
 
 // pageMarkdown is the selected stage's page without its top heading: the

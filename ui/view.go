@@ -233,7 +233,7 @@ func (m Model) renderPanes() string {
 	b.WriteByte('\n')
 	left := m.stageBox(g)
 	s, _ := m.selected()
-	ctitle := fmt.Sprintf("%d · %s", s.Index, s.Title)
+	ctitle := fmt.Sprintf("%d · %s", s.Index, m.title(s))
 	right := m.box(ctitle, visible(m.contentLines, &m.content), g.rightW, g.contentH, m.focus == paneContent)
 	outBody := append([]string{m.outputStatus(s)}, visible(m.outputLines, &m.output)...)
 	right = append(right, m.box("Output", outBody, g.rightW, g.outputH, m.focus == paneOutput)...)
@@ -337,7 +337,7 @@ func (m Model) stageRow(i int, s steps.StageState, w int) string {
 		stale = m.st.Warn.Render("!")
 	}
 	el := fmtElapsed(m.elapsed(s))
-	name := fmt.Sprintf("%d %s", s.Index, s.Title)
+	name := fmt.Sprintf("%d %s", s.Index, m.title(s))
 	avail := w - 5
 	if el != "" {
 		avail -= ansi.StringWidth(el) + 1

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	tea "charm.land/bubbletea/v2"
 	"fmt"
 	"strings"
 	"testing"
@@ -108,5 +109,25 @@ func TestLongValueWrapsWithinItsColumn(t *testing.T) {
 	}
 	if col < 0 || rows < 2 {
 		t.Fatalf("value not wrapped under its column (col %d, %d continuation rows):\n%s", col, rows, v)
+	}
+}
+
+// The stage list and the pane titles speak the pages' language.
+func TestTitlesComeFromThePages(t *testing.T) {
+	eng := newFakeEngine()
+	korean := func(id string) (string, bool) {
+		if id == "provision-cognito" {
+			return "# 1 · Cognito 준비하기\n\n## 이 단계에서 하는 일\n\n본문.\n", true
+		}
+		return "", false
+	}
+	m := New(eng, korean, testInfo, WithDarkBackground(true), WithNoColor(true))
+	nm, _ := m.Update(tea.WindowSizeMsg{Width: 120, Height: 34})
+	v := ansi.Strip(nm.(Model).View().Content)
+	if !strings.Contains(v, "1 Cognito 준비하기") || !strings.Contains(v, "1 · Cognito 준비하기") {
+		t.Fatalf("Korean title not shown in the list and the pane:\n%s", v)
+	}
+	if !strings.Contains(v, "2 Write the agent") {
+		t.Fatalf("a stage without a page lost its own title:\n%s", v)
 	}
 }
