@@ -68,10 +68,7 @@ func (cleanup) OnlyWhenAsked() {}
 
 func (cleanup) Run(ctx context.Context, env *Env, rep Reporter) (Result, error) {
 	var res Result
-	put := func(v Value) {
-		res.Values = append(res.Values, v)
-		rep.Value(v)
-	}
+	put := publisher(rep, &res)
 	removed, left, err := removeAll(ctx, env, rep)
 	put(Value{Name: CleanupRemoved, Value: strconv.Itoa(removed)})
 	leftText := "none"

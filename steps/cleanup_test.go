@@ -14,9 +14,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ctl "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol"
-	cb "github.com/aws/aws-sdk-go-v2/service/codebuild"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
-	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
@@ -26,6 +24,7 @@ import (
 	"agentcore-workshop/internal/sandbox/edge"
 	"agentcore-workshop/internal/session"
 	"agentcore-workshop/steps"
+	"agentcore-workshop/steps/cleanuptest"
 )
 
 // openForCleanup opens a fresh workspace against an embedded sandbox on a
@@ -40,72 +39,12 @@ func openForCleanup(tb testing.TB, delays edge.Delays) *app.App {
 	return a
 }
 
-// leftovers lists, through the services' own List/Describe calls, every
-// resource of a kind the workshop makes that the sandbox account still
-// holds, plus the ledger's domains (they are found by name, not listed).
+// leftovers is cleanuptest.Leftovers, failing the test on error.
 func leftovers(tb testing.TB, c *cloud.Clients, ledger []session.Resource) []string {
 	tb.Helper()
-	ctx := context.Background()
-	var out []string
-	must := func(what string, err error) {
-		if err != nil {
-			tb.Fatalf("%s: %v", what, err)
-		}
-	}
-	pools, err := c.Cognito.ListUserPools(ctx, &cip.ListUserPoolsInput{MaxResults: aws.Int32(60)})
-	must("ListUserPools", err)
-	for _, p := range pools.UserPools {
-		out = append(out, "user pool "+aws.ToString(p.Name))
-		cls, err := c.Cognito.ListUserPoolClients(ctx, &cip.ListUserPoolClientsInput{UserPoolId: p.Id, MaxResults: aws.Int32(60)})
-		must("ListUserPoolClients", err)
-		for _, cl := range cls.UserPoolClients {
-			out = append(out, "client "+aws.ToString(cl.ClientName))
-		}
-	}
-	for _, r := range ledger {
-		if r.Kind != steps.KindPoolDomain {
-			continue
-		}
-		d, err := c.Cognito.DescribeUserPoolDomain(ctx, &cip.DescribeUserPoolDomainInput{Domain: aws.String(r.Name)})
-		must("DescribeUserPoolDomain", err)
-		if d.DomainDescription != nil && aws.ToString(d.DomainDescription.UserPoolId) != "" {
-			out = append(out, "domain "+r.Name)
-		}
-	}
-	rts, err := c.Control.ListAgentRuntimes(ctx, &ctl.ListAgentRuntimesInput{})
-	must("ListAgentRuntimes", err)
-	for _, rt := range rts.AgentRuntimes {
-		out = append(out, fmt.Sprintf("runtime %s (%s)", aws.ToString(rt.AgentRuntimeName), rt.Status))
-	}
-	wls, err := c.Control.ListWorkloadIdentities(ctx, &ctl.ListWorkloadIdentitiesInput{})
-	must("ListWorkloadIdentities", err)
-	for _, w := range wls.WorkloadIdentities {
-		out = append(out, "workload identity "+aws.ToString(w.Name))
-	}
-	pvs, err := c.Control.ListOauth2CredentialProviders(ctx, &ctl.ListOauth2CredentialProvidersInput{})
-	must("ListOauth2CredentialProviders", err)
-	for _, p := range pvs.CredentialProviders {
-		out = append(out, "credential provider "+aws.ToString(p.Name))
-	}
-	roles, err := c.IAM.ListRoles(ctx, &iam.ListRolesInput{})
-	must("ListRoles", err)
-	for _, r := range roles.Roles {
-		out = append(out, "role "+aws.ToString(r.RoleName))
-	}
-	buckets, err := c.S3.ListBuckets(ctx, &s3.ListBucketsInput{})
-	must("ListBuckets", err)
-	for _, b := range buckets.Buckets {
-		out = append(out, "bucket "+aws.ToString(b.Name))
-	}
-	repos, err := c.ECR.DescribeRepositories(ctx, &ecr.DescribeRepositoriesInput{})
-	must("DescribeRepositories", err)
-	for _, r := range repos.Repositories {
-		out = append(out, "repository "+aws.ToString(r.RepositoryName))
-	}
-	projects, err := c.Build.ListProjects(ctx, &cb.ListProjectsInput{})
-	must("ListProjects", err)
-	for _, p := range projects.Projects {
-		out = append(out, "project "+p)
+	out, err := cleanuptest.Leftovers(context.Background(), c, ledger)
+	if err != nil {
+		tb.Fatal(err)
 	}
 	return out
 }

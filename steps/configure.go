@@ -44,10 +44,7 @@ func (s configure) Run(ctx context.Context, env *Env, rep Reporter) (Result, err
 	suffix := env.Session.Settings().Suffix
 	agent := agentNameFor(suffix)
 	var res Result
-	put := func(v Value) {
-		res.Values = append(res.Values, v)
-		rep.Value(v)
-	}
+	put := publisher(rep, &res)
 	put(Value{Name: AgentName, Value: agent})
 
 	// Inbound: the whole decision is these two fields.

@@ -3,6 +3,8 @@ package steps
 import (
 	"context"
 	"fmt"
+
+	"agentcore-workshop/internal/session"
 )
 
 // found is what a lookup of an existing cloud resource returns.
@@ -22,13 +24,13 @@ type found struct {
 func ensure(ctx context.Context, env *Env, rep Reporter, stepID, kind, name string, attrs map[string]string,
 	lookup func(ctx context.Context) (found, error),
 	create func(ctx context.Context) (found, error)) (found, error) {
-	if r, ok := env.Session.Find(kind, name); ok && r.State != "deleted" {
+	if r, ok := env.Session.Find(kind, name); ok && r.State != session.ResourceDeleted {
 		f, err := lookup(ctx)
 		if err != nil {
 			return found{}, fmt.Errorf("look up %s %s: %w", kind, name, err)
 		}
 		if f.OK {
-			if r.State != "created" || r.PhysicalID != f.ID {
+			if r.State != session.ResourceCreated || r.PhysicalID != f.ID {
 				if err := env.Session.Created(r.ID, f.ID, f.ARN); err != nil {
 					return found{}, err
 				}

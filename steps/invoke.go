@@ -76,13 +76,9 @@ func (s invokeUnauthenticated) Run(ctx context.Context, env *Env, rep Reporter) 
 		rep.Log("← 403 AccessDeniedException")
 		rep.Log("  %s", denied.ErrorMessage())
 		rep.Log("refused at the authorizer, before the agent ran: this runtime accepts only bearer JWTs")
-		res.Values = []Value{
-			{Name: "refused with", Value: "403 AccessDeniedException"},
-			{Name: "message", Value: denied.ErrorMessage()},
-		}
-		for _, v := range res.Values {
-			rep.Value(v)
-		}
+		put := publisher(rep, &res)
+		put(Value{Name: "refused with", Value: "403 AccessDeniedException"})
+		put(Value{Name: "message", Value: denied.ErrorMessage()})
 	} else {
 		rep.Log("← %v", err)
 	}
@@ -105,10 +101,7 @@ func (s invokeWithToken) Run(ctx context.Context, env *Env, rep Reporter) (Resul
 		return Result{}, err
 	}
 	var res Result
-	put := func(v Value) {
-		res.Values = append(res.Values, v)
-		rep.Value(v)
-	}
+	put := publisher(rep, &res)
 	token, err := freshAccessToken(ctx, env, rep)
 	if err != nil {
 		return res, err

@@ -65,10 +65,7 @@ func (s launch) Run(ctx context.Context, env *Env, rep Reporter) (Result, error)
 	}
 	agent, suffix, region := cv[AgentName], env.Session.Settings().Suffix, env.Cloud.Region
 	var res Result
-	put := func(v Value) {
-		res.Values = append(res.Values, v)
-		rep.Value(v)
-	}
+	put := publisher(rep, &res)
 	const steps = 7
 
 	rep.Progress("who am I", 1, steps)

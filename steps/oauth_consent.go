@@ -46,10 +46,7 @@ func (s oauthConsent) Run(ctx context.Context, env *Env, rep Reporter) (Result, 
 		return Result{}, err
 	}
 	var res Result
-	put := func(v Value) {
-		res.Values = append(res.Values, v)
-		rep.Value(v)
-	}
+	put := publisher(rep, &res)
 	token, err := freshAccessToken(ctx, env, rep)
 	if err != nil {
 		return res, err

@@ -13,17 +13,16 @@ func prior(env *Env, stepID string) (Result, error) {
 	if !ok || rec.Status != string(Succeeded) {
 		return Result{}, fmt.Errorf("stage %q has not succeeded yet: run it first", stepID)
 	}
-	var res Result
-	for _, v := range rec.Values {
-		val := Value{Name: v.Name, Value: v.Value, Secret: v.Secret, Kind: Kind(v.Kind)}
-		if v.Secret {
-			s, ok := env.Session.Secret(stepID, v.Name)
-			if !ok {
-				return Result{}, fmt.Errorf("stage %q: secret %q is missing from %s: run the stage again", stepID, v.Name, session.SecretsFile)
-			}
-			val.Value = s
+	res := Result{Values: valuesOf(rec)}
+	for i, v := range res.Values {
+		if !v.Secret {
+			continue
 		}
-		res.Values = append(res.Values, val)
+		s, ok := env.Session.Secret(stepID, v.Name)
+		if !ok {
+			return Result{}, fmt.Errorf("stage %q: secret %q is missing from %s: run the stage again", stepID, v.Name, session.SecretsFile)
+		}
+		res.Values[i].Value = s
 	}
 	return res, nil
 }

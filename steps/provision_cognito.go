@@ -80,10 +80,7 @@ func (s provisionCognito) Run(ctx context.Context, env *Env, rep Reporter) (Resu
 	c := env.Cloud.Cognito
 	n := namesFor(env.Session.Settings().Suffix)
 	var res Result
-	put := func(v Value) {
-		res.Values = append(res.Values, v)
-		rep.Value(v)
-	}
+	put := publisher(rep, &res)
 
 	// Inbound: the pool whose access tokens the runtime will accept.
 	rep.Progress("inbound user pool", 1, 6)

@@ -24,3 +24,13 @@ const (
 // starter toolkit's local callback server, where a browser lands after
 // consent when session binding is used.
 const ReturnURL = "http://localhost:8081/oauth2/callback"
+
+// publisher returns the put a stage records its values with: each value
+// joins the stage's Result and is shown (and saved) at once, so it
+// survives a failure or crash later in the stage.
+func publisher(rep Reporter, res *Result) func(Value) {
+	return func(v Value) {
+		res.Values = append(res.Values, v)
+		rep.Value(v)
+	}
+}

@@ -138,11 +138,18 @@ func fromRecord(st StageState, rec session.StageRecord) StageState {
 	st.Elapsed = rec.Elapsed
 	st.Err = rec.Err
 	st.Stale = rec.Stale
-	st.Result = Result{}
-	for _, v := range rec.Values {
-		st.Result.Values = append(st.Result.Values, Value{Name: v.Name, Value: v.Value, Secret: v.Secret, Kind: Kind(v.Kind)})
-	}
+	st.Result = Result{Values: valuesOf(rec)}
 	return st
+}
+
+// valuesOf is a stage record's values as the stage made them, secrets
+// still blank.
+func valuesOf(rec session.StageRecord) []Value {
+	var out []Value
+	for _, v := range rec.Values {
+		out = append(out, Value{Name: v.Name, Value: v.Value, Secret: v.Secret, Kind: Kind(v.Kind)})
+	}
+	return out
 }
 
 func toRecord(st StageState) session.StageRecord {
@@ -604,9 +611,6 @@ func (r *Runner) call(ctx context.Context, step Step, rep Reporter) (res Result,
 // judge turns what Run returned into the stage's outcome, an error text
 // for the learner, and an optional note to log.
 func judge(ctx context.Context, step Step, err error) (Status, string, string) {
-	if errors.Is(err, ErrNotAvailable) {
-		return Failed, ErrNotAvailable.Error(), ""
-	}
 	if err != nil && ctx.Err() != nil {
 		return Failed, cancelMessage(ctx), ""
 	}

@@ -232,7 +232,6 @@ func TestExpectedErrors(t *testing.T) {
 		{"accepted", refusal, func(e error) bool { return errors.Is(e, refusal) }, Succeeded, ""},
 		{"rejected", errors.New("throttled"), func(e error) bool { return errors.Is(e, refusal) }, Failed, "expected a refusal but got: throttled"},
 		{"nil error", nil, func(error) bool { return true }, Failed, "expected a refusal but the call succeeded"},
-		{"not available", fmt.Errorf("invoke: %w", ErrNotAvailable), func(error) bool { return true }, Failed, ErrNotAvailable.Error()},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -255,19 +254,6 @@ func TestExpectedErrors(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-func TestNotAvailableNeverSucceeds(t *testing.T) {
-	env, _ := newEnv(t)
-	r := NewRunner([]Step{fakeStep{id: "x", title: "X", run: func(context.Context, *Env, Reporter) (Result, error) {
-		return Result{}, ErrNotAvailable
-	}}}, env)
-	if err := r.Run(context.Background(), "x"); err == nil {
-		t.Fatal("a stage that is not available succeeded")
-	}
-	if st := stateOf(t, r, "x"); st.Status != Failed || st.Err != ErrNotAvailable.Error() {
-		t.Errorf("state = %+v", st)
 	}
 }
 

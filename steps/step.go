@@ -6,7 +6,6 @@ package steps
 
 import (
 	"context"
-	"errors"
 	"time"
 )
 
@@ -99,9 +98,6 @@ type Requirer interface {
 type OnlyWhenAsked interface {
 	OnlyWhenAsked()
 }
-
-// ErrNotAvailable is returned by a stage that a later version implements.
-var ErrNotAvailable = errors.New("this stage is not available yet in this version of the workshop")
 
 // EventKind names an event.
 type EventKind string

@@ -63,10 +63,9 @@ func (s waitUntilReady) Run(ctx context.Context, env *Env, rep Reporter) (Result
 	}
 	elapsed := time.Since(start).Round(10 * time.Millisecond)
 	rep.Log("endpoint DEFAULT is READY: invocations can start (%s)", elapsed)
-	res.Values = append(res.Values, Value{Name: RuntimeStatus, Value: "READY"}, Value{Name: "waited", Value: elapsed.String()})
-	for _, v := range res.Values {
-		rep.Value(v)
-	}
+	put := publisher(rep, &res)
+	put(Value{Name: RuntimeStatus, Value: "READY"})
+	put(Value{Name: "waited", Value: elapsed.String()})
 	return res, nil
 }
 

@@ -42,8 +42,8 @@ func (writeAgent) Run(ctx context.Context, env *Env, rep Reporter) (Result, erro
 		return Result{}, fmt.Errorf("create agent project dir: %w", err)
 	}
 	var res Result
-	res.Values = append(res.Values, Value{Name: "project", Value: dir, Kind: KindFile})
-	rep.Value(res.Values[0])
+	put := publisher(rep, &res)
+	put(Value{Name: "project", Value: dir, Kind: KindFile})
 	for _, f := range agentFiles {
 		if err := ctx.Err(); err != nil {
 			return res, err
@@ -67,9 +67,7 @@ func (writeAgent) Run(ctx context.Context, env *Env, rep Reporter) (Result, erro
 			}
 			rep.Log("wrote %s (%d bytes)", path, len(body))
 		}
-		v := Value{Name: f.name, Value: string(body), Kind: KindCode}
-		res.Values = append(res.Values, v)
-		rep.Value(v)
+		put(Value{Name: f.name, Value: string(body), Kind: KindCode})
 	}
 	return res, nil
 }

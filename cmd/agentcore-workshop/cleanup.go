@@ -22,11 +22,7 @@ func cleanupCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs := newFlagSet("cleanup", stderr)
 	var c commonFlags
 	c.register(fs)
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "cleanup takes no arguments, got %q\n", fs.Args())
+	if !parseFlags(fs, args, stderr) {
 		return 2
 	}
 	// Opening a workspace creates it: do not make one just to find it empty.
@@ -71,31 +67,15 @@ func cleanupCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 
 // runStage runs one stage, printing its events as `run --headless` does,
 // and returns the stage's final state. err is set only when the run could
-// not start.
+// not start or its output could not be written.
 func runStage(ctx context.Context, r *steps.Runner, id string, w io.Writer) (steps.StageState, error) {
-	ch, unsubscribe := r.Subscribe()
-	defer unsubscribe()
-	p := headless.NewPrinter(w, r.Snapshot())
-	errc := make(chan error, 1)
-	go func() { errc <- r.Run(ctx, id) }()
-	var runErr error
-	for done := false; !done; {
-		select {
-		case e := <-ch:
-			if err := p.Print(e); err != nil {
-				return steps.StageState{}, err
-			}
-			done = e.Kind == steps.EventQueueDone
-		case runErr = <-errc:
-			errc = nil
-			var ref *steps.RefusedError
-			if errors.As(runErr, &ref) {
-				return steps.StageState{}, runErr // nothing ran
-			}
-		}
+	_, runErr, printErr := headless.Follow(r, w, func() error { return r.Run(ctx, id) })
+	var ref *steps.RefusedError
+	if errors.As(runErr, &ref) {
+		return steps.StageState{}, runErr // nothing ran
 	}
-	if errc != nil {
-		<-errc // the run has ended: QueueDone is its last event
+	if printErr != nil {
+		return steps.StageState{}, printErr
 	}
 	for _, st := range r.Snapshot() {
 		if st.ID == id {

@@ -136,13 +136,9 @@ func statusCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if !parseFlags(fs, args, stderr) {
 		return 2
 	}
-	if !workspaceExists(*workspace, stderr) {
-		return 1
-	}
 	// status only reads: it opens the session without starting a sandbox.
-	sess, err := session.Open(*workspace)
-	if err != nil {
-		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)
+	sess := openExisting(*workspace, stderr)
+	if sess == nil {
 		return 1
 	}
 	env := &steps.Env{Session: sess, Dir: sess.Dir()}
@@ -183,12 +179,8 @@ func resetCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if !parseFlags(fs, args, stderr) {
 		return 2
 	}
-	if !workspaceExists(*workspace, stderr) {
-		return 1
-	}
-	sess, err := session.Open(*workspace)
-	if err != nil {
-		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)
+	sess := openExisting(*workspace, stderr)
+	if sess == nil {
 		return 1
 	}
 	unlock, err := sess.Lock()
@@ -210,19 +202,21 @@ func resetCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	return 0
 }
 
-// workspaceExists reports whether dir is there, saying so on stderr when it
-// is not: status and reset must not create an empty workspace out of a
-// mistyped --workspace and then report on it.
-func workspaceExists(dir string, stderr io.Writer) bool {
-	if _, err := os.Stat(dir); err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			fmt.Fprintf(stderr, "agentcore-workshop: no workspace at %s (start one with `agentcore-workshop run --workspace %s`)\n", dir, dir)
-		} else {
-			fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)
-		}
-		return false
+// openExisting opens the workspace at dir, or says on stderr why it
+// cannot and returns nil. A missing directory is an error: status and
+// reset must not create an empty workspace out of a mistyped --workspace
+// and then report on it.
+func openExisting(dir string, stderr io.Writer) *session.Session {
+	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+		fmt.Fprintf(stderr, "agentcore-workshop: no workspace at %s (start one with `agentcore-workshop run --workspace %s`)\n", dir, dir)
+		return nil
 	}
-	return true
+	sess, err := session.Open(dir)
+	if err != nil {
+		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)
+		return nil
+	}
+	return sess
 }
 
 func orDash(s string) string {

@@ -26,7 +26,7 @@ import (
 
 // Options are the command-line choices.
 type Options struct {
-	Workspace  string // default ./workshop
+	Workspace  string // default session.DefaultDir
 	Target     string // "sandbox" (default) or "aws"; empty keeps the workspace's
 	Region     string
 	Profile    string
@@ -58,9 +58,6 @@ type App struct {
 
 // Open opens the workspace and connects it to its target.
 func Open(ctx context.Context, o Options) (*App, error) {
-	if o.Workspace == "" {
-		o.Workspace = "./workshop"
-	}
 	sess, err := session.Open(o.Workspace)
 	if err != nil {
 		return nil, err
@@ -94,7 +91,7 @@ func Open(ctx context.Context, o Options) (*App, error) {
 		target = set.Target
 	case set.Target != "" && set.Target != target && hasLiveResources(sess):
 		return nil, fmt.Errorf("workspace %s was started against the %s target and has resources there; "+
-			"clean it up first (agentcore-workshop cleanup) or choose another --workspace", o.Workspace, set.Target)
+			"clean it up first (agentcore-workshop cleanup) or choose another --workspace", sess.Dir(), set.Target)
 	}
 	set.Target = target
 	if o.Region != "" {

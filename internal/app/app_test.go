@@ -43,18 +43,25 @@ func TestOpenPersistsSandboxPortAndLocksTheWorkspace(t *testing.T) {
 	}
 }
 
-func TestOpenRefusesToSwitchTargetWithResources(t *testing.T) {
-	ctx := context.Background()
-	ws := filepath.Join(t.TempDir(), "ws")
-	a, err := Open(ctx, Options{Workspace: ws, SandboxAddr: "127.0.0.1:0"})
+// closedWithAPool leaves a workspace, closed, whose ledger holds a user
+// pool on the sandbox, and returns it with the sandbox's port.
+func closedWithAPool(t *testing.T) (ws string, port int) {
+	t.Helper()
+	ws = filepath.Join(t.TempDir(), "ws")
+	a, err := Open(context.Background(), Options{Workspace: ws, SandboxAddr: "127.0.0.1:0"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer a.Close(context.Background())
 	if _, err := a.Session.Plan("cognito-user-pool", "p", "provision-cognito", nil); err != nil {
 		t.Fatal(err)
 	}
-	a.Close(ctx)
-	_, err = Open(ctx, Options{Workspace: ws, Target: "aws"})
+	return ws, a.Session.Settings().SandboxPort
+}
+
+func TestOpenRefusesToSwitchTargetWithResources(t *testing.T) {
+	ws, _ := closedWithAPool(t)
+	_, err := Open(context.Background(), Options{Workspace: ws, Target: "aws"})
 	if err == nil || !strings.Contains(err.Error(), "cleanup") {
 		t.Fatalf("switching a workspace with sandbox resources to aws = %v", err)
 	}
@@ -70,17 +77,7 @@ func TestSandboxURLNeedsKeys(t *testing.T) {
 }
 
 func TestBusyPortWithResourcesIsAnErrorNotAMove(t *testing.T) {
-	ctx := context.Background()
-	ws := filepath.Join(t.TempDir(), "ws")
-	a, err := Open(ctx, Options{Workspace: ws, SandboxAddr: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.Session.Plan("cognito-user-pool", "p", "provision-cognito", nil); err != nil {
-		t.Fatal(err)
-	}
-	port := a.Session.Settings().SandboxPort
-	a.Close(ctx)
+	ws, port := closedWithAPool(t)
 
 	// Something else takes the port while the workshop is closed.
 	l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
@@ -88,7 +85,7 @@ func TestBusyPortWithResourcesIsAnErrorNotAMove(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	_, err = Open(ctx, Options{Workspace: ws})
+	_, err = Open(context.Background(), Options{Workspace: ws})
 	if err == nil || !strings.Contains(err.Error(), fmt.Sprint(port)) {
 		t.Fatalf("Open with its port taken = %v", err)
 	}

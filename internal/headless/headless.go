@@ -144,51 +144,16 @@ func oneLine(s string) string {
 }
 
 // Run runs every remaining stage, the last one (cleanup) included, or
-// those up to and including until, and prints each event to w. ok reports whether every stage that ran met
-// its expectation; err is set when the run could not start (an unknown
-// stage, a requirement not met) or ctx ended it.
+// those up to and including until, and prints each event to w. ok reports
+// whether every stage that ran met its expectation; err is set when the run
+// could not start (an unknown stage, a requirement not met) or ctx ended it.
 func Run(ctx context.Context, r *steps.Runner, until string, w io.Writer) (ok bool, err error) {
-	ch, stop := r.Subscribe()
-	defer stop()
-	p := NewPrinter(w, r.Snapshot())
-
-	errc := make(chan error, 1)
 	if until == "" {
 		// Headless means the whole tutorial, cleanup included.
 		st := r.Snapshot()
 		until = st[len(st)-1].ID
 	}
-	go func() { errc <- r.RunUntil(ctx, until) }()
-
-	var (
-		runErr   error
-		returned bool
-		queued   = true // until we learn the run was refused
-		finished bool
-		ran      int
-		printErr error
-	)
-	for !returned || (queued && !finished) {
-		select {
-		case e := <-ch:
-			if perr := p.Print(e); perr != nil && printErr == nil {
-				printErr = perr
-			}
-			switch e.Kind {
-			case steps.EventFinished:
-				ran++
-			case steps.EventQueueDone:
-				finished = true
-			}
-		case runErr = <-errc:
-			returned = true
-			var ref *steps.RefusedError
-			if errors.As(runErr, &ref) {
-				queued = false // a refused run publishes nothing more
-			}
-			errc = nil
-		}
-	}
+	ran, runErr, printErr := Follow(r, w, func() error { return r.RunUntil(ctx, until) })
 
 	var ref *steps.RefusedError
 	var se *steps.StageError
@@ -210,4 +175,43 @@ func Run(ctx context.Context, r *steps.Runner, until string, w io.Writer) (ok bo
 	}
 	fmt.Fprintf(w, "ok: %d stage(s) run, every one met its expectation\n", ran)
 	return true, printErr
+}
+
+// Follow calls run, a synchronous Runner call (Run, RunUntil, RunAll),
+// and prints every event of that run to w until the run has published its
+// last event. It returns how many stages finished, run's error, and the
+// first error writing to w (printing goes on after one, so the run is
+// still followed to its end).
+func Follow(r *steps.Runner, w io.Writer, run func() error) (ran int, runErr, printErr error) {
+	ch, stop := r.Subscribe()
+	defer stop()
+	p := NewPrinter(w, r.Snapshot())
+	errc := make(chan error, 1)
+	go func() { errc <- run() }()
+
+	returned := false
+	queued := true // until we learn the run was refused
+	finished := false
+	for !returned || (queued && !finished) {
+		select {
+		case e := <-ch:
+			if err := p.Print(e); err != nil && printErr == nil {
+				printErr = err
+			}
+			switch e.Kind {
+			case steps.EventFinished:
+				ran++
+			case steps.EventQueueDone:
+				finished = true
+			}
+		case runErr = <-errc:
+			returned = true
+			var ref *steps.RefusedError
+			if errors.As(runErr, &ref) {
+				queued = false // a refused run publishes nothing more
+			}
+			errc = nil
+		}
+	}
+	return ran, runErr, printErr
 }

@@ -4,6 +4,7 @@
 package jwtx
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -26,29 +27,33 @@ func Decode(raw string) (Token, error) {
 		return Token{}, fmt.Errorf("not a signed JWT: %d segments, want 3", len(parts))
 	}
 	var t Token
-	if err := decodeSegment(parts[0], &t.Header); err != nil {
+	var err error
+	if t.Header, err = decodeSegment(parts[0]); err != nil {
 		return Token{}, fmt.Errorf("decode JWT header: %w", err)
 	}
-	if err := decodeSegment(parts[1], &t.Claims); err != nil {
+	if t.Claims, err = decodeSegment(parts[1]); err != nil {
 		return Token{}, fmt.Errorf("decode JWT claims: %w", err)
 	}
 	return t, nil
 }
 
-func decodeSegment(seg string, v any) error {
+// decodeSegment decodes one base64url JSON object, keeping numbers as
+// json.Number so NumericDates stay exact.
+func decodeSegment(seg string) (map[string]any, error) {
 	b, err := base64.RawURLEncoding.DecodeString(seg)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	d := json.NewDecoder(strings.NewReader(string(b)))
+	d := json.NewDecoder(bytes.NewReader(b))
 	d.UseNumber()
-	if err := d.Decode(v); err != nil {
-		return err
+	var m map[string]any
+	if err := d.Decode(&m); err != nil {
+		return nil, err
 	}
-	if v == nil {
-		return errors.New("empty segment")
+	if m == nil { // the JSON was null
+		return nil, errors.New("not a JSON object")
 	}
-	return nil
+	return m, nil
 }
 
 // String returns a claim as text ("" when absent).

@@ -35,7 +35,8 @@ func TestDecodeAndExplain(t *testing.T) {
 }
 
 func TestDecodeRejects(t *testing.T) {
-	for _, raw := range []string{"", "a.b", "a.b.c.d.e", "!!!." + seg("{}") + ".x", seg("{}") + ".%%%.x", seg("[1]") + "." + seg("{}") + ".x"} {
+	for _, raw := range []string{"", "a.b", "a.b.c.d.e", "!!!." + seg("{}") + ".x", seg("{}") + ".%%%.x", seg("[1]") + "." + seg("{}") + ".x",
+		seg("null") + "." + seg("{}") + ".x", seg("{}") + "." + seg("null") + ".x"} {
 		if _, err := Decode(raw); err == nil {
 			t.Errorf("Decode(%q) accepted", raw)
 		}

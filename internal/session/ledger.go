@@ -103,17 +103,6 @@ func (s *Session) Deleted(resourceID string) error {
 	})
 }
 
-// SetResourceAttr records one more attribute of a resource (e.g. a
-// client id learnt after creation).
-func (s *Session) SetResourceAttr(resourceID, key, value string) error {
-	return s.changeResource(resourceID, func(r *Resource, _ time.Time) {
-		if r.Attrs == nil {
-			r.Attrs = map[string]string{}
-		}
-		r.Attrs[key] = value
-	})
-}
-
 func (s *Session) changeResource(id string, fn func(r *Resource, now time.Time)) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()

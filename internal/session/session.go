@@ -15,7 +15,7 @@ import (
 	"sync"
 	"time"
 
-	"agentcore-workshop/internal/sandbox/store"
+	"agentcore-workshop/internal/atomicfile"
 )
 
 // SchemaVersion is the version of state.json and secrets.json this build
@@ -256,7 +256,7 @@ func (s *Session) update(fn func(st *stateFile) error) error {
 	if err != nil {
 		return fmt.Errorf("encode workspace state: %w", err)
 	}
-	if err := store.WriteFileAtomic(s.StatePath(), append(b, '\n'), 0o600); err != nil {
+	if err := atomicfile.Write(s.StatePath(), append(b, '\n'), 0o600); err != nil {
 		return fmt.Errorf("save workspace state: %w", err)
 	}
 	s.state = next
@@ -307,13 +307,6 @@ func (s *Session) Stage(id string) (StageRecord, bool) {
 	return r, ok
 }
 
-// Stages returns a copy of every stage record, keyed by stage id.
-func (s *Session) Stages() map[string]StageRecord {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return cloneState(s.state).Stages
-}
-
 // SetStage replaces the record of stage id.
 func (s *Session) SetStage(id string, rec StageRecord) error {
 	return s.SetStages(map[string]StageRecord{id: rec})
@@ -361,8 +354,12 @@ func (s *Session) PutSecret(stepID, name, value string) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	k := secretKey(stepID, name)
+	if old, ok := s.secrets[k]; ok && old == value {
+		return nil // already saved: the runner saves reported values twice
+	}
 	next := maps.Clone(s.secrets)
-	next[secretKey(stepID, name)] = value
+	next[k] = value
 	if err := s.writeSecrets(next); err != nil {
 		return err
 	}
@@ -407,7 +404,7 @@ func (s *Session) writeSecrets(m map[string]string) error {
 	if err != nil {
 		return fmt.Errorf("encode secrets: %w", err)
 	}
-	if err := store.WriteFileAtomic(s.SecretsPath(), append(b, '\n'), 0o600); err != nil {
+	if err := atomicfile.Write(s.SecretsPath(), append(b, '\n'), 0o600); err != nil {
 		return fmt.Errorf("save secrets: %w", err)
 	}
 	return nil

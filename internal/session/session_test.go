@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -334,5 +335,30 @@ func TestCrashMidWriteLeavesReadableState(t *testing.T) {
 			t.Fatalf("round %d: state file not valid JSON: %v", round, err)
 		}
 		acked = port
+	}
+}
+
+// The runner saves a stage's values when they are reported and again when
+// the stage returns them: saving a secret that has not changed must not
+// write (and fsync) the secrets file a second time.
+func TestPutSecretUnchangedDoesNotRewrite(t *testing.T) {
+	s := open(t, t.TempDir())
+	if err := s.PutSecret("s", "n", "v1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(s.SecretsPath()); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutSecret("s", "n", "v1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(s.SecretsPath()); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("an unchanged secret rewrote the secrets file (stat err %v)", err)
+	}
+	if err := s.PutSecret("s", "n", "v2"); err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := open(t, s.Dir()).Secret("s", "n"); !ok || v != "v2" {
+		t.Fatalf("changed secret after reopening = %q, %v", v, ok)
 	}
 }
