@@ -267,11 +267,10 @@ func checkStructure(t *testing.T, e edition, n int, id string) {
 	}
 }
 
-// TestNoRawHTML parses each page with goldmark (the parser glamour uses)
-// and fails on any HTML block, inline HTML or image: glamour drops HTML
-// silently, so text written as <placeholder> would vanish from the
-// screen, and a terminal cannot show an image.
-func TestNoRawHTML(t *testing.T) {
+// eachNode parses every page with goldmark (the parser glamour uses) and
+// calls visit for each node on the way in, with the page's name and source.
+func eachNode(t *testing.T, visit func(name string, src []byte, n ast.Node)) {
+	t.Helper()
 	md := goldmark.New()
 	for _, e := range editions {
 		for _, s := range stages {
@@ -279,27 +278,8 @@ func TestNoRawHTML(t *testing.T) {
 			src := []byte(mustPage(t, e.lang, s.id))
 			doc := md.Parser().Parse(text.NewReader(src))
 			err := ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-				if !entering {
-					return ast.WalkContinue, nil
-				}
-				switch n.Kind() {
-				case ast.KindImage:
-					t.Errorf("%s: an image; images do not show in a terminal", name)
-				case ast.KindHTMLBlock, ast.KindRawHTML:
-					var raw string
-					if n.Type() == ast.TypeBlock {
-						lines := n.Lines()
-						for i := 0; i < lines.Len(); i++ {
-							seg := lines.At(i)
-							raw += string(seg.Value(src))
-						}
-					} else if r, ok := n.(*ast.RawHTML); ok {
-						for i := 0; i < r.Segments.Len(); i++ {
-							seg := r.Segments.At(i)
-							raw += string(seg.Value(src))
-						}
-					}
-					t.Errorf("%s: raw HTML %q", name, raw)
+				if entering {
+					visit(name, src, n)
 				}
 				return ast.WalkContinue, nil
 			})
@@ -310,34 +290,50 @@ func TestNoRawHTML(t *testing.T) {
 	}
 }
 
+// TestNoRawHTML fails on any HTML block, inline HTML or image: glamour
+// drops HTML silently, so text written as <placeholder> would vanish from
+// the screen, and a terminal cannot show an image.
+func TestNoRawHTML(t *testing.T) {
+	eachNode(t, func(name string, src []byte, n ast.Node) {
+		switch n.Kind() {
+		case ast.KindImage:
+			t.Errorf("%s: an image; images do not show in a terminal", name)
+		case ast.KindHTMLBlock, ast.KindRawHTML:
+			var raw string
+			if n.Type() == ast.TypeBlock {
+				lines := n.Lines()
+				for i := 0; i < lines.Len(); i++ {
+					seg := lines.At(i)
+					raw += string(seg.Value(src))
+				}
+			} else if r, ok := n.(*ast.RawHTML); ok {
+				for i := 0; i < r.Segments.Len(); i++ {
+					seg := r.Segments.At(i)
+					raw += string(seg.Value(src))
+				}
+			}
+			t.Errorf("%s: raw HTML %q", name, raw)
+		}
+	})
+}
+
 // TestNoStrayEmphasisMarkers fails when ** or __ reaches the screen as
 // text. CommonMark will not close bold that ends in punctuation and is
 // followed by a letter, which is easy to hit in Korean: **`aud`**가
 // prints its asterisks instead of bold.
 func TestNoStrayEmphasisMarkers(t *testing.T) {
-	md := goldmark.New()
-	for _, e := range editions {
-		for _, s := range stages {
-			src := []byte(mustPage(t, e.lang, s.id))
-			doc := md.Parser().Parse(text.NewReader(src))
-			err := ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-				if !entering || n.Kind() != ast.KindText {
-					return ast.WalkContinue, nil
-				}
-				if _, inCode := n.Parent().(*ast.CodeSpan); inCode {
-					return ast.WalkContinue, nil
-				}
-				txt := string(n.(*ast.Text).Segment.Value(src))
-				if strings.Contains(txt, "**") || strings.Contains(txt, "__") {
-					t.Errorf("%s/%s: emphasis markers left as text in %q", e.lang, s.id, txt)
-				}
-				return ast.WalkContinue, nil
-			})
-			if err != nil {
-				t.Fatalf("%s/%s: walk: %v", e.lang, s.id, err)
-			}
+	eachNode(t, func(name string, src []byte, n ast.Node) {
+		if n.Kind() != ast.KindText {
+			return
 		}
-	}
+		if _, inCode := n.Parent().(*ast.CodeSpan); inCode {
+			return
+		}
+		txt := string(n.(*ast.Text).Segment.Value(src))
+		if strings.Contains(txt, "**") || strings.Contains(txt, "__") {
+			t.Errorf("%s: emphasis markers left as text in %q", name, txt)
+		}
+	})
 }
 
 // TestListItemsAreOneLine keeps every list item on one source line.
@@ -345,29 +341,17 @@ func TestNoStrayEmphasisMarkers(t *testing.T) {
 // breaks inside list items, so a hand-wrapped item would break twice in
 // a narrow pane.
 func TestListItemsAreOneLine(t *testing.T) {
-	md := goldmark.New()
-	for _, e := range editions {
-		for _, s := range stages {
-			src := []byte(mustPage(t, e.lang, s.id))
-			doc := md.Parser().Parse(text.NewReader(src))
-			err := ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-				if !entering || n.Kind() != ast.KindListItem {
-					return ast.WalkContinue, nil
-				}
-				for c := n.FirstChild(); c != nil; c = c.NextSibling() {
-					if c.Type() == ast.TypeBlock && c.Lines().Len() > 1 {
-						first := c.Lines().At(0)
-						t.Errorf("%s/%s: list item wraps over %d lines: %q…",
-							e.lang, s.id, c.Lines().Len(), first.Value(src))
-					}
-				}
-				return ast.WalkContinue, nil
-			})
-			if err != nil {
-				t.Fatalf("%s/%s: walk: %v", e.lang, s.id, err)
+	eachNode(t, func(name string, src []byte, n ast.Node) {
+		if n.Kind() != ast.KindListItem {
+			return
+		}
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			if c.Type() == ast.TypeBlock && c.Lines().Len() > 1 {
+				first := c.Lines().At(0)
+				t.Errorf("%s: list item wraps over %d lines: %q…", name, c.Lines().Len(), first.Value(src))
 			}
 		}
-	}
+	})
 }
 
 // TestCodeBlocksFitThePane keeps code narrow. Glamour wraps code blocks

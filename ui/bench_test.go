@@ -99,7 +99,7 @@ func BenchmarkViewInspector(b *testing.B) {
 	nm, cmd := m.Update(tea.WindowSizeMsg{Width: 200, Height: 60})
 	m = runCmds(nm.(Model), cmd)
 	raw := benchToken()
-	m.insp = inspector{open: true, stepID: "provision-cognito", name: "ACCESS_TOKEN", title: "ACCESS_TOKEN · stage 1 Provision Cognito"}
+	m.insp = inspector{open: true, stepID: "provision-cognito", title: "ACCESS_TOKEN · stage 1 Provision Cognito"}
 	nm, _ = m.Update(tokenMsg{raw: raw, tok: mustDecode(b, raw)})
 	m = nm.(Model)
 	m.insp.showRaw = true

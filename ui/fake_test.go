@@ -23,12 +23,13 @@ type fakeEngine struct {
 	startAlls int
 	cancels   int
 	busy      bool
-	canRun    map[string]error
-	startErr  error
+	refuse    map[string]error  // why Start(id) refuses, as the runner would say
+	startErr  error             // why StartAll refuses
 	secrets   map[string]string // "step/name" → value
 	unsubbed  bool
 	snapshots int
 	reads     int // Secret calls
+	calls     int // Start and StartAll calls: they take the runner's lock
 }
 
 func newFakeEngine() *fakeEngine {
@@ -40,7 +41,7 @@ func newFakeEngine() *fakeEngine {
 			{Index: 4, ID: "invoke-with-token", Title: "Invoke with token", Status: steps.Pending},
 		},
 		ch:      make(chan steps.Event, 256),
-		canRun:  map[string]error{},
+		refuse:  map[string]error{},
 		secrets: map[string]string{},
 	}
 }
@@ -65,16 +66,23 @@ func (f *fakeEngine) Subscribe() (<-chan steps.Event, func()) {
 	}
 }
 
+// Start records the call and, like the runner, refuses while busy or
+// when told to.
 func (f *fakeEngine) Start(id string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.calls++
 	f.starts = append(f.starts, id)
-	return f.startErr
+	if f.busy {
+		return errors.New("another stage is running")
+	}
+	return f.refuse[id]
 }
 
 func (f *fakeEngine) StartAll() error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.calls++
 	f.startAlls++
 	return f.startErr
 }
@@ -89,15 +97,6 @@ func (f *fakeEngine) Busy() bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.busy
-}
-
-func (f *fakeEngine) CanRun(id string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.busy {
-		return errors.New("another stage is running")
-	}
-	return f.canRun[id]
 }
 
 func (f *fakeEngine) Secret(stepID, name string) (string, error) {

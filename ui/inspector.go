@@ -26,7 +26,6 @@ type inspector struct {
 	open    bool
 	seq     int // request number: replies for an earlier opening are dropped
 	stepID  string
-	name    string
 	title   string
 	loading bool
 	raw     string
@@ -88,8 +87,8 @@ func (m *Model) openInspector() tea.Cmd {
 	}
 	seq := m.insp.seq + 1
 	m.insp = inspector{
-		open: true, seq: seq, loading: true, stepID: s.ID, name: v.Name,
-		title: fmt.Sprintf("%s · stage %d %s", v.Name, s.Index, s.Title),
+		open: true, seq: seq, loading: true, stepID: s.ID,
+		title: fmt.Sprintf("%s · stage %d %s", v.Name, s.Index, m.title(s)),
 	}
 	m.rebuildInspector()
 	eng, id, name, val, secret := m.eng, s.ID, v.Name, v.Value, v.Secret
@@ -190,22 +189,13 @@ func (m *Model) inspGeom() inspGeom {
 }
 
 // inspBodyH is how many body lines the overlay shows at once.
+// Full-window, two rows go to a title and a key hint; boxed, to the border.
 func (m *Model) inspBodyH() int {
-	ig := m.inspGeom()
-	if ig.full {
-		return max(ig.h-2, 0) // a title line and a key hint
-	}
-	return ig.h - 2
+	return max(m.inspGeom().h-2, 0)
 }
 
 func (m *Model) clampInspector() {
 	m.insp.scroll = min(max(m.insp.scroll, 0), max(len(m.insp.lines)-m.inspBodyH(), 0))
-}
-
-// inspectorWidth is the text width the overlay will have; it does not
-// depend on the body, so the body can be built for it.
-func (m *Model) inspectorWidth() int {
-	return m.inspGeom().iw
 }
 
 // rebuildInspector lays the overlay's body out for the current width and
@@ -214,7 +204,7 @@ func (m *Model) rebuildInspector() {
 	if !m.insp.open {
 		return
 	}
-	iw := m.inspectorWidth()
+	iw := m.inspGeom().iw // the width does not depend on the body, so the body can be built for it
 	var out []string
 	add := func(lines ...string) { out = append(out, lines...) }
 	if m.insp.loading {
@@ -404,7 +394,7 @@ func (m *Model) field(c jwtx.Claim, l fieldLayout) []string {
 			v = vals[i]
 		}
 		if i < len(means) {
-			mn = m.st.Dim.Render(mn + means[i])
+			mn = m.st.Dim.Render(means[i])
 		}
 		lead := pad
 		if i == 0 {
@@ -441,7 +431,7 @@ func (m Model) overlayInspector(base string) string {
 	for len(rows) < m.height {
 		rows = append(rows, "")
 	}
-	body := visibleFrom(m.insp.lines, m.insp.scroll, ig.h-2)
+	body := visible(m.insp.lines, m.insp.scroll, ig.h-2)
 	inner := make([]string, len(body))
 	for i, l := range body {
 		inner[i] = " " + fit(l, ig.iw) + " "
@@ -480,7 +470,7 @@ func (m Model) inspectorFull(ig inspGeom) string {
 		return ""
 	}
 	lines := []string{fit(m.st.Title.Render(m.insp.title), ig.w)}
-	for _, l := range visibleFrom(m.insp.lines, m.insp.scroll, max(ig.h-2, 0)) {
+	for _, l := range visible(m.insp.lines, m.insp.scroll, ig.h-2) {
 		lines = append(lines, fit(l, ig.w))
 	}
 	lines = append(lines, fit(m.st.Dim.Render("esc close · v raw · ↑↓ scroll"), ig.w))
@@ -488,9 +478,4 @@ func (m Model) inspectorFull(ig inspGeom) string {
 		lines = lines[:ig.h]
 	}
 	return strings.Join(lines, "\n")
-}
-
-func visibleFrom(lines []string, off, h int) []string {
-	off = min(max(off, 0), len(lines))
-	return lines[off:min(off+max(h, 0), len(lines))]
 }

@@ -41,12 +41,6 @@ func defaultKeys() keyMap {
 	}
 }
 
-// ShortHelp is the one-line bar (help.KeyMap) when nothing is known about
-// the current state; the model shows contextBar instead.
-func (k keyMap) ShortHelp() []key.Binding {
-	return contextBar{keys: k}.ShortHelp()
-}
-
 // Display-only bindings for the short bar, whose words are shorter than
 // the full help's.
 var (
@@ -94,7 +88,8 @@ func (c contextBar) ShortHelp() []key.Binding {
 
 func (c contextBar) FullHelp() [][]key.Binding { return c.keys.FullHelp() }
 
-// FullHelp is the expanded view behind "?" (help.KeyMap).
+// FullHelp is the expanded view behind "?", which contextBar and
+// inspectorBar both show.
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Run, k.RunAll, k.Cancel},

@@ -25,6 +25,9 @@ const (
 	paneOutput
 )
 
+// statusTTL is how long a transient status line stays.
+const statusTTL = 4 * time.Second
+
 // maxLogLines bounds the log kept per stage so a chatty stage can't grow
 // memory without limit; the oldest lines go first.
 const maxLogLines = 5000
@@ -48,7 +51,6 @@ type Model struct {
 	st     styles
 	md     *mdCache
 	gen    *atomic.Int64 // bumped when width or style changes; stops stale prefetches
-	isDrk  bool
 
 	events <-chan steps.Event
 	unsub  func()
@@ -81,7 +83,7 @@ type Model struct {
 // New builds the UI over eng. It subscribes to eng's events at once so no
 // event is missed between construction and the first Update.
 func New(eng Engine, page PageFunc, info Info, opts ...Option) Model {
-	cfg := config{isDark: true, now: time.Now, statusTTL: 4 * time.Second, tick: tea.Tick}
+	cfg := config{isDark: true, now: time.Now, tick: tea.Tick}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -103,7 +105,6 @@ func New(eng Engine, page PageFunc, info Info, opts ...Option) Model {
 		help:     help.New(),
 		md:       newMDCache(),
 		gen:      new(atomic.Int64),
-		isDrk:    cfg.isDark,
 		runIDs:   map[string]int64{},
 		out:      map[string]*stageOutput{},
 		revealed: map[string]map[string]string{},
@@ -125,7 +126,7 @@ func New(eng Engine, page PageFunc, info Info, opts ...Option) Model {
 }
 
 func (m *Model) restyle() {
-	m.st = newStyles(m.isDrk, m.cfg.noColor)
+	m.st = newStyles(m.cfg.isDark, m.cfg.noColor)
 	m.help.Styles = m.st.Help
 	m.spin.Style = m.st.Running
 }
@@ -223,7 +224,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.cfg.fixedDark || m.cfg.noColor {
 			return m, nil
 		}
-		m.isDrk = msg.IsDark()
+		m.cfg.isDark = msg.IsDark()
 		m.restyle()
 		m.gen.Add(1)
 		m.rebuildInspector()
@@ -392,7 +393,7 @@ func (m *Model) setStatus(s string) tea.Cmd {
 	m.statusSeq++
 	m.status = s
 	seq := m.statusSeq
-	return m.cfg.tick(m.cfg.statusTTL, func(time.Time) tea.Msg { return clearStatusMsg{seq: seq} })
+	return m.cfg.tick(statusTTL, func(time.Time) tea.Msg { return clearStatusMsg{seq: seq} })
 }
 
 func (m *Model) selected() (steps.StageState, bool) {
@@ -420,14 +421,13 @@ func (m *Model) run() tea.Cmd {
 	if !ok {
 		return m.setStatus("there is no stage to run")
 	}
-	if err := m.eng.CanRun(s.ID); err != nil {
-		return m.setStatus(fmt.Sprintf("can't run %d %s: %v", s.Index, m.title(s), err))
-	}
 	m.follow = true
-	eng, id := m.eng, s.ID
+	// Start takes the runner's lock, which a state write may be holding, so
+	// it runs in the Cmd; its refusal says why in the learner's words.
+	eng, id, what := m.eng, s.ID, fmt.Sprintf("can't run %d %s", s.Index, m.title(s))
 	return func() tea.Msg {
 		if err := eng.Start(id); err != nil {
-			return actionErrMsg{what: "can't start " + id, err: err}
+			return actionErrMsg{what: what, err: err}
 		}
 		return nil
 	}

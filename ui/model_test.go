@@ -111,7 +111,7 @@ func TestWhyNotMessages(t *testing.T) {
 		want  string
 	}{
 		{"run blocked by requirement", func(e *fakeEngine, h *harness) {
-			e.canRun["configure"] = errors.New("stage 1 must succeed first")
+			e.refuse["configure"] = errors.New("stage 1 must succeed first")
 		}, []tea.KeyPressMsg{keyDown, keyDown, keyEnter}, "can't run 3 Configure: stage 1 must succeed first"},
 		{"run while busy", func(e *fakeEngine, h *harness) { e.setBusy(true) },
 			[]tea.KeyPressMsg{keyEnter}, "can't run 1 Provision Cognito: another stage is running"},
@@ -132,8 +132,10 @@ func TestWhyNotMessages(t *testing.T) {
 			})
 			h.send(snapshotMsg(e.Snapshot()))
 		}, []tea.KeyPressMsg{keyDown, keyRune('o')}, "this stage has no URL to open"},
-		{"start refused by the engine", func(e *fakeEngine, h *harness) { e.startErr = errors.New("session is locked") },
-			[]tea.KeyPressMsg{keyEnter}, "can't start provision-cognito: session is locked"},
+		{"start refused by the engine", func(e *fakeEngine, h *harness) { e.refuse["provision-cognito"] = errors.New("session is locked") },
+			[]tea.KeyPressMsg{keyEnter}, "can't run 1 Provision Cognito: session is locked"},
+		{"run all refused by the engine", func(e *fakeEngine, h *harness) { e.startErr = errors.New("nothing to run") },
+			[]tea.KeyPressMsg{keyRune('a')}, "can't run all: nothing to run"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -158,13 +160,21 @@ func TestWhyNotMessages(t *testing.T) {
 	}
 }
 
-func TestCanRunBlocksStart(t *testing.T) {
-	eng := newFakeEngine()
-	eng.canRun["provision-cognito"] = errors.New("no")
-	h := newHarness(t, eng, 120, 34)
-	h.press(keyEnter)
-	if got := eng.startCalls(); len(got) != 0 {
-		t.Errorf("Start called %v although CanRun refused", got)
+// Start and StartAll take the runner's lock, which a state write can hold:
+// they must run in a Cmd, never in Update.
+func TestStartsRunInACmd(t *testing.T) {
+	for _, k := range []tea.KeyPressMsg{keyEnter, keyRune('a')} {
+		eng := newFakeEngine()
+		h := newHarness(t, eng, 120, 34)
+		nm, cmd := h.m.Update(k)
+		h.m = nm.(Model)
+		if eng.calls != 0 {
+			t.Fatalf("%s: the engine was started inside Update", k)
+		}
+		h.exec(cmd)
+		if eng.calls != 1 {
+			t.Errorf("%s: %d start calls from the Cmd, want 1", k, eng.calls)
+		}
 	}
 }
 
@@ -343,17 +353,9 @@ func TestNavigationFocusAndScroll(t *testing.T) {
 	if h2.m.content.YOffset() == 0 {
 		t.Error("pgdown did not scroll the content pane")
 	}
-	h2.send(tea.MouseWheelMsg{X: 100, Y: 3, Button: tea.MouseWheelUp})
-	h2.send(tea.MouseWheelMsg{X: 100, Y: 3, Button: tea.MouseWheelUp})
-	h2.send(tea.MouseWheelMsg{X: 100, Y: 3, Button: tea.MouseWheelUp})
-	h2.send(tea.MouseWheelMsg{X: 100, Y: 3, Button: tea.MouseWheelUp})
-	h2.send(tea.MouseWheelMsg{X: 100, Y: 3, Button: tea.MouseWheelUp})
-	h2.send(tea.MouseWheelMsg{X: 100, Y: 3, Button: tea.MouseWheelUp})
-	h2.send(tea.MouseWheelMsg{X: 100, Y: 3, Button: tea.MouseWheelUp})
-	h2.send(tea.MouseWheelMsg{X: 100, Y: 3, Button: tea.MouseWheelUp})
-	h2.send(tea.MouseWheelMsg{X: 100, Y: 3, Button: tea.MouseWheelUp})
-	h2.send(tea.MouseWheelMsg{X: 100, Y: 3, Button: tea.MouseWheelUp})
-	h2.send(tea.MouseWheelMsg{X: 100, Y: 3, Button: tea.MouseWheelUp})
+	for range 11 {
+		h2.send(tea.MouseWheelMsg{X: 100, Y: 3, Button: tea.MouseWheelUp})
+	}
 	if h2.m.content.YOffset() != 0 {
 		t.Errorf("mouse wheel up over the content pane left offset %d", h2.m.content.YOffset())
 	}
@@ -449,21 +451,7 @@ func TestTinySizesNeverPanic(t *testing.T) {
 	h := newHarness(t, eng, 0, 0)
 	runStage1(h, 1)
 	h.press(keyRune('?'))
-	for w := 0; w <= 60; w += 3 {
-		for ht := 0; ht <= 16; ht++ {
-			h.send(tea.WindowSizeMsg{Width: w, Height: ht})
-			v := h.view()
-			lines := strings.Split(v, "\n")
-			if v != "" && len(lines) > ht {
-				t.Fatalf("%dx%d: %d lines", w, ht, len(lines))
-			}
-			for _, l := range lines {
-				if sw := ansi.StringWidth(l); sw > w {
-					t.Fatalf("%dx%d: line %q is %d wide", w, ht, ansi.Strip(l), sw)
-				}
-			}
-		}
-	}
+	eachTinySize(t, h, nil)
 	h.send(tea.WindowSizeMsg{Width: 1, Height: 1})
 	h.press(keyDown, keyEnter, keyRune('v'), keyTab, tea.KeyPressMsg{Code: tea.KeyPgDown})
 	h.send(tea.MouseWheelMsg{X: 0, Y: 0, Button: tea.MouseWheelDown})

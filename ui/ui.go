@@ -19,8 +19,8 @@ type Engine interface {
 	Snapshot() []steps.StageState
 	// Subscribe returns the event stream and a func that stops it.
 	Subscribe() (<-chan steps.Event, func())
-	// Start runs one stage in the background; the error says why it can't
-	// start now.
+	// Start runs one stage in the background; the error says, in words a
+	// learner can read, why it can't start now.
 	Start(id string) error
 	// StartAll runs the remaining stages in order, stopping at the first
 	// failure.
@@ -29,8 +29,6 @@ type Engine interface {
 	Cancel()
 	// Busy reports whether a stage or a queue is running.
 	Busy() bool
-	// CanRun is nil when id can start now, else a reason a learner can read.
-	CanRun(id string) error
 	// Secret reads a secret value from the workspace's secrets file.
 	Secret(stepID, name string) (string, error)
 }
@@ -50,12 +48,11 @@ type Info struct {
 type Option func(*config)
 
 type config struct {
-	isDark    bool
+	isDark    bool // the background's shade; follows the terminal's reply unless fixedDark
 	fixedDark bool // true: ignore the terminal's background colour
 	noColor   bool
 	openURL   func(url string) error
 	now       func() time.Time
-	statusTTL time.Duration
 	// tick schedules a timed message (tea.Tick). Tests swap it so a
 	// synchronous harness never waits on a timer.
 	tick func(time.Duration, func(time.Time) tea.Msg) tea.Cmd

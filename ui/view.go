@@ -131,7 +131,7 @@ func (m *Model) rebuildOutput() tea.Cmd {
 				if r, ok := m.md.get(k); ok {
 					b.WriteString(r)
 				} else {
-					b.WriteString(indent(v.Value, "  "))
+					b.WriteString(strings.Join(indentLines(strings.TrimRight(v.Value, "\n"), "  "), "\n"))
 					md, cache := codeMarkdown(v.Name, v.Value), m.md
 					cmds = append(cmds, func() tea.Msg {
 						_, err := cache.render(k, md)
@@ -193,14 +193,6 @@ func (m *Model) rebuildOutput() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-func indent(s, pre string) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	for i, l := range lines {
-		lines[i] = pre + l
-	}
-	return strings.Join(lines, "\n")
-}
-
 // View draws the frame. It only reads state and slices strings already
 // rendered; glamour never runs here.
 func (m Model) View() tea.View {
@@ -234,8 +226,8 @@ func (m Model) renderPanes() string {
 	left := m.stageBox(g)
 	s, _ := m.selected()
 	ctitle := fmt.Sprintf("%d · %s", s.Index, m.title(s))
-	right := m.box(ctitle, visible(m.contentLines, &m.content), g.rightW, g.contentH, m.focus == paneContent)
-	outBody := append([]string{m.outputStatus(s)}, visible(m.outputLines, &m.output)...)
+	right := m.box(ctitle, inView(m.contentLines, &m.content), g.rightW, g.contentH, m.focus == paneContent)
+	outBody := append([]string{m.outputStatus(s)}, inView(m.outputLines, &m.output)...)
 	right = append(right, m.box("Output", outBody, g.rightW, g.outputH, m.focus == paneOutput)...)
 	for i := range g.bodyH {
 		b.WriteString(left[i])
@@ -263,10 +255,15 @@ func (m Model) helpBar() help.KeyMap {
 	return c
 }
 
-// visible is the slice of lines vp shows at its scroll offset.
-func visible(lines []string, vp *viewport.Model) []string {
-	off := min(max(vp.YOffset(), 0), len(lines))
-	return lines[off:min(off+max(vp.Height(), 0), len(lines))]
+// inView is the slice of lines vp shows at its scroll offset.
+func inView(lines []string, vp *viewport.Model) []string {
+	return visible(lines, vp.YOffset(), vp.Height())
+}
+
+// visible is the slice of lines an h-row window shows from line off.
+func visible(lines []string, off, h int) []string {
+	off = min(max(off, 0), len(lines))
+	return lines[off:min(off+max(h, 0), len(lines))]
 }
 
 // renderTiny is the fallback for windows too small for three panes: the

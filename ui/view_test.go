@@ -63,6 +63,30 @@ func checkFrame(t *testing.T, v string, w, h int) {
 	}
 }
 
+// eachTinySize resizes h through windows up to 60×16, calls each (if any)
+// after every resize, and fails when a frame spills out of its window.
+func eachTinySize(t *testing.T, h *harness, each func(w, ht int)) {
+	t.Helper()
+	for w := 0; w <= 60; w += 3 {
+		for ht := 0; ht <= 16; ht++ {
+			h.send(tea.WindowSizeMsg{Width: w, Height: ht})
+			if each != nil {
+				each(w, ht)
+			}
+			v := h.view()
+			lines := strings.Split(v, "\n")
+			if v != "" && len(lines) > ht {
+				t.Fatalf("%dx%d: %d lines", w, ht, len(lines))
+			}
+			for _, l := range lines {
+				if sw := ansi.StringWidth(l); sw > w {
+					t.Fatalf("%dx%d: line %q is %d wide", w, ht, ansi.Strip(l), sw)
+				}
+			}
+		}
+	}
+}
+
 func TestMultiLineValueLinesUpUnderItsValue(t *testing.T) {
 	eng := newFakeEngine()
 	eng.set("provision-cognito", func(s *steps.StageState) {

@@ -135,7 +135,6 @@ func (s *Server) Close() error {
 			// Close the connections before cancelling, so an aborted
 			// invocation cannot slip out an empty 200 in between.
 			err = s.srv.Close()
-			s.cancelBase()
 		}
 		s.cancelBase()
 		if serr := <-s.served; serr != nil && !errors.Is(serr, http.ErrServerClosed) {

@@ -12,14 +12,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockagentcore"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockagentcore/types"
+
+	"agentcore-workshop/internal/sandbox/resourceapi"
 )
 
 // DefaultCredentialProvider is the provider name the tutorial's agent uses.
 const DefaultCredentialProvider = "ExternalServiceProvider"
-
-// ExternalAPIPath is where the sandbox serves its external resource API,
-// relative to the identity endpoint (the sandbox edge).
-const ExternalAPIPath = "/external-api/profile"
 
 // ExternalCaller is implemented by token sources that can also call the
 // external service with the token they obtained. The external-service tool
@@ -35,8 +33,8 @@ type IdentityConfig struct {
 	Credentials aws.CredentialsProvider
 	Provider    string   // credential provider name; empty: DefaultCredentialProvider
 	Scopes      []string // empty: ["openid"], as in the tutorial
-	// ExternalAPIURL is the resource the token is for; empty: Endpoint +
-	// ExternalAPIPath.
+	// ExternalAPIURL is the resource the token is for; empty: the sandbox's
+	// external API on Endpoint (Endpoint + resourceapi.ProfilePath).
 	ExternalAPIURL string
 	HTTPClient     *http.Client // nil: a client with a 15 s timeout
 	Log            *slog.Logger
@@ -73,7 +71,7 @@ func NewIdentityClient(cfg IdentityConfig) *IdentityClient {
 		c.scopes = []string{"openid"}
 	}
 	if c.extURL == "" {
-		c.extURL = strings.TrimSuffix(cfg.Endpoint, "/") + ExternalAPIPath
+		c.extURL = strings.TrimSuffix(cfg.Endpoint, "/") + resourceapi.ProfilePath
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)

@@ -7,6 +7,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"agentcore-workshop/internal/sandbox/resourceapi"
 )
 
 // The IdentityClient's GetResourceOauth2Token path runs against the real
@@ -32,7 +34,7 @@ func TestCallExternalSendsBearerAndReportsRefusals(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "HTTP 401") || !strings.Contains(err.Error(), `error="invalid_token"`) {
 		t.Fatalf("bad token: %v", err)
 	}
-	if c.provider != DefaultCredentialProvider || len(c.scopes) != 1 || c.scopes[0] != "openid" || c.extURL != srv.URL+ExternalAPIPath {
+	if c.provider != DefaultCredentialProvider || len(c.scopes) != 1 || c.scopes[0] != "openid" || c.extURL != srv.URL+resourceapi.ProfilePath {
 		t.Fatalf("defaults: %+v", c)
 	}
 }
@@ -54,20 +56,23 @@ func (s *callerSource) CallExternal(_ context.Context, tok string) (string, erro
 }
 
 func TestExternalServiceReportsTheExternalAnswer(t *testing.T) {
-	req := TokenRequest{WorkloadToken: "wat", SessionID: "s1"}
-	src := &callerSource{res: TokenResult{AccessToken: "tok"}, reply: `{"user":"ext"}`}
-	text, err := externalService(context.Background(), src, req)
-	if err != nil || src.gotTok != "tok" || !strings.Contains(text, "External service response:\n{\n  \"user\": \"ext\"\n}") {
-		t.Fatalf("%q %v", text, err)
+	tests := []struct {
+		name    string
+		src     *callerSource
+		want    string
+		wantTok string // the token the external call must get; "" = not called
+	}{
+		{"answer shown as indented JSON", &callerSource{res: TokenResult{AccessToken: "tok"}, reply: `{"user":"ext"}`},
+			"External service response:\n{\n  \"user\": \"ext\"\n}", "tok"},
+		{"refusal reported", &callerSource{res: TokenResult{AccessToken: "tok"}, callErr: errors.New("HTTP 401: nope")},
+			"The external service refused the call: HTTP 401: nope", "tok"},
+		{"consent URL on its own line", &callerSource{res: TokenResult{AuthorizationURL: "http://127.0.0.1:1/identities/oauth2/authorize?request_uri=x"}},
+			"\nhttp://127.0.0.1:1/identities/oauth2/authorize?request_uri=x\n", ""},
 	}
-	src = &callerSource{res: TokenResult{AccessToken: "tok"}, callErr: errors.New("HTTP 401: nope")}
-	text, err = externalService(context.Background(), src, req)
-	if err != nil || !strings.Contains(text, "The external service refused the call: HTTP 401: nope") {
-		t.Fatalf("%q %v", text, err)
-	}
-	src = &callerSource{res: TokenResult{AuthorizationURL: "http://127.0.0.1:1/identities/oauth2/authorize?request_uri=x"}}
-	text, _ = externalService(context.Background(), src, req)
-	if !strings.Contains(text, "\nhttp://127.0.0.1:1/identities/oauth2/authorize?request_uri=x\n") {
-		t.Fatalf("URL not on its own line: %q", text)
+	for _, tc := range tests {
+		text, err := externalService(context.Background(), tc.src, TokenRequest{WorkloadToken: "wat", SessionID: "s1"})
+		if err != nil || !strings.Contains(text, tc.want) || tc.src.gotTok != tc.wantTok {
+			t.Errorf("%s: %q %v (external call got token %q, want %q)", tc.name, text, err, tc.src.gotTok, tc.wantTok)
+		}
 	}
 }

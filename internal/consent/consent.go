@@ -96,7 +96,7 @@ func Run(ctx context.Context, client *http.Client, authorizationURL, username, p
 	case page.unreached:
 		return res, nil
 	case page.status >= 200 && page.status < 300:
-		if _, err := loginForm(page.doc); err == nil {
+		if page.isLogin() {
 			return res, fmt.Errorf("consent: sign-in refused: %s", page.message())
 		}
 		return res, nil
