@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 )
 
 // Protocol is an AWS wire protocol.
@@ -47,6 +48,10 @@ func RequestID() string {
 	b[8] = (b[8] & 0x3f) | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
 }
+
+// Epoch renders a timestamp as the JSON protocols send one: seconds since
+// the epoch, with the milliseconds as the fraction.
+func Epoch(t time.Time) float64 { return float64(t.UnixMilli()) / 1000 }
 
 // ContentType is the response content type for JSON protocols.
 func ContentType(p Protocol) string {

@@ -42,14 +42,23 @@ func ServeJSON11[S any](w http.ResponseWriter, r *http.Request, svc S, prefix, s
 	WriteJSON(w, JSON11, http.StatusOK, out)
 }
 
-// DecodeJSON reads an awsJson body (empty means {}); unparsable JSON or a
-// member of the wrong type is a SerializationException, as AWS answers.
-func DecodeJSON(body []byte, v any) error {
-	if len(bytes.TrimSpace(body)) == 0 {
-		body = []byte("{}")
+// DecodeJSON reads an awsJson body (empty means {}). A body that is not a
+// JSON object, unparsable JSON or a member of the wrong type is a
+// SerializationException, as AWS answers; the message names the member.
+func DecodeJSON(body []byte, v any) *Error {
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 {
+		return nil
+	}
+	if body[0] != '{' {
+		return Errorf(400, "SerializationException", "Start of structure or map found where not expected; the request body must be a JSON object.")
 	}
 	if err := json.Unmarshal(body, v); err != nil {
-		return Errorf(400, "SerializationException", "Unable to parse the request body: %v", err)
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return Errorf(400, "SerializationException", "Unexpected type for member %q: got JSON %s, expected %s.", te.Field, te.Value, te.Type.String())
+		}
+		return Errorf(400, "SerializationException", "Malformed JSON request body: %v", err)
 	}
 	return nil
 }

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -450,5 +449,3 @@ func TestMalformedRequests(t *testing.T) {
 		t.Errorf("rejected requests created projects %v", names)
 	}
 }
-
-func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }

@@ -18,9 +18,6 @@ func (s *Service) Register(e *edge.Edge) {
 	e.Register(edge.Route{Name: "codebuild", Protocol: awswire.JSON11, TargetPrefix: TargetPrefix, SigningName: "codebuild", Handler: http.HandlerFunc(s.serveHTTP)})
 }
 
-// epoch renders a timestamp as fractional epoch seconds, as awsJson does.
-func epoch(t time.Time) float64 { return float64(t.UnixMilli()) / 1000 }
-
 type projectJSON struct {
 	Name                   string      `json:"name"`
 	Arn                    string      `json:"arn"`
@@ -43,7 +40,7 @@ func toProjectJSON(p Project) projectJSON {
 		tags = []Tag{}
 	}
 	return projectJSON{p.Name, p.Arn, p.Description, p.Source, p.Artifacts, p.Environment, p.ServiceRole,
-		p.TimeoutInMinutes, p.QueuedTimeoutInMinutes, tags, epoch(p.Created), epoch(p.LastModified), "PRIVATE"}
+		p.TimeoutInMinutes, p.QueuedTimeoutInMinutes, tags, awswire.Epoch(p.Created), awswire.Epoch(p.LastModified), "PRIVATE"}
 }
 
 type phaseJSON struct {
@@ -90,13 +87,13 @@ func (s *Service) toBuildJSON(b Build) buildJSON {
 	_, stream, _ := strings.Cut(b.ID, ":")
 	group := "/aws/codebuild/" + b.ProjectName
 	j := buildJSON{
-		ID: b.ID, Arn: b.Arn, BuildNumber: b.Number, StartTime: epoch(b.Start), CurrentPhase: b.CurrentPhase(),
+		ID: b.ID, Arn: b.Arn, BuildNumber: b.Number, StartTime: awswire.Epoch(b.Start), CurrentPhase: b.CurrentPhase(),
 		BuildStatus: b.Status, ProjectName: b.ProjectName, Source: b.Source, Environment: b.Environment,
 		ServiceRole: b.ServiceRole, TimeoutInMinutes: b.Timeout, QueuedTimeoutInMinutes: 480,
 		BuildComplete: b.Complete(), Initiator: "workshop-sandbox",
 	}
 	if !b.End.IsZero() {
-		e := epoch(b.End)
+		e := awswire.Epoch(b.End)
 		j.EndTime = &e
 	}
 	j.Logs = logsJSON{
@@ -106,9 +103,9 @@ func (s *Service) toBuildJSON(b Build) buildJSON {
 	}
 	j.Logs.CloudWatchLogs.Status = "ENABLED"
 	for _, p := range b.Phases {
-		pj := phaseJSON{PhaseType: p.Type, PhaseStatus: p.Status, StartTime: epoch(p.Start), Contexts: p.Contexts}
+		pj := phaseJSON{PhaseType: p.Type, PhaseStatus: p.Status, StartTime: awswire.Epoch(p.Start), Contexts: p.Contexts}
 		if !p.End.IsZero() {
-			e := epoch(p.End)
+			e := awswire.Epoch(p.End)
 			d := int64(p.End.Sub(p.Start) / time.Second)
 			pj.EndTime, pj.DurationInSeconds = &e, &d
 		}

@@ -1,10 +1,10 @@
 package codebuild_test
 
 import (
+	"bytes"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/codebuild"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -12,23 +12,17 @@ import (
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
-	"agentcore-workshop/internal/sandbox"
+	"agentcore-workshop/internal/sandbox/codebuild/launchtest"
+	"agentcore-workshop/internal/sandbox/edge"
 )
 
 // TestLaunchAgainstSandbox runs the launch stage's calls, in its order,
 // against a full sandbox.Start: the services are wired in services.go.
+// Uploads carry checksums only where required, as internal/cloud sets them.
 func TestLaunchAgainstSandbox(t *testing.T) {
-	sb, err := sandbox.Start(ctx, sandbox.Config{Addr: "127.0.0.1:0", StateDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sb.Close(ctx) })
-	cfg := aws.Config{
-		Region:       "us-west-2",
-		Credentials:  credentials.NewStaticCredentialsProvider(sb.Credentials.AccessKeyID, sb.Credentials.SecretAccessKey, ""),
-		BaseEndpoint: aws.String(sb.URL), RetryMaxAttempts: 1,
-		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenRequired,
-	}
+	env := launchtest.Start(t, t.TempDir(), edge.Delays{})
+	cfg := env.Config
+	cfg.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
 	who, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
 		t.Fatal(err)
@@ -54,7 +48,7 @@ func TestLaunchAgainstSandbox(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(srcBucket), Key: aws.String("my_agent/source.zip"),
-		Body: bytesReader(zipOf(t, map[string]string{"agent.py": "", "Dockerfile": dockerfile}))}); err != nil {
+		Body: bytes.NewReader(zipOf(t, map[string]string{"agent.py": "", "Dockerfile": dockerfile}))}); err != nil {
 		t.Fatal(err)
 	}
 	in := projectInput(project, imageEnv("20260101-000000")...)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -182,7 +183,7 @@ func (s *Service) finishPhase(b, worked *Build, phase string, fail *failure, lin
 	next := "COMPLETED"
 	if fail != nil && phase != "FINALIZING" {
 		next = "FINALIZING"
-	} else if i := indexOf(phase); i >= 0 && i+1 < len(Phases) {
+	} else if i := slices.Index(Phases, phase); i >= 0 && i+1 < len(Phases) {
 		next = Phases[i+1]
 	}
 	b.Phases = append(b.Phases, Phase{Type: next, Start: now})
@@ -198,15 +199,6 @@ func (s *Service) finishPhase(b, worked *Build, phase string, fail *failure, lin
 		}
 	}
 	b.Log = append(b.Log, s.logf("Build %s: %s", b.Status, b.ID))
-}
-
-func indexOf(phase string) int {
-	for i, p := range Phases {
-		if p == phase {
-			return i
-		}
-	}
-	return -1
 }
 
 func (s *Service) setSource(id string, files map[string][]byte) {

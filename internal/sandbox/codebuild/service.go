@@ -575,7 +575,8 @@ func (s *Service) BatchGetBuilds(ids []string) ([]Build, []string, error) {
 }
 
 // BuildLog returns a copy of a build's log lines so far (nil for an
-// unknown build), for the UI's live output.
+// unknown build). The wire API does not carry the log (CodeBuild keeps it
+// in CloudWatch Logs), so this is how tests read it.
 func (s *Service) BuildLog(id string) []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -1,6 +1,7 @@
 package cognito_test
 
 import (
+	"errors"
 	"regexp"
 	"strings"
 	"testing"
@@ -252,7 +253,7 @@ func wantCode(t *testing.T, err error, code string) {
 	if err == nil || !strings.Contains(err.Error(), code) {
 		t.Fatalf("want %s, got %v", code, err)
 	}
-	if !errorsAs(err, &ae) || ae.ErrorCode() != code {
+	if !errors.As(err, &ae) || ae.ErrorCode() != code {
 		t.Fatalf("want API error %s, got %v", code, err)
 	}
 }

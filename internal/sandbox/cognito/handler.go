@@ -1,9 +1,6 @@
 package cognito
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"strings"
@@ -30,30 +27,11 @@ type operation struct {
 func decodeOp[I any](signed bool, f func(s *Service, in *I) (any, *awsErr)) operation {
 	return operation{signed: signed, run: func(s *Service, body []byte) (any, *awsErr) {
 		var in I
-		if err := decode(body, &in); err != nil {
+		if err := awswire.DecodeJSON(body, &in); err != nil {
 			return nil, err
 		}
 		return f(s, &in)
 	}}
-}
-
-// decode parses an awsJson1.1 body; an empty body is the empty object.
-func decode(body []byte, v any) *awsErr {
-	body = bytes.TrimSpace(body)
-	if len(body) == 0 {
-		return nil
-	}
-	if body[0] != '{' {
-		return errSerialization("Start of structure or map found where not expected; the request body must be a JSON object.")
-	}
-	if err := json.Unmarshal(body, v); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			return errSerialization("Unexpected type for member %q: got JSON %s, expected %s.", te.Field, te.Value, te.Type.String())
-		}
-		return errSerialization("Malformed JSON request body: %v", err)
-	}
-	return nil
 }
 
 type poolRef struct {

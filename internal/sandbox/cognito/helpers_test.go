@@ -146,5 +146,3 @@ func signRequest(t testing.TB, req *http.Request, body []byte, akid, secret stri
 		t.Fatal(err)
 	}
 }
-
-func errorsAs(err error, target any) bool { return errors.As(err, target) }

@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"embed"
 	"encoding/base64"
+	"encoding/json"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -222,9 +223,7 @@ func (s *Service) serveLogin(w http.ResponseWriter, r *http.Request) {
 	var found bool
 	username, password := r.PostForm.Get("username"), r.PostForm.Get("password")
 	if f == nil {
-		if u, ok := ar.pool.Users[username]; ok {
-			user, found = *u, true
-		}
+		user, found = userCopy(ar.pool, username)
 	}
 	s.mu.RUnlock()
 	if f != nil {
@@ -418,11 +417,7 @@ func (s *Service) grantCode(w http.ResponseWriter, p *Pool, c *Client, form url.
 		return
 	}
 	s.mu.RLock()
-	u, ok := p.Users[ac.username]
-	var user User
-	if ok {
-		user = *u
-	}
+	user, ok := userCopy(p, ac.username)
 	s.mu.RUnlock()
 	if !ok || user.Sub != ac.sub {
 		oauthError(w, http.StatusBadRequest, "invalid_grant")
@@ -448,11 +443,7 @@ func (s *Service) grantRefresh(w http.ResponseWriter, p *Pool, c *Client, form u
 		return
 	}
 	s.mu.RLock()
-	u, ok := p.Users[rc.Username]
-	var user User
-	if ok {
-		user = *u
-	}
+	user, ok := userCopy(p, rc.Username)
 	s.mu.RUnlock()
 	if !ok || user.Sub != rc.Sub || !user.Enabled {
 		oauthError(w, http.StatusBadRequest, "invalid_grant")
@@ -499,11 +490,7 @@ func (s *Service) serveUserInfo(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.RLock()
-	u, ok := p.Users[claims.Username]
-	var user User
-	if ok {
-		user = *u
-	}
+	user, ok := userCopy(p, claims.Username)
 	s.mu.RUnlock()
 	if !ok || user.Sub != claims.Sub {
 		invalid("User does not exist.")
@@ -534,7 +521,7 @@ func (s *Service) verifyAccessToken(p *Pool, raw string) (accessClaims, string) 
 		return c, "Invalid access token"
 	}
 	payload, err := jws.Verify(&p.Keys.Access.priv.PublicKey)
-	if err != nil || jsonUnmarshal(payload, &c) != nil {
+	if err != nil || json.Unmarshal(payload, &c) != nil {
 		return c, "Invalid access token"
 	}
 	if c.Iss != s.Issuer(p.ID) || c.TokenUse != "access" {

@@ -140,6 +140,16 @@ type Attribute struct {
 	Value string `json:"Value"`
 }
 
+// userCopy returns a copy of p's user name, for use after s.mu is
+// released; callers hold s.mu.
+func userCopy(p *Pool, name string) (User, bool) {
+	u, ok := p.Users[name]
+	if !ok {
+		return User{}, false
+	}
+	return *u, true
+}
+
 func (u *User) attr(name string) (string, bool) {
 	for _, a := range u.Attributes {
 		if a.Name == name {

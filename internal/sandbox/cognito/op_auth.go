@@ -138,11 +138,7 @@ func (s *Service) passwordAuth(in *InitiateAuthInput) (AuthResult, *awsErr) {
 		s.mu.RUnlock()
 		return AuthResult{}, err
 	}
-	u, ok := p.Users[username]
-	var user User
-	if ok {
-		user = *u
-	}
+	user, ok := userCopy(p, username)
 	poolID, keys, policy := p.ID, &p.Keys, p.Policy
 	s.mu.RUnlock()
 
@@ -214,11 +210,7 @@ func (s *Service) refreshAuth(in *InitiateAuthInput) (AuthResult, *awsErr) {
 		s.mu.RUnlock()
 		return AuthResult{}, err
 	}
-	u, ok := p.Users[rc.Username]
-	var user User
-	if ok {
-		user = *u
-	}
+	user, ok := userCopy(p, rc.Username)
 	poolID, keys := p.ID, &p.Keys
 	s.mu.RUnlock()
 	if !ok || user.Sub != rc.Sub {

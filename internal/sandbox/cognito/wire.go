@@ -1,19 +1,14 @@
 package cognito
 
-import (
-	"encoding/json"
-	"time"
-)
+import "agentcore-workshop/internal/sandbox/awswire"
 
 // The functions here turn service values into the service model's output
 // shapes. Dates are epoch seconds with a fraction, as awsJson1.1 sends them.
 
-func epoch(t time.Time) float64 { return float64(t.UnixMilli()) / 1000 }
-
 func poolOut(v PoolView, s *Service) map[string]any {
 	m := map[string]any{
 		"Id": v.ID, "Name": v.Name, "Arn": v.Arn,
-		"CreationDate": epoch(v.Created), "LastModifiedDate": epoch(v.Modified),
+		"CreationDate": awswire.Epoch(v.Created), "LastModifiedDate": awswire.Epoch(v.Modified),
 		"Policies": map[string]any{
 			"PasswordPolicy": v.Policy,
 			"SignInPolicy":   map[string]any{"AllowedFirstAuthFactors": []string{"PASSWORD"}},
@@ -46,13 +41,13 @@ func poolOut(v PoolView, s *Service) map[string]any {
 
 func poolDescOut(v PoolView) map[string]any {
 	return map[string]any{"Id": v.ID, "Name": v.Name, "LambdaConfig": map[string]any{},
-		"CreationDate": epoch(v.Created), "LastModifiedDate": epoch(v.Modified)}
+		"CreationDate": awswire.Epoch(v.Created), "LastModifiedDate": awswire.Epoch(v.Modified)}
 }
 
 func clientOut(poolID string, c Client) map[string]any {
 	m := map[string]any{
 		"UserPoolId": poolID, "ClientId": c.ID, "ClientName": c.Name,
-		"CreationDate": epoch(c.Created), "LastModifiedDate": epoch(c.Modified),
+		"CreationDate": awswire.Epoch(c.Created), "LastModifiedDate": awswire.Epoch(c.Modified),
 		"RefreshTokenValidity": c.RefreshTokenValidity, "AuthSessionValidity": c.AuthSessionValidity,
 		"AllowedOAuthFlowsUserPoolClient":          c.AllowedOAuthFlowsUserPoolClient,
 		"PreventUserExistenceErrors":               c.PreventUserExistenceErrors,
@@ -99,7 +94,7 @@ func userOut(u User, attrKey string) map[string]any {
 	}
 	return map[string]any{
 		"Username": u.Username, attrKey: attrs, "Enabled": u.Enabled, "UserStatus": u.Status,
-		"UserCreateDate": epoch(u.Created), "UserLastModifiedDate": epoch(u.Modified),
+		"UserCreateDate": awswire.Epoch(u.Created), "UserLastModifiedDate": awswire.Epoch(u.Modified),
 	}
 }
 
@@ -121,5 +116,3 @@ func authOut(r AuthResult) map[string]any {
 	}
 	return map[string]any{"ChallengeName": r.ChallengeName, "ChallengeParameters": r.ChallengeParameters, "Session": r.Session}
 }
-
-func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

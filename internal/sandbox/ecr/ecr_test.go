@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecr/types"
 
 	"agentcore-workshop/internal/sandbox/codebuild/launchtest"
+	ecrsvc "agentcore-workshop/internal/sandbox/ecr"
 	"agentcore-workshop/internal/sandbox/edge"
 )
 
@@ -212,5 +213,27 @@ func TestMalformedRequests(t *testing.T) {
 	}
 	if repos, _ := env.ECR.DescribeRepositories(nil); len(repos) != 0 {
 		t.Errorf("rejected requests created %d repositories", len(repos))
+	}
+}
+
+// What DescribeImages returned is the caller's: the handler encodes it
+// after the lock is released, so a later untag must not rewrite its tags.
+func TestDescribedImagesAreSnapshots(t *testing.T) {
+	env := launchtest.Start(t, "", edge.Delays{})
+	if _, err := env.ECR.CreateRepository("snap", "", false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.ECR.PutImage("snap", "v1"); err != nil {
+		t.Fatal(err)
+	}
+	described, err := env.ECR.DescribeImages("snap", nil, "")
+	if err != nil || len(described) != 1 {
+		t.Fatalf("DescribeImages = %+v, %v", described, err)
+	}
+	if _, _, err := env.ECR.BatchDeleteImage("snap", []ecrsvc.ImageID{{Tag: "v1"}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(described[0].Tags, ","); got != "v1" {
+		t.Errorf("tags of the described image changed to %q after the untag", got)
 	}
 }

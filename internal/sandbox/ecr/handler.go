@@ -2,7 +2,6 @@ package ecr
 
 import (
 	"net/http"
-	"time"
 
 	"agentcore-workshop/internal/sandbox/awswire"
 	"agentcore-workshop/internal/sandbox/edge"
@@ -15,9 +14,6 @@ const TargetPrefix = "AmazonEC2ContainerRegistry_V20150921"
 func (s *Service) Register(e *edge.Edge) {
 	e.Register(edge.Route{Name: "ecr", Protocol: awswire.JSON11, TargetPrefix: TargetPrefix, SigningName: "ecr", Handler: http.HandlerFunc(s.serveHTTP)})
 }
-
-// epoch renders a timestamp as the fractional epoch seconds awsJson uses.
-func epoch(t time.Time) float64 { return float64(t.UnixMilli()) / 1000 }
 
 type repositoryJSON struct {
 	RepositoryArn              string  `json:"repositoryArn"`
@@ -36,7 +32,7 @@ type repositoryJSON struct {
 
 func (s *Service) repoJSON(r Repository) repositoryJSON {
 	j := repositoryJSON{RepositoryArn: r.Arn, RegistryID: s.d.AccountID, RepositoryName: r.Name, RepositoryURI: r.URI,
-		CreatedAt: epoch(r.CreatedAt), ImageTagMutability: r.TagMutability}
+		CreatedAt: awswire.Epoch(r.CreatedAt), ImageTagMutability: r.TagMutability}
 	j.ImageScanningConfiguration.ScanOnPush = r.ScanOnPush
 	j.EncryptionConfiguration.EncryptionType = "AES256"
 	return j
@@ -146,7 +142,7 @@ var operations = awswire.JSONOps[*Service]{
 		}
 		out := []imageDetailJSON{}
 		for _, im := range images {
-			out = append(out, imageDetailJSON{s.d.AccountID, in.RepositoryName, im.Digest, im.Tags, im.Size, epoch(im.PushedAt), ManifestMediaType, "application/vnd.docker.container.image.v1+json", "ACTIVE"})
+			out = append(out, imageDetailJSON{s.d.AccountID, in.RepositoryName, im.Digest, im.Tags, im.Size, awswire.Epoch(im.PushedAt), ManifestMediaType, "application/vnd.docker.container.image.v1+json", "ACTIVE"})
 		}
 		return map[string]any{"imageDetails": out}, nil
 	},

@@ -386,7 +386,8 @@ func (s *Service) BatchDeleteImage(repoName string, ids []ImageID) ([]ImageID, [
 			continue
 		}
 		if id.Digest == "" {
-			im.Tags = slices.DeleteFunc(im.Tags, func(t string) bool { return t == id.Tag })
+			// A fresh slice: images handed out earlier share the old one.
+			im.Tags = slices.DeleteFunc(slices.Clone(im.Tags), func(t string) bool { return t == id.Tag })
 			deleted = append(deleted, ImageID{Digest: im.Digest, Tag: id.Tag})
 			if len(im.Tags) > 0 {
 				continue

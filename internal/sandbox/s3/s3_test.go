@@ -11,6 +11,8 @@ import (
 	"hash/crc32"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -352,5 +354,34 @@ func TestMalformedRequests(t *testing.T) {
 	}
 	if _, err := c.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String("new-bucket")}); err == nil {
 		t.Errorf("a malformed CreateBucket created the bucket")
+	}
+}
+
+// A replacing PutObject that cannot save its metadata leaves the old object
+// whole: its bytes, not the rejected upload's, under its old ETag.
+func TestFailedOverwriteKeepsTheOldObject(t *testing.T) {
+	dir := t.TempDir()
+	env := launchtest.Start(t, dir, edge.Delays{})
+	if err := env.S3.CreateBucket(bucket, "us-west-2", "us-west-2"); err != nil {
+		t.Fatal(err)
+	}
+	old, err := env.S3.PutObject(bucket, "src.zip", []byte("old bytes"), "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A directory where the state document goes makes every save fail.
+	doc := filepath.Join(dir, "s3.json")
+	if err := os.Remove(doc); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(doc, "blocker"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.S3.PutObject(bucket, "src.zip", []byte("new bytes"), "", nil); err == nil {
+		t.Fatal("PutObject saved through a blocked state document")
+	}
+	got, data, err := env.S3.Object(bucket, "src.zip")
+	if err != nil || got.ETag != old.ETag || string(data) != "old bytes" {
+		t.Errorf("after the failed overwrite: ETag %s (was %s), bytes %q, err %v", got.ETag, old.ETag, data, err)
 	}
 }

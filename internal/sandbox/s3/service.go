@@ -16,9 +16,9 @@ import (
 	"sync"
 	"time"
 
+	"agentcore-workshop/internal/atomicfile"
 	"agentcore-workshop/internal/sandbox/awswire"
 	"agentcore-workshop/internal/sandbox/edge"
-	"agentcore-workshop/internal/sandbox/store"
 )
 
 const storeDoc = "s3"
@@ -176,9 +176,11 @@ func (s *Service) ListBuckets() []BucketInfo {
 	return out
 }
 
-func blobName(bucket, key string) string {
+// blobName names the file of one version of an object: a replacing put
+// writes a new file, so the old bytes stay until the new metadata is saved.
+func blobName(bucket, key string, md5sum [md5.Size]byte) string {
 	sum := sha256.Sum256([]byte(bucket + "\x00" + key))
-	return hex.EncodeToString(sum[:])
+	return hex.EncodeToString(sum[:]) + "-" + hex.EncodeToString(md5sum[:])
 }
 
 func (s *Service) writeBlob(name string, data []byte) error {
@@ -186,7 +188,7 @@ func (s *Service) writeBlob(name string, data []byte) error {
 		s.mem[name] = slices.Clone(data)
 		return nil
 	}
-	return store.WriteFileAtomic(filepath.Join(s.dir, name), data, 0o600)
+	return atomicfile.Write(filepath.Join(s.dir, name), data, 0o600)
 }
 
 func (s *Service) readBlob(name string) ([]byte, error) {
@@ -227,7 +229,7 @@ func (s *Service) PutObject(bucket, key string, data []byte, contentType string,
 	o := &Object{
 		Key: key, Size: int64(len(data)), ETag: `"` + hex.EncodeToString(sum[:]) + `"`,
 		LastModified: s.d.Clock.Now().UTC().Truncate(time.Second), ContentType: contentType,
-		Checksums: checksums, Blob: blobName(bucket, key),
+		Checksums: checksums, Blob: blobName(bucket, key, sum),
 	}
 	if err := s.writeBlob(o.Blob, data); err != nil {
 		return Object{}, internalError(err)
@@ -240,7 +242,13 @@ func (s *Service) PutObject(bucket, key string, data []byte, contentType string,
 		} else {
 			delete(b.Objects, key)
 		}
+		if old == nil || old.Blob != o.Blob {
+			s.removeBlob(o.Blob)
+		}
 		return Object{}, err
+	}
+	if old != nil && old.Blob != o.Blob {
+		s.removeBlob(old.Blob)
 	}
 	return *o, nil
 }

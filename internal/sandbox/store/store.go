@@ -9,10 +9,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-
-	"agentcore-workshop/internal/atomicfile"
 	"regexp"
 	"sync"
+
+	"agentcore-workshop/internal/atomicfile"
 )
 
 // Store is a directory of JSON documents. An empty Dir keeps nothing on disk
@@ -80,10 +80,5 @@ func (s *Store) Save(name string, v any) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return WriteFileAtomic(p, b, 0o600)
-}
-
-// WriteFileAtomic writes data to path atomically; see atomicfile.Write.
-func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
-	return atomicfile.Write(path, data, perm)
+	return atomicfile.Write(p, b, 0o600)
 }
