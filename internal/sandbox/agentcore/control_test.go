@@ -3,6 +3,7 @@ package agentcore_test
 import (
 	"context"
 	"errors"
+	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -12,7 +13,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol"
 	ctltypes "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol/types"
 
-	"agentcore-workshop/internal/sandbox"
 	"agentcore-workshop/internal/sandbox/clock"
 	"agentcore-workshop/internal/sandbox/edge"
 )
@@ -274,7 +274,7 @@ func TestControlPlaneValidation(t *testing.T) {
 		t.Fatalf("state changed: %v %+v", err, l)
 	}
 	// Unsigned control-plane calls are refused.
-	resp, err := httpPost(h.url+"/runtimes/", "")
+	resp, err := http.Post(h.url+"/runtimes/", "application/json", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -420,15 +420,10 @@ func TestIdentityControlPlane(t *testing.T) {
 // TestThroughSandbox drives the service as registered in the real sandbox.
 func TestThroughSandbox(t *testing.T) {
 	ctx := context.Background()
-	sb, err := sandbox.Start(ctx, sandbox.Config{Addr: "127.0.0.1:0", StateDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sb.Close(context.Background()) })
-	ctl := bedrockagentcorecontrol.New(bedrockagentcorecontrol.Options{
-		Region: sb.Region, BaseEndpoint: aws.String(sb.URL), RetryMaxAttempts: 1,
-		Credentials: staticCreds(sb.Credentials.AccessKeyID, sb.Credentials.SecretAccessKey),
-	})
+	e := &idEnv{t: t, ctx: ctx}
+	e.sb, e.svc, e.stop = startSandbox(t, envOpts{dir: t.TempDir()})
+	e.clients()
+	ctl := e.ctl
 	out, err := ctl.CreateAgentRuntime(ctx, &bedrockagentcorecontrol.CreateAgentRuntimeInput{
 		AgentRuntimeName:     aws.String("my_agent"),
 		AgentRuntimeArtifact: &ctltypes.AgentRuntimeArtifactMemberContainerConfiguration{Value: ctltypes.ContainerConfiguration{ContainerUri: aws.String(image)}},

@@ -139,6 +139,13 @@ func (v *validator) err() *awswire.Error {
 	return e
 }
 
+// fieldErr is a ValidationException about one field.
+func fieldErr(field, msg string) *awswire.Error {
+	var v validator
+	v.add(field, msg)
+	return v.err()
+}
+
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s

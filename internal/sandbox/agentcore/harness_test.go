@@ -95,14 +95,12 @@ func (l *launcher) Launch(ctx context.Context, rt agentcore.RuntimeInfo) (string
 type harness struct {
 	t     *testing.T
 	url   string
-	creds sigv4.Credentials
+	creds aws.Credentials // the sandbox key pair, for raw signed requests
 	svc   *agentcore.Service
 	ctl   *bedrockagentcorecontrol.Client
 	data  *bedrockagentcore.Client
 	agent *testAgent
 	lnch  *launcher
-	dir   string
-	clk   clock.Clock
 	srv   *httptest.Server
 }
 
@@ -126,7 +124,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 		t.Fatal(err)
 	}
 	creds := sigv4.Credentials{AccessKeyID: "AKIASANDBOXTEST00001", SecretAccessKey: "secretsecretsecretsecretsecretsecret0000", AccountID: account}
-	h := &harness{t: t, creds: creds, agent: newTestAgent(t), dir: o.dir, clk: o.clk}
+	h := &harness{t: t, creds: aws.Credentials{AccessKeyID: creds.AccessKeyID, SecretAccessKey: creds.SecretAccessKey}, agent: newTestAgent(t)}
 	h.lnch = &launcher{agent: h.agent}
 	log := slog.New(slog.DiscardHandler)
 	e := edge.New(&sigv4.Verifier{Keys: map[string]sigv4.Credentials{creds.AccessKeyID: creds}}, log)
@@ -174,20 +172,35 @@ func (h *harness) createRuntime(name string, jwt *ctltypes.CustomJWTAuthorizerCo
 // signed sends a raw SigV4-signed request (for bodies the SDK would never send).
 func (h *harness) signed(method, path, body string) *http.Response {
 	h.t.Helper()
+	return h.signedWith(method, path, body, nil)
+}
+
+// signedWith is signed with extra headers, set before signing so they are
+// covered by the signature like any header a real client adds.
+func (h *harness) signedWith(method, path, body string, hdr map[string]string) *http.Response {
+	h.t.Helper()
 	req, err := http.NewRequest(method, h.url+path, strings.NewReader(body))
 	if err != nil {
 		h.t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/json")
-	sum := sha256.Sum256([]byte(body))
-	err = v4.NewSigner().SignHTTP(context.Background(), aws.Credentials{AccessKeyID: h.creds.AccessKeyID, SecretAccessKey: h.creds.SecretAccessKey},
-		req, hex.EncodeToString(sum[:]), "bedrock-agentcore", region, time.Now())
-	if err != nil {
-		h.t.Fatal(err)
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	return sigv4Do(h.t, req, []byte(body), h.creds, region)
+}
+
+// sigv4Do signs req, whose body is payload, as a bedrock-agentcore call
+// and sends it.
+func sigv4Do(t testing.TB, req *http.Request, payload []byte, creds aws.Credentials, signingRegion string) *http.Response {
+	t.Helper()
+	sum := sha256.Sum256(payload)
+	if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), agentcore.SigningName, signingRegion, time.Now()); err != nil {
+		t.Fatal(err)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		h.t.Fatal(err)
+		t.Fatal(err)
 	}
 	return resp
 }
@@ -243,12 +256,4 @@ func (h *harness) bearerInvoke(arn, token, body string, hdr map[string]string) *
 func escapeARN(arn string) string {
 	r := strings.NewReplacer(":", "%3A", "/", "%2F")
 	return r.Replace(arn)
-}
-
-func httpPost(u, body string) (*http.Response, error) {
-	return http.Post(u, "application/json", strings.NewReader(body))
-}
-
-func staticCreds(ak, sk string) aws.CredentialsProvider {
-	return credentials.NewStaticCredentialsProvider(ak, sk, "")
 }

@@ -2,7 +2,6 @@ package agentcore
 
 import (
 	"fmt"
-	"maps"
 	"net/http"
 	"slices"
 
@@ -54,7 +53,7 @@ func workloadOut(wl *workloadRec, times bool) map[string]any {
 		out["allowedResourceOauth2ReturnUrls"] = wl.ReturnURLs
 	}
 	if times {
-		out["createdTime"], out["lastUpdatedTime"] = epoch(wl.Created), epoch(wl.Updated)
+		out["createdTime"], out["lastUpdatedTime"] = awswire.Epoch(wl.Created), awswire.Epoch(wl.Updated)
 	}
 	return out
 }
@@ -178,23 +177,11 @@ func (s *Service) listWorkloadIdentities(w http.ResponseWriter, r *http.Request)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	page, next, e := paginate(slices.Collect(maps.Keys(s.st.Workloads)), max, tok)
-	if e != nil {
-		writeErr(w, e)
-		return
-	}
-	items := make([]map[string]any, 0, len(page))
-	for _, n := range page {
+	writeList(w, s.st.Workloads, max, tok, "workloadIdentities", func(wl *workloadRec) map[string]any {
 		// WorkloadIdentityType has only name and ARN: the return URLs are
 		// Get's business, and AWS's list items carry nothing else.
-		wl := s.st.Workloads[n]
-		items = append(items, map[string]any{"name": wl.Name, "workloadIdentityArn": wl.ARN})
-	}
-	out := map[string]any{"workloadIdentities": items}
-	if next != "" {
-		out["nextToken"] = next
-	}
-	awswire.WriteJSON(w, awswire.RestJSON, http.StatusOK, out)
+		return map[string]any{"name": wl.Name, "workloadIdentityArn": wl.ARN}
+	})
 }
 
 // ---- OAuth2 credential providers ----
@@ -481,24 +468,12 @@ func (s *Service) listOauth2Providers(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	page, next, e := paginate(slices.Collect(maps.Keys(s.st.Providers)), max, tok)
-	if e != nil {
-		writeErr(w, e)
-		return
-	}
-	items := make([]map[string]any, 0, len(page))
-	for _, n := range page {
-		p := s.st.Providers[n]
-		items = append(items, map[string]any{
+	writeList(w, s.st.Providers, max, tok, "credentialProviders", func(p *providerRec) map[string]any {
+		return map[string]any{
 			"name": p.Name, "credentialProviderVendor": p.Vendor, "credentialProviderArn": p.ARN,
 			"createdTime": float64(p.Created) / 1000, "lastUpdatedTime": float64(p.Updated) / 1000,
-		})
-	}
-	out := map[string]any{"credentialProviders": items}
-	if next != "" {
-		out["nextToken"] = next
-	}
-	awswire.WriteJSON(w, awswire.RestJSON, http.StatusOK, out)
+		}
+	})
 }
 
 // ---- token vault ----
@@ -532,6 +507,6 @@ func (s *Service) getTokenVault(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	awswire.WriteJSON(w, awswire.RestJSON, http.StatusOK, map[string]any{
 		"tokenVaultId": "default", "kmsConfiguration": map[string]string{"keyType": "ServiceManagedKey"},
-		"lastModifiedDate": epoch(created),
+		"lastModifiedDate": awswire.Epoch(created),
 	})
 }

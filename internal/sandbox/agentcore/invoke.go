@@ -188,9 +188,7 @@ func (s *Service) resolveInvoke(r *http.Request, raw string) (*invokeTarget, *aw
 		}
 	}
 	if ref.account == "" {
-		var v validator
-		v.add("accountId", "accountId is required when agentRuntimeArn is a runtime id rather than an ARN")
-		return nil, v.err()
+		return nil, fieldErr("accountId", "accountId is required when agentRuntimeArn is a runtime id rather than an ARN")
 	}
 	if ref.account != s.d.AccountID || (ref.region != "" && ref.region != s.d.Region) {
 		return nil, runtimeNotFound(raw)

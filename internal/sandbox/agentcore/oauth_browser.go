@@ -160,13 +160,13 @@ func (s *Service) serveCallback(w http.ResponseWriter, r *http.Request) {
 		if d := q.Get("error_description"); d != "" {
 			msg += " (" + d + ")"
 		}
-		s.failSession(snap.id, msg)
+		s.failSession(snap.id)
 		writeFailure(w, http.StatusBadRequest, msg)
 		return
 	}
 	code := q.Get("code")
 	if code == "" {
-		s.failSession(snap.id, "callback without a code")
+		s.failSession(snap.id)
 		writeFailure(w, http.StatusBadRequest, "The callback carries no authorization code.")
 		return
 	}
@@ -190,7 +190,7 @@ func (s *Service) serveCallback(w http.ResponseWriter, r *http.Request) {
 			msg, status = "The authorization server refused the authorization code: "+re.ErrorCode, http.StatusBadRequest
 		}
 		s.log.Info("agentcore: code exchange failed", "session", snap.id, "err", err)
-		s.failSession(snap.id, msg)
+		s.failSession(snap.id)
 		writeFailure(w, status, msg)
 		return
 	}
@@ -235,10 +235,10 @@ func (s *Service) serveCallback(w http.ResponseWriter, r *http.Request) {
 }
 
 // failSession marks a session failed, so polling reports FAILED.
-func (s *Service) failSession(id, why string) {
+func (s *Service) failSession(id string) {
 	s.oauth.mu.Lock()
 	defer s.oauth.mu.Unlock()
 	if ss := s.oauth.sessions[id]; ss != nil && ss.status == sessionInProgress {
-		ss.status, ss.failure = sessionFailed, why
+		ss.status = sessionFailed
 	}
 }

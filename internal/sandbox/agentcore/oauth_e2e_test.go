@@ -1,9 +1,6 @@
 package agentcore_test
 
 import (
-	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -14,7 +11,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockagentcore"
 	dptypes "github.com/aws/aws-sdk-go-v2/service/bedrockagentcore/types"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol"
@@ -463,17 +459,8 @@ func signedRaw(t *testing.T, e *idEnv, path, body string) *http.Response {
 		t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/json")
-	sum := sha256.Sum256([]byte(body))
-	err = v4.NewSigner().SignHTTP(context.Background(), aws.Credentials{AccessKeyID: e.sb.Credentials.AccessKeyID, SecretAccessKey: e.sb.Credentials.SecretAccessKey},
-		req, hex.EncodeToString(sum[:]), "bedrock-agentcore", e.sb.Region, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp
+	creds := aws.Credentials{AccessKeyID: e.sb.Credentials.AccessKeyID, SecretAccessKey: e.sb.Credentials.SecretAccessKey}
+	return sigv4Do(t, req, []byte(body), creds, e.sb.Region)
 }
 
 // TestM2MClientCredentials: the M2M flow runs client_credentials at the

@@ -66,7 +66,11 @@ func startSandbox(t testing.TB, o envOpts) (*sandbox.Sandbox, *agentcore.Service
 	if addr == "" {
 		addr = "127.0.0.1:0"
 	}
-	sb, err := sandbox.Start(context.Background(), sandbox.Config{Addr: addr, StateDir: o.dir, Clock: o.clk})
+	cfg := sandbox.Config{Addr: addr, StateDir: o.dir}
+	if o.clk != nil { // a nil *clock.Fake would be a non-nil clock.Clock
+		cfg.Clock = o.clk
+	}
+	sb, err := sandbox.Start(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +110,7 @@ func newIDEnv(t testing.TB, o envOpts) *idEnv {
 	pool := ok(e.cog.CreateUserPool(e.ctx, &cip.CreateUserPoolInput{PoolName: aws.String("agentcore-identity-resource-pool")}))(t)
 	e.poolID = *pool.UserPool.Id
 	ok(e.cog.CreateUserPoolDomain(e.ctx, &cip.CreateUserPoolDomainInput{Domain: aws.String("agentcore-identity-ext"), UserPoolId: &e.poolID}))(t)
-	cl := ok(e.cog.CreateUserPoolClient(e.ctx, e.clientInput(nil, "")))(t)
+	cl := ok(e.cog.CreateUserPoolClient(e.ctx, e.clientInput(nil)))(t)
 	e.clientID, e.secret = *cl.UserPoolClient.ClientId, *cl.UserPoolClient.ClientSecret
 	e.createUser(e.poolID, extUser, extPassword)
 
@@ -119,7 +123,7 @@ func newIDEnv(t testing.TB, o envOpts) *idEnv {
 	}))(t)
 	e.callback = *prov.CallbackUrl
 	if !o.skipRegisterCallback {
-		in := e.clientInput([]string{e.callback}, e.clientID)
+		in := e.clientInput([]string{e.callback})
 		ok(e.cog.UpdateUserPoolClient(e.ctx, &cip.UpdateUserPoolClientInput{UserPoolId: in.UserPoolId, ClientId: &e.clientID,
 			CallbackURLs: in.CallbackURLs, AllowedOAuthFlows: in.AllowedOAuthFlows, AllowedOAuthScopes: in.AllowedOAuthScopes,
 			AllowedOAuthFlowsUserPoolClient: in.AllowedOAuthFlowsUserPoolClient, SupportedIdentityProviders: in.SupportedIdentityProviders,
@@ -140,7 +144,7 @@ func (e *idEnv) clients() {
 
 // clientInput is the outbound pool's confidential client as the workshop
 // makes it (code flow, openid profile email).
-func (e *idEnv) clientInput(callbacks []string, _ string) *cip.CreateUserPoolClientInput {
+func (e *idEnv) clientInput(callbacks []string) *cip.CreateUserPoolClientInput {
 	if callbacks == nil {
 		callbacks = []string{"http://localhost:9999/placeholder"}
 	}

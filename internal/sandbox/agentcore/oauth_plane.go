@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -57,7 +58,6 @@ type session3LO struct {
 	customState      string
 	customParams     map[string]string
 	status           sessionStatus
-	failure          string
 	token            *vaultToken // held between the callback and CompleteResourceTokenAuth
 	expires          time.Time
 }
@@ -82,7 +82,6 @@ const maxStatesPerSession = 8
 
 // endpoints are a provider's OAuth2 endpoints.
 type endpoints struct {
-	Issuer        string `json:"issuer"`
 	Authorization string `json:"authorization_endpoint"`
 	Token         string `json:"token_endpoint"`
 }
@@ -170,7 +169,7 @@ func (p *oauthPlane) newSession(tmpl session3LO, force bool, now time.Time) *ses
 			if ss.status == sessionInProgress && ss.workload == tmpl.workload && ss.user == tmpl.user &&
 				ss.provider == tmpl.provider && ss.providerCallback == tmpl.providerCallback &&
 				ss.returnURL == tmpl.returnURL && ss.customState == tmpl.customState &&
-				slices.Equal(ss.scopes, tmpl.scopes) && mapsEqual(ss.customParams, tmpl.customParams) {
+				slices.Equal(ss.scopes, tmpl.scopes) && maps.Equal(ss.customParams, tmpl.customParams) {
 				return ss
 			}
 		}
@@ -181,18 +180,6 @@ func (p *oauthPlane) newSession(tmpl session3LO, force bool, now time.Time) *ses
 	ss.expires = now.Add(sessionTTL)
 	p.sessions[ss.id] = &ss
 	return &ss
-}
-
-func mapsEqual(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
 }
 
 // randomToken returns n random bytes, base64url without padding.
@@ -209,7 +196,7 @@ func randomToken(n int) string {
 // advertises its hosted endpoints only once it has a domain.
 func (p *oauthPlane) providerEndpoints(ctx context.Context, prov Oauth2Provider) (endpoints, error) {
 	if prov.Metadata != nil {
-		return endpoints{Issuer: prov.Metadata.Issuer, Authorization: prov.Metadata.AuthorizationEndpoint, Token: prov.Metadata.TokenEndpoint}, nil
+		return endpoints{Authorization: prov.Metadata.AuthorizationEndpoint, Token: prov.Metadata.TokenEndpoint}, nil
 	}
 	if prov.DiscoveryURL == "" {
 		return endpoints{}, fmt.Errorf("credential provider %s has neither a discovery URL nor authorization server metadata", prov.Name)

@@ -101,12 +101,6 @@ func validateResourceProviderName(v *validator, name *string) {
 	}
 }
 
-func fieldErr(field, msg string) *awswire.Error {
-	var v validator
-	v.add(field, msg)
-	return v.err()
-}
-
 // getResourceOauth2Token serves GetResourceOauth2Token.
 func (s *Service) getResourceOauth2Token(w http.ResponseWriter, r *http.Request) {
 	var in resourceTokenInput
@@ -246,7 +240,7 @@ func providerRefusal(provider, what string, err error) *awswire.Error {
 // (expires_in counts from now; oauth2's own Expiry uses the wall clock).
 func (s *Service) vaultTokenFrom(tok *oauth2.Token, flow, workload, user string, prov Oauth2Provider, scopes []string, now time.Time) vaultToken {
 	vt := vaultToken{Flow: flow, Workload: workload, User: user, Provider: prov.Name, ProviderCallback: prov.CallbackURL,
-		AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, Scopes: scopes, Stored: now}
+		AccessToken: tok.AccessToken, Scopes: scopes}
 	if granted, ok := tok.Extra("scope").(string); ok && granted != "" {
 		vt.Scopes = strings.Fields(granted)
 	}

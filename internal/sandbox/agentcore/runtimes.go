@@ -3,9 +3,7 @@ package agentcore
 import (
 	"encoding/json"
 	"fmt"
-	"maps"
 	"net/http"
-	"slices"
 	"time"
 
 	"agentcore-workshop/internal/sandbox/authorizer"
@@ -341,7 +339,8 @@ func (s *Service) runtimeOrError(w http.ResponseWriter, id string) (*runtimeRec,
 func (s *Service) settleAll() error {
 	changed := false
 	now := s.now()
-	for _, rt := range slices.Collect(maps.Values(s.st.Runtimes)) {
+	// settle may delete the entry being visited, which a Go map range allows.
+	for _, rt := range s.st.Runtimes {
 		changed = s.settle(rt, now) || changed
 	}
 	if changed {
@@ -354,15 +353,25 @@ func runtimeNotFound(id string) *awswire.Error {
 	return notFound("AgentRuntime not found: %s", id)
 }
 
-func (s *Service) createRuntime(w http.ResponseWriter, r *http.Request) {
+// decodeRuntime reads and validates a create or update body, answering the
+// error itself when it is refused.
+func decodeRuntime(w http.ResponseWriter, r *http.Request, create bool) (*runtimeInput, validated, bool) {
 	var in runtimeInput
 	if e := decodeBody(r, &in); e != nil {
 		writeErr(w, e)
-		return
+		return nil, validated{}, false
 	}
-	val, e := validateRuntime(&in, true)
+	val, e := validateRuntime(&in, create)
 	if e != nil {
 		writeErr(w, e)
+		return nil, validated{}, false
+	}
+	return &in, val, true
+}
+
+func (s *Service) createRuntime(w http.ResponseWriter, r *http.Request) {
+	in, val, ok := decodeRuntime(w, r, true)
+	if !ok {
 		return
 	}
 	s.mu.Lock()
@@ -494,14 +503,8 @@ func (s *Service) updateRuntime(w http.ResponseWriter, r *http.Request, id strin
 		writeErr(w, e)
 		return
 	}
-	var in runtimeInput
-	if e := decodeBody(r, &in); e != nil {
-		writeErr(w, e)
-		return
-	}
-	val, e := validateRuntime(&in, false)
-	if e != nil {
-		writeErr(w, e)
+	_, val, ok := decodeRuntime(w, r, false)
+	if !ok {
 		return
 	}
 	s.mu.Lock()
@@ -584,28 +587,12 @@ func (s *Service) listRuntimes(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, internalErr(err))
 		return
 	}
-	page, next, e := paginate(slices.Collect(maps.Keys(s.st.Runtimes)), max, r.URL.Query().Get("nextToken"))
-	if e != nil {
-		writeErr(w, e)
-		return
-	}
-	items := make([]map[string]any, 0, len(page))
-	for _, id := range page {
-		rt := s.st.Runtimes[id]
-		desc := ""
-		if rt.Config.Description != nil {
-			desc = *rt.Config.Description
-		}
-		items = append(items, map[string]any{
+	writeList(w, s.st.Runtimes, max, r.URL.Query().Get("nextToken"), "agentRuntimes", func(rt *runtimeRec) map[string]any {
+		return map[string]any{
 			"agentRuntimeArn": rt.ARN, "agentRuntimeId": rt.ID, "agentRuntimeVersion": rt.Version,
-			"agentRuntimeName": rt.Name, "description": desc, "lastUpdatedAt": isoTime(rt.UpdatedAt), "status": rt.Status,
-		})
-	}
-	out := map[string]any{"agentRuntimes": items}
-	if next != "" {
-		out["nextToken"] = next
-	}
-	awswire.WriteJSON(w, awswire.RestJSON, http.StatusOK, out)
+			"agentRuntimeName": rt.Name, "description": deref(rt.Config.Description), "lastUpdatedAt": isoTime(rt.UpdatedAt), "status": rt.Status,
+		}
+	})
 }
 
 // endpointOut describes the implicit DEFAULT endpoint, which follows its runtime.

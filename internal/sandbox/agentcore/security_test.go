@@ -2,8 +2,6 @@ package agentcore_test
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -17,7 +15,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockagentcore"
 	dptypes "github.com/aws/aws-sdk-go-v2/service/bedrockagentcore/types"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol"
@@ -25,32 +22,6 @@ import (
 
 	"agentcore-workshop/internal/sandbox/authorizer/authztest"
 )
-
-// signedWith sends a SigV4-signed request carrying extra headers (set
-// before signing, so they are covered by the signature like any header a
-// real client adds).
-func (h *harness) signedWith(method, path, body string, hdr map[string]string) *http.Response {
-	h.t.Helper()
-	req, err := http.NewRequest(method, h.url+path, strings.NewReader(body))
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range hdr {
-		req.Header.Set(k, v)
-	}
-	sum := sha256.Sum256([]byte(body))
-	err = v4.NewSigner().SignHTTP(context.Background(), aws.Credentials{AccessKeyID: h.creds.AccessKeyID, SecretAccessKey: h.creds.SecretAccessKey},
-		req, hex.EncodeToString(sum[:]), "bedrock-agentcore", region, time.Now())
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	return resp
-}
 
 // An allowlist may name any header, including the ones the runtime itself
 // sets on the agent's request. A caller must still never be able to hand

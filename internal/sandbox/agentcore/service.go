@@ -144,11 +144,13 @@ func (s *Service) Close() error {
 
 // save persists st; s.mu is held. When the write fails, st goes back to
 // what was last persisted: every caller answers the failure as an error,
-// and that error must not leave its change behind in memory.
+// and that error must not leave its change behind in memory. The one
+// encoding serves as both the document written and the next rollback
+// point; re-reading the disk instead would fail exactly when it is broken.
 func (s *Service) save() error {
 	snap, err := json.Marshal(&s.st)
 	if err == nil {
-		err = s.d.Store.Save(storeDoc, &s.st)
+		err = s.d.Store.Save(storeDoc, json.RawMessage(snap))
 	}
 	if err != nil {
 		var prev state

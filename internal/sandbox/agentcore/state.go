@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -97,9 +98,6 @@ const (
 // isoTime formats runtime timestamps (restJson1 date-time strings).
 func isoTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
 
-// epoch formats identity timestamps (epoch seconds, as AWS sends them).
-func epoch(t time.Time) float64 { return float64(t.UnixMilli()) / 1000 }
-
 // decodeBody reads a JSON request body into v. An empty body is "{}".
 func decodeBody(r *http.Request, v any) *awswire.Error {
 	b, err := io.ReadAll(r.Body)
@@ -144,9 +142,27 @@ func paginate(keys []string, maxResults int, token string) ([]string, string, *a
 }
 
 func invalidToken() *awswire.Error {
-	v := validator{}
-	v.add("nextToken", "Value at 'nextToken' failed to satisfy constraint: Member must be a token returned by a previous call")
-	return v.err()
+	return fieldErr("nextToken", "Value at 'nextToken' failed to satisfy constraint: Member must be a token returned by a previous call")
+}
+
+// writeList answers a List operation: the page of all (by sorted key) after
+// token, each entry shaped by item, under member, with nextToken when more
+// remain. s.mu is held.
+func writeList[T any](w http.ResponseWriter, all map[string]T, max int, token, member string, item func(T) map[string]any) {
+	page, next, e := paginate(slices.Collect(maps.Keys(all)), max, token)
+	if e != nil {
+		writeErr(w, e)
+		return
+	}
+	items := make([]map[string]any, 0, len(page))
+	for _, k := range page {
+		items = append(items, item(all[k]))
+	}
+	out := map[string]any{member: items}
+	if next != "" {
+		out["nextToken"] = next
+	}
+	awswire.WriteJSON(w, awswire.RestJSON, http.StatusOK, out)
 }
 
 // maxResultsQuery parses the maxResults query parameter (restJson list ops).

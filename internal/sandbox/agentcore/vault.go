@@ -29,10 +29,8 @@ type vaultToken struct {
 	// and must not inherit the tokens its namesake collected.
 	ProviderCallback string    `json:"providerCallback"`
 	AccessToken      string    `json:"accessToken"`
-	RefreshToken     string    `json:"refreshToken,omitempty"`
 	Scopes           []string  `json:"scopes"`
 	Expiry           time.Time `json:"expiry"` // zero: the provider gave no lifetime
-	Stored           time.Time `json:"stored"`
 }
 
 // vaultKey binds a token to everything that may use it: the flow, the
@@ -102,11 +100,4 @@ func (v *vault) put(t vaultToken) error {
 		return fmt.Errorf("save token vault: %w", err)
 	}
 	return nil
-}
-
-// count reports how many tokens the vault holds (tests and logs).
-func (v *vault) count() int {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	return len(v.st.Tokens)
 }

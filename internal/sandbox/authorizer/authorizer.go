@@ -63,8 +63,6 @@ type Claims struct {
 	ClientID string
 	Username string
 	Scope    []string
-	Audience []string
-	TokenUse string
 	Expiry   time.Time
 }
 
@@ -172,7 +170,6 @@ type tokenClaims struct {
 	CogUser  string           `json:"cognito:username"`
 	Scope    string           `json:"scope"`
 	Scp      []string         `json:"scp"`
-	TokenUse string           `json:"token_use"`
 }
 
 // Check verifies token against rule. On success it returns the claims; on
@@ -240,7 +237,7 @@ func (a *Authorizer) Check(ctx context.Context, rule Rule, token string) (*Claim
 	}
 	return &Claims{
 		Issuer: c.Issuer, Subject: c.Subject, ClientID: c.ClientID, Username: user,
-		Scope: scopes, Audience: []string(c.Audience), TokenUse: c.TokenUse, Expiry: c.Expiry.Time(),
+		Scope: scopes, Expiry: c.Expiry.Time(),
 	}, nil
 }
 

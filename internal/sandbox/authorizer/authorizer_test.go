@@ -196,10 +196,16 @@ func TestIdPDownFailsClosed(t *testing.T) {
 }
 
 func TestBearerToken(t *testing.T) {
-	for in, want := range map[string]string{"Bearer abc": "abc", "bearer  abc ": "abc", "Basic abc": "", "Bearer": ""} {
-		got, _ := authorizer.BearerToken(in)
-		if got != want {
-			t.Errorf("BearerToken(%q) = %q, want %q", in, got, want)
+	type want struct {
+		tok    string
+		bearer bool
+	}
+	// The bool matters on its own: invoke tells a bearer sent to a SigV4
+	// runtime (method mismatch) from no credentials at all by it.
+	for in, w := range map[string]want{"Bearer abc": {"abc", true}, "bearer  abc ": {"abc", true}, "Bearer ": {"", true},
+		"Basic abc": {"", false}, "Bearer": {"", false}, "": {"", false}} {
+		if tok, ok := authorizer.BearerToken(in); tok != w.tok || ok != w.bearer {
+			t.Errorf("BearerToken(%q) = %q, %v; want %q, %v", in, tok, ok, w.tok, w.bearer)
 		}
 	}
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
 
+	"agentcore-workshop/internal/sandbox/authorizer"
 	"agentcore-workshop/internal/sandbox/clock"
 	"agentcore-workshop/internal/sandbox/edge"
 )
@@ -100,14 +101,14 @@ type cognitoAccess struct {
 
 // ServeHTTP implements http.Handler.
 func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	raw, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok || strings.TrimSpace(raw) == "" {
+	raw, ok := authorizer.BearerToken(r.Header.Get("Authorization"))
+	if !ok || raw == "" {
 		// RFC 6750 §3.1: no credentials, so no error code.
 		w.Header().Set("WWW-Authenticate", `Bearer realm="external-api"`)
 		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "unauthorized", "error_description": "An access token is required: send Authorization: Bearer <token>."})
 		return
 	}
-	p, err := s.verify(r.Context(), strings.TrimSpace(raw))
+	p, err := s.verify(r.Context(), raw)
 	if err != nil {
 		s.log.Info("resourceapi: token refused", "err", err)
 		desc := strings.ReplaceAll(err.Error(), `"`, "'")

@@ -11,7 +11,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -156,8 +155,7 @@ type Hostile struct {
 }
 
 // HostileTokens returns the classic attacks and mistakes against a rule
-// {allowedClients: [clientID]} (plus audience/scope cases that need their
-// own rule: see the Rule field name prefix "aud:" / "scope:" in Name).
+// {allowedClients: [clientID]}, each with the denial it must draw.
 func (p *IdP) HostileTokens(t testing.TB, now time.Time, clientID string) []Hostile {
 	t.Helper()
 	good := p.AccessClaims(now, clientID)
@@ -222,6 +220,3 @@ func (p *IdP) HostileTokens(t testing.TB, now time.Time, clientID string) []Host
 		{"oversized", p.Mint(t, with(func(c map[string]any) { c["pad"] = strings.Repeat("x", 20<<10) })), u, ue},
 	}
 }
-
-// String describes the IdP for logs.
-func (p *IdP) String() string { return fmt.Sprintf("test IdP %s", p.Issuer) }
