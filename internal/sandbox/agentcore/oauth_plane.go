@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"maps"
 	"net/http"
 	"slices"
@@ -14,8 +15,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/coreos/go-oidc/v3/oidc"
 	"github.com/google/uuid"
+
+	"agentcore-workshop/internal/sandbox/clock"
+	"agentcore-workshop/internal/sandbox/jwtverify"
 )
 
 // The identity data plane's outbound half: GetResourceOauth2Token (3LO and
@@ -95,15 +98,18 @@ type oauthPlane struct {
 	sessions  map[string]*session3LO // by id
 	states    map[string]pendingState
 	stateSeq  uint64
-	discovery map[string]endpoints             // by discovery URL; only complete documents
-	verifiers map[string]*oidc.IDTokenVerifier // userToken verifiers by issuer
+	discovery map[string]endpoints // by discovery URL; only complete documents
+
+	userTokens *jwtverify.Verifier // CompleteResourceTokenAuth's userToken check
 }
 
-func newOAuthPlane(v *vault) *oauthPlane {
+func newOAuthPlane(v *vault, clk clock.Clock, log *slog.Logger) *oauthPlane {
+	hc := &http.Client{Timeout: outboundTimeout}
 	return &oauthPlane{
-		vault: v, http: &http.Client{Timeout: outboundTimeout},
+		vault: v, http: hc,
 		sessions: map[string]*session3LO{}, states: map[string]pendingState{},
-		discovery: map[string]endpoints{}, verifiers: map[string]*oidc.IDTokenVerifier{},
+		discovery:  map[string]endpoints{},
+		userTokens: jwtverify.New(jwtverify.Options{HTTPClient: hc, Clock: clk, Log: log}),
 	}
 }
 

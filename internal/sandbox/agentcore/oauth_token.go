@@ -10,11 +10,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 
 	"agentcore-workshop/internal/sandbox/awswire"
+	"agentcore-workshop/internal/sandbox/jwtverify"
 )
 
 // Model patterns of the identity data plane (bedrock-agentcore 2024-02-28).
@@ -357,33 +357,16 @@ func (s *Service) bindSession(uri, user string) *awswire.Error {
 
 // verifyUserToken checks a user's JWT the way a relying party would: OIDC
 // discovery at its issuer, signature against the JWKS, issuer and expiry on
-// the sandbox clock. The audience is not checked (Cognito access tokens
-// carry client_id instead of aud).
+// the sandbox clock (jwtverify). The audience is not checked (Cognito
+// access tokens carry client_id instead of aud).
 func (s *Service) verifyUserToken(ctx context.Context, raw string) (iss, sub string, err error) {
 	iss, _, ok := decodeUserToken(raw)
 	if !ok {
 		return "", "", errors.New("not a signed JWT with iss and sub claims")
 	}
-	s.oauth.mu.Lock()
-	ver := s.oauth.verifiers[iss]
-	s.oauth.mu.Unlock()
-	if ver == nil {
-		// The verifier outlives this request (its key set refreshes on
-		// unknown key ids), so it gets a context without the request's
-		// cancellation, bounded by the client's timeout instead.
-		pctx := oidc.ClientContext(context.WithoutCancel(ctx), s.oauth.http)
-		p, err := oidc.NewProvider(pctx, iss)
-		if err != nil {
-			return "", "", fmt.Errorf("discovery for issuer %s: %w", iss, err)
-		}
-		ver = p.Verifier(&oidc.Config{SkipClientIDCheck: true, Now: s.now})
-		s.oauth.mu.Lock()
-		s.oauth.verifiers[iss] = ver
-		s.oauth.mu.Unlock()
-	}
-	tok, err := ver.Verify(ctx, raw)
+	c, err := s.oauth.userTokens.Verify(ctx, jwtverify.DiscoveryURL(iss), raw, nil)
 	if err != nil {
 		return "", "", err
 	}
-	return tok.Issuer, tok.Subject, nil
+	return c.Issuer, c.Subject, nil
 }

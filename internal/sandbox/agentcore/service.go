@@ -104,7 +104,7 @@ func New(d edge.Deps, opt Options) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.oauth = newOAuthPlane(v)
+	s.oauth = newOAuthPlane(v, d.Clock, s.log)
 	if len(s.st.WATKey) == 0 {
 		s.st.WATKey = make([]byte, 32)
 		rand.Read(s.st.WATKey)

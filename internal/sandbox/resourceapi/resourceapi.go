@@ -6,8 +6,8 @@
 // the injected TrustedIssuer whether that issuer may call it (the sandbox
 // trusts the issuers of its OAuth2 credential providers, that is the
 // outbound pools, and not the inbound pool), then verifies the token the
-// way any relying party would, through OIDC discovery and JWKS fetched over
-// HTTP, and insists on an access token (token_use=access).
+// way any relying party would (the sandbox's jwtverify: OIDC discovery and
+// JWKS fetched over HTTP), and insists on an access token (token_use=access).
 package resourceapi
 
 import (
@@ -18,16 +18,13 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
-	"time"
 
-	"github.com/coreos/go-oidc/v3/oidc"
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
 
 	"agentcore-workshop/internal/sandbox/authorizer"
-	"agentcore-workshop/internal/sandbox/clock"
 	"agentcore-workshop/internal/sandbox/edge"
+	"agentcore-workshop/internal/sandbox/jwtverify"
 )
 
 // ProfilePath is the API's one resource.
@@ -42,36 +39,27 @@ type Options struct {
 	// none: every call is refused.
 	TrustedIssuer func(iss string) bool
 	// HTTPClient fetches discovery documents and key sets; nil: a client
-	// with a 15 s timeout.
+	// with jwtverify's default timeout.
 	HTTPClient *http.Client
 }
 
 // Service is the external resource API.
 type Service struct {
 	trusted func(string) bool
-	http    *http.Client
-	clock   clock.Clock
+	tokens  *jwtverify.Verifier
 	log     *slog.Logger
-
-	mu        sync.Mutex
-	verifiers map[string]*oidc.IDTokenVerifier // by issuer
 }
 
 // New returns the API.
 func New(d edge.Deps, opt Options) *Service {
-	s := &Service{trusted: opt.TrustedIssuer, http: opt.HTTPClient, clock: d.Clock, log: d.Log, verifiers: map[string]*oidc.IDTokenVerifier{}}
+	s := &Service{trusted: opt.TrustedIssuer, log: d.Log}
 	if s.trusted == nil {
 		s.trusted = func(string) bool { return false }
-	}
-	if s.http == nil {
-		s.http = &http.Client{Timeout: 15 * time.Second}
-	}
-	if s.clock == nil {
-		s.clock = clock.System{}
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
+	s.tokens = jwtverify.New(jwtverify.Options{HTTPClient: opt.HTTPClient, Clock: d.Clock, Log: s.log})
 	return s
 }
 
@@ -128,17 +116,10 @@ func (s *Service) verify(ctx context.Context, raw string) (Profile, error) {
 	if !s.trusted(iss) {
 		return Profile{}, fmt.Errorf("tokens from issuer %s are not accepted by this API", iss)
 	}
-	ver, err := s.verifier(ctx, iss)
-	if err != nil {
-		return Profile{}, err
-	}
-	tok, err := ver.Verify(ctx, raw)
+	var c cognitoAccess
+	tok, err := s.tokens.Verify(ctx, jwtverify.DiscoveryURL(iss), raw, &c)
 	if err != nil {
 		return Profile{}, fmt.Errorf("token verification failed: %w", err)
-	}
-	var c cognitoAccess
-	if err := tok.Claims(&c); err != nil {
-		return Profile{}, fmt.Errorf("token claims: %w", err)
 	}
 	if c.TokenUse != "access" {
 		return Profile{}, fmt.Errorf("an access token is required, got token_use %q", c.TokenUse)
@@ -155,28 +136,6 @@ func (s *Service) verify(ctx context.Context, raw string) (Profile, error) {
 		Service: ServiceName, User: user, Subject: tok.Subject, Issuer: tok.Issuer, ClientID: c.ClientID, Scopes: scopes,
 		Message: fmt.Sprintf("Hello %s: this answer came from the external service, called with a token delegated by AgentCore Identity.", user),
 	}, nil
-}
-
-// verifier returns a cached go-oidc verifier for iss, discovering it on
-// first use. go-oidc refetches the key set on an unknown key id.
-func (s *Service) verifier(ctx context.Context, iss string) (*oidc.IDTokenVerifier, error) {
-	s.mu.Lock()
-	v := s.verifiers[iss]
-	s.mu.Unlock()
-	if v != nil {
-		return v, nil
-	}
-	// The provider (and its key set) outlives this request.
-	pctx := oidc.ClientContext(context.WithoutCancel(ctx), s.http)
-	p, err := oidc.NewProvider(pctx, iss)
-	if err != nil {
-		return nil, fmt.Errorf("discovery for issuer %s: %w", iss, err)
-	}
-	v = p.Verifier(&oidc.Config{SkipClientIDCheck: true, Now: s.clock.Now})
-	s.mu.Lock()
-	s.verifiers[iss] = v
-	s.mu.Unlock()
-	return v, nil
 }
 
 var algs = []jose.SignatureAlgorithm{jose.RS256, jose.RS384, jose.RS512, jose.ES256, jose.ES384, jose.ES512}

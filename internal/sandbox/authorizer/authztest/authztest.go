@@ -106,6 +106,13 @@ func (p *IdP) Publish(kid string, k *rsa.PrivateKey) {
 	p.mu.Unlock()
 }
 
+// Withdraw removes a key from the JWKS, as the end of a rotation would.
+func (p *IdP) Withdraw(kid string) {
+	p.mu.Lock()
+	delete(p.keys, kid)
+	p.mu.Unlock()
+}
+
 // NewKey makes a fresh 2048-bit RSA key.
 func NewKey(t testing.TB) *rsa.PrivateKey {
 	t.Helper()
