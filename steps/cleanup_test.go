@@ -24,7 +24,6 @@ import (
 	"agentcore-workshop/internal/sandbox/edge"
 	"agentcore-workshop/internal/session"
 	"agentcore-workshop/steps"
-	"agentcore-workshop/steps/cleanuptest"
 )
 
 // openForCleanup opens a fresh workspace against an embedded sandbox on a
@@ -39,10 +38,10 @@ func openForCleanup(tb testing.TB, delays edge.Delays) *app.App {
 	return a
 }
 
-// leftovers is cleanuptest.Leftovers, failing the test on error.
+// leftovers is steps.Leftovers, failing the test on error.
 func leftovers(tb testing.TB, c *cloud.Clients, ledger []session.Resource) []string {
 	tb.Helper()
-	out, err := cleanuptest.Leftovers(context.Background(), c, ledger)
+	out, err := steps.Leftovers(context.Background(), c, ledger)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -152,14 +151,14 @@ func TestCleanupAfterStagesOneToSeven(t *testing.T) {
 	}
 	// Each deletion was shown live, the runtime included.
 	joined := strings.Join(lines, "\n")
-	for _, want := range []string{"DeleteAgentRuntime ", "DeleteUserPoolDomain ", "DeleteRole ", "DeleteBucket ", "✓ deleted " + steps.KindRuntime} {
+	for _, want := range []string{"DeleteAgentRuntime ", "DeleteUserPoolDomain ", "DeleteRole ", "DeleteBucket ", "✓ deleted " + string(steps.ResRuntime)} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("cleanup log lacks %q:\n%s", want, joined)
 		}
 	}
 	// The runtime went first, the pools last: reverse creation order.
-	iRuntime := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, "✓ deleted "+steps.KindRuntime) })
-	iPool := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, "✓ deleted "+steps.KindUserPool) })
+	iRuntime := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, "✓ deleted "+string(steps.ResRuntime)) })
+	iPool := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, "✓ deleted "+string(steps.ResUserPool)) })
 	if iRuntime < 0 || iPool < 0 || iRuntime > iPool {
 		t.Errorf("runtime deleted at line %d, first pool at %d: want the runtime first", iRuntime, iPool)
 	}
@@ -214,16 +213,16 @@ func TestCleanupFindsPlannedResourcesByName(t *testing.T) {
 	a := openForCleanup(t, edge.Delays{})
 	ctx := context.Background()
 	c, sess := a.Cloud, a.Session
-	plan := func(kind, name string, attrs map[string]string) {
+	plan := func(kind steps.ResourceKind, name string, attrs map[string]string) {
 		t.Helper()
-		if _, err := sess.Plan(kind, name, "provision-cognito", attrs); err != nil {
+		if _, err := sess.Plan(string(kind), name, "provision-cognito", attrs); err != nil {
 			t.Fatal(err)
 		}
 	}
 
 	// A pool that was created, with a domain that was not even planned
 	// (the crash came before): the pool's domain must go before the pool.
-	plan(steps.KindUserPool, "AgentCoreIdentityPool-crash", nil)
+	plan(steps.ResUserPool, "AgentCoreIdentityPool-crash", nil)
 	pool, err := c.Cognito.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("AgentCoreIdentityPool-crash")})
 	if err != nil {
 		t.Fatal(err)
@@ -233,12 +232,12 @@ func TestCleanupFindsPlannedResourcesByName(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A client planned in it, created, never recorded.
-	plan(steps.KindPoolClient, "IdentityClient-crash", map[string]string{steps.AttrPool: poolID})
+	plan(steps.ResPoolClient, "IdentityClient-crash", map[string]string{steps.AttrPool: poolID})
 	if _, err := c.Cognito.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: aws.String(poolID), ClientName: aws.String("IdentityClient-crash")}); err != nil {
 		t.Fatal(err)
 	}
 	// A role with an inline policy the ledger never heard of.
-	plan(steps.KindRole, "AgentCoreWorkshopRuntime-crash", nil)
+	plan(steps.ResRole, "AgentCoreWorkshopRuntime-crash", nil)
 	if _, err := c.IAM.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("AgentCoreWorkshopRuntime-crash"),
 		AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"bedrock-agentcore.amazonaws.com"},"Action":"sts:AssumeRole"}]}`)}); err != nil {
 		t.Fatal(err)
@@ -248,7 +247,7 @@ func TestCleanupFindsPlannedResourcesByName(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A bucket holding an object the ledger does not list.
-	plan(steps.KindBucket, "agentcore-workshop-crash", nil)
+	plan(steps.ResBucket, "agentcore-workshop-crash", nil)
 	if _, err := c.S3.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("agentcore-workshop-crash"),
 		CreateBucketConfiguration: &s3types.CreateBucketConfiguration{LocationConstraint: s3types.BucketLocationConstraint(c.Region)}}); err != nil {
 		t.Fatal(err)
@@ -257,11 +256,14 @@ func TestCleanupFindsPlannedResourcesByName(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Planned but the create call never went out.
-	plan(steps.KindRepository, "bedrock-agentcore-never-created", nil)
-	plan(steps.KindRuntime, "never_created", nil)
+	plan(steps.ResRepository, "bedrock-agentcore-never-created", nil)
+	plan(steps.ResRuntime, "never_created", nil)
 
-	if got := leftovers(t, c, nil); len(got) != 4 {
-		t.Fatalf("set-up made %v, want a pool, a client, a role and a bucket", got)
+	want := []string{"user pool AgentCoreIdentityPool-crash", "client IdentityClient-crash",
+		"role AgentCoreWorkshopRuntime-crash", "role policy AgentCoreWorkshopRuntime-crash/Stray",
+		"bucket agentcore-workshop-crash", "object s3://agentcore-workshop-crash/a/source.zip"}
+	if got := leftovers(t, c, nil); !slices.Equal(got, want) {
+		t.Fatalf("set-up made %v, want a pool, a client, a role with its policy and a bucket with its object: %v", got, want)
 	}
 	if err := a.Runner.Run(ctx, "cleanup"); err != nil {
 		t.Fatal(err)
@@ -309,9 +311,9 @@ func TestCleanupTreatsOutOfBandDeletionAsDone(t *testing.T) {
 	}
 	joined := strings.Join(logs(), "\n")
 	for _, want := range []string{
-		"✓ " + steps.KindUserPool + " AgentCoreRuntimePool-",
-		"✓ " + steps.KindPoolDomain + " " + dom + " was already gone",
-		"✓ deleted " + steps.KindUserPool + " AgentCoreIdentityPool-",
+		"✓ " + string(steps.ResUserPool) + " AgentCoreRuntimePool-",
+		"✓ " + string(steps.ResPoolDomain) + " " + dom + " was already gone",
+		"✓ deleted " + string(steps.ResUserPool) + " AgentCoreIdentityPool-",
 	} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("log lacks %q:\n%s", want, joined)
@@ -342,13 +344,16 @@ func TestCleanupKeepsGoingAndListsWhatIsLeft(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "scratch.json"), []byte("{}"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	for _, e := range []struct{ kind, name string }{
-		{steps.KindLocalFile, "scratch.json"},
+	for _, e := range []struct {
+		kind steps.ResourceKind
+		name string
+	}{
+		{steps.ResLocalFile, "scratch.json"},
 		{"mystery-kind", "thing"},
-		{steps.KindLocalFile, "../outside.txt"},
-		{steps.KindProject, "bedrock-agentcore-never-builder"},
+		{steps.ResLocalFile, "../outside.txt"},
+		{steps.ResProject, "bedrock-agentcore-never-builder"},
 	} {
-		if _, err := sess.Plan(e.kind, e.name, "launch", nil); err != nil {
+		if _, err := sess.Plan(string(e.kind), e.name, "launch", nil); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -2,14 +2,11 @@ package steps
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	ctl "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol"
-	ctltypes "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol/types"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"gopkg.in/yaml.v3"
 
@@ -56,30 +53,8 @@ func (s configure) Run(ctx context.Context, env *Env, rep Reporter) (Result, err
 
 	// Outbound, part 1: the agent's workload identity.
 	rep.Progress("workload identity", 1, 3)
-	c := env.Cloud.Control
 	workload := agent + "-workload"
-	wl, err := ensure(ctx, env, rep, s.ID(), KindWorkloadIdentity, workload, nil,
-		func(ctx context.Context) (found, error) {
-			out, err := c.GetWorkloadIdentity(ctx, &ctl.GetWorkloadIdentityInput{Name: aws.String(workload)})
-			if isNotFound(err) {
-				return found{}, nil
-			}
-			if err != nil {
-				return found{}, err
-			}
-			return found{ID: workload, ARN: aws.ToString(out.WorkloadIdentityArn), OK: true}, nil
-		},
-		func(ctx context.Context) (found, error) {
-			rep.Log("CreateWorkloadIdentity %s (return URL %s)", workload, ReturnURL)
-			out, err := c.CreateWorkloadIdentity(ctx, &ctl.CreateWorkloadIdentityInput{
-				Name:                            aws.String(workload),
-				AllowedResourceOauth2ReturnUrls: []string{ReturnURL},
-			})
-			if err != nil {
-				return found{}, err
-			}
-			return found{ID: workload, ARN: aws.ToString(out.WorkloadIdentityArn), OK: true}, nil
-		})
+	wl, err := workloadIdentities.ensure(ctx, env, rep, s.ID(), workloadSpec{name: workload})
 	if err != nil {
 		return res, err
 	}
@@ -91,50 +66,12 @@ func (s configure) Run(ctx context.Context, env *Env, rep Reporter) (Result, err
 	// secret; the agent never sees it.
 	rep.Progress("OAuth2 credential provider", 2, 3)
 	provider := providerNameFor(suffix)
-	var callback string
-	pv, err := ensure(ctx, env, rep, s.ID(), KindCredentialProv, provider, nil,
-		func(ctx context.Context) (found, error) {
-			out, err := c.GetOauth2CredentialProvider(ctx, &ctl.GetOauth2CredentialProviderInput{Name: aws.String(provider)})
-			if isNotFound(err) {
-				return found{}, nil
-			}
-			if err != nil {
-				return found{}, err
-			}
-			if stale := staleProvider(out, in[IdentityClientID], in[IdentityDiscoveryURL]); stale != "" {
-				// Stage 1 re-made the outbound pool or client: a provider
-				// holding the old ones would send consents nowhere. Replace it.
-				rep.Log("credential provider %s %s: replacing it", provider, stale)
-				if _, err := c.DeleteOauth2CredentialProvider(ctx, &ctl.DeleteOauth2CredentialProviderInput{Name: aws.String(provider)}); err != nil && !isNotFound(err) {
-					return found{}, fmt.Errorf("delete the outdated provider: %w", err)
-				}
-				return found{}, nil
-			}
-			callback = aws.ToString(out.CallbackUrl)
-			return found{ID: provider, ARN: aws.ToString(out.CredentialProviderArn), OK: true}, nil
-		},
-		func(ctx context.Context) (found, error) {
-			rep.Log("CreateOauth2CredentialProvider %s (CustomOauth2, discovery %s)", provider, in[IdentityDiscoveryURL])
-			out, err := c.CreateOauth2CredentialProvider(ctx, &ctl.CreateOauth2CredentialProviderInput{
-				Name:                     aws.String(provider),
-				CredentialProviderVendor: ctltypes.CredentialProviderVendorTypeCustomOauth2,
-				Oauth2ProviderConfigInput: &ctltypes.Oauth2ProviderConfigInputMemberCustomOauth2ProviderConfig{
-					Value: ctltypes.CustomOauth2ProviderConfigInput{
-						OauthDiscovery: &ctltypes.Oauth2DiscoveryMemberDiscoveryUrl{Value: in[IdentityDiscoveryURL]},
-						ClientId:       aws.String(in[IdentityClientID]),
-						ClientSecret:   aws.String(in[IdentityClientSecret]),
-					},
-				},
-			})
-			if err != nil {
-				return found{}, err
-			}
-			callback = aws.ToString(out.CallbackUrl)
-			return found{ID: provider, ARN: aws.ToString(out.CredentialProviderArn), OK: true}, nil
-		})
+	pv, err := credentialProviders.ensure(ctx, env, rep, s.ID(), providerSpec{name: provider,
+		clientID: in[IdentityClientID], clientSecret: in[IdentityClientSecret], discoveryURL: in[IdentityDiscoveryURL]})
 	if err != nil {
 		return res, err
 	}
+	callback := pv.URL
 	put(Value{Name: CredentialProvider, Value: provider})
 	put(Value{Name: ProviderARN, Value: pv.ARN})
 	put(Value{Name: ProviderCallback, Value: callback, Kind: KindURL})
@@ -158,22 +95,6 @@ func (s configure) Run(ctx context.Context, env *Env, rep Reporter) (Result, err
 	put(Value{Name: ConfigFile, Value: path, Kind: KindFile})
 	put(Value{Name: ToolkitConfigFile, Value: string(doc), Kind: KindCode})
 	return res, nil
-}
-
-// staleProvider says how an existing provider no longer matches the
-// outbound pool and client of stage 1 ("" when it still does).
-func staleProvider(out *ctl.GetOauth2CredentialProviderOutput, clientID, discoveryURL string) string {
-	custom, ok := out.Oauth2ProviderConfigOutput.(*ctltypes.Oauth2ProviderConfigOutputMemberCustomOauth2ProviderConfig)
-	if !ok {
-		return "is not a custom OAuth2 provider"
-	}
-	if id := aws.ToString(custom.Value.ClientId); id != "" && id != clientID {
-		return "names client " + id + ", not " + clientID
-	}
-	if d, ok := custom.Value.OauthDiscovery.(*ctltypes.Oauth2DiscoveryMemberDiscoveryUrl); ok && d.Value != discoveryURL {
-		return "discovers " + d.Value + ", not " + discoveryURL
-	}
-	return ""
 }
 
 // addCallbackURL appends url to a Cognito client's callback URLs.
@@ -252,20 +173,4 @@ func toolkitConfig(agent, region, source string, authorizer map[string]any, prov
 		return nil, fmt.Errorf("render %s: %w", ToolkitConfigFile, err)
 	}
 	return b, nil
-}
-
-// isNotFound reports an AWS "not found" error from any service.
-func isNotFound(err error) bool {
-	if err == nil {
-		return false
-	}
-	var ae interface{ ErrorCode() string }
-	if errors.As(err, &ae) {
-		switch ae.ErrorCode() {
-		case "ResourceNotFoundException", "NoSuchEntity", "NoSuchBucket", "NoSuchKey", "NotFound",
-			"RepositoryNotFoundException", "UserNotFoundException":
-			return true
-		}
-	}
-	return false
 }

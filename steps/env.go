@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 
+	"agentcore-workshop/internal/clock"
 	"agentcore-workshop/internal/cloud"
 	"agentcore-workshop/internal/session"
 )
@@ -23,6 +24,17 @@ type Env struct {
 	// saved as running is shown running (its process is alive), and any
 	// attempt to run or reset fails instead of overwriting the live state.
 	ReadOnly bool
+	// Clock is the stages' time: every timestamp, elapsed time and pause
+	// between polls goes through it, so tests run waits without sleeping.
+	// Nil means the system clock.
+	Clock clock.Clock
+}
+
+func (e *Env) clock() clock.Clock {
+	if e.Clock == nil {
+		return clock.System{}
+	}
+	return e.Clock
 }
 
 // ConsentFunc completes an OAuth consent on the learner's behalf: it

@@ -133,7 +133,7 @@ func (s invokeWithToken) Run(ctx context.Context, env *Env, rep Reporter) (Resul
 	}
 	put(Value{Name: SessionID, Value: echoed})
 	put(Value{Name: Response, Value: answer})
-	put(Value{Name: "token expires", Value: exp.UTC().Format(time.RFC3339) + " (" + jwtx.Remaining(exp, time.Now()) + ")"})
+	put(Value{Name: "token expires", Value: exp.UTC().Format(time.RFC3339) + " (" + jwtx.Remaining(exp, env.clock().Now()) + ")"})
 	put(Value{Name: "token client_id", Value: tok.String("client_id")})
 	return res, nil
 }

@@ -2,6 +2,7 @@ package steps
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"time"
@@ -82,7 +83,7 @@ func (s oauthConsent) Run(ctx context.Context, env *Env, rep Reporter) (Result, 
 		} else {
 			rep.Log("press o to open it in your browser, sign in as %s (v shows the password) and consent", cv[IdentityUsername])
 		}
-		answer, err = waitForConsent(ctx, rep, ask)
+		answer, err = waitForConsent(ctx, env, rep, ask)
 		if err != nil {
 			return res, err
 		}
@@ -91,7 +92,7 @@ func (s oauthConsent) Run(ctx context.Context, env *Env, rep Reporter) (Result, 
 	put(Value{Name: "external API answer", Value: answer})
 	if tok, err := jwtx.Decode(token); err == nil {
 		if exp, ok := tok.Expiry(); ok {
-			put(Value{Name: "inbound token", Value: "still only the runtime saw it (" + jwtx.Remaining(exp, time.Now()) + ")"})
+			put(Value{Name: "inbound token", Value: "still only the runtime saw it (" + jwtx.Remaining(exp, env.clock().Now()) + ")"})
 		}
 	}
 	return res, nil
@@ -99,30 +100,21 @@ func (s oauthConsent) Run(ctx context.Context, env *Env, rep Reporter) (Result, 
 
 // waitForConsent asks the agent again until its answer no longer needs
 // consent, counting down to consentTimeout. Cancelling the stage stops it.
-func waitForConsent(ctx context.Context, rep Reporter, ask func(context.Context) (string, error)) (string, error) {
-	deadline := time.Now().Add(consentTimeout)
-	wait := 200 * time.Millisecond
-	for {
-		answer, err := ask(ctx)
-		if err != nil {
-			return "", err
-		}
-		if !authURLPattern.MatchString(answer) {
-			rep.Log("consent received: the agent got its token from the vault")
-			return answer, nil
-		}
-		left := time.Until(deadline)
-		if left <= 0 {
-			return "", fmt.Errorf("no consent after %s: open the authorization URL, sign in and consent, then run this stage again", consentTimeout)
-		}
-		rep.Progress(fmt.Sprintf("waiting for your consent (%s left)", left.Round(time.Second)), 0, 0)
-		t := time.NewTimer(min(wait, left))
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return "", ctx.Err()
-		case <-t.C:
-		}
-		wait = min(wait*2, 3*time.Second)
+func waitForConsent(ctx context.Context, env *Env, rep Reporter, ask func(context.Context) (string, error)) (string, error) {
+	var answer string
+	err := poll(ctx, env, rep, wait{what: "your consent", first: 200 * time.Millisecond, max: 3 * time.Second, timeout: consentTimeout, countdown: true},
+		func(ctx context.Context) (bool, string, error) {
+			var err error
+			answer, err = ask(ctx)
+			return err == nil && !authURLPattern.MatchString(answer), "", err
+		})
+	var timedOut *waitTimeout
+	if errors.As(err, &timedOut) {
+		return "", fmt.Errorf("no consent after %s: open the authorization URL, sign in and consent, then run this stage again", consentTimeout)
 	}
+	if err != nil {
+		return "", err
+	}
+	rep.Log("consent received: the agent got its token from the vault")
+	return answer, nil
 }

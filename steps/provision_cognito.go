@@ -3,7 +3,6 @@ package steps
 import (
 	"context"
 	"crypto/rand"
-	"errors"
 	"fmt"
 	"math/big"
 	mrand "math/rand/v2"
@@ -84,19 +83,19 @@ func (s provisionCognito) Run(ctx context.Context, env *Env, rep Reporter) (Resu
 
 	// Inbound: the pool whose access tokens the runtime will accept.
 	rep.Progress("inbound user pool", 1, 6)
-	inPool, err := ensurePool(ctx, env, rep, s.ID(), n.inboundPool)
+	inPool, err := userPools.ensure(ctx, env, rep, s.ID(), poolSpec{name: n.inboundPool})
 	if err != nil {
 		return res, err
 	}
 	put(Value{Name: RuntimePoolID, Value: inPool.ID})
 	put(Value{Name: RuntimeDiscoveryURL, Value: env.Cloud.CognitoDiscoveryURL(inPool.ID), Kind: KindURL})
 
-	inClient, err := ensureClient(ctx, env, rep, s.ID(), inPool.ID, n.inboundClient, &cip.CreateUserPoolClientInput{
+	inClient, err := poolClients.ensure(ctx, env, rep, s.ID(), clientSpec{&cip.CreateUserPoolClientInput{
 		UserPoolId:        aws.String(inPool.ID),
 		ClientName:        aws.String(n.inboundClient),
 		GenerateSecret:    false, // a public client: the app signs users in with a password
 		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth},
-	})
+	}})
 	if err != nil {
 		return res, err
 	}
@@ -114,19 +113,19 @@ func (s provisionCognito) Run(ctx context.Context, env *Env, rep Reporter) (Resu
 	// identity provider, with a hosted login page (the domain) and a
 	// confidential client for the authorization-code flow.
 	rep.Progress("outbound user pool and domain", 3, 6)
-	outPool, err := ensurePool(ctx, env, rep, s.ID(), n.outboundPool)
+	outPool, err := userPools.ensure(ctx, env, rep, s.ID(), poolSpec{name: n.outboundPool})
 	if err != nil {
 		return res, err
 	}
 	put(Value{Name: IdentityPoolID, Value: outPool.ID})
 	put(Value{Name: IdentityDiscoveryURL, Value: env.Cloud.CognitoDiscoveryURL(outPool.ID), Kind: KindURL})
-	if err := ensureDomain(ctx, env, rep, s.ID(), outPool.ID, n.outboundDomain); err != nil {
+	if _, err := poolDomains.ensure(ctx, env, rep, s.ID(), domainSpec{pool: outPool.ID, domain: n.outboundDomain}); err != nil {
 		return res, err
 	}
 	put(Value{Name: IdentityDomain, Value: n.outboundDomain})
 
 	rep.Progress("outbound app client", 4, 6)
-	outClient, err := ensureClient(ctx, env, rep, s.ID(), outPool.ID, n.outboundClient, &cip.CreateUserPoolClientInput{
+	outClient, err := poolClients.ensure(ctx, env, rep, s.ID(), clientSpec{&cip.CreateUserPoolClientInput{
 		UserPoolId:                      aws.String(outPool.ID),
 		ClientName:                      aws.String(n.outboundClient),
 		GenerateSecret:                  true, // AgentCore Identity holds the secret, never the agent
@@ -135,7 +134,7 @@ func (s provisionCognito) Run(ctx context.Context, env *Env, rep Reporter) (Resu
 		AllowedOAuthScopes:              []string{"openid", "profile", "email"},
 		AllowedOAuthFlowsUserPoolClient: true,
 		SupportedIdentityProviders:      []string{"COGNITO"},
-	})
+	}})
 	if err != nil {
 		return res, err
 	}
@@ -173,7 +172,7 @@ func (s provisionCognito) Run(ctx context.Context, env *Env, rep Reporter) (Resu
 	if err != nil {
 		return res, fmt.Errorf("decode the access token: %w", err)
 	}
-	put(Value{Name: AccessTokenClaims, Value: claimsTable(tok, time.Now())})
+	put(Value{Name: AccessTokenClaims, Value: claimsTable(tok, env.clock().Now())})
 
 	rep.Progress("credentials file", 6, 6)
 	path := filepath.Join(env.Dir, EnvFileName)
@@ -210,117 +209,9 @@ func envFile(res Result) []byte {
 	return []byte(b.String())
 }
 
-func ensurePool(ctx context.Context, env *Env, rep Reporter, stepID, name string) (found, error) {
-	c := env.Cloud.Cognito
-	return ensure(ctx, env, rep, stepID, KindUserPool, name, nil,
-		func(ctx context.Context) (found, error) {
-			p := cip.NewListUserPoolsPaginator(c, &cip.ListUserPoolsInput{MaxResults: aws.Int32(60)})
-			for p.HasMorePages() {
-				page, err := p.NextPage(ctx)
-				if err != nil {
-					return found{}, err
-				}
-				for _, up := range page.UserPools {
-					if aws.ToString(up.Name) == name {
-						d, err := c.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: up.Id})
-						if err != nil {
-							return found{}, err
-						}
-						return found{ID: aws.ToString(up.Id), ARN: aws.ToString(d.UserPool.Arn), OK: true}, nil
-					}
-				}
-			}
-			return found{}, nil
-		},
-		func(ctx context.Context) (found, error) {
-			rep.Log("CreateUserPool %s", name)
-			out, err := c.CreateUserPool(ctx, &cip.CreateUserPoolInput{
-				PoolName: aws.String(name),
-				Policies: &types.UserPoolPolicyType{PasswordPolicy: &types.PasswordPolicyType{
-					MinimumLength: aws.Int32(8), RequireUppercase: true, RequireLowercase: true, RequireNumbers: true, RequireSymbols: true,
-				}},
-				AdminCreateUserConfig: &types.AdminCreateUserConfigType{AllowAdminCreateUserOnly: true},
-			})
-			if err != nil {
-				return found{}, err
-			}
-			return found{ID: aws.ToString(out.UserPool.Id), ARN: aws.ToString(out.UserPool.Arn), OK: true}, nil
-		})
-}
-
-func ensureClient(ctx context.Context, env *Env, rep Reporter, stepID, poolID, name string, in *cip.CreateUserPoolClientInput) (found, error) {
-	c := env.Cloud.Cognito
-	return ensure(ctx, env, rep, stepID, KindPoolClient, name, map[string]string{AttrPool: poolID},
-		func(ctx context.Context) (found, error) {
-			p := cip.NewListUserPoolClientsPaginator(c, &cip.ListUserPoolClientsInput{UserPoolId: aws.String(poolID), MaxResults: aws.Int32(60)})
-			for p.HasMorePages() {
-				page, err := p.NextPage(ctx)
-				if err != nil {
-					return found{}, err
-				}
-				for _, cl := range page.UserPoolClients {
-					if aws.ToString(cl.ClientName) == name {
-						return found{ID: aws.ToString(cl.ClientId), OK: true}, nil
-					}
-				}
-			}
-			return found{}, nil
-		},
-		func(ctx context.Context) (found, error) {
-			rep.Log("CreateUserPoolClient %s in %s", name, poolID)
-			out, err := c.CreateUserPoolClient(ctx, in)
-			if err != nil {
-				return found{}, err
-			}
-			return found{ID: aws.ToString(out.UserPoolClient.ClientId), OK: true}, nil
-		})
-}
-
-func ensureDomain(ctx context.Context, env *Env, rep Reporter, stepID, poolID, domain string) error {
-	c := env.Cloud.Cognito
-	_, err := ensure(ctx, env, rep, stepID, KindPoolDomain, domain, map[string]string{AttrPool: poolID},
-		func(ctx context.Context) (found, error) {
-			out, err := c.DescribeUserPoolDomain(ctx, &cip.DescribeUserPoolDomainInput{Domain: aws.String(domain)})
-			if err != nil {
-				return found{}, err
-			}
-			d := out.DomainDescription
-			if d == nil || aws.ToString(d.UserPoolId) != poolID {
-				return found{}, nil
-			}
-			return found{ID: domain, OK: true}, nil
-		},
-		func(ctx context.Context) (found, error) {
-			rep.Log("CreateUserPoolDomain %s", domain)
-			if _, err := c.CreateUserPoolDomain(ctx, &cip.CreateUserPoolDomainInput{Domain: aws.String(domain), UserPoolId: aws.String(poolID)}); err != nil {
-				return found{}, err
-			}
-			return found{ID: domain, OK: true}, nil
-		})
-	if err != nil {
-		return err
-	}
-	// A new domain takes a moment to become ACTIVE on AWS.
-	return poll(ctx, rep, "domain "+domain+" ACTIVE", time.Second, 2*time.Minute, func(ctx context.Context) (bool, string, error) {
-		out, err := c.DescribeUserPoolDomain(ctx, &cip.DescribeUserPoolDomainInput{Domain: aws.String(domain)})
-		if err != nil {
-			return false, "", err
-		}
-		st := types.DomainStatusType("")
-		if out.DomainDescription != nil {
-			st = out.DomainDescription.Status
-		}
-		if st == types.DomainStatusTypeFailed {
-			return false, "", fmt.Errorf("domain %s failed to become active", domain)
-		}
-		return st == types.DomainStatusTypeActive, string(st), nil
-	})
-}
-
 // ensureUser makes the user exist with a permanent password (kept in the
 // secrets file under secretName, so a re-run keeps the same one).
 func ensureUser(ctx context.Context, env *Env, rep Reporter, stepID, poolID, username, secretName string) (string, error) {
-	c := env.Cloud.Cognito
 	password, ok := env.Session.Secret(stepID, secretName)
 	if !ok {
 		var err error
@@ -328,40 +219,13 @@ func ensureUser(ctx context.Context, env *Env, rep Reporter, stepID, poolID, use
 			return "", err
 		}
 	}
-	_, err := ensure(ctx, env, rep, stepID, KindPoolUser, poolID+"/"+username, map[string]string{AttrPool: poolID, AttrUsername: username},
-		func(ctx context.Context) (found, error) {
-			out, err := c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(poolID), Username: aws.String(username)})
-			var nf *types.UserNotFoundException
-			if errors.As(err, &nf) {
-				return found{}, nil
-			}
-			if err != nil {
-				return found{}, err
-			}
-			return found{ID: aws.ToString(out.Username), OK: true}, nil
-		},
-		func(ctx context.Context) (found, error) {
-			rep.Log("AdminCreateUser %s (temporary password, no email sent)", username)
-			temp, err := newPassword()
-			if err != nil {
-				return found{}, err
-			}
-			out, err := c.AdminCreateUser(ctx, &cip.AdminCreateUserInput{
-				UserPoolId: aws.String(poolID), Username: aws.String(username),
-				TemporaryPassword: aws.String(temp), MessageAction: types.MessageActionTypeSuppress,
-			})
-			if err != nil {
-				return found{}, err
-			}
-			return found{ID: aws.ToString(out.User.Username), OK: true}, nil
-		})
-	if err != nil {
+	if _, err := poolUsers.ensure(ctx, env, rep, stepID, userSpec{pool: poolID, username: username}); err != nil {
 		return "", err
 	}
 	// Without a permanent password the first sign-in would answer with a
 	// NEW_PASSWORD_REQUIRED challenge instead of tokens.
 	rep.Log("AdminSetUserPassword %s (permanent)", username)
-	if _, err := c.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{
+	if _, err := env.Cloud.Cognito.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{
 		UserPoolId: aws.String(poolID), Username: aws.String(username), Password: aws.String(password), Permanent: true,
 	}); err != nil {
 		return "", fmt.Errorf("set password of %s: %w", username, err)

@@ -30,11 +30,12 @@ func (s waitUntilReady) Run(ctx context.Context, env *Env, rep Reporter) (Result
 	}
 	id := v[RuntimeID]
 	c := env.Cloud.Control
-	start := time.Now()
+	clk := env.clock()
+	start := clk.Now()
 	var res Result
 
 	rep.Progress("runtime", 1, 2)
-	err = poll(ctx, rep, "runtime "+id, 2*time.Second, readyTimeout, func(ctx context.Context) (bool, string, error) {
+	err = poll(ctx, env, rep, wait{what: "runtime " + id, max: 2 * time.Second, timeout: readyTimeout}, func(ctx context.Context) (bool, string, error) {
 		out, err := c.GetAgentRuntime(ctx, &ctl.GetAgentRuntimeInput{AgentRuntimeId: aws.String(id)})
 		if err != nil {
 			return false, "", err
@@ -44,11 +45,11 @@ func (s waitUntilReady) Run(ctx context.Context, env *Env, rep Reporter) (Result
 	if err != nil {
 		return res, err
 	}
-	rep.Log("runtime %s is READY after %s", id, time.Since(start).Round(10*time.Millisecond))
+	rep.Log("runtime %s is READY after %s", id, clk.Now().Sub(start).Round(10*time.Millisecond))
 
 	// Invocations go to an endpoint; DEFAULT appears on its own.
 	rep.Progress("DEFAULT endpoint", 2, 2)
-	err = poll(ctx, rep, "endpoint DEFAULT", 2*time.Second, readyTimeout, func(ctx context.Context) (bool, string, error) {
+	err = poll(ctx, env, rep, wait{what: "endpoint DEFAULT", max: 2 * time.Second, timeout: readyTimeout}, func(ctx context.Context) (bool, string, error) {
 		out, err := c.GetAgentRuntimeEndpoint(ctx, &ctl.GetAgentRuntimeEndpointInput{AgentRuntimeId: aws.String(id), EndpointName: aws.String("DEFAULT")})
 		if isNotFound(err) {
 			return false, "not created yet", nil // normal right after creation
@@ -61,7 +62,7 @@ func (s waitUntilReady) Run(ctx context.Context, env *Env, rep Reporter) (Result
 	if err != nil {
 		return res, err
 	}
-	elapsed := time.Since(start).Round(10 * time.Millisecond)
+	elapsed := clk.Now().Sub(start).Round(10 * time.Millisecond)
 	rep.Log("endpoint DEFAULT is READY: invocations can start (%s)", elapsed)
 	put := publisher(rep, &res)
 	put(Value{Name: RuntimeStatus, Value: "READY"})

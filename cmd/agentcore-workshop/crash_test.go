@@ -19,7 +19,6 @@ import (
 	"agentcore-workshop/internal/sandbox"
 	"agentcore-workshop/internal/session"
 	"agentcore-workshop/steps"
-	"agentcore-workshop/steps/cleanuptest"
 )
 
 // tutorialEnd is the last stage the crash test runs the tutorial to; every
@@ -269,7 +268,7 @@ func assertWorkspaceClean(t *testing.T, ws string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	left, err := cleanuptest.Leftovers(ctx, c, ledger)
+	left, err := steps.Leftovers(ctx, c, ledger)
 	if err != nil {
 		t.Fatal(err)
 	}
