@@ -8,6 +8,7 @@ import (
 
 	"agentcore-workshop/internal/sandbox/awswire"
 	"agentcore-workshop/internal/sandbox/edge"
+	"agentcore-workshop/internal/sandbox/model"
 )
 
 // TargetPrefix is CodeBuild's X-Amz-Target prefix.
@@ -136,115 +137,122 @@ func deref[T any](p *T) T {
 	return *p
 }
 
-var operations = awswire.JSONOps[*Service]{
-	"CreateProject": func(s *Service, body []byte) (any, error) {
-		var in projectInput
-		if err := awswire.DecodeJSON(body, &in); err != nil {
-			return nil, err
-		}
-		p, err := s.CreateProject(Project{
-			Name: in.Name, Description: deref(in.Description), Source: deref(in.Source), Artifacts: deref(in.Artifacts),
-			Environment: deref(in.Environment), ServiceRole: deref(in.ServiceRole), TimeoutInMinutes: deref(in.TimeoutInMinutes),
-			QueuedTimeoutInMinutes: deref(in.QueuedTimeoutInMinutes), Tags: in.Tags,
-		})
-		if err != nil {
-			return nil, err
-		}
-		return map[string]any{"project": toProjectJSON(p)}, nil
-	},
-	"UpdateProject": func(s *Service, body []byte) (any, error) {
-		var in projectInput
-		if err := awswire.DecodeJSON(body, &in); err != nil {
-			return nil, err
-		}
-		if in.Name == "" {
-			return nil, invalidInput("Invalid name: project name must be specified")
-		}
-		p, err := s.UpdateProject(in.Name, ProjectUpdate{in.Description, in.Source, in.Artifacts, in.Environment, in.ServiceRole, in.TimeoutInMinutes, in.QueuedTimeoutInMinutes, in.Tags})
-		if err != nil {
-			return nil, err
-		}
-		return map[string]any{"project": toProjectJSON(p)}, nil
-	},
-	"BatchGetProjects": func(s *Service, body []byte) (any, error) {
-		var in struct {
-			Names []string `json:"names"`
-		}
-		if err := awswire.DecodeJSON(body, &in); err != nil {
-			return nil, err
-		}
-		found, missing, err := s.BatchGetProjects(in.Names)
-		if err != nil {
-			return nil, err
-		}
-		out := []projectJSON{}
-		for _, p := range found {
-			out = append(out, toProjectJSON(p))
-		}
-		return map[string]any{"projects": out, "projectsNotFound": missing}, nil
-	},
-	"DeleteProject": func(s *Service, body []byte) (any, error) {
-		var in struct {
-			Name string `json:"name"`
-		}
-		if err := awswire.DecodeJSON(body, &in); err != nil {
-			return nil, err
-		}
-		return map[string]any{}, s.DeleteProject(in.Name)
-	},
-	"ListProjects": func(s *Service, body []byte) (any, error) {
-		var in struct {
-			SortBy    string `json:"sortBy"`
-			SortOrder string `json:"sortOrder"`
-		}
-		if err := awswire.DecodeJSON(body, &in); err != nil {
-			return nil, err
-		}
-		names, err := s.ListProjects(in.SortBy, in.SortOrder)
-		if err != nil {
-			return nil, err
-		}
-		return map[string]any{"projects": names}, nil
-	},
-	"StartBuild": func(s *Service, body []byte) (any, error) {
-		var in struct {
-			ProjectName                  string   `json:"projectName"`
-			SourceTypeOverride           string   `json:"sourceTypeOverride"`
-			SourceLocationOverride       string   `json:"sourceLocationOverride"`
-			BuildspecOverride            string   `json:"buildspecOverride"`
-			EnvironmentVariablesOverride []EnvVar `json:"environmentVariablesOverride"`
-		}
-		if err := awswire.DecodeJSON(body, &in); err != nil {
-			return nil, err
-		}
-		b, err := s.StartBuild(StartInput{in.ProjectName, in.SourceTypeOverride, in.SourceLocationOverride, in.BuildspecOverride, in.EnvironmentVariablesOverride})
-		if err != nil {
-			return nil, err
-		}
-		return map[string]any{"build": s.toBuildJSON(b)}, nil
-	},
-	"BatchGetBuilds": func(s *Service, body []byte) (any, error) {
-		var in struct {
-			IDs []string `json:"ids"`
-		}
-		if err := awswire.DecodeJSON(body, &in); err != nil {
-			return nil, err
-		}
-		found, missing, err := s.BatchGetBuilds(in.IDs)
-		if err != nil {
-			return nil, err
-		}
-		out := []buildJSON{}
-		for _, b := range found {
-			out = append(out, s.toBuildJSON(b))
-		}
-		return map[string]any{"builds": out, "buildsNotFound": missing}, nil
-	},
-}
+// api is CodeBuild's awsJson1.1 wire. CodeBuild answers input its model
+// refuses with InvalidInputException (it models no ValidationException).
+var api = &awswire.JSONAPI[*Service]{
+	Prefix: TargetPrefix, Service: "CodeBuild", Internal: "InternalFailure",
+	Model: model.CodeBuild, Invalid: "InvalidInputException",
+	// A missing project name has CodeBuild's own words.
+	Own: map[string][]string{"UpdateProject": {"name"}, "StartBuild": {"projectName"}},
+	Ops: awswire.JSONOps[*Service]{
+		"CreateProject": func(s *Service, body []byte) (any, error) {
+			var in projectInput
+			if err := awswire.DecodeJSON(body, &in); err != nil {
+				return nil, err
+			}
+			p, err := s.CreateProject(Project{
+				Name: in.Name, Description: deref(in.Description), Source: deref(in.Source), Artifacts: deref(in.Artifacts),
+				Environment: deref(in.Environment), ServiceRole: deref(in.ServiceRole), TimeoutInMinutes: deref(in.TimeoutInMinutes),
+				QueuedTimeoutInMinutes: deref(in.QueuedTimeoutInMinutes), Tags: in.Tags,
+			})
+			if err != nil {
+				return nil, err
+			}
+			return map[string]any{"project": toProjectJSON(p)}, nil
+		},
+		"UpdateProject": func(s *Service, body []byte) (any, error) {
+			var in projectInput
+			if err := awswire.DecodeJSON(body, &in); err != nil {
+				return nil, err
+			}
+			if in.Name == "" {
+				return nil, invalidInput("Invalid name: project name must be specified")
+			}
+			p, err := s.UpdateProject(in.Name, ProjectUpdate{in.Description, in.Source, in.Artifacts, in.Environment, in.ServiceRole, in.TimeoutInMinutes, in.QueuedTimeoutInMinutes, in.Tags})
+			if err != nil {
+				return nil, err
+			}
+			return map[string]any{"project": toProjectJSON(p)}, nil
+		},
+		"BatchGetProjects": func(s *Service, body []byte) (any, error) {
+			var in struct {
+				Names []string `json:"names"`
+			}
+			if err := awswire.DecodeJSON(body, &in); err != nil {
+				return nil, err
+			}
+			found, missing, err := s.BatchGetProjects(in.Names)
+			if err != nil {
+				return nil, err
+			}
+			out := []projectJSON{}
+			for _, p := range found {
+				out = append(out, toProjectJSON(p))
+			}
+			return map[string]any{"projects": out, "projectsNotFound": missing}, nil
+		},
+		"DeleteProject": func(s *Service, body []byte) (any, error) {
+			var in struct {
+				Name string `json:"name"`
+			}
+			if err := awswire.DecodeJSON(body, &in); err != nil {
+				return nil, err
+			}
+			return map[string]any{}, s.DeleteProject(in.Name)
+		},
+		"ListProjects": func(s *Service, body []byte) (any, error) {
+			var in struct {
+				SortBy    string `json:"sortBy"`
+				SortOrder string `json:"sortOrder"`
+			}
+			if err := awswire.DecodeJSON(body, &in); err != nil {
+				return nil, err
+			}
+			names, err := s.ListProjects(in.SortBy, in.SortOrder)
+			if err != nil {
+				return nil, err
+			}
+			return map[string]any{"projects": names}, nil
+		},
+		"StartBuild": func(s *Service, body []byte) (any, error) {
+			var in struct {
+				ProjectName                  string   `json:"projectName"`
+				SourceTypeOverride           string   `json:"sourceTypeOverride"`
+				SourceLocationOverride       string   `json:"sourceLocationOverride"`
+				BuildspecOverride            string   `json:"buildspecOverride"`
+				EnvironmentVariablesOverride []EnvVar `json:"environmentVariablesOverride"`
+			}
+			if err := awswire.DecodeJSON(body, &in); err != nil {
+				return nil, err
+			}
+			b, err := s.StartBuild(StartInput{in.ProjectName, in.SourceTypeOverride, in.SourceLocationOverride, in.BuildspecOverride, in.EnvironmentVariablesOverride})
+			if err != nil {
+				return nil, err
+			}
+			return map[string]any{"build": s.toBuildJSON(b)}, nil
+		},
+		"BatchGetBuilds": func(s *Service, body []byte) (any, error) {
+			var in struct {
+				IDs []string `json:"ids"`
+			}
+			if err := awswire.DecodeJSON(body, &in); err != nil {
+				return nil, err
+			}
+			found, missing, err := s.BatchGetBuilds(in.IDs)
+			if err != nil {
+				return nil, err
+			}
+			out := []buildJSON{}
+			for _, b := range found {
+				out = append(out, s.toBuildJSON(b))
+			}
+			return map[string]any{"builds": out, "buildsNotFound": missing}, nil
+		},
+	}}
 
 func (s *Service) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if _, ok := edge.RequireSigned(w, r, awswire.JSON11); !ok {
 		return
 	}
-	awswire.ServeJSON11(w, r, s, TargetPrefix, "CodeBuild", "InternalFailure", operations)
+	api.Serve(w, r, s)
 }

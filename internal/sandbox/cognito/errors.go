@@ -2,9 +2,9 @@ package cognito
 
 import (
 	"fmt"
-	"strings"
 
 	"agentcore-workshop/internal/sandbox/awswire"
+	"agentcore-workshop/internal/sandbox/model"
 )
 
 // Cognito's error shapes carry no HTTP status in the service model: every
@@ -22,35 +22,32 @@ func errInvalidParameter(format string, args ...any) *awswire.Error {
 	return apiErr("InvalidParameterException", format, args...)
 }
 
-// errRequired is Cognito's validation message for a missing member.
+// The service's own model-style checks (for ids that reach it from the
+// hosted pages as well as the wire) are worded by the model package, the
+// one place AWS's validation message is formed.
+
+func errConstraint(member, value, constraint string) *awswire.Error {
+	var vs model.Violations
+	vs.Add(member, value, constraint)
+	return awswire.Invalid("InvalidParameterException", vs)
+}
+
 func errRequired(member string) *awswire.Error {
-	return errInvalidParameter("1 validation error detected: Value null at '%s' failed to satisfy constraint: Member must not be null", member)
+	var vs model.Violations
+	vs.AddNull(member)
+	return awswire.Invalid("InvalidParameterException", vs)
 }
 
 func errTooLong(member string, max int) *awswire.Error {
-	return errInvalidParameter("1 validation error detected: Value at '%s' failed to satisfy constraint: Member must have length less than or equal to %d", member, max)
+	return errConstraint(member, "", fmt.Sprintf("Member must have length less than or equal to %d", max))
 }
 
 func errTooShort(member string, min int) *awswire.Error {
-	return errInvalidParameter("1 validation error detected: Value at '%s' failed to satisfy constraint: Member must have length greater than or equal to %d", member, min)
+	return errConstraint(member, "", fmt.Sprintf("Member must have length greater than or equal to %d", min))
 }
 
 func errPattern(member, value, pattern string) *awswire.Error {
-	return errInvalidParameter("1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must satisfy regular expression pattern: %s", value, member, pattern)
-}
-
-// errEnum lists the allowed values the way AWS's validators print them:
-// "[A, B, C]" (comma-separated, not Go's "[A B C]").
-func errEnum(member, value string, allowed []string) *awswire.Error {
-	return errInvalidParameter("1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must satisfy enum value set: [%s]", value, member, strings.Join(allowed, ", "))
-}
-
-func errSerialization(format string, args ...any) *awswire.Error {
-	return apiErr("SerializationException", format, args...)
-}
-
-func errUnknownOperation(op string) *awswire.Error {
-	return apiErr("UnknownOperationException", "The sandbox does not implement the Cognito operation %q.", op)
+	return errConstraint(member, value, "Member must satisfy regular expression pattern: "+pattern)
 }
 
 func errPoolNotFound(id string) *awswire.Error {

@@ -37,10 +37,7 @@ func newClientSecret() string { return randomString(51, lowerDigits) }
 
 var (
 	poolIDPattern   = regexp.MustCompile(`^[\w-]+_[0-9a-zA-Z]+$`)
-	domainPattern   = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$`)
 	usernamePattern = regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$`)
-	identifierPat   = regexp.MustCompile(`^[\x21\x23-\x5B\x5D-\x7E]+$`)
-	scopeNamePat    = regexp.MustCompile(`^[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]+$`)
 )
 
 func checkPoolID(id string) *awsErr {

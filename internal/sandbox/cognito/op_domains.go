@@ -22,12 +22,6 @@ func (s *Service) domainStatus(p *Pool) string {
 
 // CreateUserPoolDomain gives a pool a hosted-UI domain prefix.
 func (s *Service) CreateUserPoolDomain(domain, poolID string) *awsErr {
-	if err := checkLen("domain", domain, 1, 63); err != nil {
-		return err
-	}
-	if !domainPattern.MatchString(domain) {
-		return errPattern("domain", domain, domainPattern.String())
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p, err := s.pool(poolID)
@@ -48,9 +42,6 @@ func (s *Service) CreateUserPoolDomain(domain, poolID string) *awsErr {
 // DescribeUserPoolDomain describes a domain. An unknown domain yields an
 // empty description, not an error, exactly as Cognito answers.
 func (s *Service) DescribeUserPoolDomain(domain string) (DomainView, *awsErr) {
-	if err := checkLen("domain", domain, 1, 63); err != nil {
-		return DomainView{}, err
-	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	pid, ok := s.domains[domain]
@@ -63,9 +54,6 @@ func (s *Service) DescribeUserPoolDomain(domain string) (DomainView, *awsErr) {
 
 // DeleteUserPoolDomain detaches a domain from its pool.
 func (s *Service) DeleteUserPoolDomain(domain, poolID string) *awsErr {
-	if err := checkLen("domain", domain, 1, 63); err != nil {
-		return err
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p, err := s.pool(poolID)
@@ -92,29 +80,8 @@ type ResourceServerInput struct {
 // CreateResourceServer adds a resource server whose scopes clients may use
 // as "{identifier}/{scope}".
 func (s *Service) CreateResourceServer(in *ResourceServerInput) (ResourceServer, *awsErr) {
-	if err := checkLen("identifier", in.Identifier, 1, 256); err != nil {
-		return ResourceServer{}, err
-	}
-	if !identifierPat.MatchString(in.Identifier) {
-		return ResourceServer{}, errPattern("identifier", in.Identifier, `[\x21\x23-\x5B\x5D-\x7E]+`)
-	}
-	if err := checkLen("name", in.Name, 1, 256); err != nil {
-		return ResourceServer{}, err
-	}
-	if len(in.Scopes) > 100 {
-		return ResourceServer{}, errInvalidParameter("1 validation error detected: Value at 'scopes' failed to satisfy constraint: Member must have length less than or equal to 100")
-	}
 	seen := map[string]bool{}
 	for _, sc := range in.Scopes {
-		if err := checkLen("scopes.member.scopeName", sc.ScopeName, 1, 256); err != nil {
-			return ResourceServer{}, err
-		}
-		if !scopeNamePat.MatchString(sc.ScopeName) {
-			return ResourceServer{}, errPattern("scopes.member.scopeName", sc.ScopeName, `[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]+`)
-		}
-		if err := checkLen("scopes.member.scopeDescription", sc.ScopeDescription, 1, 256); err != nil {
-			return ResourceServer{}, err
-		}
 		if seen[sc.ScopeName] {
 			return ResourceServer{}, errInvalidParameter("Duplicate scope name %s.", sc.ScopeName)
 		}
@@ -139,9 +106,6 @@ func (s *Service) CreateResourceServer(in *ResourceServerInput) (ResourceServer,
 
 // DescribeResourceServer returns one resource server.
 func (s *Service) DescribeResourceServer(poolID, identifier string) (ResourceServer, *awsErr) {
-	if err := checkLen("identifier", identifier, 1, 256); err != nil {
-		return ResourceServer{}, err
-	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	p, err := s.pool(poolID)
@@ -157,9 +121,6 @@ func (s *Service) DescribeResourceServer(poolID, identifier string) (ResourceSer
 
 // DeleteResourceServer removes a resource server.
 func (s *Service) DeleteResourceServer(poolID, identifier string) *awsErr {
-	if err := checkLen("identifier", identifier, 1, 256); err != nil {
-		return err
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p, err := s.pool(poolID)

@@ -43,56 +43,29 @@ func (p *Pool) view() PoolView {
 
 // CreateUserPool creates a pool with fresh per-pool signing keys.
 func (s *Service) CreateUserPool(in *CreateUserPoolInput) (_ PoolView, err *awsErr) {
-	if err = checkLen("poolName", in.PoolName, 1, 128); err != nil {
-		return PoolView{}, err
-	}
-	if !poolNameOK(in.PoolName) {
-		return PoolView{}, errPattern("poolName", in.PoolName, `[\w\s+=,.@-]+`)
-	}
 	policy := defaultPolicy
 	if in.Policies != nil && in.Policies.PasswordPolicy != nil {
 		pp := in.Policies.PasswordPolicy
 		policy = PasswordPolicy{MinimumLength: 8, RequireUppercase: pp.RequireUppercase, RequireLowercase: pp.RequireLowercase,
 			RequireNumbers: pp.RequireNumbers, RequireSymbols: pp.RequireSymbols, TemporaryPasswordValidityDays: 7}
+		// The model has held the values to their ranges (6..99, 0..365).
 		if pp.MinimumLength != nil {
-			if *pp.MinimumLength < 6 || *pp.MinimumLength > 99 {
-				return PoolView{}, errInvalidParameter("1 validation error detected: Value '%d' at 'policies.passwordPolicy.minimumLength' failed to satisfy constraint: Member must have value between 6 and 99", *pp.MinimumLength)
-			}
 			policy.MinimumLength = *pp.MinimumLength
 		}
 		if pp.TemporaryPasswordValidityDays != nil {
-			if *pp.TemporaryPasswordValidityDays < 0 || *pp.TemporaryPasswordValidityDays > 365 {
-				return PoolView{}, errInvalidParameter("1 validation error detected: Value '%d' at 'policies.passwordPolicy.temporaryPasswordValidityDays' failed to satisfy constraint: Member must have value between 0 and 365", *pp.TemporaryPasswordValidityDays)
-			}
 			policy.TemporaryPasswordValidityDays = *pp.TemporaryPasswordValidityDays
 		}
 	}
-	for _, a := range in.UsernameAttributes {
-		if a != "email" && a != "phone_number" {
-			return PoolView{}, errEnum("usernameAttributes", a, []string{"phone_number", "email"})
-		}
+	if len(in.UserPoolTags) > 50 {
+		return PoolView{}, errInvalidParameter("A user pool can have at most 50 tags.")
 	}
 	mfa := in.MfaConfiguration
 	if mfa == "" {
 		mfa = "OFF"
 	}
-	if mfa != "OFF" && mfa != "ON" && mfa != "OPTIONAL" {
-		return PoolView{}, errEnum("mfaConfiguration", mfa, []string{"OFF", "ON", "OPTIONAL"})
-	}
 	dp := in.DeletionProtection
 	if dp == "" {
 		dp = "INACTIVE"
-	}
-	if dp != "ACTIVE" && dp != "INACTIVE" {
-		return PoolView{}, errEnum("deletionProtection", dp, []string{"ACTIVE", "INACTIVE"})
-	}
-	if len(in.UserPoolTags) > 50 {
-		return PoolView{}, errInvalidParameter("A user pool can have at most 50 tags.")
-	}
-	for k, v := range in.UserPoolTags {
-		if len(k) == 0 || len(k) > 128 || len(v) > 256 {
-			return PoolView{}, errInvalidParameter("Tag keys must be 1-128 characters and values at most 256 characters.")
-		}
 	}
 	// Key generation is the slow part; do it before taking the lock.
 	keys, kerr := newPoolKeys()
@@ -130,16 +103,6 @@ func (s *Service) CreateUserPool(in *CreateUserPoolInput) (_ PoolView, err *awsE
 	return p.view(), nil
 }
 
-func poolNameOK(name string) bool {
-	for _, r := range name {
-		if !(r == ' ' || r == '+' || r == '=' || r == ',' || r == '.' || r == '@' || r == '-' || r == '_' ||
-			('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') || ('0' <= r && r <= '9')) {
-			return false
-		}
-	}
-	return true
-}
-
 // DescribeUserPool returns one pool.
 func (s *Service) DescribeUserPool(poolID string) (PoolView, *awsErr) {
 	s.mu.RLock()
@@ -156,9 +119,6 @@ func (s *Service) DescribeUserPool(poolID string) (PoolView, *awsErr) {
 func (s *Service) ListUserPools(maxResults *int32, nextToken string) ([]PoolView, string, *awsErr) {
 	if maxResults == nil {
 		return nil, "", errRequired("maxResults")
-	}
-	if *maxResults < 1 || *maxResults > 60 {
-		return nil, "", errInvalidParameter("1 validation error detected: Value '%d' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 60", *maxResults)
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()

@@ -49,25 +49,11 @@ func (s *Service) AdminCreateUser(in *AdminCreateUserInput) (User, *awsErr) {
 	if err := checkUsername(in.Username); err != nil {
 		return User{}, err
 	}
-	if in.MessageAction != "" && in.MessageAction != "RESEND" && in.MessageAction != "SUPPRESS" {
-		return User{}, errEnum("messageAction", in.MessageAction, []string{"RESEND", "SUPPRESS"})
-	}
-	for _, m := range in.DesiredDeliveryMediums {
-		if m != "SMS" && m != "EMAIL" {
-			return User{}, errEnum("desiredDeliveryMediums", m, []string{"SMS", "EMAIL"})
-		}
-	}
 	if len(in.UserAttributes) > 50 {
 		return User{}, errInvalidParameter("Too many user attributes.")
 	}
 	seen := map[string]bool{}
 	for _, a := range in.UserAttributes {
-		if err := checkLen("userAttributes.member.name", a.Name, 1, 32); err != nil {
-			return User{}, err
-		}
-		if len(a.Value) > 2048 {
-			return User{}, errTooLong("userAttributes.member.value", 2048)
-		}
 		if a.Name == "sub" {
 			return User{}, errInvalidParameter("Cannot modify an immutable attribute: sub")
 		}

@@ -1,6 +1,9 @@
 package ecr
 
-import "agentcore-workshop/internal/sandbox/awswire"
+import (
+	"agentcore-workshop/internal/sandbox/awswire"
+	"agentcore-workshop/internal/sandbox/model"
+)
 
 // ECR's awsJson1.1 error shapes. awsJson services answer 400 for client
 // errors whatever the shape.
@@ -22,7 +25,9 @@ func invalidParameter(format string, args ...any) *awswire.Error {
 }
 
 func validation(value, member, constraint string) *awswire.Error {
-	return awswire.Errorf(400, "ValidationException", "1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: %s", value, member, constraint)
+	var vs model.Violations
+	vs.Add(member, value, constraint)
+	return awswire.Invalid("ValidationException", vs)
 }
 
 func serverError(err error) *awswire.Error {

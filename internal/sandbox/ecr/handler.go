@@ -5,6 +5,7 @@ import (
 
 	"agentcore-workshop/internal/sandbox/awswire"
 	"agentcore-workshop/internal/sandbox/edge"
+	"agentcore-workshop/internal/sandbox/model"
 )
 
 // TargetPrefix is ECR's X-Amz-Target prefix.
@@ -54,17 +55,6 @@ type tagFilter struct {
 	TagStatus string `json:"tagStatus"`
 }
 
-func checkTagStatus(f *tagFilter) *awswire.Error {
-	if f == nil {
-		return nil
-	}
-	switch f.TagStatus {
-	case "", "TAGGED", "UNTAGGED", "ANY":
-		return nil
-	}
-	return validation(f.TagStatus, "filter.tagStatus", "Member must satisfy enum value set: [ANY, TAGGED, UNTAGGED]")
-}
-
 func (f *tagFilter) status() string {
 	if f == nil {
 		return ""
@@ -72,116 +62,113 @@ func (f *tagFilter) status() string {
 	return f.TagStatus
 }
 
-// operations maps each X-Amz-Target operation to its handler; each
-// decodes its own input shape and returns the output shape.
-var operations = awswire.JSONOps[*Service]{
-	"CreateRepository": func(s *Service, body []byte) (any, error) {
-		var in struct {
-			RepositoryName             string `json:"repositoryName"`
-			ImageTagMutability         string `json:"imageTagMutability"`
-			ImageScanningConfiguration *struct {
-				ScanOnPush bool `json:"scanOnPush"`
-			} `json:"imageScanningConfiguration"`
-		}
-		if err := awswire.DecodeJSON(body, &in); err != nil {
-			return nil, err
-		}
-		scan := in.ImageScanningConfiguration != nil && in.ImageScanningConfiguration.ScanOnPush
-		r, err := s.CreateRepository(in.RepositoryName, in.ImageTagMutability, scan)
-		if err != nil {
-			return nil, err
-		}
-		return map[string]any{"repository": s.repoJSON(r)}, nil
-	},
-	"DescribeRepositories": func(s *Service, body []byte) (any, error) {
-		var in struct {
-			RepositoryNames []string `json:"repositoryNames"`
-		}
-		if err := awswire.DecodeJSON(body, &in); err != nil {
-			return nil, err
-		}
-		repos, err := s.DescribeRepositories(in.RepositoryNames)
-		if err != nil {
-			return nil, err
-		}
-		out := []repositoryJSON{}
-		for _, r := range repos {
-			out = append(out, s.repoJSON(r))
-		}
-		return map[string]any{"repositories": out}, nil
-	},
-	"DeleteRepository": func(s *Service, body []byte) (any, error) {
-		var in struct {
-			RepositoryName string `json:"repositoryName"`
-			Force          bool   `json:"force"`
-		}
-		if err := awswire.DecodeJSON(body, &in); err != nil {
-			return nil, err
-		}
-		r, err := s.DeleteRepository(in.RepositoryName, in.Force)
-		if err != nil {
-			return nil, err
-		}
-		return map[string]any{"repository": s.repoJSON(r)}, nil
-	},
-	"DescribeImages": func(s *Service, body []byte) (any, error) {
-		var in struct {
-			RepositoryName string     `json:"repositoryName"`
-			ImageIDs       []ImageID  `json:"imageIds"`
-			Filter         *tagFilter `json:"filter"`
-		}
-		if err := awswire.DecodeJSON(body, &in); err != nil {
-			return nil, err
-		}
-		if err := checkTagStatus(in.Filter); err != nil {
-			return nil, err
-		}
-		images, err := s.DescribeImages(in.RepositoryName, in.ImageIDs, in.Filter.status())
-		if err != nil {
-			return nil, err
-		}
-		out := []imageDetailJSON{}
-		for _, im := range images {
-			out = append(out, imageDetailJSON{s.d.AccountID, in.RepositoryName, im.Digest, im.Tags, im.Size, awswire.Epoch(im.PushedAt), ManifestMediaType, "application/vnd.docker.container.image.v1+json", "ACTIVE"})
-		}
-		return map[string]any{"imageDetails": out}, nil
-	},
-	"ListImages": func(s *Service, body []byte) (any, error) {
-		var in struct {
-			RepositoryName string     `json:"repositoryName"`
-			Filter         *tagFilter `json:"filter"`
-		}
-		if err := awswire.DecodeJSON(body, &in); err != nil {
-			return nil, err
-		}
-		if err := checkTagStatus(in.Filter); err != nil {
-			return nil, err
-		}
-		ids, err := s.ListImages(in.RepositoryName, in.Filter.status())
-		if err != nil {
-			return nil, err
-		}
-		return map[string]any{"imageIds": ids}, nil
-	},
-	"BatchDeleteImage": func(s *Service, body []byte) (any, error) {
-		var in struct {
-			RepositoryName string    `json:"repositoryName"`
-			ImageIDs       []ImageID `json:"imageIds"`
-		}
-		if err := awswire.DecodeJSON(body, &in); err != nil {
-			return nil, err
-		}
-		deleted, failures, err := s.BatchDeleteImage(in.RepositoryName, in.ImageIDs)
-		if err != nil {
-			return nil, err
-		}
-		return map[string]any{"imageIds": deleted, "failures": failures}, nil
-	},
-}
+// api is ECR's awsJson1.1 wire. Each operation decodes its own input shape
+// (already held to the model) and returns the output shape.
+var api = &awswire.JSONAPI[*Service]{
+	Prefix: TargetPrefix, Service: "ECR", Internal: "ServerException",
+	Model: model.ECR, Invalid: "ValidationException",
+	Ops: awswire.JSONOps[*Service]{
+		"CreateRepository": func(s *Service, body []byte) (any, error) {
+			var in struct {
+				RepositoryName             string `json:"repositoryName"`
+				ImageTagMutability         string `json:"imageTagMutability"`
+				ImageScanningConfiguration *struct {
+					ScanOnPush bool `json:"scanOnPush"`
+				} `json:"imageScanningConfiguration"`
+			}
+			if err := awswire.DecodeJSON(body, &in); err != nil {
+				return nil, err
+			}
+			scan := in.ImageScanningConfiguration != nil && in.ImageScanningConfiguration.ScanOnPush
+			r, err := s.CreateRepository(in.RepositoryName, in.ImageTagMutability, scan)
+			if err != nil {
+				return nil, err
+			}
+			return map[string]any{"repository": s.repoJSON(r)}, nil
+		},
+		"DescribeRepositories": func(s *Service, body []byte) (any, error) {
+			var in struct {
+				RepositoryNames []string `json:"repositoryNames"`
+			}
+			if err := awswire.DecodeJSON(body, &in); err != nil {
+				return nil, err
+			}
+			repos, err := s.DescribeRepositories(in.RepositoryNames)
+			if err != nil {
+				return nil, err
+			}
+			out := []repositoryJSON{}
+			for _, r := range repos {
+				out = append(out, s.repoJSON(r))
+			}
+			return map[string]any{"repositories": out}, nil
+		},
+		"DeleteRepository": func(s *Service, body []byte) (any, error) {
+			var in struct {
+				RepositoryName string `json:"repositoryName"`
+				Force          bool   `json:"force"`
+			}
+			if err := awswire.DecodeJSON(body, &in); err != nil {
+				return nil, err
+			}
+			r, err := s.DeleteRepository(in.RepositoryName, in.Force)
+			if err != nil {
+				return nil, err
+			}
+			return map[string]any{"repository": s.repoJSON(r)}, nil
+		},
+		"DescribeImages": func(s *Service, body []byte) (any, error) {
+			var in struct {
+				RepositoryName string     `json:"repositoryName"`
+				ImageIDs       []ImageID  `json:"imageIds"`
+				Filter         *tagFilter `json:"filter"`
+			}
+			if err := awswire.DecodeJSON(body, &in); err != nil {
+				return nil, err
+			}
+			images, err := s.DescribeImages(in.RepositoryName, in.ImageIDs, in.Filter.status())
+			if err != nil {
+				return nil, err
+			}
+			out := []imageDetailJSON{}
+			for _, im := range images {
+				out = append(out, imageDetailJSON{s.d.AccountID, in.RepositoryName, im.Digest, im.Tags, im.Size, awswire.Epoch(im.PushedAt), ManifestMediaType, "application/vnd.docker.container.image.v1+json", "ACTIVE"})
+			}
+			return map[string]any{"imageDetails": out}, nil
+		},
+		"ListImages": func(s *Service, body []byte) (any, error) {
+			var in struct {
+				RepositoryName string     `json:"repositoryName"`
+				Filter         *tagFilter `json:"filter"`
+			}
+			if err := awswire.DecodeJSON(body, &in); err != nil {
+				return nil, err
+			}
+			ids, err := s.ListImages(in.RepositoryName, in.Filter.status())
+			if err != nil {
+				return nil, err
+			}
+			return map[string]any{"imageIds": ids}, nil
+		},
+		"BatchDeleteImage": func(s *Service, body []byte) (any, error) {
+			var in struct {
+				RepositoryName string    `json:"repositoryName"`
+				ImageIDs       []ImageID `json:"imageIds"`
+			}
+			if err := awswire.DecodeJSON(body, &in); err != nil {
+				return nil, err
+			}
+			deleted, failures, err := s.BatchDeleteImage(in.RepositoryName, in.ImageIDs)
+			if err != nil {
+				return nil, err
+			}
+			return map[string]any{"imageIds": deleted, "failures": failures}, nil
+		},
+	}}
 
 func (s *Service) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if _, ok := edge.RequireSigned(w, r, awswire.JSON11); !ok {
 		return
 	}
-	awswire.ServeJSON11(w, r, s, TargetPrefix, "ECR", "ServerException", operations)
+	api.Serve(w, r, s)
 }

@@ -1,6 +1,9 @@
 package iam
 
-import "agentcore-workshop/internal/sandbox/awswire"
+import (
+	"agentcore-workshop/internal/sandbox/awswire"
+	"agentcore-workshop/internal/sandbox/model"
+)
 
 // IAM's error codes and statuses, as the awsQuery protocol carries them.
 
@@ -26,7 +29,9 @@ func malformedPolicy(msg string) *awswire.Error {
 
 // validation mirrors the constraint messages AWS generates from its models.
 func validation(value, member, constraint string) *awswire.Error {
-	return awswire.Errorf(400, "ValidationError", "1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: %s", value, member, constraint)
+	var vs model.Violations
+	vs.Add(member, value, constraint)
+	return awswire.Invalid("ValidationError", vs)
 }
 
 func serviceFailure(err error) *awswire.Error {

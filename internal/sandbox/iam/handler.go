@@ -11,6 +11,7 @@ import (
 
 	"agentcore-workshop/internal/sandbox/awswire"
 	"agentcore-workshop/internal/sandbox/edge"
+	"agentcore-workshop/internal/sandbox/model"
 )
 
 // APIVersion is the only IAM API version the sandbox answers.
@@ -120,26 +121,11 @@ func writeOK(w http.ResponseWriter, action string, fields any) {
 	awswire.WriteXML(w, http.StatusOK, out)
 }
 
-func intParam(f url.Values, name string) (int, *awswire.Error) {
-	v := f.Get(name)
-	if v == "" {
-		return 0, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil {
-		return 0, validation(v, name, "Member must be an integer")
-	}
-	return n, nil
-}
-
-func required(f url.Values, names ...string) *awswire.Error {
-	for _, n := range names {
-		if _, ok := f[n]; !ok {
-			member := strings.ToLower(n[:1]) + n[1:]
-			return validation("null", member, "Member must not be null")
-		}
-	}
-	return nil
+// intParam reads an integer parameter the model has already checked; an
+// absent one is 0.
+func intParam(f url.Values, name string) int {
+	n, _ := strconv.Atoi(f.Get(name))
+	return n
 }
 
 func (s *Service) serveHTTP(w http.ResponseWriter, r *http.Request) {
@@ -169,11 +155,11 @@ func (s *Service) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		awswire.WriteError(w, awswire.Query, awswire.Errorf(400, "InvalidAction", "Could not find operation %s for version %s", action, APIVersion))
 		return
 	}
-	if err := required(f, op.required...); err != nil {
+	if err := awswire.QueryInput(model.IAM, action, f, "ValidationError"); err != nil {
 		writeErr(w, err)
 		return
 	}
-	fields, err := op.run(s, f)
+	fields, err := op(s, f)
 	if err != nil {
 		writeErr(w, err)
 		return
@@ -181,22 +167,16 @@ func (s *Service) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	writeOK(w, action, fields)
 }
 
-type operation struct {
-	required []string
-	run      func(s *Service, f url.Values) (any, error)
-}
+// operation answers one awsQuery Action from its parameters, which the
+// model has already validated.
+type operation func(s *Service, f url.Values) (any, error)
 
-// operations maps each awsQuery Action to its parameters and its rule.
 var operations = map[string]operation{
-	"CreateRole": {[]string{"RoleName", "AssumeRolePolicyDocument"}, func(s *Service, f url.Values) (any, error) {
-		msd, verr := intParam(f, "MaxSessionDuration")
-		if verr != nil {
-			return nil, verr
-		}
+	"CreateRole": func(s *Service, f url.Values) (any, error) {
 		in := CreateRoleInput{
 			RoleName: f.Get("RoleName"), Path: f.Get("Path"),
 			AssumeRolePolicyDocument: f.Get("AssumeRolePolicyDocument"),
-			Description:              f.Get("Description"), MaxSessionDuration: msd,
+			Description:              f.Get("Description"), MaxSessionDuration: intParam(f, "MaxSessionDuration"),
 		}
 		for i := 1; ; i++ {
 			k, ok := f["Tags.member."+strconv.Itoa(i)+".Key"]
@@ -210,23 +190,19 @@ var operations = map[string]operation{
 			return nil, err
 		}
 		return roleResult{toXML(role)}, nil
-	}},
-	"GetRole": {[]string{"RoleName"}, func(s *Service, f url.Values) (any, error) {
+	},
+	"GetRole": func(s *Service, f url.Values) (any, error) {
 		role, err := s.GetRole(f.Get("RoleName"))
 		if err != nil {
 			return nil, err
 		}
 		return roleResult{toXML(role)}, nil
-	}},
-	"DeleteRole": {[]string{"RoleName"}, func(s *Service, f url.Values) (any, error) {
+	},
+	"DeleteRole": func(s *Service, f url.Values) (any, error) {
 		return nil, s.DeleteRole(f.Get("RoleName"))
-	}},
-	"ListRoles": {nil, func(s *Service, f url.Values) (any, error) {
-		max, verr := intParam(f, "MaxItems")
-		if verr != nil {
-			return nil, verr
-		}
-		roles, next, err := s.ListRoles(f.Get("PathPrefix"), f.Get("Marker"), max)
+	},
+	"ListRoles": func(s *Service, f url.Values) (any, error) {
+		roles, next, err := s.ListRoles(f.Get("PathPrefix"), f.Get("Marker"), intParam(f, "MaxItems"))
 		if err != nil {
 			return nil, err
 		}
@@ -237,28 +213,28 @@ var operations = map[string]operation{
 			out.Roles = append(out.Roles, x)
 		}
 		return out, nil
-	}},
-	"UpdateAssumeRolePolicy": {[]string{"RoleName", "PolicyDocument"}, func(s *Service, f url.Values) (any, error) {
+	},
+	"UpdateAssumeRolePolicy": func(s *Service, f url.Values) (any, error) {
 		return nil, s.UpdateAssumeRolePolicy(f.Get("RoleName"), f.Get("PolicyDocument"))
-	}},
-	"PutRolePolicy": {[]string{"RoleName", "PolicyName", "PolicyDocument"}, func(s *Service, f url.Values) (any, error) {
+	},
+	"PutRolePolicy": func(s *Service, f url.Values) (any, error) {
 		return nil, s.PutRolePolicy(f.Get("RoleName"), f.Get("PolicyName"), f.Get("PolicyDocument"))
-	}},
-	"GetRolePolicy": {[]string{"RoleName", "PolicyName"}, func(s *Service, f url.Values) (any, error) {
+	},
+	"GetRolePolicy": func(s *Service, f url.Values) (any, error) {
 		doc, err := s.GetRolePolicy(f.Get("RoleName"), f.Get("PolicyName"))
 		if err != nil {
 			return nil, err
 		}
 		return getRolePolicyResult{f.Get("RoleName"), f.Get("PolicyName"), encodePolicy(doc)}, nil
-	}},
-	"DeleteRolePolicy": {[]string{"RoleName", "PolicyName"}, func(s *Service, f url.Values) (any, error) {
+	},
+	"DeleteRolePolicy": func(s *Service, f url.Values) (any, error) {
 		return nil, s.DeleteRolePolicy(f.Get("RoleName"), f.Get("PolicyName"))
-	}},
-	"ListRolePolicies": {[]string{"RoleName"}, func(s *Service, f url.Values) (any, error) {
+	},
+	"ListRolePolicies": func(s *Service, f url.Values) (any, error) {
 		names, err := s.ListRolePolicies(f.Get("RoleName"))
 		if err != nil {
 			return nil, err
 		}
 		return listRolePoliciesResult{PolicyNames: names}, nil
-	}},
+	},
 }

