@@ -129,6 +129,15 @@ type projectInput struct {
 	Tags                   []Tag        `json:"tags"`
 }
 
+// withMissing adds the names a batch call did not find; the model's lists
+// hold at least one, so CodeBuild leaves the member out when none are.
+func withMissing(out map[string]any, key string, missing []string) map[string]any {
+	if len(missing) > 0 {
+		out[key] = missing
+	}
+	return out
+}
+
 func deref[T any](p *T) T {
 	var zero T
 	if p == nil {
@@ -189,7 +198,7 @@ var api = &awswire.JSONAPI[*Service]{
 			for _, p := range found {
 				out = append(out, toProjectJSON(p))
 			}
-			return map[string]any{"projects": out, "projectsNotFound": missing}, nil
+			return withMissing(map[string]any{"projects": out}, "projectsNotFound", missing), nil
 		},
 		"DeleteProject": func(s *Service, body []byte) (any, error) {
 			var in struct {
@@ -246,7 +255,7 @@ var api = &awswire.JSONAPI[*Service]{
 			for _, b := range found {
 				out = append(out, s.toBuildJSON(b))
 			}
-			return map[string]any{"builds": out, "buildsNotFound": missing}, nil
+			return withMissing(map[string]any{"builds": out}, "buildsNotFound", missing), nil
 		},
 	}}
 
