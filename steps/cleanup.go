@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"agentcore-workshop/internal/session"
+	"agentcore-workshop/steps/engine"
 )
 
 // Names of stage 9's results.
@@ -42,14 +43,12 @@ type cleanup struct{}
 // log line says; `agentcore-workshop reset` starts the workshop over, and
 // re-running stage 1 re-creates the resources (the ledger re-plans
 // deleted entries). A second cleanup finds nothing to do and succeeds.
-func Cleanup() Step { return cleanup{} }
-
-func (cleanup) ID() string    { return "cleanup" }
-func (cleanup) Title() string { return "Clean up" }
-
-// OnlyWhenAsked keeps cleanup out of the UI's "run all": deleting what the
-// learner is looking at must be their decision.
-func (cleanup) OnlyWhenAsked() {}
+//
+// Cleanup is manual: the UI's "run all" leaves it out, because deleting
+// what the learner is looking at must be their decision.
+func Cleanup(env *Env) engine.Stage {
+	return engine.Stage{ID: "cleanup", Title: "Clean up", Manual: true, Run: bind(env, cleanup{}.Run)}
+}
 
 func (cleanup) Run(ctx context.Context, env *Env, rep Reporter) (Result, error) {
 	var res Result

@@ -24,6 +24,7 @@ import (
 	"agentcore-workshop/internal/sandbox/edge"
 	"agentcore-workshop/internal/session"
 	"agentcore-workshop/steps"
+	"agentcore-workshop/steps/engine"
 )
 
 // openForCleanup opens a fresh workspace against an embedded sandbox on a
@@ -48,7 +49,7 @@ func leftovers(tb testing.TB, c *cloud.Clients, ledger []session.Resource) []str
 	return out
 }
 
-func stageState(tb testing.TB, a *app.App, id string) steps.StageState {
+func stageState(tb testing.TB, a *app.App, id string) engine.StageState {
 	tb.Helper()
 	for _, st := range a.Runner.Snapshot() {
 		if st.ID == id {
@@ -56,10 +57,10 @@ func stageState(tb testing.TB, a *app.App, id string) steps.StageState {
 		}
 	}
 	tb.Fatalf("no stage %s", id)
-	return steps.StageState{}
+	return engine.StageState{}
 }
 
-func resultValue(tb testing.TB, st steps.StageState, name string) string {
+func resultValue(tb testing.TB, st engine.StageState, name string) string {
 	tb.Helper()
 	v, ok := st.Result.Get(name)
 	if !ok {
@@ -75,7 +76,7 @@ func collectLogs(a *app.App) (lines func() []string) {
 	go func() {
 		var got []string
 		for e := range ch {
-			if e.Kind == steps.EventLog {
+			if e.Kind == engine.EventLog {
 				got = append(got, e.Line)
 			}
 		}
@@ -125,7 +126,7 @@ func TestCleanupAfterStagesOneToSeven(t *testing.T) {
 	lines := logs()
 
 	st := stageState(t, a, "cleanup")
-	if st.Status != steps.Succeeded {
+	if st.Status != engine.Succeeded {
 		t.Fatalf("cleanup: %s %s", st.Status, st.Err)
 	}
 	if got, want := resultValue(t, st, steps.CleanupRemoved), strconv.Itoa(len(ledger)+1); got != want {
@@ -163,7 +164,7 @@ func TestCleanupAfterStagesOneToSeven(t *testing.T) {
 		t.Errorf("runtime deleted at line %d, first pool at %d: want the runtime first", iRuntime, iPool)
 	}
 	// Earlier stages keep their record.
-	if s := stageState(t, a, "provision-cognito"); s.Status != steps.Succeeded {
+	if s := stageState(t, a, "provision-cognito"); s.Status != engine.Succeeded {
 		t.Errorf("stage 1 after cleanup: %s", s.Status)
 	}
 
@@ -172,7 +173,7 @@ func TestCleanupAfterStagesOneToSeven(t *testing.T) {
 		t.Fatalf("second cleanup: %v", err)
 	}
 	st = stageState(t, a, "cleanup")
-	if st.Status != steps.Succeeded || resultValue(t, st, steps.CleanupRemoved) != "0" || resultValue(t, st, steps.CleanupLeft) != "none" {
+	if st.Status != engine.Succeeded || resultValue(t, st, steps.CleanupRemoved) != "0" || resultValue(t, st, steps.CleanupLeft) != "none" {
 		t.Errorf("second cleanup: %s removed=%s left=%s", st.Status, resultValue(t, st, steps.CleanupRemoved), resultValue(t, st, steps.CleanupLeft))
 	}
 
@@ -358,7 +359,7 @@ func TestCleanupKeepsGoingAndListsWhatIsLeft(t *testing.T) {
 		}
 	}
 	err := a.Runner.Run(ctx, "cleanup")
-	var se *steps.StageError
+	var se *engine.StageError
 	if !errors.As(err, &se) {
 		t.Fatalf("cleanup with an undeletable entry: %v, want a stage failure", err)
 	}
@@ -412,7 +413,7 @@ func TestCleanupCancelledResumes(t *testing.T) {
 	total := len(a.Session.Resources())
 	cctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	if _, err := steps.Cleanup().Run(cctx, a.Env, cancelOnFirstDelete{cancel}); !errors.Is(err, context.Canceled) {
+	if _, err := steps.Cleanup(a.Env).Run(cctx, cancelOnFirstDelete{cancel}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled cleanup returned %v, want context.Canceled", err)
 	}
 	live := len(liveEntries(a.Session))

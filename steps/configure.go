@@ -11,6 +11,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"agentcore-workshop/internal/atomicfile"
+	"agentcore-workshop/steps/engine"
 )
 
 // ToolkitConfigFile is the starter toolkit's project configuration.
@@ -21,11 +22,12 @@ type configure struct{}
 // Configure is stage 3: decide inbound auth (the JWT authorizer) and
 // prepare outbound auth (a workload identity and an OAuth2 credential
 // provider for the outbound pool).
-func Configure() Step { return configure{} }
+func Configure(env *Env) engine.Stage {
+	s := configure{}
+	return engine.Stage{ID: s.ID(), Title: "Configure", Requires: []string{"provision-cognito", "write-agent"}, Run: bind(env, s.Run)}
+}
 
-func (configure) ID() string         { return "configure" }
-func (configure) Title() string      { return "Configure" }
-func (configure) Requires() []string { return []string{"provision-cognito", "write-agent"} }
+func (configure) ID() string { return "configure" }
 
 // agentNameFor is the runtime name: letters, digits and underscores only.
 func agentNameFor(suffix string) string { return "workshop_agent_" + suffix }

@@ -14,6 +14,7 @@ import (
 
 	"agentcore-workshop/internal/app"
 	"agentcore-workshop/steps"
+	"agentcore-workshop/steps/engine"
 )
 
 // browser starts Debian's headless Chromium, as a learner's browser.
@@ -104,7 +105,7 @@ func TestOAuthConsentInRealBrowser(t *testing.T) {
 	}
 	a.Runner.Wait()
 	st := a.Runner.Snapshot()[7]
-	if st.Status != steps.Succeeded {
+	if st.Status != engine.Succeeded {
 		t.Fatalf("stage 8: %s %s", st.Status, st.Err)
 	}
 	answer, _ := st.Result.Get("external API answer")
@@ -114,16 +115,16 @@ func TestOAuthConsentInRealBrowser(t *testing.T) {
 }
 
 // awaitValue waits for a stage to publish the named value.
-func awaitValue(t *testing.T, events <-chan steps.Event, name string) string {
+func awaitValue(t *testing.T, events <-chan engine.Event, name string) string {
 	t.Helper()
 	timeout := time.After(30 * time.Second)
 	for {
 		select {
 		case e := <-events:
-			if e.Kind == steps.EventValue && e.Value != nil && e.Value.Name == name {
+			if e.Kind == engine.EventValue && e.Value != nil && e.Value.Name == name {
 				return e.Value.Value
 			}
-			if e.Kind == steps.EventFinished {
+			if e.Kind == engine.EventFinished {
 				t.Fatalf("stage %s finished (%s: %s) before publishing %s", e.StepID, e.Status, e.Err, name)
 			}
 		case <-timeout:

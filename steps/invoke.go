@@ -17,6 +17,7 @@ import (
 	"github.com/google/uuid"
 
 	"agentcore-workshop/internal/jwtx"
+	"agentcore-workshop/steps/engine"
 )
 
 // The prompts the invoke stages send.
@@ -29,18 +30,15 @@ type invokeUnauthenticated struct{}
 
 // InvokeUnauthenticated is stage 6: call the runtime with the learner's
 // AWS credentials (SigV4). A JWT runtime must refuse it.
-func InvokeUnauthenticated() Step { return invokeUnauthenticated{} }
-
-func (invokeUnauthenticated) ID() string         { return "invoke-unauthenticated" }
-func (invokeUnauthenticated) Title() string      { return "Invoke without a token" }
-func (invokeUnauthenticated) Requires() []string { return []string{"wait-ready"} }
-func (invokeUnauthenticated) Expectation() string {
-	return `AccessDeniedException "Authorization method mismatch…"`
+func InvokeUnauthenticated(env *Env) engine.Stage {
+	return engine.Stage{ID: "invoke-unauthenticated", Title: "Invoke without a token", Requires: []string{"wait-ready"},
+		Expect: &engine.Expectation{What: `AccessDeniedException "Authorization method mismatch…"`, Matches: isAuthMismatch},
+		Run:    bind(env, invokeUnauthenticated{}.Run)}
 }
 
-// ExpectedError accepts the refusal a JWT runtime gives a SigV4 caller, in
+// isAuthMismatch accepts the refusal a JWT runtime gives a SigV4 caller, in
 // AWS's current wording or the older one.
-func (invokeUnauthenticated) ExpectedError(err error) bool {
+func isAuthMismatch(err error) bool {
 	var denied *dptypes.AccessDeniedException
 	if !errors.As(err, &denied) {
 		return false
@@ -89,11 +87,9 @@ type invokeWithToken struct{}
 
 // InvokeWithToken is stage 7: sign in again for a fresh access token and
 // call the runtime with it as a bearer.
-func InvokeWithToken() Step { return invokeWithToken{} }
-
-func (invokeWithToken) ID() string         { return "invoke-with-token" }
-func (invokeWithToken) Title() string      { return "Invoke with a token" }
-func (invokeWithToken) Requires() []string { return []string{"wait-ready"} }
+func InvokeWithToken(env *Env) engine.Stage {
+	return engine.Stage{ID: "invoke-with-token", Title: "Invoke with a token", Requires: []string{"wait-ready"}, Run: bind(env, invokeWithToken{}.Run)}
+}
 
 func (s invokeWithToken) Run(ctx context.Context, env *Env, rep Reporter) (Result, error) {
 	lv, err := inputs(env, "launch", RuntimeARN)

@@ -17,6 +17,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"agentcore-workshop/internal/atomicfile"
+	"agentcore-workshop/steps/engine"
 )
 
 type launch struct{}
@@ -24,11 +25,12 @@ type launch struct{}
 // Launch is stage 4: roles, an image repository, the agent's source in S3,
 // an ARM64 build in CodeBuild, and the runtime itself with the authorizer
 // configure decided on.
-func Launch() Step { return launch{} }
+func Launch(env *Env) engine.Stage {
+	s := launch{}
+	return engine.Stage{ID: s.ID(), Title: "Launch", Requires: []string{"configure"}, Run: bind(env, s.Run)}
+}
 
-func (launch) ID() string         { return "launch" }
-func (launch) Title() string      { return "Launch" }
-func (launch) Requires() []string { return []string{"configure"} }
+func (launch) ID() string { return "launch" }
 
 // buildspec is what CodeBuild runs: the starter toolkit's docker build and
 // push, driven by the project's environment variables.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"agentcore-workshop/internal/jwtx"
+	"agentcore-workshop/steps/engine"
 )
 
 // promptExternal asks the agent for the tool that needs the user's consent.
@@ -27,11 +28,9 @@ type oauthConsent struct{}
 // an external service on the user's behalf. The first answer is an
 // authorization URL; after the user signs in and consents, the next call
 // gets the token from the vault and reaches the external API.
-func OAuthConsent() Step { return oauthConsent{} }
-
-func (oauthConsent) ID() string         { return "oauth-consent" }
-func (oauthConsent) Title() string      { return "OAuth consent" }
-func (oauthConsent) Requires() []string { return []string{"invoke-with-token"} }
+func OAuthConsent(env *Env) engine.Stage {
+	return engine.Stage{ID: "oauth-consent", Title: "OAuth consent", Requires: []string{"invoke-with-token"}, Run: bind(env, oauthConsent{}.Run)}
+}
 
 func (s oauthConsent) Run(ctx context.Context, env *Env, rep Reporter) (Result, error) {
 	lv, err := inputs(env, "launch", RuntimeARN)

@@ -4,16 +4,17 @@ import (
 	"fmt"
 
 	"agentcore-workshop/internal/session"
+	"agentcore-workshop/steps/engine"
 )
 
 // prior returns what an earlier stage produced, secrets included, so a
 // stage can build on it after a restart just as in the same process.
 func prior(env *Env, stepID string) (Result, error) {
 	rec, ok := env.Session.Stage(stepID)
-	if !ok || rec.Status != string(Succeeded) {
+	if !ok || rec.Status != string(engine.Succeeded) {
 		return Result{}, fmt.Errorf("stage %q has not succeeded yet: run it first", stepID)
 	}
-	res := Result{Values: valuesOf(rec)}
+	res := Result{Values: engine.ValuesOf(rec)}
 	for i, v := range res.Values {
 		if !v.Secret {
 			continue

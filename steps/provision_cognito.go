@@ -16,6 +16,7 @@ import (
 
 	"agentcore-workshop/internal/atomicfile"
 	"agentcore-workshop/internal/jwtx"
+	"agentcore-workshop/steps/engine"
 )
 
 // Names of stage 1's results; they are also the variable names of the
@@ -49,10 +50,12 @@ type provisionCognito struct{}
 // ProvisionCognito is stage 1: the inbound pool that signs the learner in,
 // the outbound pool that plays the external service's identity provider,
 // their clients and users, and the learner's first access token.
-func ProvisionCognito() Step { return provisionCognito{} }
+func ProvisionCognito(env *Env) engine.Stage {
+	s := provisionCognito{}
+	return engine.Stage{ID: s.ID(), Title: "Provision Cognito", Run: bind(env, s.Run)}
+}
 
-func (provisionCognito) ID() string    { return "provision-cognito" }
-func (provisionCognito) Title() string { return "Provision Cognito" }
+func (provisionCognito) ID() string { return "provision-cognito" }
 
 // cognitoNames are the names stage 1 gives its resources: the starter
 // toolkit's, with the workspace's suffix so a room sharing one account

@@ -1,16 +1,18 @@
 package steps
 
-// All returns the workshop's nine stages in order.
-func All() []Step {
-	return []Step{
-		ProvisionCognito(),      // stage 1
-		WriteAgent(),            // stage 2
-		Configure(),             // stage 3
-		Launch(),                // stage 4
-		WaitReady(),             // stage 5
-		InvokeUnauthenticated(), // stage 6
-		InvokeWithToken(),       // stage 7
-		OAuthConsent(),          // stage 8
-		Cleanup(),               // stage 9
+import "agentcore-workshop/steps/engine"
+
+// All returns the workshop's nine stages in order, bound to env.
+func All(env *Env) []engine.Stage {
+	return []engine.Stage{
+		ProvisionCognito(env),      // stage 1
+		WriteAgent(env),            // stage 2
+		Configure(env),             // stage 3
+		Launch(env),                // stage 4
+		WaitReady(env),             // stage 5
+		InvokeUnauthenticated(env), // stage 6
+		InvokeWithToken(env),       // stage 7
+		OAuthConsent(env),          // stage 8
+		Cleanup(env),               // stage 9
 	}
 }

@@ -8,6 +8,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	dptypes "github.com/aws/aws-sdk-go-v2/service/bedrockagentcore/types"
+
+	"agentcore-workshop/internal/session"
+	"agentcore-workshop/steps/engine"
 )
 
 func TestAllHasTheNineStagesInOrder(t *testing.T) {
@@ -22,22 +25,15 @@ func TestAllHasTheNineStagesInOrder(t *testing.T) {
 		{"oauth-consent", "OAuth consent"},
 		{"cleanup", "Clean up"},
 	}
-	all := All()
+	all := All(nil)
 	if len(all) != len(want) {
 		t.Fatalf("%d stages, want %d", len(all), len(want))
 	}
 	for i, w := range want {
-		if all[i].ID() != w.id || all[i].Title() != w.title {
-			t.Errorf("stage %d = %s %q, want %s %q", i+1, all[i].ID(), all[i].Title(), w.id, w.title)
+		if all[i].ID != w.id || all[i].Title != w.title {
+			t.Errorf("stage %d = %s %q, want %s %q", i+1, all[i].ID, all[i].Title, w.id, w.title)
 		}
 	}
-}
-
-func requiresOf(s Step) []string {
-	if r, ok := s.(Requirer); ok {
-		return r.Requires()
-	}
-	return nil
 }
 
 func TestAllRequirements(t *testing.T) {
@@ -50,64 +46,67 @@ func TestAllRequirements(t *testing.T) {
 		"oauth-consent":          {"invoke-with-token"},
 		"cleanup":                nil,
 	}
-	for _, s := range All() {
-		w, listed := want[s.ID()]
+	for _, s := range All(nil) {
+		w, listed := want[s.ID]
 		if !listed {
 			continue // stages 1-2 need nothing earlier
 		}
-		if got := requiresOf(s); !slices.Equal(got, w) {
-			t.Errorf("%s requires %v, want %v", s.ID(), got, w)
+		if got := s.Requires; !slices.Equal(got, w) {
+			t.Errorf("%s requires %v, want %v", s.ID, got, w)
 		}
 	}
 	// Every requirement names an earlier stage.
 	seen := map[string]bool{}
-	for _, s := range All() {
-		for _, need := range requiresOf(s) {
+	for _, s := range All(nil) {
+		for _, need := range s.Requires {
 			if !seen[need] {
-				t.Errorf("%s requires %q, which is not an earlier stage", s.ID(), need)
+				t.Errorf("%s requires %q, which is not an earlier stage", s.ID, need)
 			}
 		}
-		seen[s.ID()] = true
+		seen[s.ID] = true
 	}
 }
 
 func TestStageSixExpectsTheRefusal(t *testing.T) {
-	six := All()[5]
-	exp, ok := six.(ExpectsError)
-	if !ok {
-		t.Fatal("stage 6 is not an ExpectsError stage")
+	exp := All(nil)[5].Expect
+	if exp == nil {
+		t.Fatal("stage 6 expects no error")
 	}
-	if exp.ExpectedError(errors.New("boom")) || exp.ExpectedError(nil) {
+	if exp.Matches(errors.New("boom")) || exp.Matches(nil) {
 		t.Error("stage 6 accepts an arbitrary error or nil")
 	}
-	if exp.ExpectedError(errors.New("operation error: ThrottlingException")) {
+	if exp.Matches(errors.New("operation error: ThrottlingException")) {
 		t.Error("stage 6 accepts an unrelated error")
 	}
-	if exp.ExpectedError(errors.New("AccessDeniedException: Authorization method mismatch.")) {
+	if exp.Matches(errors.New("AccessDeniedException: Authorization method mismatch.")) {
 		t.Error("stage 6 accepts an untyped error that only looks like the refusal")
 	}
-	if exp.ExpectedError(fmt.Errorf("wrapped: %w", &dptypes.AccessDeniedException{Message: aws.String("User is not authorized")})) {
+	if exp.Matches(fmt.Errorf("wrapped: %w", &dptypes.AccessDeniedException{Message: aws.String("User is not authorized")})) {
 		t.Error("stage 6 accepts an unrelated AccessDeniedException")
 	}
 	refusal := &dptypes.AccessDeniedException{Message: aws.String("Authorization method mismatch. The agent is configured for a different authorization method")}
-	if !exp.ExpectedError(fmt.Errorf("operation error Bedrock AgentCore: InvokeAgentRuntime: %w", refusal)) {
+	if !exp.Matches(fmt.Errorf("operation error Bedrock AgentCore: InvokeAgentRuntime: %w", refusal)) {
 		t.Error("stage 6 rejects the refusal it teaches")
 	}
 }
 
 func TestFreshWorkshopRefusesLaterStages(t *testing.T) {
-	env, _ := newEnv(t)
-	r := NewRunner(All(), env)
-	want := `stage 3 "Configure" needs stage 1 "Provision Cognito" to succeed first`
-	if err := r.CanRun("configure"); err == nil || err.Error() != want {
-		t.Errorf("CanRun(configure) = %v, want %q", err, want)
+	sess, err := session.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
 	}
-	if err := r.CanRun("cleanup"); err != nil {
-		t.Errorf("cleanup should always be runnable: %v", err)
+	env := &Env{Session: sess, Dir: sess.Dir()}
+	r := NewRunner(env, All(env))
+	want := `stage 3 "Configure" needs stage 1 "Provision Cognito" to succeed first`
+	if err := r.Start("configure"); err == nil || err.Error() != want {
+		t.Errorf("Start(configure) = %v, want %q", err, want)
+	}
+	if c := All(nil)[8]; c.ID != "cleanup" || len(c.Requires) != 0 {
+		t.Errorf("cleanup should always be runnable: it requires %v", c.Requires)
 	}
 	snap := r.Snapshot()
 	for i, s := range snap {
-		if s.Index != i+1 || s.Status != Pending {
+		if s.Index != i+1 || s.Status != engine.Pending {
 			t.Errorf("stage %d = %+v", i+1, s)
 		}
 	}

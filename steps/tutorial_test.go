@@ -17,6 +17,7 @@ import (
 	"agentcore-workshop/internal/app"
 	"agentcore-workshop/internal/sandbox/edge"
 	"agentcore-workshop/steps"
+	"agentcore-workshop/steps/engine"
 )
 
 // openWorkshop opens a fresh workspace against an embedded sandbox on a
@@ -51,7 +52,7 @@ func TestStagesOneToSevenAgainstSandbox(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, st := range a.Runner.Snapshot()[:7] {
-		if st.Status != steps.Succeeded {
+		if st.Status != engine.Succeeded {
 			t.Fatalf("stage %s: %s %s", st.ID, st.Status, st.Err)
 		}
 	}
@@ -146,9 +147,9 @@ func TestWaitReadyReportsFailureReason(t *testing.T) {
 
 func TestLaterStageRefusedUntilRequirementsMet(t *testing.T) {
 	a := openWorkshop(t)
-	err := a.Runner.CanRun("invoke-with-token")
+	err := a.Runner.Start("invoke-with-token")
 	if err == nil || !strings.Contains(err.Error(), "Wait until READY") {
-		t.Fatalf("CanRun(invoke-with-token) on a fresh workspace = %v", err)
+		t.Fatalf("Start(invoke-with-token) on a fresh workspace = %v", err)
 	}
 }
 

@@ -8,17 +8,17 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ctl "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol"
 	ctltypes "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol/types"
+
+	"agentcore-workshop/steps/engine"
 )
 
 type waitUntilReady struct{}
 
 // WaitReady is stage 5: follow the runtime and its DEFAULT endpoint until
 // they are READY, or report why they failed.
-func WaitReady() Step { return waitUntilReady{} }
-
-func (waitUntilReady) ID() string         { return "wait-ready" }
-func (waitUntilReady) Title() string      { return "Wait until READY" }
-func (waitUntilReady) Requires() []string { return []string{"launch"} }
+func WaitReady(env *Env) engine.Stage {
+	return engine.Stage{ID: "wait-ready", Title: "Wait until READY", Requires: []string{"launch"}, Run: bind(env, waitUntilReady{}.Run)}
+}
 
 // readyTimeout bounds the wait; AWS usually needs well under a minute.
 const readyTimeout = 10 * time.Minute

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"agentcore-workshop/internal/atomicfile"
+	"agentcore-workshop/steps/engine"
 )
 
 // The agent project the learner deploys. It is data, kept beside the code
@@ -31,10 +32,9 @@ var agentFiles = []struct{ src, name string }{
 type writeAgent struct{}
 
 // WriteAgent is stage 2: write the agent project and show it.
-func WriteAgent() Step { return writeAgent{} }
-
-func (writeAgent) ID() string    { return "write-agent" }
-func (writeAgent) Title() string { return "Write the agent" }
+func WriteAgent(env *Env) engine.Stage {
+	return engine.Stage{ID: "write-agent", Title: "Write the agent", Run: bind(env, writeAgent{}.Run)}
+}
 
 func (writeAgent) Run(ctx context.Context, env *Env, rep Reporter) (Result, error) {
 	dir := filepath.Join(env.Dir, AgentDir)

@@ -10,7 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"agentcore-workshop/internal/jwtx"
-	"agentcore-workshop/steps"
+	"agentcore-workshop/steps/engine"
 )
 
 func benchToken() string {
@@ -33,7 +33,7 @@ var benchPage = strings.Repeat(samplePages["provision-cognito"]+"\nMore prose ab
 
 func benchModel(b *testing.B) Model {
 	eng := newFakeEngine()
-	eng.stages = append(eng.stages, steps.StageState{Index: 5, ID: "bench", Title: "Bench"})
+	eng.stages = append(eng.stages, engine.StageState{Index: 5, ID: "bench", Title: "Bench"})
 	page := func(id string) (string, bool) { return benchPage, true }
 	return New(eng, page, testInfo, WithDarkBackground(true), WithClock(func() time.Time { return t0 }),
 		func(c *config) { c.pollEvents = true })
@@ -54,7 +54,7 @@ func runCmds(m Model, cmd tea.Cmd) Model {
 			m = runCmds(m, c)
 		}
 		return m
-	case contentMsg, codeMsg, snapshotMsg:
+	case contentMsg, codeMsg:
 		nm, next := m.Update(msg)
 		return runCmds(nm.(Model), next)
 	}

@@ -1,6 +1,6 @@
 package ui
 
-import "agentcore-workshop/steps"
+import "agentcore-workshop/steps/engine"
 
 // The runner is the Engine in production; fail the build if they drift.
-var _ Engine = (*steps.Runner)(nil)
+var _ Engine = (*engine.Runner)(nil)

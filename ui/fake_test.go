@@ -10,15 +10,15 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"agentcore-workshop/steps"
+	"agentcore-workshop/steps/engine"
 )
 
 // fakeEngine is a scripted Engine: tests push events into its channel and
 // read back what the UI asked it to do.
 type fakeEngine struct {
 	mu        sync.Mutex
-	stages    []steps.StageState
-	ch        chan steps.Event
+	stages    []engine.StageState
+	ch        chan engine.Event
 	starts    []string
 	startAlls int
 	cancels   int
@@ -34,31 +34,31 @@ type fakeEngine struct {
 
 func newFakeEngine() *fakeEngine {
 	return &fakeEngine{
-		stages: []steps.StageState{
-			{Index: 1, ID: "provision-cognito", Title: "Provision Cognito", Status: steps.Pending},
-			{Index: 2, ID: "write-agent", Title: "Write the agent", Status: steps.Pending},
-			{Index: 3, ID: "configure", Title: "Configure", Status: steps.Pending},
-			{Index: 4, ID: "invoke-with-token", Title: "Invoke with token", Status: steps.Pending},
+		stages: []engine.StageState{
+			{Index: 1, ID: "provision-cognito", Title: "Provision Cognito", Status: engine.Pending},
+			{Index: 2, ID: "write-agent", Title: "Write the agent", Status: engine.Pending},
+			{Index: 3, ID: "configure", Title: "Configure", Status: engine.Pending},
+			{Index: 4, ID: "invoke-with-token", Title: "Invoke with token", Status: engine.Pending},
 		},
-		ch:      make(chan steps.Event, 256),
+		ch:      make(chan engine.Event, 256),
 		refuse:  map[string]error{},
 		secrets: map[string]string{},
 	}
 }
 
-func (f *fakeEngine) Snapshot() []steps.StageState {
+func (f *fakeEngine) Snapshot() []engine.StageState {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.snapshots++
-	out := make([]steps.StageState, len(f.stages))
+	out := make([]engine.StageState, len(f.stages))
 	copy(out, f.stages)
 	for i := range out {
-		out[i].Result.Values = append([]steps.Value(nil), out[i].Result.Values...)
+		out[i].Result.Values = append([]engine.Value(nil), out[i].Result.Values...)
 	}
 	return out
 }
 
-func (f *fakeEngine) Subscribe() (<-chan steps.Event, func()) {
+func (f *fakeEngine) Subscribe() (<-chan engine.Event, func()) {
 	return f.ch, func() {
 		f.mu.Lock()
 		defer f.mu.Unlock()
@@ -117,7 +117,7 @@ func (f *fakeEngine) setBusy(b bool) {
 }
 
 // set changes a stage in the engine's own state (what Snapshot returns).
-func (f *fakeEngine) set(id string, fn func(*steps.StageState)) {
+func (f *fakeEngine) set(id string, fn func(*engine.StageState)) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for i := range f.stages {
@@ -127,7 +127,7 @@ func (f *fakeEngine) set(id string, fn func(*steps.StageState)) {
 	}
 }
 
-func (f *fakeEngine) emit(ev steps.Event) { f.ch <- ev }
+func (f *fakeEngine) emit(ev engine.Event) { f.ch <- ev }
 
 func (f *fakeEngine) startCalls() []string {
 	f.mu.Lock()

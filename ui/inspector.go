@@ -10,7 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"agentcore-workshop/internal/jwtx"
-	"agentcore-workshop/steps"
+	"agentcore-workshop/steps/engine"
 )
 
 // headerMeanings explains the JOSE header fields a learner meets.
@@ -46,19 +46,19 @@ type tokenMsg struct {
 }
 
 // tokenValue is the first JWT result of a stage.
-func tokenValue(s steps.StageState) (steps.Value, bool) {
+func tokenValue(s engine.StageState) (engine.Value, bool) {
 	for _, v := range s.Result.Values {
-		if v.Kind == steps.KindToken {
+		if v.Kind == engine.KindToken {
 			return v, true
 		}
 	}
-	return steps.Value{}, false
+	return engine.Value{}, false
 }
 
 // noTokenReason says why t did nothing and where a token can be found:
 // the stages whose results hold one (the UI learns it from the results, so
 // it knows nothing of which stages make tokens).
-func (m *Model) noTokenReason(s steps.StageState) string {
+func (m *Model) noTokenReason(s engine.StageState) string {
 	var have []string
 	for _, st := range m.stages {
 		if _, ok := tokenValue(st); ok {

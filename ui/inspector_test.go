@@ -13,7 +13,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
-	"agentcore-workshop/steps"
+	"agentcore-workshop/steps/engine"
 )
 
 const (
@@ -72,12 +72,12 @@ func idToken(t *testing.T) string {
 // stage ids numbered as in the workshop (invoke-with-token is stage 7).
 func tokenEngine(raw string) *fakeEngine {
 	eng := newFakeEngine()
-	eng.set("invoke-with-token", func(s *steps.StageState) { s.Index = 7 })
-	eng.set("provision-cognito", func(s *steps.StageState) {
-		s.Status, s.Elapsed = steps.Succeeded, 3*time.Second
-		s.Result.Values = []steps.Value{
+	eng.set("invoke-with-token", func(s *engine.StageState) { s.Index = 7 })
+	eng.set("provision-cognito", func(s *engine.StageState) {
+		s.Status, s.Elapsed = engine.Succeeded, 3*time.Second
+		s.Result.Values = []engine.Value{
 			{Name: "RUNTIME_POOL_ID", Value: "us-west-2_AbCdEf123"},
-			{Name: "ACCESS_TOKEN", Secret: true, Kind: steps.KindToken},
+			{Name: "ACCESS_TOKEN", Secret: true, Kind: engine.KindToken},
 		}
 	})
 	if raw != "" {
@@ -307,7 +307,7 @@ func TestInspectorClosesWhenItsStageRestarts(t *testing.T) {
 	eng := tokenEngine(accessToken(t))
 	h := newHarness(t, eng, 120, 34)
 	h.press(keyRune('t'))
-	eng.emit(steps.Event{Kind: steps.EventStarted, StepID: "provision-cognito", RunID: 9, Time: t0})
+	eng.emit(engine.Event{Kind: engine.EventStarted, StepID: "provision-cognito", RunID: 9, Time: t0})
 	h.pump()
 	if h.m.insp.open || h.m.insp.raw != "" {
 		t.Fatal("the inspector still shows a token its stage is replacing")

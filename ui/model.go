@@ -14,7 +14,7 @@ import (
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 
-	"agentcore-workshop/steps"
+	"agentcore-workshop/steps/engine"
 )
 
 // pane is which right-hand pane pgup/pgdown scroll.
@@ -32,10 +32,10 @@ const statusTTL = 4 * time.Second
 // memory without limit; the oldest lines go first.
 const maxLogLines = 5000
 
-// stageOutput is what the UI saw of a stage's current run.
+// stageOutput is what the UI saw of a stage's current run: its log, which
+// the stage states do not keep.
 type stageOutput struct {
-	lines    []string
-	progress string
+	lines []string
 }
 
 // Model is the root Bubble Tea model. Children (viewports, spinner, help)
@@ -52,12 +52,11 @@ type Model struct {
 	md     *mdCache
 	gen    *atomic.Int64 // bumped when width or style changes; stops stale prefetches
 
-	events <-chan steps.Event
+	events <-chan engine.Event
 	unsub  func()
 
-	stages   []steps.StageState
+	stages   []engine.StageState
 	sel      int
-	runIDs   map[string]int64
 	out      map[string]*stageOutput
 	revealed map[string]map[string]string // stage id → secret name → value
 	follow   bool                         // select the stage the runner starts
@@ -105,7 +104,6 @@ func New(eng Engine, page PageFunc, info Info, opts ...Option) Model {
 		help:     help.New(),
 		md:       newMDCache(),
 		gen:      new(atomic.Int64),
-		runIDs:   map[string]int64{},
 		out:      map[string]*stageOutput{},
 		revealed: map[string]map[string]string{},
 		content:  viewport.New(),
@@ -145,10 +143,9 @@ func (m Model) Init() tea.Cmd {
 
 // Messages the UI sends itself.
 type (
-	eventMsg        steps.Event
+	eventMsg        engine.Event
 	eventsClosedMsg struct{}
 	tickMsg         struct{}
-	snapshotMsg     []steps.StageState
 	clearStatusMsg  struct{ seq int }
 	actionErrMsg    struct {
 		what string
@@ -237,16 +234,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.wheel(msg)
 
 	case eventMsg:
-		cmd := m.applyEvent(steps.Event(msg))
+		cmd := m.applyEvent(engine.Event(msg))
 		return m, tea.Batch(m.waitEvent(), cmd)
 
 	case eventsClosedMsg:
 		m.events = nil
 		return m, nil
-
-	case snapshotMsg:
-		m.applySnapshot(msg)
-		return m, m.rebuildOutput()
 
 	case tickMsg:
 		if !m.anyRunning() && !m.insp.open {
@@ -396,9 +389,9 @@ func (m *Model) setStatus(s string) tea.Cmd {
 	return m.cfg.tick(statusTTL, func(time.Time) tea.Msg { return clearStatusMsg{seq: seq} })
 }
 
-func (m *Model) selected() (steps.StageState, bool) {
+func (m *Model) selected() (engine.StageState, bool) {
 	if m.sel < 0 || m.sel >= len(m.stages) {
-		return steps.StageState{}, false
+		return engine.StageState{}, false
 	}
 	return m.stages[m.sel], true
 }
@@ -422,8 +415,8 @@ func (m *Model) run() tea.Cmd {
 		return m.setStatus("there is no stage to run")
 	}
 	m.follow = true
-	// Start takes the runner's lock, which a state write may be holding, so
-	// it runs in the Cmd; its refusal says why in the learner's words.
+	// Starting a run is a side effect, so it happens in the Cmd; its
+	// refusal says why in the learner's words.
 	eng, id, what := m.eng, s.ID, fmt.Sprintf("can't run %d %s", s.Index, m.title(s))
 	return func() tea.Msg {
 		if err := eng.Start(id); err != nil {
@@ -488,7 +481,7 @@ func (m *Model) open() tea.Cmd {
 		return nil
 	}
 	for _, v := range s.Result.Values {
-		if v.Kind == steps.KindURL && v.Value != "" {
+		if v.Kind == engine.KindURL && v.Value != "" {
 			open, url := m.cfg.openURL, v.Value
 			m.status = "opening " + url + " …"
 			return tea.Batch(tea.SetClipboard(url), func() tea.Msg {
@@ -537,48 +530,31 @@ func (m *Model) wheel(msg tea.MouseWheelMsg) tea.Cmd {
 	return nil
 }
 
-func (m *Model) stageIndex(id string) int {
-	for i, s := range m.stages {
-		if s.ID == id {
-			return i
-		}
-	}
-	return -1
-}
-
 func (m *Model) anyRunning() bool {
 	for _, s := range m.stages {
-		if s.Status == steps.Running {
+		if s.Status == engine.Running {
 			return true
 		}
 	}
 	return false
 }
 
-// applyEvent folds one runner event into the model.
-func (m *Model) applyEvent(ev steps.Event) tea.Cmd {
-	if ev.Kind == steps.EventQueueDone {
-		return m.refresh()
-	}
-	i := m.stageIndex(ev.StepID)
+// applyEvent folds one runner event into the model: the stage states
+// follow it through the engine's own reducer; the model keeps the log and
+// reacts to a stage starting.
+func (m *Model) applyEvent(ev engine.Event) tea.Cmd {
+	i := engine.Apply(m.stages, ev)
 	if i < 0 {
-		return nil
+		return nil // another workshop's stage, or a late event of a replaced run
 	}
-	if ev.RunID < m.runIDs[ev.StepID] {
-		return nil // a late event of a run that was replaced
-	}
-	m.runIDs[ev.StepID] = ev.RunID
-	st := &m.stages[i]
 	out := m.out[ev.StepID]
-	if out == nil || ev.Kind == steps.EventStarted {
+	if out == nil || ev.Kind == engine.EventStarted {
 		out = &stageOutput{}
 		m.out[ev.StepID] = out
 	}
 	var cmds []tea.Cmd
 	switch ev.Kind {
-	case steps.EventStarted:
-		st.Status, st.StartedAt, st.FinishedAt = steps.Running, ev.Time, time.Time{}
-		st.Elapsed, st.Err, st.Result, st.Stale = 0, "", steps.Result{}, false
+	case engine.EventStarted:
 		delete(m.revealed, ev.StepID)
 		if m.insp.open && m.insp.stepID == ev.StepID {
 			// The run replaces the token on show; drop the old one.
@@ -597,85 +573,16 @@ func (m *Model) applyEvent(ev steps.Event) tea.Cmd {
 			m.ticking = true
 			cmds = append(cmds, m.tickCmd())
 		}
-	case steps.EventLog:
+	case engine.EventLog:
 		out.lines = append(out.lines, ev.Line)
 		if len(out.lines) > maxLogLines {
 			out.lines = append([]string(nil), out.lines[len(out.lines)-maxLogLines:]...)
 		}
-	case steps.EventProgress:
-		out.progress = progressLabel(ev.Label, ev.Done, ev.Total)
-	case steps.EventValue:
-		if ev.Value != nil {
-			v := *ev.Value
-			if v.Secret {
-				v.Value = "" // secrets are read from the secrets file on request only
-			}
-			upsertValue(&st.Result, v)
-		}
-	case steps.EventFinished:
-		st.Status, st.Elapsed, st.Err, st.FinishedAt = ev.Status, ev.Elapsed, ev.Err, ev.Time
-		out.progress = ""
-		cmds = append(cmds, m.refresh())
 	}
 	if i == m.sel {
 		cmds = append(cmds, m.rebuildOutput())
 	}
 	return tea.Batch(cmds...)
-}
-
-func progressLabel(label string, done, total int) string {
-	switch {
-	case total > 0:
-		return fmt.Sprintf("%s (%d/%d)", label, min(done, total), total)
-	case done > 0:
-		return fmt.Sprintf("%s (%d)", label, done)
-	}
-	return label
-}
-
-func upsertValue(r *steps.Result, v steps.Value) {
-	for i := range r.Values {
-		if r.Values[i].Name == v.Name {
-			r.Values[i] = v
-			return
-		}
-	}
-	r.Values = append(r.Values, v)
-}
-
-// refresh reads the runner's snapshot off the event loop.
-func (m *Model) refresh() tea.Cmd {
-	eng := m.eng
-	return func() tea.Msg { return snapshotMsg(eng.Snapshot()) }
-}
-
-// applySnapshot replaces the stage list, keeping the selection. A stage the
-// UI has seen start but not finish keeps its local state: the snapshot may
-// have been taken before that start, and its Finished event will refresh
-// again.
-func (m *Model) applySnapshot(snap []steps.StageState) {
-	selID := ""
-	if s, ok := m.selected(); ok {
-		selID = s.ID
-	}
-	local := map[string]steps.StageState{}
-	for _, s := range m.stages {
-		local[s.ID] = s
-	}
-	stages := make([]steps.StageState, len(snap))
-	copy(stages, snap)
-	for i, s := range stages {
-		if l, ok := local[s.ID]; ok && l.Status == steps.Running && s.Status != steps.Running {
-			stages[i] = l
-		}
-	}
-	m.stages = stages
-	m.sel = 0
-	for i, s := range stages {
-		if s.ID == selID {
-			m.sel = i
-		}
-	}
 }
 
 // wantContentKey is the render the content pane should show now.
@@ -691,7 +598,7 @@ func (m *Model) wrapWidth(paneWidth int) int {
 // pageTitles reads each stage's title from its page ("# N · Title"), so
 // the stage list speaks the pages' language; a stage without one keeps the
 // title the engine gave it.
-func pageTitles(stages []steps.StageState, page PageFunc) map[string]string {
+func pageTitles(stages []engine.StageState, page PageFunc) map[string]string {
 	titles := map[string]string{}
 	for _, s := range stages {
 		md, ok := page(s.ID)
@@ -709,7 +616,7 @@ func pageTitles(stages []steps.StageState, page PageFunc) map[string]string {
 }
 
 // title is a stage's title as the list and the panes show it.
-func (m *Model) title(s steps.StageState) string {
+func (m *Model) title(s engine.StageState) string {
 	if t, ok := m.titles[s.ID]; ok {
 		return t
 	}
@@ -718,7 +625,7 @@ func (m *Model) title(s steps.StageState) string {
 
 // pageMarkdown is the selected stage's page without its top heading: the
 // pane's border already shows the stage's number and title.
-func (m *Model) pageMarkdown(s steps.StageState) string {
+func (m *Model) pageMarkdown(s engine.StageState) string {
 	md, ok := m.page(s.ID)
 	if !ok || strings.TrimSpace(md) == "" {
 		return "There are no notes for this stage yet.\n"
@@ -804,7 +711,7 @@ func (m *Model) prefetch() tea.Cmd {
 }
 
 // codeKey names the highlighted render of one code result.
-func codeKey(stepID string, v steps.Value, width int, style string) renderKey {
+func codeKey(stepID string, v engine.Value, width int, style string) renderKey {
 	h := fnv.New64a()
 	_, _ = h.Write([]byte(v.Value))
 	return renderKey{Text: fmt.Sprintf("%s\x00%s\x00%x", stepID, v.Name, h.Sum64()), Width: width, Style: style}

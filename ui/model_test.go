@@ -9,7 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"agentcore-workshop/steps"
+	"agentcore-workshop/steps/engine"
 )
 
 func plain(h *harness) string { return ansi.Strip(h.view()) }
@@ -19,25 +19,26 @@ func runStage1(h *harness, runID int64) {
 	h.t.Helper()
 	id := "provision-cognito"
 	h.eng.setBusy(true)
-	h.eng.emit(steps.Event{Kind: steps.EventStarted, StepID: id, RunID: runID, Time: t0.Add(-3 * time.Second)})
-	h.eng.emit(steps.Event{Kind: steps.EventLog, StepID: id, RunID: runID, Line: "→ CreateUserPool agentcore-inbound"})
-	h.eng.emit(steps.Event{Kind: steps.EventProgress, StepID: id, RunID: runID, Label: "creating pools", Done: 1, Total: 2})
+	h.eng.emit(engine.Event{Kind: engine.EventStarted, StepID: id, RunID: runID, Time: t0.Add(-3 * time.Second)})
+	h.eng.emit(engine.Event{Kind: engine.EventLog, StepID: id, RunID: runID, Line: "→ CreateUserPool agentcore-inbound"})
+	h.eng.emit(engine.Event{Kind: engine.EventProgress, StepID: id, RunID: runID, Label: "creating pools", Done: 1, Total: 2})
 	h.pump()
-	vals := []steps.Value{
+	vals := []engine.Value{
 		{Name: "user pool id", Value: "us-west-2_AbCdEf123"},
 		{Name: "client secret", Value: "s3cr3t-from-event", Secret: true},
-		{Name: "hosted UI", Value: "http://127.0.0.1:4747/login", Kind: steps.KindURL},
+		{Name: "hosted UI", Value: "http://127.0.0.1:4747/login", Kind: engine.KindURL},
 	}
 	for _, v := range vals {
-		h.eng.emit(steps.Event{Kind: steps.EventValue, StepID: id, RunID: runID, Value: &v})
+		h.eng.emit(engine.Event{Kind: engine.EventValue, StepID: id, RunID: runID, Value: &v})
 	}
-	stored := append([]steps.Value(nil), vals...)
+	stored := append([]engine.Value(nil), vals...)
 	stored[1].Value = "" // the runner keeps secrets out of its state
-	h.eng.set(id, func(s *steps.StageState) {
-		s.Status, s.Elapsed, s.Result = steps.Succeeded, 3*time.Second, steps.Result{Values: stored}
+	h.eng.set(id, func(s *engine.StageState) {
+		s.Status, s.Elapsed, s.Result = engine.Succeeded, 3*time.Second, engine.Result{Values: stored}
 	})
 	h.eng.setBusy(false)
-	h.eng.emit(steps.Event{Kind: steps.EventFinished, StepID: id, RunID: runID, Status: steps.Succeeded, Elapsed: 3 * time.Second})
+	h.eng.emit(engine.Event{Kind: engine.EventFinished, StepID: id, RunID: runID, Status: engine.Succeeded, Elapsed: 3 * time.Second,
+		Result: &engine.Result{Values: stored}})
 	h.pump()
 }
 
@@ -50,9 +51,9 @@ func TestEnterStartsSelectedStageAndEventsShowLive(t *testing.T) {
 	}
 
 	eng.setBusy(true)
-	eng.emit(steps.Event{Kind: steps.EventStarted, StepID: "provision-cognito", RunID: 1, Time: t0.Add(-12 * time.Second)})
-	eng.emit(steps.Event{Kind: steps.EventLog, StepID: "provision-cognito", RunID: 1, Line: "→ CreateUserPool agentcore-inbound"})
-	eng.emit(steps.Event{Kind: steps.EventProgress, StepID: "provision-cognito", RunID: 1, Label: "creating pools", Done: 1, Total: 2})
+	eng.emit(engine.Event{Kind: engine.EventStarted, StepID: "provision-cognito", RunID: 1, Time: t0.Add(-12 * time.Second)})
+	eng.emit(engine.Event{Kind: engine.EventLog, StepID: "provision-cognito", RunID: 1, Line: "→ CreateUserPool agentcore-inbound"})
+	eng.emit(engine.Event{Kind: engine.EventProgress, StepID: "provision-cognito", RunID: 1, Label: "creating pools", Done: 1, Total: 2})
 	h.pump()
 	v := plain(h)
 	for _, want := range []string{"running · 12s · creating pools (1/2)", "→ CreateUserPool agentcore-inbound", "12s"} {
@@ -64,17 +65,20 @@ func TestEnterStartsSelectedStageAndEventsShowLive(t *testing.T) {
 		t.Errorf("ticking=%v spinning=%v, want both while running", h.m.ticking, h.m.spinning)
 	}
 
-	eng.set("provision-cognito", func(s *steps.StageState) { s.Status, s.Elapsed = steps.Succeeded, 3*time.Second })
 	eng.setBusy(false)
 	before := eng.snapshots
-	eng.emit(steps.Event{Kind: steps.EventFinished, StepID: "provision-cognito", RunID: 1, Status: steps.Succeeded, Elapsed: 3 * time.Second})
+	eng.emit(engine.Event{Kind: engine.EventFinished, StepID: "provision-cognito", RunID: 1, Status: engine.Succeeded, Elapsed: 3 * time.Second,
+		Result: &engine.Result{Values: []engine.Value{{Name: "user pool id", Value: "us-west-2_Finished"}}}})
 	h.pump()
-	if eng.snapshots != before+1 {
-		t.Errorf("snapshots after Finished = %d, want %d (refresh)", eng.snapshots, before+1)
+	if eng.snapshots != before {
+		t.Errorf("snapshots after Finished = %d, want %d: the events alone are followed", eng.snapshots, before)
 	}
 	v = plain(h)
 	if !strings.Contains(v, "✓  1 Provision Cognito") || !strings.Contains(v, "✓ succeeded in 3s") {
 		t.Errorf("finished view lacks ✓:\n%s", v)
+	}
+	if !strings.Contains(v, "us-west-2_Finished") || strings.Contains(v, "creating pools") {
+		t.Errorf("finished view lacks the run's result, or still shows its progress:\n%s", v)
 	}
 	// Timers stop once nothing runs.
 	h.fire(func(msg tea.Msg) bool { _, ok := msg.(tickMsg); return ok })
@@ -96,7 +100,7 @@ func TestRunAllCallsStartAllAndFollowsTheRunningStage(t *testing.T) {
 		t.Fatalf("StartAll calls = %d, want 1", eng.startAlls)
 	}
 	eng.setBusy(true)
-	eng.emit(steps.Event{Kind: steps.EventStarted, StepID: "configure", RunID: 4, Time: t0})
+	eng.emit(engine.Event{Kind: engine.EventStarted, StepID: "configure", RunID: 4, Time: t0})
 	h.pump()
 	if s, _ := h.m.selected(); s.ID != "configure" {
 		t.Errorf("selected %q, want the running stage configure", s.ID)
@@ -106,44 +110,42 @@ func TestRunAllCallsStartAllAndFollowsTheRunningStage(t *testing.T) {
 func TestWhyNotMessages(t *testing.T) {
 	cases := []struct {
 		name  string
-		setup func(*fakeEngine, *harness)
+		setup func(*fakeEngine)
 		keys  []tea.KeyPressMsg
 		want  string
 	}{
-		{"run blocked by requirement", func(e *fakeEngine, h *harness) {
+		{"run blocked by requirement", func(e *fakeEngine) {
 			e.refuse["configure"] = errors.New("stage 1 must succeed first")
 		}, []tea.KeyPressMsg{keyDown, keyDown, keyEnter}, "can't run 3 Configure: stage 1 must succeed first"},
-		{"run while busy", func(e *fakeEngine, h *harness) { e.setBusy(true) },
+		{"run while busy", func(e *fakeEngine) { e.setBusy(true) },
 			[]tea.KeyPressMsg{keyEnter}, "can't run 1 Provision Cognito: another stage is running"},
-		{"run all while busy", func(e *fakeEngine, h *harness) { e.setBusy(true) },
+		{"run all while busy", func(e *fakeEngine) { e.setBusy(true) },
 			[]tea.KeyPressMsg{keyRune('a')}, "a stage is running: wait for it, or press c to cancel it"},
 		{"cancel with nothing running", nil, []tea.KeyPressMsg{keyRune('c')}, "nothing is running"},
 		{"reveal before running", nil, []tea.KeyPressMsg{keyRune('v')}, "no results yet: run this stage first"},
 		{"open before running", nil, []tea.KeyPressMsg{keyRune('o')}, "no results yet: run this stage first"},
-		{"reveal without secrets", func(e *fakeEngine, h *harness) {
-			e.set("write-agent", func(s *steps.StageState) {
-				s.Status, s.Result = steps.Succeeded, steps.Result{Values: []steps.Value{{Name: "dir", Value: "agent/", Kind: steps.KindFile}}}
+		{"reveal without secrets", func(e *fakeEngine) {
+			e.set("write-agent", func(s *engine.StageState) {
+				s.Status, s.Result = engine.Succeeded, engine.Result{Values: []engine.Value{{Name: "dir", Value: "agent/", Kind: engine.KindFile}}}
 			})
-			h.send(snapshotMsg(e.Snapshot()))
 		}, []tea.KeyPressMsg{keyDown, keyRune('v')}, "this stage has no secret results"},
-		{"open without a URL", func(e *fakeEngine, h *harness) {
-			e.set("write-agent", func(s *steps.StageState) {
-				s.Status, s.Result = steps.Succeeded, steps.Result{Values: []steps.Value{{Name: "dir", Value: "agent/", Kind: steps.KindFile}}}
+		{"open without a URL", func(e *fakeEngine) {
+			e.set("write-agent", func(s *engine.StageState) {
+				s.Status, s.Result = engine.Succeeded, engine.Result{Values: []engine.Value{{Name: "dir", Value: "agent/", Kind: engine.KindFile}}}
 			})
-			h.send(snapshotMsg(e.Snapshot()))
 		}, []tea.KeyPressMsg{keyDown, keyRune('o')}, "this stage has no URL to open"},
-		{"start refused by the engine", func(e *fakeEngine, h *harness) { e.refuse["provision-cognito"] = errors.New("session is locked") },
+		{"start refused by the engine", func(e *fakeEngine) { e.refuse["provision-cognito"] = errors.New("session is locked") },
 			[]tea.KeyPressMsg{keyEnter}, "can't run 1 Provision Cognito: session is locked"},
-		{"run all refused by the engine", func(e *fakeEngine, h *harness) { e.startErr = errors.New("nothing to run") },
+		{"run all refused by the engine", func(e *fakeEngine) { e.startErr = errors.New("nothing to run") },
 			[]tea.KeyPressMsg{keyRune('a')}, "can't run all: nothing to run"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			eng := newFakeEngine()
-			h := newHarness(t, eng, 120, 34)
 			if tc.setup != nil {
-				tc.setup(eng, h)
+				tc.setup(eng)
 			}
+			h := newHarness(t, eng, 120, 34)
 			h.press(tc.keys...)
 			if h.m.status != tc.want {
 				t.Fatalf("status = %q, want %q", h.m.status, tc.want)
@@ -182,10 +184,10 @@ func TestStaleRunEventsAreDropped(t *testing.T) {
 	eng := newFakeEngine()
 	h := newHarness(t, eng, 120, 34)
 	id := "provision-cognito"
-	eng.emit(steps.Event{Kind: steps.EventStarted, StepID: id, RunID: 2, Time: t0})
-	eng.emit(steps.Event{Kind: steps.EventLog, StepID: id, RunID: 1, Line: "late line from run 1"})
-	eng.emit(steps.Event{Kind: steps.EventFinished, StepID: id, RunID: 1, Status: steps.Failed, Err: "cancelled"})
-	eng.emit(steps.Event{Kind: steps.EventLog, StepID: id, RunID: 2, Line: "line from run 2"})
+	eng.emit(engine.Event{Kind: engine.EventStarted, StepID: id, RunID: 2, Time: t0})
+	eng.emit(engine.Event{Kind: engine.EventLog, StepID: id, RunID: 1, Line: "late line from run 1"})
+	eng.emit(engine.Event{Kind: engine.EventFinished, StepID: id, RunID: 1, Status: engine.Failed, Err: "cancelled"})
+	eng.emit(engine.Event{Kind: engine.EventLog, StepID: id, RunID: 2, Line: "line from run 2"})
 	h.pump()
 	v := plain(h)
 	if strings.Contains(v, "late line from run 1") {
@@ -194,7 +196,7 @@ func TestStaleRunEventsAreDropped(t *testing.T) {
 	if !strings.Contains(v, "line from run 2") {
 		t.Error("the current run's log line is missing")
 	}
-	if s, _ := h.m.selected(); s.Status != steps.Running {
+	if s, _ := h.m.selected(); s.Status != engine.Running {
 		t.Errorf("status = %s, want running (stale Finished must be ignored)", s.Status)
 	}
 }
@@ -346,7 +348,7 @@ func TestNavigationFocusAndScroll(t *testing.T) {
 	samplePages["long"] = long
 	defer delete(samplePages, "long")
 	eng2 := newFakeEngine()
-	eng2.stages = append(eng2.stages, steps.StageState{Index: 5, ID: "long", Title: "Long page"})
+	eng2.stages = append(eng2.stages, engine.StageState{Index: 5, ID: "long", Title: "Long page"})
 	h2 := newHarness(t, eng2, 120, 34)
 	h2.press(keyDown, keyDown, keyDown, keyDown)
 	h2.press(tea.KeyPressMsg{Code: tea.KeyPgDown})
@@ -378,9 +380,11 @@ func TestHelpToggles(t *testing.T) {
 
 func TestStaleMarkerAndFailure(t *testing.T) {
 	eng := newFakeEngine()
-	eng.set("write-agent", func(s *steps.StageState) { s.Status, s.Stale, s.Elapsed = steps.Succeeded, true, 400*time.Millisecond })
-	eng.set("configure", func(s *steps.StageState) {
-		s.Status, s.Err, s.Elapsed = steps.Failed, "CreateWorkloadIdentity: AccessDeniedException", 2*time.Second
+	eng.set("write-agent", func(s *engine.StageState) {
+		s.Status, s.Stale, s.Elapsed = engine.Succeeded, true, 400*time.Millisecond
+	})
+	eng.set("configure", func(s *engine.StageState) {
+		s.Status, s.Err, s.Elapsed = engine.Failed, "CreateWorkloadIdentity: AccessDeniedException", 2*time.Second
 	})
 	h := newHarness(t, eng, 120, 34)
 	v := plain(h)
@@ -401,12 +405,12 @@ func TestStaleMarkerAndFailure(t *testing.T) {
 func TestCodeResultIsHighlighted(t *testing.T) {
 	eng := newFakeEngine()
 	src := "def add(a, b):\n    return a + b\n"
-	eng.set("write-agent", func(s *steps.StageState) {
-		s.Status, s.Result = steps.Succeeded, steps.Result{Values: []steps.Value{{Name: "agent.py", Value: src, Kind: steps.KindCode}}}
+	eng.set("write-agent", func(s *engine.StageState) {
+		s.Status, s.Result = engine.Succeeded, engine.Result{Values: []engine.Value{{Name: "agent.py", Value: src, Kind: engine.KindCode}}}
 	})
 	h := newHarness(t, eng, 120, 34)
 	h.press(keyDown)
-	k := codeKey("write-agent", steps.Value{Name: "agent.py", Value: src}, h.m.wrapWidth(h.m.output.Width()), "dark")
+	k := codeKey("write-agent", engine.Value{Name: "agent.py", Value: src}, h.m.wrapWidth(h.m.output.Width()), "dark")
 	r, ok := h.m.md.get(k)
 	if !ok {
 		t.Fatal("code result was not rendered through glamour")

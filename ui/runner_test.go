@@ -10,35 +10,34 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
-	"agentcore-workshop/steps"
+	"agentcore-workshop/internal/session"
+	"agentcore-workshop/steps/engine"
 )
 
 // Small real stages for the real runner: no cloud, but real goroutines,
-// real events, real cancellation.
-type valuesStep struct{}
+// real events, real cancellation, and a real session on disk.
+var valuesStage = engine.Stage{ID: "make-values", Title: "Make values",
+	Run: func(ctx context.Context, rep engine.Reporter) (engine.Result, error) {
+		rep.Log("creating the pool")
+		rep.Value(engine.Value{Name: "pool id", Value: "us-west-2_Runner42"})
+		rep.Value(engine.Value{Name: "client secret", Value: "runner-secret-value", Secret: true})
+		return engine.Result{}, nil
+	}}
 
-func (valuesStep) ID() string    { return "make-values" }
-func (valuesStep) Title() string { return "Make values" }
-func (valuesStep) Run(ctx context.Context, env *steps.Env, rep steps.Reporter) (steps.Result, error) {
-	rep.Log("creating the pool")
-	rep.Value(steps.Value{Name: "pool id", Value: "us-west-2_Runner42"})
-	rep.Value(steps.Value{Name: "client secret", Value: "runner-secret-value", Secret: true})
-	return steps.Result{}, nil
-}
-
-type blockingStep struct{}
-
-func (blockingStep) ID() string    { return "wait-forever" }
-func (blockingStep) Title() string { return "Wait forever" }
-func (blockingStep) Run(ctx context.Context, env *steps.Env, rep steps.Reporter) (steps.Result, error) {
-	rep.Log("waiting for the runtime")
-	rep.Progress("polling", 1, 0)
-	<-ctx.Done()
-	return steps.Result{}, ctx.Err()
-}
+var blockingStage = engine.Stage{ID: "wait-forever", Title: "Wait forever",
+	Run: func(ctx context.Context, rep engine.Reporter) (engine.Result, error) {
+		rep.Log("waiting for the runtime")
+		rep.Progress("polling", 1, 0)
+		<-ctx.Done()
+		return engine.Result{}, ctx.Err()
+	}}
 
 func TestWithRealRunner(t *testing.T) {
-	r := steps.NewRunner([]steps.Step{valuesStep{}, blockingStep{}}, nil)
+	sess, err := session.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := engine.NewRunner([]engine.Stage{valuesStage, blockingStage}, sess, engine.Options{})
 	m := New(r, samplePage, testInfo, WithDarkBackground(true))
 	tm := teatest.NewTestModel(t, m,
 		teatest.WithInitialTermSize(110, 32),
@@ -73,10 +72,10 @@ func TestWithRealRunner(t *testing.T) {
 
 	tm.Type("q")
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
-	if got := final.stages[1].Status; got != steps.Failed {
+	if got := final.stages[1].Status; got != engine.Failed {
 		t.Errorf("cancelled stage is %s in the UI, want failed", got)
 	}
-	if snap := r.Snapshot(); snap[0].Status != steps.Succeeded || snap[1].Status != steps.Failed {
+	if snap := r.Snapshot(); snap[0].Status != engine.Succeeded || snap[1].Status != engine.Failed {
 		t.Errorf("runner states %s, %s", snap[0].Status, snap[1].Status)
 	}
 }

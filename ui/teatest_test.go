@@ -9,7 +9,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
-	"agentcore-workshop/steps"
+	"agentcore-workshop/steps/engine"
 )
 
 // scriptedEngine emits a stage's first events as soon as Start is called,
@@ -21,9 +21,9 @@ func (s scriptedEngine) Start(id string) error {
 		return err
 	}
 	s.setBusy(true)
-	s.set(id, func(st *steps.StageState) { st.Status, st.StartedAt = steps.Running, time.Now() })
-	s.emit(steps.Event{Kind: steps.EventStarted, StepID: id, RunID: 7, Time: time.Now()})
-	s.emit(steps.Event{Kind: steps.EventLog, StepID: id, RunID: 7, Line: "calling CreateUserPool"})
+	s.set(id, func(st *engine.StageState) { st.Status, st.StartedAt = engine.Running, time.Now() })
+	s.emit(engine.Event{Kind: engine.EventStarted, StepID: id, RunID: 7, Time: time.Now()})
+	s.emit(engine.Event{Kind: engine.EventLog, StepID: id, RunID: 7, Line: "calling CreateUserPool"})
 	return nil
 }
 
@@ -44,12 +44,12 @@ func TestProgramRunsStageEndToEnd(t *testing.T) {
 			bytes.ContainsAny(b, "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏")
 	}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
 
-	eng.set("provision-cognito", func(s *steps.StageState) {
-		s.Status, s.Elapsed = steps.Succeeded, 2*time.Second
-		s.Result = steps.Result{Values: []steps.Value{{Name: "user pool id", Value: "us-west-2_Teatest1"}}}
+	res := engine.Result{Values: []engine.Value{{Name: "user pool id", Value: "us-west-2_Teatest1"}}}
+	eng.set("provision-cognito", func(s *engine.StageState) {
+		s.Status, s.Elapsed, s.Result = engine.Succeeded, 2*time.Second, res
 	})
 	eng.setBusy(false)
-	eng.emit(steps.Event{Kind: steps.EventFinished, StepID: "provision-cognito", RunID: 7, Status: steps.Succeeded, Elapsed: 2 * time.Second})
+	eng.emit(engine.Event{Kind: engine.EventFinished, StepID: "provision-cognito", RunID: 7, Status: engine.Succeeded, Elapsed: 2 * time.Second, Result: &res})
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
 		return bytes.Contains(b, []byte("✓")) && bytes.Contains(b, []byte("us-west-2_Teatest1"))
 	}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
@@ -59,7 +59,7 @@ func TestProgramRunsStageEndToEnd(t *testing.T) {
 	if !ok {
 		t.Fatal("final model is not a ui.Model")
 	}
-	if s := final.stages[0]; s.Status != steps.Succeeded {
+	if s := final.stages[0]; s.Status != engine.Succeeded {
 		t.Errorf("stage 1 ended %s, want succeeded", s.Status)
 	}
 	if got := eng.startCalls(); len(got) != 1 || got[0] != "provision-cognito" {

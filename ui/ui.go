@@ -9,16 +9,16 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"agentcore-workshop/steps"
+	"agentcore-workshop/steps/engine"
 )
 
-// Engine is the part of the step runner the UI needs. steps.Runner
+// Engine is the part of the step runner the UI needs. engine.Runner
 // satisfies it; tests use a scripted fake.
 type Engine interface {
 	// Snapshot returns every stage as it stands now.
-	Snapshot() []steps.StageState
+	Snapshot() []engine.StageState
 	// Subscribe returns the event stream and a func that stops it.
-	Subscribe() (<-chan steps.Event, func())
+	Subscribe() (<-chan engine.Event, func())
 	// Start runs one stage in the background; the error says, in words a
 	// learner can read, why it can't start now.
 	Start(id string) error

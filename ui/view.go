@@ -10,7 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"agentcore-workshop/steps"
+	"agentcore-workshop/steps/engine"
 )
 
 // geometry is where everything goes at the current size. It is computed
@@ -101,7 +101,7 @@ func (m *Model) rebuildOutput() tea.Cmd {
 			b.WriteByte('\n')
 		}
 	}
-	if s.Status == steps.Failed && s.Err != "" {
+	if s.Status == engine.Failed && s.Err != "" {
 		b.WriteString(m.st.Fail.Render("✗ " + s.Err))
 		b.WriteByte('\n')
 	}
@@ -113,7 +113,7 @@ func (m *Model) rebuildOutput() tea.Cmd {
 		b.WriteByte('\n')
 		nameW := 0
 		for _, v := range vals {
-			if v.Kind != steps.KindCode {
+			if v.Kind != engine.KindCode {
 				nameW = max(nameW, ansi.StringWidth(v.Name))
 			}
 		}
@@ -121,7 +121,7 @@ func (m *Model) rebuildOutput() tea.Cmd {
 		revealed := m.revealed[s.ID]
 		urlHint := true
 		for _, v := range vals {
-			if v.Kind == steps.KindCode {
+			if v.Kind == engine.KindCode {
 				b.WriteString(m.st.Name.Render(v.Name))
 				b.WriteByte('\n')
 				if w <= 0 {
@@ -150,7 +150,7 @@ func (m *Model) rebuildOutput() tea.Cmd {
 			switch {
 			case v.Secret:
 				hint := "  (v to show)"
-				if v.Kind == steps.KindToken {
+				if v.Kind == engine.KindToken {
 					hint = "  (v to show · t to inspect)"
 				}
 				if val, ok := revealed[v.Name]; ok {
@@ -158,7 +158,7 @@ func (m *Model) rebuildOutput() tea.Cmd {
 				} else {
 					b.WriteString("••••••" + m.st.Dim.Render(hint))
 				}
-			case v.Kind == steps.KindURL:
+			case v.Kind == engine.KindURL:
 				b.WriteString(v.Value)
 				if urlHint {
 					b.WriteString(m.st.Dim.Render("  (o to open)"))
@@ -248,8 +248,8 @@ func (m Model) helpBar() help.KeyMap {
 	if s, ok := m.selected(); ok {
 		for _, v := range s.Result.Values {
 			c.secrets = c.secrets || v.Secret
-			c.urlHint = c.urlHint || (v.Kind == steps.KindURL && v.Value != "")
-			c.token = c.token || v.Kind == steps.KindToken
+			c.urlHint = c.urlHint || (v.Kind == engine.KindURL && v.Value != "")
+			c.token = c.token || v.Kind == engine.KindToken
 		}
 	}
 	return c
@@ -324,7 +324,7 @@ func (m Model) stageBox(g geometry) []string {
 }
 
 // stageRow is "› ✓! 3 Configure   1s" fitted to w columns.
-func (m Model) stageRow(i int, s steps.StageState, w int) string {
+func (m Model) stageRow(i int, s engine.StageState, w int) string {
 	cursor := "  "
 	if i == m.sel {
 		cursor = "› "
@@ -356,22 +356,20 @@ func (m Model) stageRow(i int, s steps.StageState, w int) string {
 	return row
 }
 
-func (m Model) icon(s steps.StageState) string {
+func (m Model) icon(s engine.StageState) string {
 	switch s.Status {
-	case steps.Running:
+	case engine.Running:
 		return m.spin.View()
-	case steps.Succeeded:
+	case engine.Succeeded:
 		return m.st.OK.Render("✓")
-	case steps.Failed:
+	case engine.Failed:
 		return m.st.Fail.Render("✗")
-	case steps.Skipped:
-		return m.st.Dim.Render("↷")
 	}
 	return m.st.Dim.Render("○")
 }
 
-func (m Model) elapsed(s steps.StageState) time.Duration {
-	if s.Status == steps.Running && !s.StartedAt.IsZero() {
+func (m Model) elapsed(s engine.StageState) time.Duration {
+	if s.Status == engine.Running && !s.StartedAt.IsZero() {
 		return max(m.cfg.now().Sub(s.StartedAt), 0)
 	}
 	return s.Elapsed
@@ -379,30 +377,28 @@ func (m Model) elapsed(s steps.StageState) time.Duration {
 
 // outputStatus is the first row of the output pane: what the selected
 // stage is doing or how its last run ended.
-func (m Model) outputStatus(s steps.StageState) string {
+func (m Model) outputStatus(s engine.StageState) string {
 	el := fmtElapsed(m.elapsed(s))
 	var line string
 	switch s.Status {
-	case steps.Running:
+	case engine.Running:
 		line = m.spin.View() + " running"
 		if el != "" {
 			line += " · " + el
 		}
-		if out := m.out[s.ID]; out != nil && out.progress != "" {
-			line += " · " + out.progress
+		if s.Progress != "" {
+			line += " · " + s.Progress
 		}
-	case steps.Succeeded:
+	case engine.Succeeded:
 		line = m.st.OK.Render("✓ succeeded")
 		if el != "" {
 			line += " in " + el
 		}
-	case steps.Failed:
+	case engine.Failed:
 		line = m.st.Fail.Render("✗ failed")
 		if el != "" {
 			line += " after " + el
 		}
-	case steps.Skipped:
-		line = m.st.Dim.Render("↷ skipped")
 	default:
 		line = m.st.Dim.Render("○ not run yet")
 	}
@@ -471,17 +467,10 @@ func fit(s string, w int) string {
 	return s + strings.Repeat(" ", max(w-sw, 0))
 }
 
-// fmtElapsed is short and stable: "0.4s", "12s", "3m05s", "1h02m".
+// fmtElapsed is the engine's elapsed time, or nothing before a stage ran.
 func fmtElapsed(d time.Duration) string {
-	switch {
-	case d <= 0:
+	if d <= 0 {
 		return ""
-	case d < time.Second:
-		return fmt.Sprintf("%.1fs", d.Seconds())
-	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d/time.Second))
-	case d < time.Hour:
-		return fmt.Sprintf("%dm%02ds", int(d/time.Minute), int(d%time.Minute/time.Second))
 	}
-	return fmt.Sprintf("%dh%02dm", int(d/time.Hour), int(d%time.Hour/time.Minute))
+	return engine.FormatElapsed(d)
 }

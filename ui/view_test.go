@@ -10,7 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
-	"agentcore-workshop/steps"
+	"agentcore-workshop/steps/engine"
 )
 
 // goldenScene is stage 1 finished with results (selected), stage 2 running
@@ -18,13 +18,15 @@ import (
 func goldenScene(t *testing.T, w, h int) *harness {
 	t.Helper()
 	eng := newFakeEngine()
-	eng.set("configure", func(s *steps.StageState) { s.Status, s.Stale, s.Elapsed = steps.Succeeded, true, 1500*time.Millisecond })
+	eng.set("configure", func(s *engine.StageState) {
+		s.Status, s.Stale, s.Elapsed = engine.Succeeded, true, 1500*time.Millisecond
+	})
 	hs := newHarness(t, eng, w, h)
 	runStage1(hs, 1)
 	eng.setBusy(true)
-	eng.emit(steps.Event{Kind: steps.EventStarted, StepID: "write-agent", RunID: 2, Time: t0.Add(-41 * time.Second)})
-	eng.emit(steps.Event{Kind: steps.EventLog, StepID: "write-agent", RunID: 2, Line: "wrote agent/agent.py"})
-	eng.emit(steps.Event{Kind: steps.EventProgress, StepID: "write-agent", RunID: 2, Label: "writing files", Done: 2, Total: 4})
+	eng.emit(engine.Event{Kind: engine.EventStarted, StepID: "write-agent", RunID: 2, Time: t0.Add(-41 * time.Second)})
+	eng.emit(engine.Event{Kind: engine.EventLog, StepID: "write-agent", RunID: 2, Line: "wrote agent/agent.py"})
+	eng.emit(engine.Event{Kind: engine.EventProgress, StepID: "write-agent", RunID: 2, Label: "writing files", Done: 2, Total: 4})
 	hs.pump()
 	return hs
 }
@@ -89,9 +91,9 @@ func eachTinySize(t *testing.T, h *harness, each func(w, ht int)) {
 
 func TestMultiLineValueLinesUpUnderItsValue(t *testing.T) {
 	eng := newFakeEngine()
-	eng.set("provision-cognito", func(s *steps.StageState) {
-		s.Status = steps.Succeeded
-		s.Result.Values = []steps.Value{{Name: "id", Value: "x"}, {Name: "claims", Value: "sub  u1\nexp  soon"}}
+	eng.set("provision-cognito", func(s *engine.StageState) {
+		s.Status = engine.Succeeded
+		s.Result.Values = []engine.Value{{Name: "id", Value: "x"}, {Name: "claims", Value: "sub  u1\nexp  soon"}}
 	})
 	h := newHarness(t, eng, 120, 34)
 	v := ansi.Strip(h.view())
@@ -112,9 +114,9 @@ func TestMultiLineValueLinesUpUnderItsValue(t *testing.T) {
 func TestLongValueWrapsWithinItsColumn(t *testing.T) {
 	eng := newFakeEngine()
 	long := strings.Repeat("word ", 60)
-	eng.set("provision-cognito", func(s *steps.StageState) {
-		s.Status = steps.Succeeded
-		s.Result.Values = []steps.Value{{Name: "answer", Value: long}}
+	eng.set("provision-cognito", func(s *engine.StageState) {
+		s.Status = engine.Succeeded
+		s.Result.Values = []engine.Value{{Name: "answer", Value: long}}
 	})
 	h := newHarness(t, eng, 120, 34)
 	v := ansi.Strip(h.view())

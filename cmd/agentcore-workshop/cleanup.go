@@ -11,6 +11,7 @@ import (
 	"agentcore-workshop/internal/app"
 	"agentcore-workshop/internal/headless"
 	"agentcore-workshop/steps"
+	"agentcore-workshop/steps/engine"
 )
 
 // cleanupCmd deletes every resource the workspace's ledger holds, whatever
@@ -41,7 +42,7 @@ func cleanupCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	installTestPause(a)
 	fmt.Fprintf(stdout, "workspace %s · target %s · region %s\n", a.Session.Dir(), a.Target, a.Region)
 
-	st, err := runStage(ctx, a.Runner, steps.Cleanup().ID(), stdout)
+	st, err := runStage(ctx, a.Runner, steps.Cleanup(a.Env).ID, stdout)
 	if err != nil {
 		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)
 		return 1
@@ -49,7 +50,7 @@ func cleanupCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	removed, _ := st.Result.Get(steps.CleanupRemoved)
 	left, _ := st.Result.Get(steps.CleanupLeft)
 	fmt.Fprintf(stdout, "removed: %s\n", orDash(removed.Value))
-	if st.Status == steps.Succeeded {
+	if st.Status == engine.Succeeded {
 		fmt.Fprintln(stdout, "nothing is left")
 		return 0
 	}
@@ -68,19 +69,19 @@ func cleanupCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 // runStage runs one stage, printing its events as `run --headless` does,
 // and returns the stage's final state. err is set only when the run could
 // not start or its output could not be written.
-func runStage(ctx context.Context, r *steps.Runner, id string, w io.Writer) (steps.StageState, error) {
-	_, runErr, printErr := headless.Follow(r, w, func() error { return r.Run(ctx, id) })
-	var ref *steps.RefusedError
+func runStage(ctx context.Context, r *engine.Runner, id string, w io.Writer) (engine.StageState, error) {
+	f, runErr, printErr := headless.Follow(r, w, func() error { return r.Run(ctx, id) })
+	var ref *engine.RefusedError
 	if errors.As(runErr, &ref) {
-		return steps.StageState{}, runErr // nothing ran
+		return engine.StageState{}, runErr // nothing ran
 	}
 	if printErr != nil {
-		return steps.StageState{}, printErr
+		return engine.StageState{}, printErr
 	}
-	for _, st := range r.Snapshot() {
+	for _, st := range f.Stages {
 		if st.ID == id {
 			return st, nil
 		}
 	}
-	return steps.StageState{}, fmt.Errorf("no stage %q", id)
+	return engine.StageState{}, fmt.Errorf("no stage %q", id)
 }

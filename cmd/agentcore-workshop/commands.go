@@ -157,7 +157,7 @@ func statusCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	default:
 		defer unlock()
 	}
-	r := steps.NewRunner(steps.All(), env)
+	r := steps.NewRunner(env, steps.All(env))
 	if *asJSON {
 		err = headless.StatusJSON(r.Snapshot(), stdout)
 	} else {
@@ -189,7 +189,8 @@ func resetCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 1
 	}
 	defer unlock()
-	r := steps.NewRunner(steps.All(), &steps.Env{Session: sess, Dir: sess.Dir()})
+	env := &steps.Env{Session: sess, Dir: sess.Dir()}
+	r := steps.NewRunner(env, steps.All(env))
 	if err := r.Reset(*to); err != nil {
 		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)
 		return 1

@@ -19,6 +19,7 @@ import (
 	"agentcore-workshop/internal/sandbox"
 	"agentcore-workshop/internal/session"
 	"agentcore-workshop/steps"
+	"agentcore-workshop/steps/engine"
 )
 
 // tutorialEnd is the last stage the crash test runs the tutorial to; every
@@ -28,12 +29,12 @@ const tutorialEnd = "oauth-consent"
 // crashStages are the stages the test kills the workshop in.
 func crashStages() []string {
 	var ids []string
-	for _, s := range steps.All() {
+	for _, s := range steps.All(nil) {
 		if len(ids) == 0 || ids[len(ids)-1] != tutorialEnd {
-			ids = append(ids, s.ID())
+			ids = append(ids, s.ID)
 		}
 	}
-	return append(ids, steps.Cleanup().ID())
+	return append(ids, steps.Cleanup(nil).ID)
 }
 
 // TestCrashInEachStageThenCleanup kills the real binary with SIGKILL in the
@@ -59,7 +60,7 @@ func TestCrashInEachStageThenCleanup(t *testing.T) {
 			tutorial := append([]string{"run", "--headless", "--until", tutorialEnd}, common...)
 			index := stageIndex(t, stage)
 
-			if stage == steps.Cleanup().ID() {
+			if stage == steps.Cleanup(nil).ID {
 				runOK(t, bin, tutorial...)
 				killWhenPaused(t, bin, stage, append([]string{"cleanup"}, common...)...)
 			} else {
@@ -68,12 +69,12 @@ func TestCrashInEachStageThenCleanup(t *testing.T) {
 
 			// What the crash left behind.
 			st := stageStatus(t, bin, ws, stage)
-			if st.Status != string(steps.Failed) || st.Err != steps.ErrMsgInterrupted {
-				t.Fatalf("stage %s after the kill: %s %q, want failed %q", stage, st.Status, st.Err, steps.ErrMsgInterrupted)
+			if st.Status != string(engine.Failed) || st.Err != engine.ErrMsgInterrupted {
+				t.Fatalf("stage %s after the kill: %s %q, want failed %q", stage, st.Status, st.Err, engine.ErrMsgInterrupted)
 			}
 			checkLedgerAtKill(t, ws, stage)
 
-			if stage != steps.Cleanup().ID() {
+			if stage != steps.Cleanup(nil).ID {
 				out := runOK(t, bin, tutorial...)
 				if want := fmt.Sprintf("[%d/9 %s] succeeded", index, stage); !strings.Contains(out, want) {
 					t.Fatalf("the restart did not re-run the interrupted stage (%q missing):\n%s", want, out)
@@ -89,8 +90,8 @@ func TestCrashInEachStageThenCleanup(t *testing.T) {
 }
 
 func stageIndex(t *testing.T, id string) int {
-	for i, s := range steps.All() {
-		if s.ID() == id {
+	for i, s := range steps.All(nil) {
+		if s.ID == id {
 			return i + 1
 		}
 	}
@@ -228,7 +229,7 @@ func checkLedgerAtKill(t *testing.T, ws, stage string) {
 		if count[session.ResourcePlanned] == 0 {
 			t.Errorf("killed in %s with no planned ledger entry: %v", stage, count)
 		}
-	case steps.Cleanup().ID():
+	case steps.Cleanup(nil).ID:
 		if count[session.ResourceDeleted] == 0 || count[session.ResourceCreated] == 0 {
 			t.Errorf("killed mid-cleanup with ledger %v: want some entries deleted and some not", count)
 		}

@@ -22,6 +22,7 @@ import (
 	"agentcore-workshop/internal/sandbox/edge"
 	"agentcore-workshop/internal/session"
 	"agentcore-workshop/steps"
+	"agentcore-workshop/steps/engine"
 )
 
 // Options are the command-line choices.
@@ -45,7 +46,7 @@ type Options struct {
 type App struct {
 	Session *session.Session
 	Cloud   *cloud.Clients
-	Runner  *steps.Runner
+	Runner  *engine.Runner
 	Env     *steps.Env
 	Log     *slog.Logger
 	Sandbox *sandbox.Sandbox // nil unless the sandbox runs in this process
@@ -134,7 +135,7 @@ func Open(ctx context.Context, o Options) (*App, error) {
 	if o.AutoConsent && target == cloud.Sandbox {
 		a.Env.Consent = completeConsent
 	}
-	a.Runner = steps.NewRunner(steps.All(), a.Env)
+	a.Runner = steps.NewRunner(a.Env, steps.All(a.Env))
 	a.Log.Info("workspace opened", "dir", sess.Dir(), "target", target, "region", a.Region)
 	ok = true
 	return a, nil

@@ -10,35 +10,37 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strings"
-	"time"
 
-	"agentcore-workshop/steps"
+	"agentcore-workshop/steps/engine"
 )
 
 // SecretMask is shown instead of a secret value.
 const SecretMask = "••••••(secret)"
 
-// Printer turns runner events into plain lines.
+// Printer turns runner events into plain lines. It follows the stages
+// with the engine's reducer, so after a run it holds every stage as the
+// events left it.
 type Printer struct {
-	w     io.Writer
-	index map[string]int
-	total int
+	w      io.Writer
+	stages []engine.StageState
 }
 
 // NewPrinter prints to w; stages (a Runner snapshot) give each line its
-// "[i/N id]" prefix.
-func NewPrinter(w io.Writer, stages []steps.StageState) *Printer {
-	p := &Printer{w: w, index: make(map[string]int, len(stages)), total: len(stages)}
-	for _, s := range stages {
-		p.index[s.ID] = s.Index
-	}
-	return p
+// "[i/N id]" prefix and are what the events are applied to.
+func NewPrinter(w io.Writer, stages []engine.StageState) *Printer {
+	return &Printer{w: w, stages: slices.Clone(stages)}
 }
 
+// Stages returns every stage as the events printed so far left it.
+func (p *Printer) Stages() []engine.StageState { return slices.Clone(p.stages) }
+
 func (p *Printer) prefix(id string) string {
-	if i, ok := p.index[id]; ok {
-		return fmt.Sprintf("[%d/%d %s]", i, p.total, id)
+	for _, s := range p.stages {
+		if s.ID == id {
+			return fmt.Sprintf("[%d/%d %s]", s.Index, len(p.stages), id)
+		}
 	}
 	return "[" + id + "]"
 }
@@ -46,28 +48,29 @@ func (p *Printer) prefix(id string) string {
 // Print writes the line(s) for one event. A log event whose text spans
 // several lines prints each with the prefix, so every output line stands
 // alone. Queue-done events print nothing: Run ends with a summary.
-func (p *Printer) Print(e steps.Event) error {
+func (p *Printer) Print(e engine.Event) error {
+	engine.Apply(p.stages, e)
 	pre := p.prefix(e.StepID)
 	var lines []string
 	switch e.Kind {
-	case steps.EventStarted:
+	case engine.EventStarted:
 		lines = []string{pre + " started"}
-	case steps.EventLog:
+	case engine.EventLog:
 		for _, l := range splitLines(Sanitize(e.Line)) {
 			lines = append(lines, pre+"   "+l)
 		}
-	case steps.EventProgress:
-		lines = []string{pre + "   progress: " + progressText(e)}
-	case steps.EventValue:
+	case engine.EventProgress:
+		lines = []string{pre + "   progress: " + engine.FormatProgress(oneLine(e.Label), e.Done, e.Total)}
+	case engine.EventValue:
 		if e.Value != nil {
 			lines = []string{pre + "   " + valueText(*e.Value)}
 		}
-	case steps.EventFinished:
+	case engine.EventFinished:
 		switch e.Status {
-		case steps.Succeeded:
-			lines = []string{fmt.Sprintf("%s succeeded in %s", pre, FormatElapsed(e.Elapsed))}
-		case steps.Failed:
-			lines = []string{fmt.Sprintf("%s failed after %s: %s", pre, FormatElapsed(e.Elapsed), oneLine(e.Err))}
+		case engine.Succeeded:
+			lines = []string{fmt.Sprintf("%s succeeded in %s", pre, engine.FormatElapsed(e.Elapsed))}
+		case engine.Failed:
+			lines = []string{fmt.Sprintf("%s failed after %s: %s", pre, engine.FormatElapsed(e.Elapsed), oneLine(e.Err))}
 		default:
 			lines = []string{fmt.Sprintf("%s %s", pre, e.Status)}
 		}
@@ -80,20 +83,9 @@ func (p *Printer) Print(e steps.Event) error {
 	return nil
 }
 
-func progressText(e steps.Event) string {
-	label := oneLine(e.Label)
-	switch {
-	case e.Total > 0:
-		return fmt.Sprintf("%s (%d/%d)", label, e.Done, e.Total)
-	case e.Done > 0:
-		return fmt.Sprintf("%s (%d)", label, e.Done)
-	}
-	return label
-}
-
 // valueText renders "name = value"; secrets are masked and multi-line
 // values (source files) are summarised rather than dumped.
-func valueText(v steps.Value) string {
+func valueText(v engine.Value) string {
 	name := oneLine(v.Name)
 	switch {
 	case v.Secret:
@@ -103,17 +95,6 @@ func valueText(v steps.Value) string {
 		return fmt.Sprintf("%s = (%d lines)", name, n)
 	}
 	return name + " = " + oneLine(v.Value)
-}
-
-// FormatElapsed renders a duration the way a person reads it: 35ms, 1.2s, 1m41s.
-func FormatElapsed(d time.Duration) string {
-	switch {
-	case d < time.Second:
-		return fmt.Sprintf("%dms", d.Milliseconds())
-	case d < time.Minute:
-		return fmt.Sprintf("%.1fs", d.Seconds())
-	}
-	return d.Round(time.Second).String()
 }
 
 var ansiSeq = regexp.MustCompile(`\x1b(\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])`)
@@ -147,18 +128,18 @@ func oneLine(s string) string {
 // those up to and including until, and prints each event to w. ok reports
 // whether every stage that ran met its expectation; err is set when the run
 // could not start (an unknown stage, a requirement not met) or ctx ended it.
-func Run(ctx context.Context, r *steps.Runner, until string, w io.Writer) (ok bool, err error) {
+func Run(ctx context.Context, r *engine.Runner, until string, w io.Writer) (ok bool, err error) {
 	if until == "" {
 		// Headless means the whole tutorial, cleanup included.
 		st := r.Snapshot()
 		until = st[len(st)-1].ID
 	}
-	ran, runErr, printErr := Follow(r, w, func() error { return r.RunUntil(ctx, until) })
+	f, runErr, printErr := Follow(r, w, func() error { return r.RunUntil(ctx, until) })
 
-	var ref *steps.RefusedError
-	var se *steps.StageError
+	var ref *engine.RefusedError
+	var se *engine.StageError
 	switch {
-	case errors.Is(runErr, steps.ErrNothingToRun):
+	case errors.Is(runErr, engine.ErrNothingToRun):
 		fmt.Fprintln(w, oneLine(runErr.Error()))
 		return true, printErr
 	case errors.As(runErr, &ref):
@@ -173,16 +154,22 @@ func Run(ctx context.Context, r *steps.Runner, until string, w io.Writer) (ok bo
 		fmt.Fprintf(w, "FAILED: %s\n", oneLine(runErr.Error()))
 		return false, printErr
 	}
-	fmt.Fprintf(w, "ok: %d stage(s) run, every one met its expectation\n", ran)
+	fmt.Fprintf(w, "ok: %d stage(s) run, every one met its expectation\n", f.Ran)
 	return true, printErr
+}
+
+// Followed is what Follow saw of a run.
+type Followed struct {
+	Ran    int                 // how many stages finished
+	Stages []engine.StageState // every stage as the run's events left it
 }
 
 // Follow calls run, a synchronous Runner call (Run, RunUntil, RunAll),
 // and prints every event of that run to w until the run has published its
-// last event. It returns how many stages finished, run's error, and the
-// first error writing to w (printing goes on after one, so the run is
-// still followed to its end).
-func Follow(r *steps.Runner, w io.Writer, run func() error) (ran int, runErr, printErr error) {
+// last event. It returns what it saw, run's error, and the first error
+// writing to w (printing goes on after one, so the run is still followed
+// to its end).
+func Follow(r *engine.Runner, w io.Writer, run func() error) (f Followed, runErr, printErr error) {
 	ch, stop := r.Subscribe()
 	defer stop()
 	p := NewPrinter(w, r.Snapshot())
@@ -199,19 +186,20 @@ func Follow(r *steps.Runner, w io.Writer, run func() error) (ran int, runErr, pr
 				printErr = err
 			}
 			switch e.Kind {
-			case steps.EventFinished:
-				ran++
-			case steps.EventQueueDone:
+			case engine.EventFinished:
+				f.Ran++
+			case engine.EventQueueDone:
 				finished = true
 			}
 		case runErr = <-errc:
 			returned = true
-			var ref *steps.RefusedError
+			var ref *engine.RefusedError
 			if errors.As(runErr, &ref) {
 				queued = false // a refused run publishes nothing more
 			}
 			errc = nil
 		}
 	}
-	return ran, runErr, printErr
+	f.Stages = p.Stages()
+	return f, runErr, printErr
 }

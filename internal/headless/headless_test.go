@@ -11,51 +11,61 @@ import (
 	"time"
 
 	"agentcore-workshop/internal/session"
-	"agentcore-workshop/steps"
+	"agentcore-workshop/steps/engine"
 )
 
 type fake struct {
 	id, title string
 	requires  []string
-	run       func(ctx context.Context, rep steps.Reporter) (steps.Result, error)
+	run       func(ctx context.Context, rep engine.Reporter) (engine.Result, error)
 }
 
-func (f fake) ID() string         { return f.id }
-func (f fake) Title() string      { return f.title }
-func (f fake) Requires() []string { return f.requires }
-func (f fake) Run(ctx context.Context, _ *steps.Env, rep steps.Reporter) (steps.Result, error) {
-	if f.run == nil {
-		return steps.Result{}, nil
+func (f fake) stage() engine.Stage {
+	run := f.run
+	if run == nil {
+		run = func(context.Context, engine.Reporter) (engine.Result, error) { return engine.Result{}, nil }
 	}
-	return f.run(ctx, rep)
+	return engine.Stage{ID: f.id, Title: f.title, Requires: f.requires, Run: run}
 }
 
-type expecting struct{ fake }
-
-func (expecting) ExpectedError(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "Authorization method mismatch")
+// expecting is stage 6: it passes on the refusal.
+func expecting(f fake) engine.Stage {
+	s := f.stage()
+	s.Expect = &engine.Expectation{Matches: func(err error) bool {
+		return err != nil && strings.Contains(err.Error(), "Authorization method mismatch")
+	}}
+	return s
 }
 
-func runner(t *testing.T, list ...steps.Step) *steps.Runner {
+func runnerOf(t *testing.T, list ...engine.Stage) *engine.Runner {
 	t.Helper()
 	s, err := session.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	return steps.NewRunner(list, &steps.Env{Session: s, Dir: s.Dir()})
+	return engine.NewRunner(list, s, engine.Options{})
+}
+
+func runner(t *testing.T, fakes ...fake) *engine.Runner {
+	t.Helper()
+	var list []engine.Stage
+	for _, f := range fakes {
+		list = append(list, f.stage())
+	}
+	return runnerOf(t, list...)
 }
 
 const secret = "TopSecretPassword1!"
 
 func provision() fake {
-	return fake{id: "provision-cognito", title: "Provision Cognito", run: func(ctx context.Context, rep steps.Reporter) (steps.Result, error) {
+	return fake{id: "provision-cognito", title: "Provision Cognito", run: func(ctx context.Context, rep engine.Reporter) (engine.Result, error) {
 		rep.Log("created user pool %s", "us-west-2_abc")
 		rep.Log("\x1b[31mred\x1b[0m text\r\nsecond line")
 		rep.Progress("user pools", 1, 2)
-		rep.Value(steps.Value{Name: "poolId", Value: "us-west-2_abc"})
-		rep.Value(steps.Value{Name: "password", Value: secret, Secret: true})
-		rep.Value(steps.Value{Name: "agent.py", Value: "import x\nprint(1)\n", Kind: steps.KindCode})
-		return steps.Result{}, nil
+		rep.Value(engine.Value{Name: "poolId", Value: "us-west-2_abc"})
+		rep.Value(engine.Value{Name: "password", Value: secret, Secret: true})
+		rep.Value(engine.Value{Name: "agent.py", Value: "import x\nprint(1)\n", Kind: engine.KindCode})
+		return engine.Result{}, nil
 	}}
 }
 
@@ -67,11 +77,11 @@ func lines(out string) []string {
 }
 
 func TestRunPrintsOneLinePerEvent(t *testing.T) {
-	six := expecting{fake{id: "invoke-unauthenticated", title: "Invoke without a token",
-		run: func(context.Context, steps.Reporter) (steps.Result, error) {
-			return steps.Result{}, errors.New("AccessDeniedException: Authorization method mismatch")
-		}}}
-	r := runner(t, provision(), six)
+	six := expecting(fake{id: "invoke-unauthenticated", title: "Invoke without a token",
+		run: func(context.Context, engine.Reporter) (engine.Result, error) {
+			return engine.Result{}, errors.New("AccessDeniedException: Authorization method mismatch")
+		}})
+	r := runnerOf(t, provision().stage(), six)
 	var buf bytes.Buffer
 	ok, err := Run(context.Background(), r, "", &buf)
 	if !ok || err != nil {
@@ -102,12 +112,12 @@ func TestRunPrintsOneLinePerEvent(t *testing.T) {
 }
 
 func TestRunReportsFailure(t *testing.T) {
-	bad := fake{id: "configure", title: "Configure", run: func(context.Context, steps.Reporter) (steps.Result, error) {
-		return steps.Result{}, errors.New("create workload identity: ValidationException:\nname too long")
+	bad := fake{id: "configure", title: "Configure", run: func(context.Context, engine.Reporter) (engine.Result, error) {
+		return engine.Result{}, errors.New("create workload identity: ValidationException:\nname too long")
 	}}
-	never := fake{id: "launch", title: "Launch", run: func(context.Context, steps.Reporter) (steps.Result, error) {
+	never := fake{id: "launch", title: "Launch", run: func(context.Context, engine.Reporter) (engine.Result, error) {
 		t.Error("a stage after the failure ran")
-		return steps.Result{}, nil
+		return engine.Result{}, nil
 	}}
 	r := runner(t, fake{id: "a", title: "A"}, bad, never)
 	var buf bytes.Buffer
@@ -158,10 +168,10 @@ func TestRunUntilAndRefusals(t *testing.T) {
 
 func TestRunCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	slow := fake{id: "wait-ready", title: "Wait until READY", run: func(ctx context.Context, rep steps.Reporter) (steps.Result, error) {
+	slow := fake{id: "wait-ready", title: "Wait until READY", run: func(ctx context.Context, rep engine.Reporter) (engine.Result, error) {
 		cancel() // the learner pressed Ctrl-C while the stage polls
 		<-ctx.Done()
-		return steps.Result{}, ctx.Err()
+		return engine.Result{}, ctx.Err()
 	}}
 	r := runner(t, slow)
 	var buf bytes.Buffer
@@ -175,14 +185,14 @@ func TestRunCancelled(t *testing.T) {
 }
 
 func TestStatusTableAndJSON(t *testing.T) {
-	states := []steps.StageState{
-		{Index: 1, ID: "provision-cognito", Title: "Provision Cognito", Status: steps.Succeeded, Elapsed: 1200 * time.Millisecond,
-			Stale: true, Result: steps.Result{Values: []steps.Value{
+	states := []engine.StageState{
+		{Index: 1, ID: "provision-cognito", Title: "Provision Cognito", Status: engine.Succeeded, Elapsed: 1200 * time.Millisecond,
+			Stale: true, Result: engine.Result{Values: []engine.Value{
 				{Name: "poolId", Value: "us-west-2_abc"},
 				{Name: "password", Value: secret, Secret: true}, // unredacted on purpose
 			}}},
-		{Index: 2, ID: "write-agent", Title: "Write the agent", Status: steps.Failed, Elapsed: 40 * time.Millisecond, Err: "disk\nfull"},
-		{Index: 3, ID: "configure", Title: "Configure", Status: steps.Pending},
+		{Index: 2, ID: "write-agent", Title: "Write the agent", Status: engine.Failed, Elapsed: 40 * time.Millisecond, Err: "disk\nfull"},
+		{Index: 3, ID: "configure", Title: "Configure", Status: engine.Pending},
 	}
 	var tbl bytes.Buffer
 	if err := StatusTable(states, &tbl); err != nil {
@@ -222,18 +232,6 @@ func TestStatusTableAndJSON(t *testing.T) {
 	if doc.Version != 1 || len(doc.Stages) != 3 || doc.Stages[1].Err != "disk\nfull" || !doc.Stages[0].Stale ||
 		doc.Stages[0].Elapsed != 1200*time.Millisecond {
 		t.Errorf("decoded = %+v", doc)
-	}
-}
-
-func TestFormatElapsed(t *testing.T) {
-	for d, want := range map[time.Duration]string{
-		35 * time.Millisecond:   "35ms",
-		1234 * time.Millisecond: "1.2s",
-		101 * time.Second:       "1m41s",
-	} {
-		if got := FormatElapsed(d); got != want {
-			t.Errorf("FormatElapsed(%v) = %q, want %q", d, got, want)
-		}
 	}
 }
 

@@ -6,12 +6,12 @@ import (
 	"io"
 	"text/tabwriter"
 
-	"agentcore-workshop/steps"
+	"agentcore-workshop/steps/engine"
 )
 
 // StatusTable writes the stages as a plain table, then each stage's
 // result values (secrets masked), for `agentcore-workshop status`.
-func StatusTable(states []steps.StageState, w io.Writer) error {
+func StatusTable(states []engine.StageState, w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "#\tSTAGE\tTITLE\tSTATUS\tTIME\tNOTE")
 	for _, s := range states {
@@ -21,7 +21,7 @@ func StatusTable(states []steps.StageState, w io.Writer) error {
 		}
 		elapsed := ""
 		if s.Elapsed > 0 {
-			elapsed = FormatElapsed(s.Elapsed)
+			elapsed = engine.FormatElapsed(s.Elapsed)
 		}
 		note := oneLine(s.Err)
 		if note == "" && s.Stale {
@@ -48,21 +48,21 @@ func StatusTable(states []steps.StageState, w io.Writer) error {
 
 // StatusDoc is the JSON form of `agentcore-workshop status --json`.
 type StatusDoc struct {
-	Version int                `json:"version"`
-	Stages  []steps.StageState `json:"stages"`
+	Version int                 `json:"version"`
+	Stages  []engine.StageState `json:"stages"`
 }
 
 // StatusJSON writes the stages as JSON. Secret values are empty, as in
 // every snapshot.
-func StatusJSON(states []steps.StageState, w io.Writer) error {
+func StatusJSON(states []engine.StageState, w io.Writer) error {
 	// A copy, so redacting below never changes the caller's states.
-	doc := StatusDoc{Version: 1, Stages: append([]steps.StageState{}, states...)}
+	doc := StatusDoc{Version: 1, Stages: append([]engine.StageState{}, states...)}
 	for i := range doc.Stages {
 		for j, v := range doc.Stages[i].Result.Values {
 			if v.Secret && v.Value != "" {
 				// Defensive copy-on-write: never print a secret even if a
 				// caller hands in an unredacted state.
-				vals := append([]steps.Value(nil), doc.Stages[i].Result.Values...)
+				vals := append([]engine.Value(nil), doc.Stages[i].Result.Values...)
 				vals[j].Value = ""
 				doc.Stages[i].Result.Values = vals
 			}

@@ -1,4 +1,4 @@
-package steps
+package engine
 
 import (
 	"context"
@@ -8,13 +8,13 @@ import (
 // BenchmarkReporterLog measures publishing one log line to two
 // subscribers (no persistence: log lines are not saved).
 func BenchmarkReporterLog(b *testing.B) {
-	a := fakeStep{id: "a", title: "A", run: func(ctx context.Context, env *Env, rep Reporter) (Result, error) {
+	a := Stage{ID: "a", Title: "A", Run: func(ctx context.Context, rep Reporter) (Result, error) {
 		for b.Loop() {
 			rep.Log("line %d", 1)
 		}
 		return Result{}, nil
 	}}
-	r := NewRunner([]Step{a}, nil)
+	r := NewRunner([]Stage{a}, benchSession(b), Options{})
 	for range 2 {
 		ch, stop := r.Subscribe()
 		defer stop()

@@ -1,4 +1,4 @@
-package steps
+package engine
 
 import (
 	"context"
@@ -8,7 +8,6 @@ import (
 	"runtime/debug"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"agentcore-workshop/internal/session"
@@ -21,19 +20,12 @@ const (
 	ErrMsgTimedOut    = "timed out"
 )
 
-// errReadOnly is what a read-only runner (Env.ReadOnly) answers any write with.
+// errReadOnly is what a read-only runner (Options.ReadOnly) answers any write with.
 var errReadOnly = errors.New("this view of the workspace is read-only")
 
 // ErrNothingToRun is wrapped by the RefusedError a run-all or run-until
 // returns when every stage it would run has already succeeded.
 var ErrNothingToRun = errors.New("nothing to run")
-
-// ExpectationDescriber is optionally implemented by ExpectsError stages to
-// say, in words, which error they expect; the runner uses it when the call
-// unexpectedly succeeds ("expected <this> but the call succeeded").
-type ExpectationDescriber interface {
-	Expectation() string
-}
 
 // RefusedError is returned when a run cannot start (busy, unknown stage,
 // unmet requirement, nothing to run). Nothing ran and no event was
@@ -56,140 +48,100 @@ func (e *StageError) Error() string {
 	return fmt.Sprintf("stage %d %q failed: %s", e.Index, e.Title, e.Err)
 }
 
-// Runner moves the stages through their statuses, persists every
-// transition in the session before publishing it, and feeds the events to
-// every subscriber. One run (a stage or a queue of stages) at a time.
+// Options adjust a Runner.
+type Options struct {
+	Log *slog.Logger // nil discards
+	// ReadOnly makes the runner an observer of a workspace another process
+	// may be running: it loads the saved state and never writes it. A stage
+	// saved as running is shown running (its process is alive), and any
+	// attempt to run or reset fails instead of overwriting the live state.
+	ReadOnly bool
+}
+
+// Runner moves the stages through their statuses, saves every transition
+// in the session before publishing it, and feeds the events to every
+// subscriber. One run (a stage or a queue of stages) at a time. Its lock
+// guards memory only: saving happens outside it, in the store's writer.
 type Runner struct {
-	env   *Env
-	list  []Step
-	index map[string]int
-	log   *slog.Logger
-	now   func() time.Time
+	stages []Stage
+	index  map[string]int
+	sess   *session.Session
+	log    *slog.Logger
+	now    func() time.Time
+	store  store
 
 	mu      sync.Mutex
 	states  []StageState
-	active  []int64           // run id of each stage's live run; 0 when not running
-	secrets map[string]string // only when env.Session is nil
-	busy    atomic.Bool       // written under mu; read without it by Busy
-	current int               // stage running now, -1 between stages or when idle
+	active  []int64 // run id of each stage's live run; 0 when not running
+	busy    bool    // a run or a reset is in progress
+	current int     // stage running now, -1 between stages or when idle
 	cancel  context.CancelFunc
 	done    chan struct{} // closed when the run in progress ends
 	lastRun int64
 	subs    map[*subscriber]struct{}
 }
 
-// NewRunner builds a runner over list and loads the persisted statuses
-// from env.Session (nil keeps everything in memory). A stage persisted as
-// running means the workshop died mid-stage: it comes back failed.
-func NewRunner(list []Step, env *Env) *Runner {
-	if env == nil {
-		env = &Env{}
-	}
-	log := env.Log
+// NewRunner builds a runner over stages and loads their saved statuses
+// from sess. A stage saved as running means the workshop died mid-stage:
+// it comes back failed, "interrupted".
+func NewRunner(stages []Stage, sess *session.Session, o Options) *Runner {
+	log := o.Log
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	r := &Runner{
-		env:     env,
-		list:    slices.Clone(list),
-		index:   make(map[string]int, len(list)),
+		stages:  slices.Clone(stages),
+		index:   make(map[string]int, len(stages)),
+		sess:    sess,
 		log:     log,
 		now:     time.Now,
-		states:  make([]StageState, len(list)),
-		active:  make([]int64, len(list)),
-		secrets: map[string]string{},
+		states:  make([]StageState, len(stages)),
+		active:  make([]int64, len(stages)),
 		current: -1,
 		subs:    map[*subscriber]struct{}{},
 	}
+	r.store.save = func(recs map[string]session.StageRecord) error {
+		if o.ReadOnly {
+			return errReadOnly
+		}
+		return sess.SetStages(recs)
+	}
 	fix := map[string]session.StageRecord{}
-	for i, s := range list {
-		if _, dup := r.index[s.ID()]; dup {
-			panic(fmt.Sprintf("steps: two stages with id %q", s.ID()))
+	for i, s := range stages {
+		if _, dup := r.index[s.ID]; dup {
+			panic(fmt.Sprintf("engine: two stages with id %q", s.ID))
 		}
-		r.index[s.ID()] = i
-		st := StageState{Index: i + 1, ID: s.ID(), Title: s.Title(), Status: Pending}
-		if env.Session != nil {
-			if rec, ok := env.Session.Stage(s.ID()); ok {
-				st = fromRecord(st, rec)
-			}
+		r.index[s.ID] = i
+		st := StageState{Index: i + 1, ID: s.ID, Title: s.Title, Status: Pending}
+		if rec, ok := sess.Stage(s.ID); ok {
+			st = fromRecord(st, rec)
 		}
-		if st.Status == Running && !env.ReadOnly {
+		if st.Status == Running && !o.ReadOnly {
 			st.Status = Failed
 			st.Err = ErrMsgInterrupted
 			fix[st.ID] = toRecord(st)
 		}
 		r.states[i] = st
 	}
-	if err := r.persistLocked(fix); err != nil {
-		r.log.Error("could not record interrupted stages", "err", err)
+	if len(fix) > 0 {
+		if err := sess.SetStages(fix); err != nil {
+			r.log.Error("could not record interrupted stages", "err", err)
+		}
 	}
 	return r
-}
-
-func fromRecord(st StageState, rec session.StageRecord) StageState {
-	switch s := Status(rec.Status); s {
-	case Pending, Running, Succeeded, Failed, Skipped:
-		st.Status = s
-	default:
-		st.Status = Pending // a status this version does not know: run it again
-	}
-	st.StartedAt = rec.StartedAt
-	st.FinishedAt = rec.FinishedAt
-	st.Elapsed = rec.Elapsed
-	st.Err = rec.Err
-	st.Stale = rec.Stale
-	st.Result = Result{Values: valuesOf(rec)}
-	return st
-}
-
-// valuesOf is a stage record's values as the stage made them, secrets
-// still blank.
-func valuesOf(rec session.StageRecord) []Value {
-	var out []Value
-	for _, v := range rec.Values {
-		out = append(out, Value{Name: v.Name, Value: v.Value, Secret: v.Secret, Kind: Kind(v.Kind)})
-	}
-	return out
-}
-
-func toRecord(st StageState) session.StageRecord {
-	rec := session.StageRecord{
-		Status: string(st.Status), StartedAt: st.StartedAt, FinishedAt: st.FinishedAt,
-		Elapsed: st.Elapsed, Err: st.Err, Stale: st.Stale,
-	}
-	for _, v := range st.Result.Values {
-		if v.Secret {
-			v.Value = ""
-		}
-		rec.Values = append(rec.Values, session.Value{Name: v.Name, Value: v.Value, Secret: v.Secret, Kind: string(v.Kind)})
-	}
-	return rec
-}
-
-// persistLocked saves stage records; a runner without a session keeps
-// state in memory only. r.mu must be held (or r not yet shared).
-func (r *Runner) persistLocked(recs map[string]session.StageRecord) error {
-	if r.env.Session == nil || len(recs) == 0 {
-		return nil
-	}
-	if r.env.ReadOnly {
-		return errReadOnly
-	}
-	return r.env.Session.SetStages(recs)
 }
 
 // Snapshot returns every stage in order. Secret values are redacted.
 func (r *Runner) Snapshot() []StageState {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	out := make([]StageState, len(r.states))
+	out := slices.Clone(r.states)
 	now := r.now()
-	for i, st := range r.states {
-		st.Result.Values = slices.Clone(st.Result.Values)
+	for i, st := range out {
+		out[i].Result.Values = slices.Clone(st.Result.Values)
 		if st.Status == Running {
-			st.Elapsed = now.Sub(st.StartedAt)
+			out[i].Elapsed = now.Sub(st.StartedAt)
 		}
-		out[i] = st
 	}
 	return out
 }
@@ -225,10 +177,10 @@ func (r *Runner) publishLocked(e Event) {
 }
 
 // Busy reports whether a run is in progress.
-// It takes no lock, so a UI can ask on every key press without waiting for
-// a state write in progress.
 func (r *Runner) Busy() bool {
-	return r.busy.Load()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.busy
 }
 
 // Wait blocks until the run in progress (if any) has ended.
@@ -251,28 +203,10 @@ func (r *Runner) Cancel() {
 	}
 }
 
-// CanRun says whether stage id could be started now, and if not, why, in
-// words a learner understands.
-func (r *Runner) CanRun(id string) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	_, err := r.planLocked(modeOne, id)
-	return err
-}
-
 // Secret returns a secret value a stage produced.
 func (r *Runner) Secret(stepID, name string) (string, error) {
-	if r.env.Session != nil {
-		if v, ok := r.env.Session.Secret(stepID, name); ok {
-			return v, nil
-		}
-	} else {
-		r.mu.Lock()
-		v, ok := r.secrets[stepID+"/"+name]
-		r.mu.Unlock()
-		if ok {
-			return v, nil
-		}
+	if v, ok := r.sess.Secret(stepID, name); ok {
+		return v, nil
 	}
 	return "", fmt.Errorf("stage %q has no secret value %q (has the stage run?)", stepID, name)
 }
@@ -288,12 +222,6 @@ func (r *Runner) StartAll() error {
 	return r.launch(context.Background(), modeAll, "", true)
 }
 
-// StartUntil runs the stages up to and including id that have not
-// succeeded yet, in the background, stopping at the first failure.
-func (r *Runner) StartUntil(id string) error {
-	return r.launch(context.Background(), modeUntil, id, true)
-}
-
 // Run runs stage id and waits for it.
 func (r *Runner) Run(ctx context.Context, id string) error {
 	return r.launch(ctx, modeOne, id, false)
@@ -304,7 +232,8 @@ func (r *Runner) RunAll(ctx context.Context) error {
 	return r.launch(ctx, modeAll, "", false)
 }
 
-// RunUntil is the synchronous StartUntil.
+// RunUntil runs the stages up to and including id that have not
+// succeeded yet, and waits for them; it stops at the first failure.
 func (r *Runner) RunUntil(ctx context.Context, id string) error {
 	return r.launch(ctx, modeUntil, id, false)
 }
@@ -314,14 +243,15 @@ func (r *Runner) RunUntil(ctx context.Context, id string) error {
 // An empty to resets every stage.
 func (r *Runner) Reset(to string) error {
 	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.busy.Load() {
+	if r.busy {
+		defer r.mu.Unlock()
 		return &RefusedError{r.busyReasonLocked()}
 	}
 	from := 0
 	if to != "" {
 		i, ok := r.index[to]
 		if !ok {
+			r.mu.Unlock()
 			return &RefusedError{fmt.Errorf("there is no stage called %q", to)}
 		}
 		from = i
@@ -332,23 +262,25 @@ func (r *Runner) Reset(to string) error {
 		next[i] = StageState{Index: i + 1, ID: next[i].ID, Title: next[i].Title, Status: Pending}
 		recs[next[i].ID] = toRecord(next[i])
 	}
-	if err := r.persistLocked(recs); err != nil {
+	saved := r.store.put(recs)
+	r.busy = true // nothing starts until the reset is saved and applied
+	r.mu.Unlock()
+
+	err := saved.wait()
+	if err == nil {
+		for i := from; i < len(next) && err == nil; i++ {
+			err = r.sess.DeleteSecrets(next[i].ID)
+		}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.busy = false
+	if saved.err == nil {
+		r.states = next
+	}
+	if err != nil {
 		return fmt.Errorf("reset: %w", err)
 	}
-	for i := from; i < len(next); i++ {
-		id := next[i].ID
-		if r.env.Session != nil {
-			if err := r.env.Session.DeleteSecrets(id); err != nil {
-				return fmt.Errorf("reset: %w", err)
-			}
-		}
-		for k := range r.secrets {
-			if len(k) > len(id) && k[:len(id)+1] == id+"/" {
-				delete(r.secrets, k)
-			}
-		}
-	}
-	r.states = next
 	return nil
 }
 
@@ -372,7 +304,7 @@ func (r *Runner) busyReasonLocked() error {
 // planLocked returns the stages a run would execute, or why it cannot
 // start. Requirements may be met by stages queued earlier in the same run.
 func (r *Runner) planLocked(mode runMode, id string) ([]int, error) {
-	if r.busy.Load() {
+	if r.busy {
 		return nil, r.busyReasonLocked()
 	}
 	last := len(r.states) - 1
@@ -390,10 +322,10 @@ func (r *Runner) planLocked(mode runMode, id string) ([]int, error) {
 		// Remaining means not yet succeeded, or succeeded on inputs an
 		// earlier stage has since replaced (stale).
 		for i := 0; i <= last; i++ {
-			if _, manual := r.list[i].(OnlyWhenAsked); manual && (mode == modeAll || i != last) {
+			if r.stages[i].Manual && (mode == modeAll || i != last) {
 				continue
 			}
-			if st := r.states[i]; (st.Status != Succeeded || st.Stale) && st.Status != Skipped {
+			if st := r.states[i]; st.Status != Succeeded || st.Stale {
 				queue = append(queue, i)
 			}
 		}
@@ -402,10 +334,7 @@ func (r *Runner) planLocked(mode runMode, id string) ([]int, error) {
 				return nil, fmt.Errorf("%w: the workshop has no stages", ErrNothingToRun)
 			}
 			hint := "reset to run them again"
-			for last > 0 {
-				if _, manual := r.list[last].(OnlyWhenAsked); !manual || mode != modeAll {
-					break
-				}
+			for last > 0 && r.stages[last].Manual && mode == modeAll {
 				hint = fmt.Sprintf("stage %d %q runs only when you ask for it", r.states[last].Index, r.states[last].Title)
 				last--
 			}
@@ -427,12 +356,8 @@ func (r *Runner) planLocked(mode runMode, id string) ([]int, error) {
 // requirementsLocked checks stage i's requirements against the stages
 // that succeeded (a stale success still counts) plus those in extra.
 func (r *Runner) requirementsLocked(i int, extra map[string]bool) error {
-	req, ok := r.list[i].(Requirer)
-	if !ok {
-		return nil
-	}
 	st := r.states[i]
-	for _, need := range req.Requires() {
+	for _, need := range r.stages[i].Requires {
 		j, ok := r.index[need]
 		if !ok {
 			return fmt.Errorf("stage %d %q needs a stage %q that this workshop does not have", st.Index, st.Title, need)
@@ -455,7 +380,7 @@ func (r *Runner) launch(parent context.Context, mode runMode, id string, async b
 	}
 	ctx, cancel := context.WithCancel(parent)
 	done := make(chan struct{})
-	r.busy.Store(true)
+	r.busy = true
 	r.cancel, r.done = cancel, done
 	r.mu.Unlock()
 
@@ -464,7 +389,7 @@ func (r *Runner) launch(parent context.Context, mode runMode, id string, async b
 		r.mu.Lock()
 		// Idle before QueueDone goes out, so a subscriber reacting to it
 		// can start the next run at once.
-		r.busy.Store(false)
+		r.busy = false
 		r.cancel, r.done = nil, nil
 		e := Event{Kind: EventQueueDone, StepID: r.states[last].ID, RunID: runID, Status: Succeeded}
 		if err != nil {
@@ -521,52 +446,54 @@ func cancelMessage(ctx context.Context) string {
 }
 
 // runStage runs stage i once: Running is saved before Started is
-// published, the step runs, and the outcome is saved before Finished is
-// published. It returns a *StageError when the expectation was not met.
+// published and before the stage does any work, the stage runs, and the
+// outcome is saved before Finished is published. It returns a
+// *StageError when the expectation was not met.
 func (r *Runner) runStage(ctx context.Context, i int) (int64, error) {
-	step := r.list[i]
+	stage := r.stages[i]
 
 	r.mu.Lock()
-	saved := slices.Clone(r.states)
 	r.lastRun++
 	runID := r.lastRun
-	st := &r.states[i]
-	st.Status = Running
-	st.StartedAt = r.now()
-	st.FinishedAt = time.Time{}
-	st.Elapsed = 0
-	st.Err = ""
-	st.Result = Result{}
-	st.Stale = false
-	recs := map[string]session.StageRecord{st.ID: toRecord(*st)}
-	// Later stages built on the previous run of this one: warn, don't block.
-	for j := i + 1; j < len(r.states); j++ {
-		if r.states[j].Status == Succeeded && !r.states[j].Stale {
-			r.states[j].Stale = true
-			recs[r.states[j].ID] = toRecord(r.states[j])
+	started := Event{Kind: EventStarted, StepID: stage.ID, RunID: runID, Time: r.now()}
+	next := slices.Clone(r.states)
+	Apply(next, started)
+	// The started stage, and the later ones it made stale, are saved in
+	// one write, so a crash never leaves half of the transition on disk.
+	recs := map[string]session.StageRecord{}
+	for j := i; j < len(next); j++ {
+		if j == i || next[j].Stale != r.states[j].Stale {
+			recs[next[j].ID] = toRecord(next[j])
 		}
 	}
-	if err := r.persistLocked(recs); err != nil {
-		r.states = saved
-		idx, title := st.Index, st.Title
-		r.mu.Unlock()
-		return runID, &StageError{Index: idx, ID: step.ID(), Title: title,
+	saved := r.store.put(recs)
+	r.mu.Unlock()
+	if err := saved.wait(); err != nil {
+		return runID, &StageError{Index: i + 1, ID: stage.ID, Title: stage.Title,
 			Err: fmt.Sprintf("could not save the workshop state, so the stage did not start: %v", err)}
 	}
+	r.mu.Lock()
+	r.states = next
 	r.active[i] = runID
 	r.current = i
-	r.publishLocked(Event{Kind: EventStarted, StepID: st.ID, RunID: runID, Time: st.StartedAt})
+	r.publishLocked(started)
 	r.mu.Unlock()
-	r.log.Info("stage started", "step", step.ID(), "run", runID)
+	r.log.Info("stage started", "step", stage.ID, "run", runID)
 
-	rep := &reporter{r: r, i: i, id: step.ID(), runID: runID}
-	res, runErr := r.call(ctx, step, rep)
-	status, msg, note := judge(ctx, step, runErr)
+	rep := &reporter{r: r, i: i, id: stage.ID, runID: runID}
+	res, runErr := r.call(ctx, stage, rep)
+	status, msg, note := judge(ctx, stage, runErr)
+	// Values the stage returned without reporting join its result here;
+	// their secrets are saved first, outside the lock.
+	for _, v := range res.Values {
+		rep.saveSecret(v)
+	}
 
 	r.mu.Lock()
-	defer r.mu.Unlock()
+	st := &r.states[i]
+	final := st.Result
 	for _, v := range res.Values {
-		r.addValueLocked(rep, v)
+		final.set(v)
 	}
 	if status == Succeeded && rep.saveErr != nil {
 		status, msg = Failed, rep.saveErr.Error()
@@ -574,55 +501,59 @@ func (r *Runner) runStage(ctx context.Context, i int) (int64, error) {
 	if note != "" {
 		r.publishLocked(Event{Kind: EventLog, StepID: st.ID, RunID: runID, Line: note})
 	}
-	st = &r.states[i]
-	st.Status = status
-	st.FinishedAt = r.now()
-	st.Elapsed = st.FinishedAt.Sub(st.StartedAt)
-	st.Err = msg
+	end := r.now()
+	finished := Event{Kind: EventFinished, StepID: st.ID, RunID: runID, Time: end,
+		Status: status, Elapsed: end.Sub(st.StartedAt), Err: msg, Result: &final}
+	st.Apply(finished)
 	r.active[i] = 0
 	r.current = -1
-	if err := r.persistLocked(map[string]session.StageRecord{st.ID: toRecord(*st)}); err != nil {
-		r.log.Error("could not save stage outcome", "step", st.ID, "err", err)
-		r.publishLocked(Event{Kind: EventLog, StepID: st.ID, RunID: runID,
-			Line: fmt.Sprintf("warning: could not save the workshop state: %v", err)})
+	saved = r.store.put(map[string]session.StageRecord{st.ID: toRecord(*st)})
+	r.mu.Unlock()
+
+	saveErr := saved.wait()
+	r.mu.Lock()
+	if saveErr != nil {
+		r.log.Error("could not save stage outcome", "step", stage.ID, "err", saveErr)
+		r.publishLocked(Event{Kind: EventLog, StepID: stage.ID, RunID: runID,
+			Line: fmt.Sprintf("warning: could not save the workshop state: %v", saveErr)})
 	}
-	r.publishLocked(Event{Kind: EventFinished, StepID: st.ID, RunID: runID, Time: st.FinishedAt,
-		Status: status, Elapsed: st.Elapsed, Err: msg})
-	r.log.Info("stage finished", "step", st.ID, "run", runID, "status", string(status),
-		"elapsed", st.Elapsed, "error", msg)
+	r.publishLocked(finished)
+	r.mu.Unlock()
+	r.log.Info("stage finished", "step", stage.ID, "run", runID, "status", string(status),
+		"elapsed", finished.Elapsed, "error", msg)
 	if status != Succeeded {
-		return runID, &StageError{Index: st.Index, ID: st.ID, Title: st.Title, Err: msg}
+		return runID, &StageError{Index: i + 1, ID: stage.ID, Title: stage.Title, Err: msg}
 	}
 	return runID, nil
 }
 
-// call runs the step, turning a panic into a stage failure rather than
+// call runs the stage, turning a panic into a stage failure rather than
 // taking the whole workshop (and the learner's terminal) down with it.
-func (r *Runner) call(ctx context.Context, step Step, rep Reporter) (res Result, err error) {
+func (r *Runner) call(ctx context.Context, stage Stage, rep Reporter) (res Result, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			r.log.Error("stage panicked", "step", step.ID(), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			r.log.Error("stage panicked", "step", stage.ID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 			res, err = Result{}, fmt.Errorf("the stage crashed: %v", p)
 		}
 	}()
-	return step.Run(ctx, r.env, rep)
+	return stage.Run(ctx, rep)
 }
 
 // judge turns what Run returned into the stage's outcome, an error text
 // for the learner, and an optional note to log.
-func judge(ctx context.Context, step Step, err error) (Status, string, string) {
+func judge(ctx context.Context, stage Stage, err error) (Status, string, string) {
 	if err != nil && ctx.Err() != nil {
 		return Failed, cancelMessage(ctx), ""
 	}
-	if exp, ok := step.(ExpectsError); ok {
-		want := "an error"
-		if d, ok := step.(ExpectationDescriber); ok && d.Expectation() != "" {
-			want = d.Expectation()
+	if exp := stage.Expect; exp != nil {
+		want := exp.What
+		if want == "" {
+			want = "an error"
 		}
 		switch {
 		case err == nil:
 			return Failed, fmt.Sprintf("expected %s but the call succeeded", want), ""
-		case exp.ExpectedError(err):
+		case exp.Matches(err):
 			return Succeeded, "", "got the expected error: " + err.Error()
 		default:
 			return Failed, fmt.Sprintf("expected %s but got: %v", want, err), ""
@@ -632,31 +563,6 @@ func judge(ctx context.Context, step Step, err error) (Status, string, string) {
 		return Failed, err.Error(), ""
 	}
 	return Succeeded, "", ""
-}
-
-// addValueLocked records v in stage rep.i's result (replacing a value of
-// the same name); a secret goes to the secrets file and is blanked in the
-// state. It returns the value as published (redacted). r.mu must be held.
-func (r *Runner) addValueLocked(rep *reporter, v Value) Value {
-	if v.Secret {
-		if r.env.Session != nil {
-			if err := r.env.Session.PutSecret(rep.id, v.Name, v.Value); err != nil && rep.saveErr == nil {
-				rep.saveErr = fmt.Errorf("could not save secret value %q: %w", v.Name, err)
-			}
-		} else {
-			r.secrets[rep.id+"/"+v.Name] = v.Value
-		}
-		v.Value = ""
-	}
-	vals := r.states[rep.i].Result.Values
-	if k := slices.IndexFunc(vals, func(x Value) bool { return x.Name == v.Name }); k >= 0 {
-		vals = slices.Clone(vals) // snapshots may share the old slice
-		vals[k] = v
-	} else {
-		vals = append(slices.Clip(vals), v)
-	}
-	r.states[rep.i].Result.Values = vals
-	return v
 }
 
 // reporter is the Reporter a stage run gets. Calls after the run ended
@@ -669,12 +575,19 @@ type reporter struct {
 	saveErr error // guarded by r.mu
 }
 
-func (p *reporter) live() bool { return p.r.active[p.i] == p.runID }
+// liveLocked reports whether the run is still the stage's live run. r.mu is held.
+func (p *reporter) liveLocked() bool { return p.r.active[p.i] == p.runID }
+
+func (p *reporter) live() bool {
+	p.r.mu.Lock()
+	defer p.r.mu.Unlock()
+	return p.liveLocked()
+}
 
 func (p *reporter) Log(format string, args ...any) {
 	line := fmt.Sprintf(format, args...)
 	p.r.mu.Lock()
-	if !p.live() {
+	if !p.liveLocked() {
 		p.r.mu.Unlock()
 		return
 	}
@@ -686,21 +599,54 @@ func (p *reporter) Log(format string, args ...any) {
 func (p *reporter) Progress(label string, done, total int) {
 	p.r.mu.Lock()
 	defer p.r.mu.Unlock()
-	if p.live() {
-		p.r.publishLocked(Event{Kind: EventProgress, StepID: p.id, RunID: p.runID, Label: label, Done: done, Total: total})
+	if p.liveLocked() {
+		e := Event{Kind: EventProgress, StepID: p.id, RunID: p.runID, Label: label, Done: done, Total: total}
+		p.r.states[p.i].Apply(e)
+		p.r.publishLocked(e)
 	}
 }
 
+// Value saves v (a secret in the secrets file, the rest with the stage's
+// record) and then publishes it, so IDs survive a crash later in the stage.
 func (p *reporter) Value(v Value) {
-	p.r.mu.Lock()
-	defer p.r.mu.Unlock()
 	if !p.live() {
 		return
 	}
-	shown := p.r.addValueLocked(p, v)
-	// Saved as soon as known, so IDs survive a crash later in the stage.
-	if err := p.r.persistLocked(map[string]session.StageRecord{p.id: toRecord(p.r.states[p.i])}); err != nil {
+	p.saveSecret(v)
+	if v.Secret {
+		v.Value = ""
+	}
+	e := Event{Kind: EventValue, StepID: p.id, RunID: p.runID, Value: &v}
+	p.r.mu.Lock()
+	if !p.liveLocked() {
+		p.r.mu.Unlock()
+		return
+	}
+	p.r.states[p.i].Apply(e)
+	saved := p.r.store.put(map[string]session.StageRecord{p.id: toRecord(p.r.states[p.i])})
+	p.r.mu.Unlock()
+	if err := saved.wait(); err != nil {
 		p.r.log.Error("could not save stage value", "step", p.id, "value", v.Name, "err", err)
 	}
-	p.r.publishLocked(Event{Kind: EventValue, StepID: p.id, RunID: p.runID, Value: &shown})
+	p.r.mu.Lock()
+	defer p.r.mu.Unlock()
+	// A run that ended meanwhile published the value in its Finished result.
+	if p.liveLocked() {
+		p.r.publishLocked(e)
+	}
+}
+
+// saveSecret writes a secret value to the secrets file; the first failure
+// fails the stage.
+func (p *reporter) saveSecret(v Value) {
+	if !v.Secret {
+		return
+	}
+	if err := p.r.sess.PutSecret(p.id, v.Name, v.Value); err != nil {
+		p.r.mu.Lock()
+		if p.saveErr == nil {
+			p.saveErr = fmt.Errorf("could not save secret value %q: %w", v.Name, err)
+		}
+		p.r.mu.Unlock()
+	}
 }

@@ -1,4 +1,4 @@
-package steps
+package engine
 
 import (
 	"bytes"
@@ -14,65 +14,60 @@ import (
 	"agentcore-workshop/internal/session"
 )
 
-// fakeStep is a scripted stage.
-type fakeStep struct {
-	id, title string
-	requires  []string
-	runs      *atomic.Int32
-	run       func(ctx context.Context, env *Env, rep Reporter) (Result, error)
+// fake is a scripted stage that counts its runs.
+type fake struct {
+	Stage
+	runs *atomic.Int32
 }
 
-func (f fakeStep) ID() string         { return f.id }
-func (f fakeStep) Title() string      { return f.title }
-func (f fakeStep) Requires() []string { return f.requires }
-func (f fakeStep) Run(ctx context.Context, env *Env, rep Reporter) (Result, error) {
-	if f.runs != nil {
-		f.runs.Add(1)
+// stage is the Stage the runner gets: Run counts, then does what run says.
+func (f fake) stage() Stage {
+	s, runs := f.Stage, f.runs
+	run := s.Run
+	s.Run = func(ctx context.Context, rep Reporter) (Result, error) {
+		runs.Add(1)
+		if run == nil {
+			return Result{}, nil
+		}
+		return run(ctx, rep)
 	}
-	if f.run == nil {
-		return Result{}, nil
-	}
-	return f.run(ctx, env, rep)
+	return s
 }
 
-// fakeExpecting is a scripted ExpectsError stage.
-type fakeExpecting struct {
-	fakeStep
-	accept func(error) bool
+func ok(id string) fake {
+	return fake{Stage: Stage{ID: id, Title: strings.ToUpper(id)}, runs: new(atomic.Int32)}
 }
 
-func (f fakeExpecting) ExpectedError(err error) bool { return f.accept(err) }
-func (f fakeExpecting) Expectation() string          { return "a refusal" }
-
-func ok(id string) fakeStep {
-	return fakeStep{id: id, title: strings.ToUpper(id), runs: new(atomic.Int32)}
-}
-
-func failing(id, msg string) fakeStep {
+func failing(id, msg string) fake {
 	f := ok(id)
-	f.run = func(context.Context, *Env, Reporter) (Result, error) { return Result{}, errors.New(msg) }
+	f.Run = func(context.Context, Reporter) (Result, error) { return Result{}, errors.New(msg) }
 	return f
 }
 
-func newEnv(t *testing.T) (*Env, string) {
+func openSession(t testing.TB, dir string) *session.Session {
 	t.Helper()
-	dir := t.TempDir()
 	s, err := session.Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Env{Session: s, Dir: dir}, dir
+	return s
 }
 
-// reopen builds a fresh Env over the same workspace, as a restarted
-// workshop would.
-func reopen(t *testing.T, dir string) *Env {
+func newSession(t *testing.T) (*session.Session, string) {
 	t.Helper()
-	s, err := session.Open(dir)
-	if err != nil {
-		t.Fatal(err)
+	dir := t.TempDir()
+	return openSession(t, dir), dir
+}
+
+func benchSession(b *testing.B) *session.Session { return openSession(b, b.TempDir()) }
+
+// newRunner builds a runner over the fakes, saving to sess.
+func newRunner(sess *session.Session, fakes ...fake) *Runner {
+	var list []Stage
+	for _, f := range fakes {
+		list = append(list, f.stage())
 	}
-	return &Env{Session: s, Dir: dir}
+	return NewRunner(list, sess, Options{})
 }
 
 // collect reads events until QueueDone.
@@ -122,9 +117,9 @@ func stateOf(t *testing.T, r *Runner, id string) StageState {
 const secretValue = "p@ss-w0rd-secret"
 
 func TestRunSuccessEventsPersistenceAndSecrets(t *testing.T) {
-	env, dir := newEnv(t)
+	sess, dir := newSession(t)
 	a := ok("a")
-	a.run = func(ctx context.Context, env *Env, rep Reporter) (Result, error) {
+	a.Run = func(ctx context.Context, rep Reporter) (Result, error) {
 		rep.Log("creating pool %s", "p1")
 		rep.Log("100%% done")
 		rep.Progress("pool", 1, 2)
@@ -132,7 +127,7 @@ func TestRunSuccessEventsPersistenceAndSecrets(t *testing.T) {
 		rep.Value(Value{Name: "password", Value: secretValue, Secret: true})
 		return Result{Values: []Value{{Name: "url", Value: "http://x", Kind: KindURL}}}, nil
 	}
-	r := NewRunner([]Step{a, ok("b")}, env)
+	r := newRunner(sess, a, ok("b"))
 	ch, stop := r.Subscribe()
 	defer stop()
 	if err := r.Run(context.Background(), "a"); err != nil {
@@ -184,12 +179,12 @@ func TestRunSuccessEventsPersistenceAndSecrets(t *testing.T) {
 	if _, err := r.Secret("a", "nope"); err == nil {
 		t.Error("Secret of an unknown name succeeded")
 	}
-	if b, _ := os.ReadFile(env.Session.StatePath()); bytes.Contains(b, []byte(secretValue)) {
+	if b, _ := os.ReadFile(sess.StatePath()); bytes.Contains(b, []byte(secretValue)) {
 		t.Error("state.json holds the secret")
 	}
 
 	// A restarted workshop sees the same results.
-	r2 := NewRunner([]Step{a, ok("b")}, reopen(t, dir))
+	r2 := newRunner(openSession(t, dir), a, ok("b"))
 	st2 := stateOf(t, r2, "a")
 	if st2.Status != Succeeded || len(st2.Result.Values) != 3 || !st2.FinishedAt.Equal(st.FinishedAt) {
 		t.Errorf("reloaded = %+v, want %+v", st2, st)
@@ -203,8 +198,8 @@ func TestRunSuccessEventsPersistenceAndSecrets(t *testing.T) {
 }
 
 func TestFailureIsRecorded(t *testing.T) {
-	env, dir := newEnv(t)
-	r := NewRunner([]Step{failing("a", "create user pool: boom")}, env)
+	sess, dir := newSession(t)
+	r := newRunner(sess, failing("a", "create user pool: boom"))
 	err := r.Run(context.Background(), "a")
 	var se *StageError
 	if !errors.As(err, &se) || se.ID != "a" || se.Err != "create user pool: boom" {
@@ -214,7 +209,7 @@ func TestFailureIsRecorded(t *testing.T) {
 	if st.Status != Failed || st.Err != "create user pool: boom" {
 		t.Errorf("state = %+v", st)
 	}
-	rec, _ := reopen(t, dir).Session.Stage("a")
+	rec, _ := openSession(t, dir).Stage("a")
 	if rec.Status != "failed" || rec.Err != "create user pool: boom" {
 		t.Errorf("persisted = %+v", rec)
 	}
@@ -235,11 +230,12 @@ func TestExpectedErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			env, _ := newEnv(t)
-			f := fakeExpecting{fakeStep: ok("six"), accept: c.accept}
+			sess, _ := newSession(t)
+			f := ok("six")
+			f.Expect = &Expectation{What: "a refusal", Matches: c.accept}
 			ret := c.ret
-			f.run = func(context.Context, *Env, Reporter) (Result, error) { return Result{}, ret }
-			r := NewRunner([]Step{f}, env)
+			f.Run = func(context.Context, Reporter) (Result, error) { return Result{}, ret }
+			r := newRunner(sess, f)
 			ch, stop := r.Subscribe()
 			defer stop()
 			r.Run(context.Background(), "six")
@@ -258,16 +254,16 @@ func TestExpectedErrors(t *testing.T) {
 }
 
 func TestCancelMidRun(t *testing.T) {
-	env, _ := newEnv(t)
+	sess, _ := newSession(t)
 	started := make(chan struct{})
 	a := ok("a")
-	a.run = func(ctx context.Context, env *Env, rep Reporter) (Result, error) {
+	a.Run = func(ctx context.Context, rep Reporter) (Result, error) {
 		close(started)
 		<-ctx.Done()
 		return Result{}, fmt.Errorf("poll runtime: %w", ctx.Err())
 	}
 	b := ok("b")
-	r := NewRunner([]Step{a, b}, env)
+	r := newRunner(sess, a, b)
 	ch, stop := r.Subscribe()
 	defer stop()
 	if err := r.StartAll(); err != nil {
@@ -305,13 +301,13 @@ func TestCancelMidRun(t *testing.T) {
 }
 
 func TestSyncRunHonoursCallerContext(t *testing.T) {
-	env, _ := newEnv(t)
+	sess, _ := newSession(t)
 	a := ok("a")
-	a.run = func(ctx context.Context, env *Env, rep Reporter) (Result, error) {
+	a.Run = func(ctx context.Context, rep Reporter) (Result, error) {
 		<-ctx.Done()
 		return Result{}, ctx.Err()
 	}
-	r := NewRunner([]Step{a}, env)
+	r := newRunner(sess, a)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
 	if err := r.Run(ctx, "a"); err == nil {
@@ -323,9 +319,9 @@ func TestSyncRunHonoursCallerContext(t *testing.T) {
 }
 
 func TestRunAllStopsAtFirstFailure(t *testing.T) {
-	env, _ := newEnv(t)
+	sess, _ := newSession(t)
 	a, b, c := ok("a"), failing("b", "nope"), ok("c")
-	r := NewRunner([]Step{a, b, c}, env)
+	r := newRunner(sess, a, b, c)
 	ch, stop := r.Subscribe()
 	defer stop()
 	err := r.RunAll(context.Background())
@@ -348,9 +344,9 @@ func TestRunAllStopsAtFirstFailure(t *testing.T) {
 }
 
 func TestRunUntil(t *testing.T) {
-	env, _ := newEnv(t)
+	sess, _ := newSession(t)
 	a, b, c := ok("a"), ok("b"), ok("c")
-	r := NewRunner([]Step{a, b, c}, env)
+	r := newRunner(sess, a, b, c)
 	if err := r.RunUntil(context.Background(), "b"); err != nil {
 		t.Fatal(err)
 	}
@@ -362,26 +358,25 @@ func TestRunUntil(t *testing.T) {
 	if !errors.As(err, &ref) || !errors.Is(err, ErrNothingToRun) || !strings.Contains(err.Error(), `stage 2 "B"`) {
 		t.Errorf("second RunUntil = %v", err)
 	}
-	if err := r.StartUntil("c"); err != nil {
+	if err := r.RunUntil(context.Background(), "c"); err != nil {
 		t.Fatal(err)
 	}
-	r.Wait()
 	if a.runs.Load() != 1 || c.runs.Load() != 1 {
-		t.Errorf("StartUntil re-ran a or skipped c: %d %d", a.runs.Load(), c.runs.Load())
+		t.Errorf("RunUntil re-ran a or skipped c: %d %d", a.runs.Load(), c.runs.Load())
 	}
-	if err := r.StartUntil("zzz"); err == nil || err.Error() != `there is no stage called "zzz"` {
+	if err := r.RunUntil(context.Background(), "zzz"); err == nil || err.Error() != `there is no stage called "zzz"` {
 		t.Errorf("unknown = %v", err)
 	}
 }
 
 func TestRequirements(t *testing.T) {
-	env, _ := newEnv(t)
+	sess, _ := newSession(t)
 	a, b := ok("a"), ok("b")
 	c := ok("c")
-	c.title = "Invoke with token"
-	c.requires = []string{"a", "b"}
-	b.title = "Wait until READY"
-	r := NewRunner([]Step{a, b, c}, env)
+	c.Title = "Invoke with token"
+	c.Requires = []string{"a", "b"}
+	b.Title = "Wait until READY"
+	r := newRunner(sess, a, b, c)
 	want := `stage 3 "Invoke with token" needs stage 2 "Wait until READY" to succeed first`
 	r.Run(context.Background(), "a")
 	if err := r.CanRun("c"); err == nil || err.Error() != want {
@@ -416,9 +411,8 @@ func TestRequirements(t *testing.T) {
 }
 
 func TestRerunMarksLaterStagesStale(t *testing.T) {
-	env, dir := newEnv(t)
-	list := []Step{ok("a"), ok("b"), ok("c")}
-	r := NewRunner(list, env)
+	sess, dir := newSession(t)
+	r := newRunner(sess, ok("a"), ok("b"), ok("c"))
 	r.RunAll(context.Background())
 	if err := r.Run(context.Background(), "a"); err != nil {
 		t.Fatal(err)
@@ -428,7 +422,7 @@ func TestRerunMarksLaterStagesStale(t *testing.T) {
 			t.Errorf("%s: stale=%v status=%s, want stale=%v", id, st.Stale, st.Status, want)
 		}
 	}
-	if rec, _ := reopen(t, dir).Session.Stage("c"); !rec.Stale {
+	if rec, _ := openSession(t, dir).Stage("c"); !rec.Stale {
 		t.Error("staleness not persisted")
 	}
 	// Stale does not block; re-running b clears its own mark.
@@ -442,12 +436,12 @@ func TestRerunMarksLaterStagesStale(t *testing.T) {
 }
 
 func TestResumeAfterCrashMidStage(t *testing.T) {
-	env, dir := newEnv(t)
+	sess, dir := newSession(t)
 	started := time.Now().Add(-time.Minute).UTC()
-	env.Session.SetStage("a", session.StageRecord{Status: "succeeded"})
-	env.Session.SetStage("b", session.StageRecord{Status: "running", StartedAt: started,
-		Values: []session.Value{{Name: "poolId", Value: "p1"}}})
-	r := NewRunner([]Step{ok("a"), ok("b"), ok("c")}, env)
+	sess.SetStages(map[string]session.StageRecord{"a": session.StageRecord{Status: "succeeded"}})
+	sess.SetStages(map[string]session.StageRecord{"b": session.StageRecord{Status: "running", StartedAt: started,
+		Values: []session.Value{{Name: "poolId", Value: "p1"}}}})
+	r := newRunner(sess, ok("a"), ok("b"), ok("c"))
 	st := stateOf(t, r, "b")
 	if st.Status != Failed || st.Err != ErrMsgInterrupted {
 		t.Errorf("b = %+v", st)
@@ -455,7 +449,7 @@ func TestResumeAfterCrashMidStage(t *testing.T) {
 	if v, _ := st.Result.Get("poolId"); v.Value != "p1" {
 		t.Errorf("values before the crash lost: %+v", st.Result)
 	}
-	if rec, _ := reopen(t, dir).Session.Stage("b"); rec.Status != "failed" || rec.Err != ErrMsgInterrupted {
+	if rec, _ := openSession(t, dir).Stage("b"); rec.Status != "failed" || rec.Err != ErrMsgInterrupted {
 		t.Errorf("interruption not persisted: %+v", rec)
 	}
 	if stateOf(t, r, "a").Status != Succeeded {
@@ -473,19 +467,19 @@ func TestResumeAfterCrashMidStage(t *testing.T) {
 func TestCrashLeavesRunningOnDisk(t *testing.T) {
 	// While a stage runs, the state file already says running: that is
 	// what lets the next start report the interruption.
-	env, dir := newEnv(t)
+	sess, dir := newSession(t)
 	release := make(chan struct{})
 	inside := make(chan struct{})
 	a := ok("a")
-	a.run = func(ctx context.Context, env *Env, rep Reporter) (Result, error) {
+	a.Run = func(ctx context.Context, rep Reporter) (Result, error) {
 		close(inside)
 		<-release
 		return Result{}, nil
 	}
-	r := NewRunner([]Step{a}, env)
+	r := newRunner(sess, a)
 	r.Start("a")
 	<-inside
-	rec, _ := reopen(t, dir).Session.Stage("a")
+	rec, _ := openSession(t, dir).Stage("a")
 	close(release)
 	r.Wait()
 	if rec.Status != "running" {
@@ -494,14 +488,14 @@ func TestCrashLeavesRunningOnDisk(t *testing.T) {
 }
 
 func TestReset(t *testing.T) {
-	env, dir := newEnv(t)
+	sess, dir := newSession(t)
 	a, b := ok("a"), ok("b")
-	b.run = func(ctx context.Context, env *Env, rep Reporter) (Result, error) {
+	b.Run = func(ctx context.Context, rep Reporter) (Result, error) {
 		rep.Value(Value{Name: "tok", Value: "s", Secret: true})
 		return Result{}, nil
 	}
-	r := NewRunner([]Step{a, b}, env)
-	env.Session.Plan("iam-role", "x", "b", nil)
+	r := newRunner(sess, a, b)
+	sess.Plan("iam-role", "x", "b", nil)
 	r.RunAll(context.Background())
 	if err := r.Reset("b"); err != nil {
 		t.Fatal(err)
@@ -516,11 +510,11 @@ func TestReset(t *testing.T) {
 	if _, err := r.Secret("b", "tok"); err == nil {
 		t.Error("secret survived reset")
 	}
-	e2 := reopen(t, dir)
-	if rec, _ := e2.Session.Stage("b"); rec.Status != "pending" {
+	e2 := openSession(t, dir)
+	if rec, _ := e2.Stage("b"); rec.Status != "pending" {
 		t.Errorf("reset not persisted: %+v", rec)
 	}
-	if len(e2.Session.Resources()) != 1 {
+	if len(e2.Resources()) != 1 {
 		t.Error("reset dropped the ledger")
 	}
 	if err := r.Reset("nope"); err == nil {
@@ -533,14 +527,14 @@ func TestReset(t *testing.T) {
 }
 
 func TestLateReporterCallsAreDropped(t *testing.T) {
-	env, _ := newEnv(t)
+	sess, _ := newSession(t)
 	var kept Reporter
 	a := ok("a")
-	a.run = func(ctx context.Context, env *Env, rep Reporter) (Result, error) {
+	a.Run = func(ctx context.Context, rep Reporter) (Result, error) {
 		kept = rep
 		return Result{}, nil
 	}
-	r := NewRunner([]Step{a}, env)
+	r := newRunner(sess, a)
 	r.Run(context.Background(), "a")
 	ch, stop := r.Subscribe()
 	defer stop()
@@ -558,10 +552,10 @@ func TestLateReporterCallsAreDropped(t *testing.T) {
 }
 
 func TestPanicFailsTheStage(t *testing.T) {
-	env, _ := newEnv(t)
+	sess, _ := newSession(t)
 	a := ok("a")
-	a.run = func(context.Context, *Env, Reporter) (Result, error) { panic("nil map") }
-	r := NewRunner([]Step{a}, env)
+	a.Run = func(context.Context, Reporter) (Result, error) { panic("nil map") }
+	r := newRunner(sess, a)
 	r.Run(context.Background(), "a")
 	if st := stateOf(t, r, "a"); st.Status != Failed || !strings.Contains(st.Err, "nil map") {
 		t.Errorf("state = %+v", st)
@@ -572,16 +566,16 @@ func TestPanicFailsTheStage(t *testing.T) {
 }
 
 func TestSlowSubscriberLosesNothing(t *testing.T) {
-	env, _ := newEnv(t)
+	sess, _ := newSession(t)
 	const n = 5000
 	a := ok("a")
-	a.run = func(ctx context.Context, env *Env, rep Reporter) (Result, error) {
+	a.Run = func(ctx context.Context, rep Reporter) (Result, error) {
 		for i := range n {
 			rep.Log("line %d", i)
 		}
 		return Result{}, nil
 	}
-	r := NewRunner([]Step{a}, env)
+	r := newRunner(sess, a)
 	ch, stop := r.Subscribe()
 	defer stop()
 	idle, stopIdle := r.Subscribe() // never read until the end
@@ -608,9 +602,9 @@ func TestSlowSubscriberLosesNothing(t *testing.T) {
 }
 
 func TestConcurrentUse(t *testing.T) {
-	env, _ := newEnv(t)
+	sess, _ := newSession(t)
 	a := ok("a")
-	a.run = func(ctx context.Context, env *Env, rep Reporter) (Result, error) {
+	a.Run = func(ctx context.Context, rep Reporter) (Result, error) {
 		done := make(chan struct{})
 		go func() { // a stage reporting from two goroutines
 			for i := range 200 {
@@ -624,7 +618,7 @@ func TestConcurrentUse(t *testing.T) {
 		<-done
 		return Result{}, nil
 	}
-	r := NewRunner([]Step{a}, env)
+	r := newRunner(sess, a)
 	ch, stop := r.Subscribe()
 	defer stop()
 	r.Start("a")
@@ -643,36 +637,19 @@ func TestConcurrentUse(t *testing.T) {
 	}
 }
 
-func TestNoSessionKeepsStateInMemory(t *testing.T) {
-	a := ok("a")
-	a.run = func(ctx context.Context, env *Env, rep Reporter) (Result, error) {
-		rep.Value(Value{Name: "k", Value: "v", Secret: true})
-		return Result{}, nil
-	}
-	r := NewRunner([]Step{a}, nil)
-	if err := r.Run(context.Background(), "a"); err != nil {
-		t.Fatal(err)
-	}
-	if v, err := r.Secret("a", "k"); v != "v" || err != nil {
-		t.Errorf("Secret = %q, %v", v, err)
-	}
-}
-
 // A read-only runner (what `status` builds while another process holds the
 // workspace) shows a running stage as running and never writes: a run or
 // a reset fails before anything changes on disk or in the stage's code.
 func TestReadOnlyRunnerNeverWrites(t *testing.T) {
-	env, dir := newEnv(t)
-	env.Session.SetStage("a", session.StageRecord{Status: "running", StartedAt: time.Now()})
-	env.Session.PutSecret("a", "pw", secretValue)
-	before, err := os.ReadFile(env.Session.StatePath())
+	sess, dir := newSession(t)
+	sess.SetStages(map[string]session.StageRecord{"a": session.StageRecord{Status: "running", StartedAt: time.Now()}})
+	sess.PutSecret("a", "pw", secretValue)
+	before, err := os.ReadFile(sess.StatePath())
 	if err != nil {
 		t.Fatal(err)
 	}
 	a := ok("a")
-	ro := reopen(t, dir)
-	ro.ReadOnly = true
-	r := NewRunner([]Step{a}, ro)
+	r := NewRunner([]Stage{a.stage()}, openSession(t, dir), Options{ReadOnly: true})
 	if st := stateOf(t, r, "a"); st.Status != Running || st.Err != "" {
 		t.Errorf("a live run shows as %s %q, want running", st.Status, st.Err)
 	}
@@ -686,14 +663,14 @@ func TestReadOnlyRunnerNeverWrites(t *testing.T) {
 	if n := a.runs.Load(); n != 0 {
 		t.Errorf("the stage ran %d time(s)", n)
 	}
-	after, err := os.ReadFile(env.Session.StatePath())
+	after, err := os.ReadFile(sess.StatePath())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(before, after) {
 		t.Errorf("state file changed:\n%s\n%s", before, after)
 	}
-	if v, ok := reopen(t, dir).Session.Secret("a", "pw"); !ok || v != secretValue {
+	if v, ok := openSession(t, dir).Secret("a", "pw"); !ok || v != secretValue {
 		t.Error("the reset deleted the secrets")
 	}
 }
