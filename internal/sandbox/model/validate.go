@@ -61,11 +61,11 @@ func (vs Violations) Err() error {
 type TypeError struct {
 	Path string // the member path, as in a Violation
 	Want string // the shape type: string, integer, structure, …
-	Got  string // the JSON type: string, number, object, array, boolean
+	Got  string // what was sent: "JSON string", "JSON number", … or a query value, quoted
 }
 
 func (e *TypeError) Error() string {
-	return fmt.Sprintf("Unexpected type for member %q: got JSON %s, expected %s.", e.Path, e.Got, e.Want)
+	return fmt.Sprintf("Unexpected type for member %q: got %s, expected %s.", e.Path, e.Got, e.Want)
 }
 
 // DecodeJSON decodes an awsJson or restJson body for CheckInput: numbers
@@ -335,7 +335,7 @@ func (v *validator) scalar(raw string, sh *Shape, val any) (constraint string, o
 			return "", false
 		}
 		if sh.Type == "integer" && (n > math.MaxInt32 || n < math.MinInt32) {
-			v.typeErr = &TypeError{raw, sh.Type, "number out of range"}
+			v.typeErr = &TypeError{raw, sh.Type, "a JSON number out of range"}
 			return "", false
 		}
 		return v.bound("value", sh, n), true
@@ -442,18 +442,18 @@ func number(val any) (float64, bool) {
 func jsonType(v any) string {
 	switch v.(type) {
 	case nil:
-		return "null"
+		return "JSON null"
 	case string:
-		return "string"
+		return "JSON string"
 	case bool:
-		return "boolean"
+		return "JSON boolean"
 	case map[string]any:
-		return "object"
+		return "JSON object"
 	case []any:
-		return "array"
+		return "JSON array"
 	}
 	if _, ok := number(v); ok {
-		return "number"
+		return "JSON number"
 	}
 	return fmt.Sprintf("%T", v)
 }
