@@ -107,6 +107,9 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	c.o.Delays = delays
+	if !*isHeadless {
+		return runTUI(ctx, c.o, lang, stderr)
+	}
 	a, err := app.Open(ctx, c.o)
 	if err != nil {
 		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)
@@ -114,9 +117,6 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	defer a.Close(context.Background())
 	installTestPause(a) // test-only; see testpause.go
-	if !*isHeadless {
-		return runTUI(ctx, a, lang, stderr)
-	}
 	fmt.Fprintf(stdout, "workspace %s · target %s · region %s\n", a.Session.Dir(), a.Target, a.Region)
 	ok, err := headless.Run(ctx, a.Runner, *until, stdout)
 	if err != nil {

@@ -7,8 +7,11 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/term"
 	"github.com/pkg/browser"
 
@@ -17,26 +20,76 @@ import (
 	"agentcore-workshop/ui"
 )
 
-// runTUI runs the Bubble Tea front end until the learner quits, showing
-// the stage pages in lang (one of content.Languages(); see pageLang).
-func runTUI(ctx context.Context, a *app.App, lang string, stderr io.Writer) int {
+// runTUI opens the workspace and runs the Bubble Tea front end until the
+// learner quits, showing the stage pages in lang (one of
+// content.Languages(); see pageLang).
+//
+// The stage list is drawn before the target is reached: the workspace is
+// opened locally, the first frame goes out, and only then does the embedded
+// sandbox start and the AWS clients get built (a stage started before that
+// waits for it). If connecting fails, the UI closes and says why, as it
+// would have before opening.
+func runTUI(ctx context.Context, o app.Options, lang string, stderr io.Writer) int {
 	if !term.IsTerminal(os.Stdin.Fd()) || !term.IsTerminal(os.Stdout.Fd()) {
 		fmt.Fprintln(stderr, errNoTTY)
 		return 2
 	}
+	// Bubble Tea detects the colour profile on its way to the first frame:
+	// a terminfo lookup and, under tmux, a `tmux info` process. The same
+	// detection runs here, beside opening the workspace.
+	profile := make(chan colorprofile.Profile, 1)
+	go func() { profile <- colorprofile.Detect(os.Stdout, os.Environ()) }()
+
+	a, err := app.OpenLocal(ctx, o)
+	if err != nil {
+		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)
+		return 1
+	}
+	defer a.Close(context.Background())
+	installTestPause(a) // test-only; see testpause.go
+	if a.Region == "" {
+		// AWS with the region left to the profile: the header shows it, so
+		// load the configuration first.
+		if err := a.Connect(ctx); err != nil {
+			fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)
+			return 1
+		}
+	}
+	conn := a.ConnectLater(ctx)
+
 	// The browser launcher writes to stdout and stderr, which would
 	// scribble over the UI.
 	browser.Stdout, browser.Stderr = io.Discard, io.Discard
-	m := ui.New(a.Runner, pageFunc(lang), ui.Info{
+	m := ui.New(connectingEngine{Engine: a.Runner, conn: conn}, pageFunc(lang), ui.Info{
 		Title:     "AgentCore Identity · inbound auth",
 		Target:    a.Target,
 		Region:    a.Region,
 		Workspace: a.Session.Dir(),
 	}, ui.WithOpenURL(browser.OpenURL), ui.WithNoColor(os.Getenv("NO_COLOR") != ""))
-	_, err := tea.NewProgram(m, tea.WithContext(ctx)).Run()
+	out := &frameWatcher{File: os.Stdout, drawn: make(chan struct{})}
+	p := tea.NewProgram(watchedModel{Model: m, out: out}, tea.WithContext(ctx),
+		tea.WithOutput(out), tea.WithColorProfile(<-profile))
+	ended := make(chan struct{})
+	go func() {
+		select {
+		case <-out.drawn:
+		case <-ended:
+			return
+		}
+		if conn.Wait() != nil {
+			p.Quit() // and say why below
+		}
+	}()
+	_, err = p.Run()
+	close(ended)
+	connErr := conn.Abandon()
 	if a.Runner.Busy() {
 		a.Runner.Cancel()
 		a.Runner.Wait()
+	}
+	if connErr != nil && ctx.Err() == nil {
+		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", connErr)
+		return 1
 	}
 	if err != nil && ctx.Err() == nil {
 		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)
@@ -44,6 +97,73 @@ func runTUI(ctx context.Context, a *app.App, lang string, stderr io.Writer) int 
 	}
 	fmt.Fprintf(stderr, "Progress saved in %s. Run `make run` (or agentcore-workshop run --workspace %s) to pick up where you left off.\n", a.Session.Dir(), a.Session.Dir())
 	return 0
+}
+
+// connectingEngine is the runner as the UI sees it while the app is still
+// connecting: starting a stage waits for the connection (the UI calls
+// Start from a Cmd, never from Update), and fails with its error.
+type connectingEngine struct {
+	ui.Engine
+	conn *app.Connection
+}
+
+func (e connectingEngine) Start(id string) error {
+	if err := e.conn.Wait(); err != nil {
+		return err
+	}
+	return e.Engine.Start(id)
+}
+
+func (e connectingEngine) StartAll() error {
+	if err := e.conn.Wait(); err != nil {
+		return err
+	}
+	return e.Engine.StartAll()
+}
+
+// watchedModel is the UI model; it tells out when a frame with the UI's
+// real size has been composed, so out can tell when it is written.
+type watchedModel struct {
+	ui.Model
+	out   *frameWatcher
+	sized bool
+}
+
+func (w watchedModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if _, ok := msg.(tea.WindowSizeMsg); ok {
+		w.sized = true
+	}
+	m, cmd := w.Model.Update(msg)
+	w.Model = m.(ui.Model)
+	return w, cmd
+}
+
+func (w watchedModel) View() tea.View {
+	v := w.Model.View()
+	if w.sized {
+		w.out.composed.Store(true)
+	}
+	return v
+}
+
+// frameWatcher is the terminal Bubble Tea writes to. The first write that
+// puts text on the screen after a sized frame was composed is that frame
+// going out (Bubble Tea's own writes before it are terminal queries, escape
+// sequences only): drawn closes then.
+type frameWatcher struct {
+	*os.File
+	composed atomic.Bool
+	done     atomic.Bool
+	drawn    chan struct{}
+}
+
+func (f *frameWatcher) Write(b []byte) (int, error) {
+	n, err := f.File.Write(b)
+	if !f.done.Load() && f.composed.Load() && ansi.Strip(string(b[:n])) != "" &&
+		f.done.CompareAndSwap(false, true) {
+		close(f.drawn)
+	}
+	return n, err
 }
 
 // pageFunc is the UI's source of stage pages in one language. A stage

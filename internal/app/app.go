@@ -14,6 +14,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"agentcore-workshop/internal/cloud"
@@ -42,23 +43,45 @@ type Options struct {
 	AutoConsent bool
 }
 
-// App is an open workspace, ready to run stages.
+// App is an open workspace. After Open, or OpenLocal then Connect, it is
+// ready to run stages.
 type App struct {
 	Session *session.Session
-	Cloud   *cloud.Clients
+	Cloud   *cloud.Clients // nil until Connect
 	Runner  *engine.Runner
 	Env     *steps.Env
 	Log     *slog.Logger
 	Sandbox *sandbox.Sandbox // nil unless the sandbox runs in this process
 	Target  string
-	Region  string
+	// Region is the target's region; empty for AWS until Connect when
+	// neither the flags nor the workspace name one (the profile decides).
+	Region string
 
+	opts    Options
+	set     session.Settings // the settings Connect completes and saves
 	logFile *os.File
 	unlock  func()
 }
 
 // Open opens the workspace and connects it to its target.
 func Open(ctx context.Context, o Options) (*App, error) {
+	a, err := OpenLocal(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.Connect(ctx); err != nil {
+		a.Close(context.Background())
+		return nil, err
+	}
+	return a, nil
+}
+
+// OpenLocal opens and locks the workspace and loads its stages, without
+// reaching the target: no sandbox, no AWS clients yet. The runner's
+// snapshot is complete, so a front end can show the stage list at once;
+// no stage may run until Connect has returned nil. Choices that need no
+// network are checked here, so they fail before anything is drawn.
+func OpenLocal(ctx context.Context, o Options) (*App, error) {
 	sess, err := session.Open(o.Workspace)
 	if err != nil {
 		return nil, err
@@ -67,7 +90,7 @@ func Open(ctx context.Context, o Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{Session: sess, unlock: unlock}
+	a := &App{Session: sess, unlock: unlock, opts: o}
 	ok := false
 	defer func() {
 		if !ok {
@@ -98,23 +121,42 @@ func Open(ctx context.Context, o Options) (*App, error) {
 	if o.Region != "" {
 		set.Region = o.Region
 	}
+	if target == cloud.Sandbox && o.SandboxURL != "" &&
+		(os.Getenv("AWS_ACCESS_KEY_ID") == "" || os.Getenv("AWS_SECRET_ACCESS_KEY") == "") {
+		return nil, errors.New("--sandbox-url needs the sandbox's keys: paste the export lines `sandbox serve` printed (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)")
+	}
+	a.Target, a.Region, a.set = target, set.Region, set
+	if target == cloud.Sandbox && a.Region == "" {
+		a.Region = sandbox.DefaultRegion // what the sandbox and its clients default to
+	}
+	a.Env = &steps.Env{Session: sess, Dir: sess.Dir(), Log: a.Log}
+	if o.AutoConsent && target == cloud.Sandbox {
+		a.Env.Consent = completeConsent
+	}
+	a.Runner = steps.NewRunner(a.Env, steps.All(a.Env))
+	ok = true
+	return a, nil
+}
 
-	t := cloud.Target{Kind: target, Region: set.Region, Profile: o.Profile}
+// Connect starts the embedded sandbox (or finds the one at --sandbox-url,
+// or loads the AWS configuration), builds the clients the stages use and
+// saves the workspace's settings. Call it once, after OpenLocal, before any
+// stage runs; a.Env.Cloud is set when it returns nil.
+func (a *App) Connect(ctx context.Context) error {
+	o, set := a.opts, a.set
+	t := cloud.Target{Kind: a.Target, Region: set.Region, Profile: o.Profile}
 	switch {
-	case target == cloud.AWS:
+	case a.Target == cloud.AWS:
 	case o.SandboxURL != "":
 		// A sandbox someone else runs (`sandbox serve`): its keys come from
-		// the environment it printed.
+		// the environment it printed (OpenLocal checked they are there).
 		t.Endpoint = o.SandboxURL
 		t.AccessKeyID = os.Getenv("AWS_ACCESS_KEY_ID")
 		t.SecretAccessKey = os.Getenv("AWS_SECRET_ACCESS_KEY")
-		if t.AccessKeyID == "" || t.SecretAccessKey == "" {
-			return nil, errors.New("--sandbox-url needs the sandbox's keys: paste the export lines `sandbox serve` printed (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)")
-		}
 	default:
-		sb, port, err := startSandbox(ctx, sess, o, set, a.Log)
+		sb, port, err := startSandbox(ctx, a.Session, o, set, a.Log)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		a.Sandbox = sb
 		set.SandboxPort = port
@@ -122,23 +164,74 @@ func Open(ctx context.Context, o Options) (*App, error) {
 		t.Endpoint, t.Region = sb.URL, sb.Region
 		t.AccessKeyID, t.SecretAccessKey = sb.Credentials.AccessKeyID, sb.Credentials.SecretAccessKey
 	}
-	a.Cloud, err = cloud.New(ctx, t)
+	clients, err := cloud.New(ctx, t)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	set.Region = a.Cloud.Region
-	if err := sess.SetSettings(set); err != nil {
-		return nil, err
+	set.Region = clients.Region
+	if err := a.Session.SetSettings(set); err != nil {
+		return err
 	}
-	a.Target, a.Region = target, a.Cloud.Region
-	a.Env = &steps.Env{Cloud: a.Cloud, Session: sess, Dir: sess.Dir(), Log: a.Log}
-	if o.AutoConsent && target == cloud.Sandbox {
-		a.Env.Consent = completeConsent
+	a.Cloud, a.Region, a.Env.Cloud = clients, clients.Region, clients
+	a.Log.Info("workspace opened", "dir", a.Session.Dir(), "target", a.Target, "region", a.Region)
+	return nil
+}
+
+// Connection is a Connect that runs once, in the background, when first
+// waited for: a front end draws first and connects after, or as soon as
+// a stage is started.
+type Connection struct {
+	ctx  context.Context
+	a    *App
+	once sync.Once
+	done chan struct{}
+	err  error // set before done closes
+}
+
+// ErrClosing is what waiting on a Connection gets once it was abandoned
+// before it started.
+var ErrClosing = errors.New("the workshop is closing")
+
+// ConnectLater returns the app's Connection, which calls Connect(ctx) on
+// the first Wait. An app already connected gives one that is done.
+func (a *App) ConnectLater(ctx context.Context) *Connection {
+	c := &Connection{ctx: ctx, a: a, done: make(chan struct{})}
+	if a.Cloud != nil {
+		c.once.Do(func() { close(c.done) })
 	}
-	a.Runner = steps.NewRunner(a.Env, steps.All(a.Env))
-	a.Log.Info("workspace opened", "dir", sess.Dir(), "target", target, "region", a.Region)
-	ok = true
-	return a, nil
+	return c
+}
+
+// Wait connects if nobody has started to, and returns once connecting is
+// over, with its error.
+func (c *Connection) Wait() error {
+	c.once.Do(func() {
+		go func() {
+			defer close(c.done)
+			if err := c.a.Connect(c.ctx); err != nil {
+				c.err = fmt.Errorf("connect to the %s target: %w", c.a.Target, err)
+			}
+		}()
+	})
+	<-c.done
+	return c.err
+}
+
+// Abandon makes sure no connection starts from now on (a later Wait gets
+// ErrClosing), waits for one under way, since the app must not be closed
+// under it, and returns that one's error: nil if none was started.
+func (c *Connection) Abandon() error {
+	started := true
+	c.once.Do(func() {
+		started = false
+		c.err = ErrClosing
+		close(c.done)
+	})
+	<-c.done
+	if !started {
+		return nil
+	}
+	return c.err
 }
 
 // startSandbox runs the embedded sandbox on the workspace's port, so the

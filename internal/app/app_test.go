@@ -90,3 +90,85 @@ func TestBusyPortWithResourcesIsAnErrorNotAMove(t *testing.T) {
 		t.Fatalf("Open with its port taken = %v", err)
 	}
 }
+
+// OpenLocal has the stages and the header's facts without a sandbox; the
+// first Wait on the connection starts it, once, however many wait.
+func TestOpenLocalThenConnectOnFirstWait(t *testing.T) {
+	ctx := context.Background()
+	a, err := OpenLocal(ctx, Options{Workspace: filepath.Join(t.TempDir(), "ws"), SandboxAddr: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close(ctx)
+	if a.Sandbox != nil || a.Cloud != nil || a.Env.Cloud != nil {
+		t.Fatal("OpenLocal reached the target")
+	}
+	if n := len(a.Runner.Snapshot()); n != 9 || a.Target != "sandbox" || a.Region != "us-west-2" {
+		t.Fatalf("before connecting: %d stages, target %q, region %q", n, a.Target, a.Region)
+	}
+	conn := a.ConnectLater(ctx)
+	errs := make(chan error, 2)
+	for range 2 {
+		go func() { errs <- conn.Wait() }()
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if a.Sandbox == nil || a.Env.Cloud == nil || a.Cloud != a.Env.Cloud {
+		t.Fatal("Wait returned before the sandbox and the clients were there")
+	}
+	if port := a.Session.Settings().SandboxPort; port == 0 {
+		t.Fatal("the sandbox's port was not saved")
+	}
+	if err := conn.Abandon(); err != nil {
+		t.Fatalf("Abandon after a good connection = %v", err)
+	}
+}
+
+// A connection abandoned before anyone waited never starts: the app can
+// be closed at once, and a late start is refused.
+func TestAbandonedConnectionNeverStarts(t *testing.T) {
+	ctx := context.Background()
+	a, err := OpenLocal(ctx, Options{Workspace: filepath.Join(t.TempDir(), "ws"), SandboxAddr: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close(ctx)
+	conn := a.ConnectLater(ctx)
+	if err := conn.Abandon(); err != nil {
+		t.Fatalf("Abandon of an idle connection = %v", err)
+	}
+	if err := conn.Wait(); !errors.Is(err, ErrClosing) {
+		t.Fatalf("Wait after Abandon = %v, want ErrClosing", err)
+	}
+	if a.Sandbox != nil {
+		t.Fatal("an abandoned connection started the sandbox")
+	}
+}
+
+// What Open refuses before the UI exists, a background connection reports
+// to whoever waits, and to Abandon.
+func TestConnectionReportsItsFailure(t *testing.T) {
+	ws, port := closedWithAPool(t)
+	l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	ctx := context.Background()
+	a, err := OpenLocal(ctx, Options{Workspace: ws})
+	if err != nil {
+		t.Fatalf("OpenLocal needs no port: %v", err)
+	}
+	defer a.Close(ctx)
+	conn := a.ConnectLater(ctx)
+	err = conn.Wait()
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprint(port)) {
+		t.Fatalf("Wait with the sandbox's port taken = %v", err)
+	}
+	if aerr := conn.Abandon(); aerr == nil || aerr.Error() != err.Error() {
+		t.Fatalf("Abandon = %v, want %v", aerr, err)
+	}
+}
