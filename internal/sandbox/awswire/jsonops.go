@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"agentcore-workshop/internal/sandbox/model"
@@ -109,31 +108,6 @@ func (a *JSONAPI[S]) validate(op string, body []byte) *Error {
 	return inputError(err, a.Invalid)
 }
 
-// inputError turns what the model says of an input into the AWS error:
-// nil stays nil, Violations become code with AWS's validation message, and
-// anything else (a wrong type, a body that does not parse) a
-// SerializationException.
-func inputError(err error, code string) *Error {
-	var vs model.Violations
-	switch {
-	case err == nil:
-		return nil
-	case errors.As(err, &vs):
-		return Invalid(code, vs)
-	}
-	var te *model.TypeError
-	if errors.As(err, &te) && te.Path == "" {
-		return Errorf(400, "SerializationException", "Start of structure or map found where not expected; the request body must be a JSON object.")
-	}
-	return Errorf(400, "SerializationException", "%s", err.Error())
-}
-
-// Invalid is the answer to input the model refuses: code (status 400) with
-// AWS's "N validation errors detected: …" message.
-func Invalid(code string, vs model.Violations) *Error {
-	return &Error{Code: code, Status: http.StatusBadRequest, Message: vs.Error()}
-}
-
 // DecodeJSON reads an awsJson body (empty means {}). A body that is not a
 // JSON object, unparsable JSON or a member of the wrong type is a
 // SerializationException, as AWS answers; the message names the member.
@@ -153,22 +127,4 @@ func DecodeJSON(body []byte, v any) *Error {
 		return Errorf(400, "SerializationException", "Malformed JSON request body: %v", err)
 	}
 	return nil
-}
-
-// QueryInput holds an awsQuery request's parameters to op's input shape.
-// A value that does not parse and one that breaks a constraint are both
-// code (IAM and STS answer ValidationError), with AWS's message.
-func QueryInput(m *model.Model, op string, form url.Values, code string) *Error {
-	in, err := m.DecodeQuery(op, form)
-	if err == nil {
-		err = m.CheckInput(op, in)
-	}
-	var vs model.Violations
-	switch {
-	case err == nil:
-		return nil
-	case errors.As(err, &vs):
-		return Invalid(code, vs)
-	}
-	return Errorf(http.StatusBadRequest, code, "%s", err.Error())
 }

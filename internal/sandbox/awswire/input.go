@@ -1,0 +1,86 @@
+package awswire
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+
+	"agentcore-workshop/internal/sandbox/model"
+)
+
+// Each protocol's way of holding an input to the service model, and of
+// answering input the model refuses.
+
+// inputError turns what the model says of an input into the AWS error:
+// nil stays nil, Violations become code with AWS's validation message, and
+// anything else (a wrong type, a body that does not parse) a
+// SerializationException.
+func inputError(err error, code string) *Error {
+	var vs model.Violations
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &vs):
+		return Invalid(code, vs)
+	}
+	var te *model.TypeError
+	if errors.As(err, &te) && te.Path == "" {
+		return Errorf(400, "SerializationException", "Start of structure or map found where not expected; the request body must be a JSON object.")
+	}
+	return Errorf(400, "SerializationException", "%s", err.Error())
+}
+
+// Invalid is the answer to input the model refuses: code (status 400) with
+// AWS's "N validation errors detected: …" message.
+func Invalid(code string, vs model.Violations) *Error {
+	return &Error{Code: code, Status: http.StatusBadRequest, Message: vs.Error()}
+}
+
+// QueryInput holds an awsQuery request's parameters to op's input shape.
+// A value that does not parse and one that breaks a constraint are both
+// code (IAM and STS answer ValidationError), with AWS's message.
+func QueryInput(m *model.Model, op string, form url.Values, code string) *Error {
+	in, err := m.DecodeQuery(op, form)
+	if err == nil {
+		err = m.CheckInput(op, in)
+	}
+	var vs model.Violations
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &vs):
+		return Invalid(code, vs)
+	}
+	return Errorf(http.StatusBadRequest, code, "%s", err.Error())
+}
+
+// RESTInput holds a restJson request to op's input shape (model.DecodeREST
+// then CheckInput) and answers as AgentCore does: ValidationException with
+// reason FieldValidationFailed and a fieldList of {name, message}, or
+// reason CannotParse for a member that does not parse.
+func RESTInput(m *model.Model, op string, r *http.Request, body []byte) *Error {
+	in, err := m.DecodeREST(op, r, body)
+	if err == nil {
+		err = m.CheckInput(op, in)
+	}
+	if err == nil {
+		return nil
+	}
+	var vs model.Violations
+	if !errors.As(err, &vs) {
+		e := Errorf(http.StatusBadRequest, "ValidationException", "%s", err.Error())
+		e.Fields = map[string]any{"reason": "CannotParse"}
+		return e
+	}
+	type field struct {
+		Name    string `json:"name"`
+		Message string `json:"message"`
+	}
+	list := make([]field, len(vs))
+	for i, v := range vs {
+		list[i] = field{v.Path, v.Message}
+	}
+	e := Invalid("ValidationException", vs)
+	e.Fields = map[string]any{"reason": "FieldValidationFailed", "fieldList": list}
+	return e
+}
