@@ -2,7 +2,6 @@ package steps_test
 
 import (
 	"context"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -13,17 +12,14 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"agentcore-workshop/internal/app"
+	"agentcore-workshop/internal/e2etest"
 	"agentcore-workshop/steps"
 	"agentcore-workshop/steps/engine"
 )
 
-// browser starts Debian's headless Chromium, as a learner's browser.
-func browser(t *testing.T) context.Context {
+// browser starts Debian's headless Chromium (at path), as a learner's browser.
+func browser(t *testing.T, path string) context.Context {
 	t.Helper()
-	path := "/usr/bin/chromium"
-	if _, err := os.Stat(path); err != nil {
-		t.Fatalf("the consent test needs Chromium at %s (.ci/run installs Debian's chromium): %v", path, err)
-	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path),
 		chromedp.NoSandbox, // tests run as root
@@ -68,6 +64,10 @@ func signIn(t *testing.T, ctx context.Context, url, username, password, landing 
 }
 
 func TestOAuthConsentInRealBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short: drives a real Chromium through the tutorial")
+	}
+	chromium := e2etest.Tool(t, "chromium", "chromium")
 	a := openWorkshop(t)
 	ctx := context.Background()
 	if err := a.Runner.RunUntil(ctx, "invoke-with-token"); err != nil {
@@ -86,7 +86,7 @@ func TestOAuthConsentInRealBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	url := awaitValue(t, events, "authorization URL")
-	bctx := browser(t)
+	bctx := browser(t, chromium)
 
 	// A wrong password shows an error on the page and stores no token.
 	page := signIn(t, bctx, url, username, password+"-wrong", "#error")

@@ -48,7 +48,10 @@ func crashStages() []string {
 // runs every stage that has not succeeded, so the same command both
 // re-runs it and finishes the tutorial.
 func TestCrashInEachStageThenCleanup(t *testing.T) {
-	bin := buildBinary(t)
+	if testing.Short() {
+		t.Skip("short: kills and restarts the built program in every stage")
+	}
+	bin := workshopBinary(t)
 	for i, stage := range crashStages() {
 		t.Run(fmt.Sprintf("%d-%s", i+1, stage), func(t *testing.T) {
 			ws := filepath.Join(t.TempDir(), "ws")

@@ -9,18 +9,9 @@ import (
 	"strings"
 	"testing"
 	"time"
-)
 
-// buildBinary compiles the real program once per test run.
-func buildBinary(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "agentcore-workshop")
-	out, err := exec.Command("go", "build", "-tags", "workshop_testhook", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
+	"agentcore-workshop/internal/e2etest"
+)
 
 // tmuxSession drives the real binary in a real terminal.
 type tmuxSession struct {
@@ -30,9 +21,6 @@ type tmuxSession struct {
 
 func startTmux(t *testing.T, cmd string) *tmuxSession {
 	t.Helper()
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Fatal("tmux is required for the end-to-end test (.ci/run installs it)")
-	}
 	s := &tmuxSession{t: t, name: fmt.Sprintf("acw-e2e-%d-%d", os.Getpid(), time.Now().UnixNano())}
 	// Each session gets a tmux server of its own (-L): a server whose last
 	// session just ended is still shutting down, and a new session on it
@@ -98,7 +86,11 @@ func succeeded(screen string, n int, title string) bool {
 }
 
 func TestEndToEndTUIStagesOneTwoQuitResume(t *testing.T) {
-	bin := buildBinary(t)
+	if testing.Short() {
+		t.Skip("short: runs the built program in tmux")
+	}
+	e2etest.Tool(t, "tmux", "tmux") // before the build, to skip (or fail) at once
+	bin := workshopBinary(t)
 	ws := filepath.Join(t.TempDir(), "ws")
 	// The sandbox port is chosen freely on first start, then persisted:
 	// the resumed run must come back on the same one.

@@ -45,6 +45,9 @@ func TestHeadlessUntilWriteAgent(t *testing.T) {
 // The whole tutorial, headless, as CI runs it: all nine stages, the consent
 // completed over HTTP, and nothing left in the sandbox at the end.
 func TestHeadlessWholeTutorialLeavesNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short: the whole tutorial and a leftover scan")
+	}
 	ws := filepath.Join(t.TempDir(), "ws")
 	var out, errb bytes.Buffer
 	code := realMain(context.Background(), []string{"run", "--headless", "--workspace", ws, "--sandbox-addr", "127.0.0.1:0"}, &out, &errb)

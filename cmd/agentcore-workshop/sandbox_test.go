@@ -58,7 +58,10 @@ func serveSandbox(t *testing.T, bin, addr, state string) (*exec.Cmd, map[string]
 }
 
 func TestSandboxServePrintsEnvAndPersists(t *testing.T) {
-	bin := buildBinary(t)
+	if testing.Short() {
+		t.Skip("short: runs the built program as a sandbox server")
+	}
+	bin := workshopBinary(t)
 	addr, state := freePort(t), filepath.Join(t.TempDir(), "state")
 	cmd, env, stderr := serveSandbox(t, bin, addr, state)
 	for _, k := range []string{"AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION"} {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -257,7 +258,10 @@ func TestStrayTempFilesDoNotMatter(t *testing.T) {
 }
 
 // TestHelperProcess is not a test: the crash test re-executes the test
-// binary to run this as a child that writes in a loop until it is killed.
+// binary to run this as a child that writes numbered states until killed.
+// It writes state N (settings, then secret), acknowledges N on stdout, and
+// then waits for a go-ahead line on stdin before it writes N+1; at the end
+// of stdin it exits.
 func TestHelperProcess(t *testing.T) {
 	dir := os.Getenv("SESSION_HELPER_DIR")
 	if dir == "" {
@@ -269,6 +273,7 @@ func TestHelperProcess(t *testing.T) {
 		os.Exit(2)
 	}
 	out := bufio.NewWriter(os.Stdout)
+	goAhead := bufio.NewScanner(os.Stdin)
 	for i := s.Settings().SandboxPort + 1; ; i++ {
 		if err := s.SetSettings(Settings{Target: "sandbox", SandboxPort: i}); err != nil {
 			fmt.Fprintln(os.Stderr, err)
@@ -281,16 +286,40 @@ func TestHelperProcess(t *testing.T) {
 		// that an acknowledged write is never lost.
 		fmt.Fprintln(out, i)
 		out.Flush()
+		if !goAhead.Scan() {
+			os.Exit(0)
+		}
 	}
 }
 
+// TestCrashMidWriteLeavesReadableState kills a writer with SIGKILL right
+// after letting it start a write, and checks that what it finds is exactly
+// a state the writer could have left: never torn, never an acknowledged
+// write lost.
+//
+// Why the bounds below cannot fail by timing: the helper writes N+1 only
+// after the go-ahead for it, and the parent sends exactly one go-ahead after
+// the last acknowledgement it read (N) before it kills. So when the kill
+// lands, state N is complete (acknowledged after both writes returned) and
+// N+2 was never begun, whatever the scheduling: the port on disk is N or
+// N+1. (The helper used to write on without waiting, so a slow parent could
+// kill it two or more writes after the last acknowledgement it had read.)
+// Within one state the settings are written before the secret, so the
+// secret is the port's or, killed between the two, the one before.
 func TestCrashMidWriteLeavesReadableState(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short: starts and kills a writer process five times")
+	}
 	dir := t.TempDir()
 	acked := 0
 	for round, stopAfter := range []int{1, 7, 23, 50, 3} {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$")
 		cmd.Env = append(os.Environ(), "SESSION_HELPER_DIR="+dir)
 		stdout, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		stdin, err := cmd.StdinPipe()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -308,8 +337,12 @@ func TestCrashMidWriteLeavesReadableState(t *testing.T) {
 			}
 			acked = n
 			seen++
+			// The go-ahead for the next write, the last one included:
+			// the kill below lands before, during or after it.
+			if _, err := io.WriteString(stdin, "go\n"); err != nil {
+				t.Fatalf("round %d: go-ahead after %d: %v (%s)", round, n, err, stderr.String())
+			}
 		}
-		// Kill it while it is busy writing the next values.
 		cmd.Process.Signal(syscall.SIGKILL)
 		cmd.Wait()
 		if seen < stopAfter {
@@ -321,7 +354,7 @@ func TestCrashMidWriteLeavesReadableState(t *testing.T) {
 			t.Fatalf("round %d: Open after a kill: %v", round, err)
 		}
 		port := s.Settings().SandboxPort
-		// Either the last acknowledged state or one write further.
+		// The last acknowledged state or the one write it was allowed.
 		if port != acked && port != acked+1 {
 			t.Fatalf("round %d: port = %d, last acknowledged %d", round, port, acked)
 		}
