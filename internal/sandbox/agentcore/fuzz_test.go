@@ -1,11 +1,19 @@
 package agentcore
 
 import (
-	"encoding/json"
+	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
+
+	"agentcore-workshop/internal/sandbox/model"
 )
+
+// modelPattern compiles a control-plane shape's pattern, anchored.
+func modelPattern(shape string) *regexp.Regexp {
+	return regexp.MustCompile(`^(?:` + model.AgentCoreControl.Shape(shape).Pattern + `)$`)
+}
 
 // FuzzParsePath feeds arbitrary escaped paths to the router: it must never
 // panic, and an invoke route must round-trip the runtime segment.
@@ -17,6 +25,7 @@ func FuzzParsePath(f *testing.F) {
 	} {
 		f.Add(s)
 	}
+	reRuntimeID := modelPattern("AgentRuntimeId")
 	f.Fuzz(func(t *testing.T, p string) {
 		rt, ok := parsePath(p)
 		if !ok {
@@ -37,9 +46,9 @@ func FuzzParsePath(f *testing.F) {
 	})
 }
 
-// FuzzValidateRuntime feeds arbitrary JSON bodies to the create/update
-// decoder and validator: never a panic, and a body it accepts yields a
-// config with the required members set.
+// FuzzValidateRuntime feeds arbitrary bodies to the create decoder and
+// validator: never a panic, a refusal is a 400 ValidationException, and a
+// body it accepts yields a config with the required members set.
 func FuzzValidateRuntime(f *testing.F) {
 	for _, s := range []string{
 		`{}`, `{"agentRuntimeName":"a","roleArn":"arn:aws:iam::123456789012:role/r","agentRuntimeArtifact":{"containerConfiguration":{"containerUri":"123456789012.dkr.ecr.us-west-2.amazonaws.com/a:b"}}}`,
@@ -49,15 +58,13 @@ func FuzzValidateRuntime(f *testing.F) {
 	} {
 		f.Add(s)
 	}
+	reRuntimeName, reContainerURI := modelPattern("AgentRuntimeName"), modelPattern("RuntimeContainerUri")
 	f.Fuzz(func(t *testing.T, body string) {
-		var in runtimeInput
-		if json.Unmarshal([]byte(body), &in) != nil {
-			return
-		}
-		val, e := validateRuntime(&in, true)
-		if e != nil {
-			if e.Status != 400 || e.Code != "ValidationException" {
-				t.Fatalf("error %+v", e)
+		w := httptest.NewRecorder()
+		in, val, ok := decodeRuntime(w, httptest.NewRequest("PUT", "/runtimes/", strings.NewReader(body)), "CreateAgentRuntime", nil)
+		if !ok {
+			if w.Code != 400 || w.Header().Get("X-Amzn-ErrorType") != "ValidationException" {
+				t.Fatalf("refusal %d %s", w.Code, w.Body)
 			}
 			return
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"agentcore-workshop/internal/sandbox/awswire"
+	"agentcore-workshop/internal/sandbox/model"
 )
 
 // ---- workload identities ----
@@ -18,29 +19,10 @@ type workloadInput struct {
 	Tags       map[string]string `json:"tags"`
 }
 
-func validateWorkloadName(v *validator, name *string) {
-	if v.required("name", name != nil) && v.length("name", *name, 3, 255) {
-		v.pattern("name", *name, reWorkloadName, patWorkloadName)
-	}
-}
-
-func (s *Service) decodeWorkload(w http.ResponseWriter, r *http.Request, withURLs bool) (*workloadInput, bool) {
+// decodeWorkload reads and validates a workload identity operation's body.
+func (s *Service) decodeWorkload(w http.ResponseWriter, r *http.Request, op string) (*workloadInput, bool) {
 	var in workloadInput
-	if e := decodeBody(r, &in); e != nil {
-		writeErr(w, e)
-		return nil, false
-	}
-	var v validator
-	validateWorkloadName(&v, in.Name)
-	v.tags("tags", in.Tags)
-	if withURLs {
-		for _, u := range in.ReturnURLs {
-			if v.length("allowedResourceOauth2ReturnUrls.member", u, 1, 2048) {
-				v.pattern("allowedResourceOauth2ReturnUrls.member", u, reReturnURL, patReturnURL)
-			}
-		}
-	}
-	if e := v.err(); e != nil {
+	if e := readValid(r, model.AgentCoreControl, op, nil, &in); e != nil {
 		writeErr(w, e)
 		return nil, false
 	}
@@ -63,7 +45,7 @@ func workloadNotFound(name string) *awswire.Error {
 }
 
 func (s *Service) createWorkloadIdentity(w http.ResponseWriter, r *http.Request) {
-	in, ok := s.decodeWorkload(w, r, true)
+	in, ok := s.decodeWorkload(w, r, "CreateWorkloadIdentity")
 	if !ok {
 		return
 	}
@@ -84,7 +66,7 @@ func (s *Service) createWorkloadIdentity(w http.ResponseWriter, r *http.Request)
 }
 
 func (s *Service) getWorkloadIdentity(w http.ResponseWriter, r *http.Request) {
-	in, ok := s.decodeWorkload(w, r, false)
+	in, ok := s.decodeWorkload(w, r, "GetWorkloadIdentity")
 	if !ok {
 		return
 	}
@@ -99,7 +81,7 @@ func (s *Service) getWorkloadIdentity(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Service) updateWorkloadIdentity(w http.ResponseWriter, r *http.Request) {
-	in, ok := s.decodeWorkload(w, r, true)
+	in, ok := s.decodeWorkload(w, r, "UpdateWorkloadIdentity")
 	if !ok {
 		return
 	}
@@ -119,7 +101,7 @@ func (s *Service) updateWorkloadIdentity(w http.ResponseWriter, r *http.Request)
 }
 
 func (s *Service) deleteWorkloadIdentity(w http.ResponseWriter, r *http.Request) {
-	in, ok := s.decodeWorkload(w, r, false)
+	in, ok := s.decodeWorkload(w, r, "DeleteWorkloadIdentity")
 	if !ok {
 		return
 	}
@@ -147,20 +129,16 @@ type listInput struct {
 	NextToken  *string `json:"nextToken"`
 }
 
-func decodeList(w http.ResponseWriter, r *http.Request) (int, string, bool) {
+// decodeList reads and validates a List operation's body: page size
+// (default 10) and token.
+func decodeList(w http.ResponseWriter, r *http.Request, op string) (int, string, bool) {
 	var in listInput
-	if e := decodeBody(r, &in); e != nil {
+	if e := readValid(r, model.AgentCoreControl, op, nil, &in); e != nil {
 		writeErr(w, e)
 		return 0, "", false
 	}
 	max := 10
 	if in.MaxResults != nil {
-		if *in.MaxResults < 1 || *in.MaxResults > 20 {
-			var v validator
-			v.addValue("maxResults", fmt.Sprint(*in.MaxResults), "Member must have value between 1 and 20, inclusive")
-			writeErr(w, v.err())
-			return 0, "", false
-		}
 		max = *in.MaxResults
 	}
 	tok := ""
@@ -171,7 +149,7 @@ func decodeList(w http.ResponseWriter, r *http.Request) (int, string, bool) {
 }
 
 func (s *Service) listWorkloadIdentities(w http.ResponseWriter, r *http.Request) {
-	max, tok, ok := decodeList(w, r)
+	max, tok, ok := decodeList(w, r, "ListWorkloadIdentities")
 	if !ok {
 		return
 	}
@@ -266,99 +244,49 @@ type providerInput struct {
 	Tags   map[string]string            `json:"tags"`
 }
 
-var vendors = []string{"GoogleOauth2", "GithubOauth2", "SlackOauth2", "SalesforceOauth2", "MicrosoftOauth2", "CustomOauth2", "AtlassianOauth2", "LinkedinOauth2", "XOauth2", "OktaOauth2", "OneLoginOauth2", "PingOneOauth2", "FacebookOauth2", "YandexOauth2", "RedditOauth2", "ZoomOauth2", "TwitchOauth2", "SpotifyOauth2", "DropboxOauth2", "NotionOauth2", "HubspotOauth2", "CyberArkOauth2", "FusionAuthOauth2", "Auth0Oauth2", "CognitoOauth2"}
-
-func validateProviderName(v *validator, name *string) {
-	if v.required("name", name != nil) && v.length("name", *name, 1, 128) {
-		v.pattern("name", *name, reProviderName, patProviderName)
+// providerRecOf turns a create body the model accepted into a provider
+// record, refusing what the sandbox cannot serve: vendor presets (Google,
+// GitHub, …) would need those vendors' real endpoints, which the offline
+// sandbox cannot reach.
+func providerRecOf(in *providerInput) (*providerRec, model.Violations) {
+	rec := &providerRec{}
+	var vs model.Violations
+	for m, c := range in.Config {
+		if c == nil {
+			continue
+		}
+		rec.ConfigMember = m
+		f := "oauth2ProviderConfigInput." + m
+		switch m {
+		case "customOauth2ProviderConfig":
+			if d := c.OauthDiscovery; d != nil {
+				if d.DiscoveryURL != nil {
+					rec.DiscoveryURL = *d.DiscoveryURL
+				} else {
+					rec.Metadata = d.Metadata
+				}
+			}
+		case "includedOauth2ProviderConfig":
+			if c.Issuer != nil || c.AuthorizationEndpoint != nil || c.TokenEndpoint != nil {
+				rec.Metadata = &AuthServerMetadata{Issuer: deref(c.Issuer), AuthorizationEndpoint: deref(c.AuthorizationEndpoint), TokenEndpoint: deref(c.TokenEndpoint)}
+			}
+		default:
+			vs = append(vs, model.Violation{Path: f, Message: fmt.Sprintf("%s is not supported by the offline sandbox; use customOauth2ProviderConfig or includedOauth2ProviderConfig", m)})
+		}
+		rec.ClientID, rec.ClientSecret = deref(c.ClientID), deref(c.ClientSecret)
 	}
+	return rec, vs
 }
 
 func (s *Service) createOauth2Provider(w http.ResponseWriter, r *http.Request) {
 	var in providerInput
-	if e := decodeBody(r, &in); e != nil {
+	vs, e := readInput(r, model.AgentCoreControl, "CreateOauth2CredentialProvider", nil, &in)
+	if e != nil {
 		writeErr(w, e)
 		return
 	}
-	var v validator
-	validateProviderName(&v, in.Name)
-	v.tags("tags", in.Tags)
-	if v.required("credentialProviderVendor", in.Vendor != nil) {
-		v.oneOf("credentialProviderVendor", *in.Vendor, vendors...)
-	}
-	rec := &providerRec{}
-	if v.required("oauth2ProviderConfigInput", in.Config != nil) {
-		var members []string
-		for k, c := range in.Config {
-			if c != nil {
-				members = append(members, k)
-			}
-		}
-		if len(members) != 1 {
-			v.add("oauth2ProviderConfigInput", "Value at 'oauth2ProviderConfigInput' failed to satisfy constraint: Member must have exactly one provider configuration set")
-		} else {
-			m := members[0]
-			c := in.Config[m]
-			rec.ConfigMember = m
-			f := "oauth2ProviderConfigInput." + m
-			switch m {
-			case "customOauth2ProviderConfig":
-				if v.required(f+".oauthDiscovery", c.OauthDiscovery != nil) {
-					d := c.OauthDiscovery
-					switch {
-					case (d.DiscoveryURL == nil) == (d.Metadata == nil):
-						v.add(f+".oauthDiscovery", "Value at '"+f+".oauthDiscovery' failed to satisfy constraint: Member must have exactly one of discoveryUrl, authorizationServerMetadata set")
-					case d.DiscoveryURL != nil:
-						v.pattern(f+".oauthDiscovery.discoveryUrl", *d.DiscoveryURL, reOAuthDiscURL, patOAuthDiscURL)
-						rec.DiscoveryURL = *d.DiscoveryURL
-					default:
-						md := d.Metadata
-						mf := f + ".oauthDiscovery.authorizationServerMetadata"
-						v.required(mf+".issuer", md.Issuer != "")
-						v.required(mf+".authorizationEndpoint", md.AuthorizationEndpoint != "")
-						v.required(mf+".tokenEndpoint", md.TokenEndpoint != "")
-						if md.TokenEndpointAuthMethods != nil {
-							v.count(mf+".tokenEndpointAuthMethods", len(md.TokenEndpointAuthMethods), 1, 2)
-							for _, m := range md.TokenEndpointAuthMethods {
-								v.pattern(mf+".tokenEndpointAuthMethods.member", m, reTokenAuth, patTokenAuth)
-							}
-						}
-						rec.Metadata = md
-					}
-				}
-			case "includedOauth2ProviderConfig":
-				v.required(f+".clientId", c.ClientID != nil)
-				if c.Issuer != nil || c.AuthorizationEndpoint != nil || c.TokenEndpoint != nil {
-					rec.Metadata = &AuthServerMetadata{Issuer: deref(c.Issuer), AuthorizationEndpoint: deref(c.AuthorizationEndpoint), TokenEndpoint: deref(c.TokenEndpoint)}
-				}
-			default:
-				// Vendor presets (Google, GitHub, …) would need those vendors'
-				// real endpoints; the offline sandbox cannot reach them.
-				v.add(f, fmt.Sprintf("%s is not supported by the offline sandbox; use customOauth2ProviderConfig or includedOauth2ProviderConfig", m))
-			}
-			if c.ClientID != nil {
-				// The custom config's DefaultClientIdType allows an empty
-				// id (0..256); the vendor configs' ClientIdType needs 1..256.
-				lo := 1
-				if m == "customOauth2ProviderConfig" {
-					lo = 0
-				}
-				v.length(f+".clientId", *c.ClientID, lo, 256)
-				rec.ClientID = *c.ClientID
-			}
-			if c.SecretSource != nil {
-				v.oneOf(f+".clientSecretSource", *c.SecretSource, "MANAGED", "EXTERNAL")
-			}
-			if c.ClientAuth != nil {
-				v.oneOf(f+".clientAuthenticationMethod", *c.ClientAuth, "CLIENT_SECRET_BASIC", "CLIENT_SECRET_POST", "AWS_IAM_ID_TOKEN_JWT", "PRIVATE_KEY_JWT")
-			}
-			if c.ClientSecret != nil {
-				v.lengthSensitive(f+".clientSecret", *c.ClientSecret, 0, 2048)
-				rec.ClientSecret = *c.ClientSecret
-			}
-		}
-	}
-	if e := v.err(); e != nil {
+	rec, extra := providerRecOf(&in)
+	if e := validationErr(append(vs, extra...)); e != nil {
 		writeErr(w, e)
 		return
 	}
@@ -418,15 +346,9 @@ type nameInput struct {
 	Name *string `json:"name"`
 }
 
-func (s *Service) providerByName(w http.ResponseWriter, r *http.Request) (*providerRec, bool) {
+func (s *Service) providerByName(w http.ResponseWriter, r *http.Request, op string) (*providerRec, bool) {
 	var in nameInput
-	if e := decodeBody(r, &in); e != nil {
-		writeErr(w, e)
-		return nil, false
-	}
-	var v validator
-	validateProviderName(&v, in.Name)
-	if e := v.err(); e != nil {
+	if e := readValid(r, model.AgentCoreControl, op, nil, &in); e != nil {
 		writeErr(w, e)
 		return nil, false
 	}
@@ -441,7 +363,7 @@ func (s *Service) providerByName(w http.ResponseWriter, r *http.Request) (*provi
 func (s *Service) getOauth2Provider(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if p, ok := s.providerByName(w, r); ok {
+	if p, ok := s.providerByName(w, r, "GetOauth2CredentialProvider"); ok {
 		awswire.WriteJSON(w, awswire.RestJSON, http.StatusOK, providerOut(p, true))
 	}
 }
@@ -449,7 +371,7 @@ func (s *Service) getOauth2Provider(w http.ResponseWriter, r *http.Request) {
 func (s *Service) deleteOauth2Provider(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p, ok := s.providerByName(w, r)
+	p, ok := s.providerByName(w, r, "DeleteOauth2CredentialProvider")
 	if !ok {
 		return
 	}
@@ -462,7 +384,7 @@ func (s *Service) deleteOauth2Provider(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Service) listOauth2Providers(w http.ResponseWriter, r *http.Request) {
-	max, tok, ok := decodeList(w, r)
+	max, tok, ok := decodeList(w, r, "ListOauth2CredentialProviders")
 	if !ok {
 		return
 	}
@@ -482,20 +404,12 @@ func (s *Service) getTokenVault(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		ID *string `json:"tokenVaultId"`
 	}
-	if e := decodeBody(r, &in); e != nil {
+	if e := readValid(r, model.AgentCoreControl, "GetTokenVault", nil, &in); e != nil {
 		writeErr(w, e)
 		return
 	}
 	id := "default"
 	if in.ID != nil {
-		var v validator
-		if v.length("tokenVaultId", *in.ID, 1, 64) {
-			v.pattern("tokenVaultId", *in.ID, reTokenVaultID, patTokenVaultID)
-		}
-		if e := v.err(); e != nil {
-			writeErr(w, e)
-			return
-		}
 		id = *in.ID
 	}
 	if id != "default" {

@@ -12,6 +12,7 @@ import (
 
 	"agentcore-workshop/internal/sandbox/authorizer"
 	"agentcore-workshop/internal/sandbox/awswire"
+	"agentcore-workshop/internal/sandbox/model"
 	"agentcore-workshop/internal/sandbox/sigv4"
 )
 
@@ -36,24 +37,6 @@ const MethodMismatch = "Authorization method mismatch. The agent is configured f
 // could not start (RuntimeClientError, 424).
 const runtimeStartError = "An error occurred when starting the runtime. Please check your CloudWatch logs for more information."
 
-// invokeHeaderLimits are InvokeAgentRuntimeRequest's header members and
-// their maximum lengths (bedrock-agentcore 2024-02-28).
-var invokeHeaderLimits = []struct {
-	member, header string
-	max            int
-}{
-	{"accept", "Accept", 256},
-	{"contentType", "Content-Type", 256},
-	{"mcpSessionId", "Mcp-Session-Id", 1024},
-	{"mcpProtocolVersion", "Mcp-Protocol-Version", 1024},
-	{"mcpMethod", "Mcp-Method", 1024},
-	{"mcpName", "Mcp-Name", 1024},
-	{"traceId", "X-Amzn-Trace-Id", 128},
-	{"traceParent", "Traceparent", 128},
-	{"traceState", "Tracestate", 512},
-	{"baggage", "Baggage", 8192},
-}
-
 // invokeTarget is the runtime state an invoke needs, copied out under s.mu.
 type invokeTarget struct {
 	info        RuntimeInfo
@@ -67,31 +50,18 @@ type invokeTarget struct {
 // invoke serves InvokeAgentRuntime. signed says whether the edge verified a
 // SigV4 signature on r.
 func (s *Service) invoke(w http.ResponseWriter, r *http.Request, ref string, signed bool) {
+	// The modelled request headers and query (a header that is absent is
+	// not checked; net/http cannot tell absent from empty here).
+	if e := checkBound(r, model.AgentCoreData, "InvokeAgentRuntime", map[string]string{"agentRuntimeArn": ref}, "payload"); e != nil {
+		writeErr(w, e)
+		return
+	}
 	t, e := s.resolveInvoke(r, ref)
 	if e != nil {
 		writeErr(w, e)
 		return
 	}
-	var v validator
-	sessionID := r.Header.Get(hdrSessionID)
-	if sessionID != "" {
-		v.length("runtimeSessionId", sessionID, 33, 256)
-	}
-	userID := r.Header.Get(hdrUserID)
-	if userID != "" {
-		v.length("runtimeUserId", userID, 1, 1024)
-	}
-	// The other modelled request headers' length limits (a header that is
-	// absent is not checked; net/http cannot tell absent from empty here).
-	for _, hl := range invokeHeaderLimits {
-		if val := r.Header.Get(hl.header); val != "" {
-			v.length(hl.member, val, 1, hl.max)
-		}
-	}
-	if e := v.err(); e != nil {
-		writeErr(w, e)
-		return
-	}
+	sessionID, userID := r.Header.Get(hdrSessionID), r.Header.Get(hdrUserID)
 
 	// Inbound auth: a runtime accepts exactly one method.
 	user := ""
@@ -172,20 +142,11 @@ func notReady(t *invokeTarget) *awswire.Error {
 func (s *Service) resolveInvoke(r *http.Request, raw string) (*invokeTarget, *awswire.Error) {
 	ref, ok := parseRuntimeRef(raw)
 	if !ok {
-		var v validator
-		v.addValue("agentRuntimeArn", raw, "Member must be an agent runtime ARN or id")
-		return nil, v.err()
+		return nil, validationErr(violation("agentRuntimeArn", raw, "Member must be an agent runtime ARN or id"))
 	}
 	q := r.URL.Query()
-	if acct := q.Get("accountId"); q.Has("accountId") {
-		var v validator
-		v.pattern("accountId", acct, reAccountID, patAccountID)
-		if e := v.err(); e != nil {
-			return nil, e
-		}
-		if ref.account == "" {
-			ref.account = acct
-		}
+	if ref.account == "" {
+		ref.account = q.Get("accountId") // the model checked its pattern
 	}
 	if ref.account == "" {
 		return nil, fieldErr("accountId", "accountId is required when agentRuntimeArn is a runtime id rather than an ARN")

@@ -15,25 +15,18 @@ import (
 
 	"agentcore-workshop/internal/sandbox/awswire"
 	"agentcore-workshop/internal/sandbox/jwtverify"
+	"agentcore-workshop/internal/sandbox/model"
 )
 
 // Model patterns of the identity data plane (bedrock-agentcore 2024-02-28).
 const (
-	patRequestURI   = `urn:ietf:params:oauth:request_uri:[a-zA-Z0-9-._~]+`
-	patCustomKey    = `[a-zA-Z0-9\-_\.]+`
-	tokenPath       = "/identities/oauth2/token"
-	authorizePath   = "/identities/oauth2/authorize"
-	callbackPrefix  = "/identities/oauth2/callback/"
-	flowUser        = "USER_FEDERATION"
-	flowM2M         = "M2M"
-	flowOnBehalfOf  = "ON_BEHALF_OF_TOKEN_EXCHANGE"
-	invalidSession  = "Invalid or expired session"
-	maxTokenRequest = 131072
-)
-
-var (
-	reRequestURI = anchored(patRequestURI)
-	reCustomKey  = anchored(patCustomKey)
+	tokenPath      = "/identities/oauth2/token"
+	authorizePath  = "/identities/oauth2/authorize"
+	callbackPrefix = "/identities/oauth2/callback/"
+	flowUser       = "USER_FEDERATION"
+	flowM2M        = "M2M"
+	flowOnBehalfOf = "ON_BEHALF_OF_TOKEN_EXCHANGE"
+	invalidSession = "Invalid or expired session"
 )
 
 type resourceTokenInput struct {
@@ -50,65 +43,10 @@ type resourceTokenInput struct {
 	Audiences        []string          `json:"audiences"`
 }
 
-func (in *resourceTokenInput) validate() *awswire.Error {
-	var v validator
-	if v.required("workloadIdentityToken", in.WAT != nil) {
-		v.length("workloadIdentityToken", *in.WAT, 1, maxTokenRequest)
-	}
-	validateResourceProviderName(&v, in.Provider)
-	if v.required("scopes", in.Scopes != nil) {
-		for _, sc := range *in.Scopes {
-			v.length("scopes.member", sc, 1, 128)
-		}
-	}
-	if v.required("oauth2Flow", in.Flow != nil) {
-		v.oneOf("oauth2Flow", *in.Flow, flowUser, flowM2M, flowOnBehalfOf)
-	}
-	if in.SessionURI != nil && v.length("sessionUri", *in.SessionURI, 1, 1024) {
-		v.pattern("sessionUri", *in.SessionURI, reRequestURI, patRequestURI)
-	}
-	if in.ReturnURL != nil && v.length("resourceOauth2ReturnUrl", *in.ReturnURL, 1, 2048) {
-		v.pattern("resourceOauth2ReturnUrl", *in.ReturnURL, reReturnURL, patReturnURL)
-	}
-	for k, val := range in.CustomParameters {
-		if v.length("customParameters.key", k, 1, 256) {
-			v.pattern("customParameters.key", k, reCustomKey, patCustomKey)
-		}
-		// Values are sensitive: report the constraint, never the value.
-		if n := len([]rune(val)); n < 1 || n > 2048 {
-			v.add("customParameters.value", "Value at 'customParameters.value' failed to satisfy constraint: Member must have length between 1 and 2048, inclusive")
-		}
-	}
-	for _, l := range []struct {
-		field string
-		items []string
-	}{{"resources", in.Resources}, {"audiences", in.Audiences}} {
-		for _, it := range l.items {
-			v.length(l.field+".member", it, 1, 2048)
-		}
-	}
-	if in.CustomState != nil {
-		if n := len([]rune(*in.CustomState)); n < 1 || n > 4096 {
-			v.add("customState", "Value at 'customState' failed to satisfy constraint: Member must have length between 1 and 4096, inclusive")
-		}
-	}
-	return v.err()
-}
-
-func validateResourceProviderName(v *validator, name *string) {
-	if v.required("resourceCredentialProviderName", name != nil) && v.length("resourceCredentialProviderName", *name, 1, 128) {
-		v.pattern("resourceCredentialProviderName", *name, reProviderName, patProviderName)
-	}
-}
-
 // getResourceOauth2Token serves GetResourceOauth2Token.
 func (s *Service) getResourceOauth2Token(w http.ResponseWriter, r *http.Request) {
 	var in resourceTokenInput
-	if e := decodeBody(r, &in); e != nil {
-		writeErr(w, e)
-		return
-	}
-	if e := in.validate(); e != nil {
+	if e := readValid(r, model.AgentCoreData, "GetResourceOauth2Token", nil, &in); e != nil {
 		writeErr(w, e)
 		return
 	}
@@ -268,29 +206,7 @@ type completeInput struct {
 // started it, and only then puts the token in the vault.
 func (s *Service) completeResourceTokenAuth(w http.ResponseWriter, r *http.Request) {
 	var in completeInput
-	if e := decodeBody(r, &in); e != nil {
-		writeErr(w, e)
-		return
-	}
-	var v validator
-	if v.required("userIdentifier", in.UserIdentifier != nil) {
-		ui := in.UserIdentifier
-		switch {
-		case (ui.UserToken == nil) == (ui.UserID == nil):
-			v.add("userIdentifier", "Value at 'userIdentifier' failed to satisfy constraint: Member must have exactly one of userToken, userId set")
-		case ui.UserID != nil:
-			v.length("userIdentifier.userId", *ui.UserID, 1, 128)
-		default:
-			// The token is sensitive: never echo it.
-			if n := len(*ui.UserToken); n < 1 || n > maxTokenRequest || !reUserToken.MatchString(*ui.UserToken) {
-				v.add("userIdentifier.userToken", "Value at 'userIdentifier.userToken' failed to satisfy constraint: Member must satisfy regular expression pattern: "+patUserToken)
-			}
-		}
-	}
-	if v.required("sessionUri", in.SessionURI != nil) && v.length("sessionUri", *in.SessionURI, 1, 1024) {
-		v.pattern("sessionUri", *in.SessionURI, reRequestURI, patRequestURI)
-	}
-	if e := v.err(); e != nil {
+	if e := readValid(r, model.AgentCoreData, "CompleteResourceTokenAuth", nil, &in); e != nil {
 		writeErr(w, e)
 		return
 	}

@@ -2,7 +2,11 @@ package agentcore
 
 import (
 	"net/url"
+	"regexp"
 	"strings"
+	"sync"
+
+	"agentcore-workshop/internal/sandbox/model"
 )
 
 // opKind names the operation a request path selects.
@@ -80,12 +84,21 @@ type runtimeRef struct {
 	account string // empty for a bare id
 }
 
+// runtimeRefPatterns match a runtime ARN and a bare runtime id, built on
+// first use from the model's AgentRuntimeId pattern.
+var runtimeRefPatterns = sync.OnceValues(func() (arn, id *regexp.Regexp) {
+	p := model.AgentCoreControl.Shape("AgentRuntimeId").Pattern
+	return regexp.MustCompile(`^arn:aws(-[^:]+)?:bedrock-agentcore:([a-z0-9-]+):([0-9]{12}):runtime/(` + p + `)$`),
+		regexp.MustCompile(`^(?:` + p + `)$`)
+})
+
 // parseRuntimeRef accepts a runtime ARN or a bare runtime id.
 func parseRuntimeRef(s string) (runtimeRef, bool) {
-	if m := reRuntimeArn.FindStringSubmatch(s); m != nil {
+	arn, id := runtimeRefPatterns()
+	if m := arn.FindStringSubmatch(s); m != nil {
 		return runtimeRef{id: m[4], region: m[2], account: m[3]}, true
 	}
-	if reRuntimeID.MatchString(s) {
+	if id.MatchString(s) {
 		return runtimeRef{id: s}, true
 	}
 	return runtimeRef{}, false

@@ -8,6 +8,7 @@ import (
 
 	"agentcore-workshop/internal/sandbox/authorizer"
 	"agentcore-workshop/internal/sandbox/awswire"
+	"agentcore-workshop/internal/sandbox/model"
 )
 
 // runtimeInput is CreateAgentRuntime's and UpdateAgentRuntime's body.
@@ -84,102 +85,39 @@ type validated struct {
 	headerAllow  []string
 }
 
-// sub decodes a raw member, recording a CannotParse-style field error.
-func sub(v *validator, field string, raw json.RawMessage, dst any) bool {
+// sub decodes a raw member the model has already checked; absent or null
+// leaves dst as it is.
+func sub(raw json.RawMessage, dst any) bool {
 	if len(raw) == 0 || string(raw) == "null" {
 		return false
 	}
-	if err := json.Unmarshal(raw, dst); err != nil {
-		v.add(field, fmt.Sprintf("Value at '%s' could not be parsed: %v", field, err))
-		return false
-	}
-	return true
+	return json.Unmarshal(raw, dst) == nil
 }
 
-// validateRuntime checks a create/update body against the model's
-// constraints. create adds the name and its pattern.
-func validateRuntime(in *runtimeInput, create bool) (validated, *awswire.Error) {
-	var v validator
-	var out validated
-	if create && v.required("agentRuntimeName", in.Name != nil) {
-		v.pattern("agentRuntimeName", *in.Name, reRuntimeName, patRuntimeName)
-	}
-	if v.required("roleArn", in.RoleArn != nil) {
-		if v.length("roleArn", *in.RoleArn, 1, 2048) {
-			v.pattern("roleArn", *in.RoleArn, reRoleArn, patRoleArn)
-		}
+// runtimeConfigOf turns a create/update body the model accepted into the
+// runtime's configuration, checking the rules the model cannot express:
+// a VPC network needs its configuration, the port range, and the JWT
+// authorizer's customClaims, which the sandbox does not evaluate.
+func runtimeConfigOf(in *runtimeInput) (validated, model.Violations) {
+	var vs model.Violations
+	out := validated{cfg: runtimeConfig{Description: in.Description, Artifact: in.Artifact, Env: in.Env,
+		Filesystems: in.Filesystems, Capacity: in.Capacity, Metadata: in.Metadata}}
+	if in.RoleArn != nil {
 		out.cfg.RoleArn = *in.RoleArn
 	}
-	if in.ClientToken != nil && v.length("clientToken", *in.ClientToken, 33, 256) {
-		v.pattern("clientToken", *in.ClientToken, reClientToken, patClientToken)
-	}
-	if in.Description != nil {
-		v.lengthSensitive("description", *in.Description, 1, 4096)
-		out.cfg.Description = in.Description
-	}
-
 	var art artifactIn
-	if v.required("agentRuntimeArtifact", len(in.Artifact) > 0 && string(in.Artifact) != "null") && sub(&v, "agentRuntimeArtifact", in.Artifact, &art) {
-		switch {
-		case art.Container != nil && art.Code != nil:
-			v.add("agentRuntimeArtifact", "Value at 'agentRuntimeArtifact' failed to satisfy constraint: Member must have exactly one of containerConfiguration, codeConfiguration set")
-		case art.Container != nil:
-			if v.required("agentRuntimeArtifact.containerConfiguration.containerUri", art.Container.URI != nil) {
-				f := "agentRuntimeArtifact.containerConfiguration.containerUri"
-				if v.length(f, *art.Container.URI, 1, 1024) {
-					v.pattern(f, *art.Container.URI, reContainerURI, patContainerURI)
-				}
-				out.containerURI = *art.Container.URI
-			}
-		case art.Code != nil:
-			c := art.Code
-			if v.required("agentRuntimeArtifact.codeConfiguration.code", c.Code != nil) {
-				if v.required("agentRuntimeArtifact.codeConfiguration.code.s3", c.Code.S3 != nil) {
-					// S3Location: bucket (pattern) and prefix (the object
-					// key, 1..1024) are both required.
-					s3 := c.Code.S3
-					f := "agentRuntimeArtifact.codeConfiguration.code.s3"
-					if v.required(f+".bucket", s3.Bucket != nil) {
-						v.pattern(f+".bucket", *s3.Bucket, reS3Bucket, patS3Bucket)
-					}
-					if v.required(f+".prefix", s3.Prefix != nil) {
-						v.length(f+".prefix", *s3.Prefix, 1, 1024)
-					}
-					if s3.VersionID != nil {
-						v.length(f+".versionId", *s3.VersionID, 3, 1024)
-					}
-				}
-			}
-			if v.required("agentRuntimeArtifact.codeConfiguration.runtime", c.Runtime != nil) {
-				v.oneOf("agentRuntimeArtifact.codeConfiguration.runtime", *c.Runtime, "PYTHON_3_10", "PYTHON_3_11", "PYTHON_3_12", "PYTHON_3_13", "PYTHON_3_14", "NODE_22")
-			}
-			v.count("agentRuntimeArtifact.codeConfiguration.entryPoint", len(c.EntryPoint), 1, 2)
-			for _, ep := range c.EntryPoint {
-				v.length("agentRuntimeArtifact.codeConfiguration.entryPoint.member", ep, 1, 128)
-			}
-		default:
-			v.add("agentRuntimeArtifact", "Value at 'agentRuntimeArtifact' failed to satisfy constraint: Member must have exactly one of containerConfiguration, codeConfiguration set")
-		}
-		out.cfg.Artifact = in.Artifact
+	if sub(in.Artifact, &art) && art.Container != nil && art.Container.URI != nil {
+		out.containerURI = *art.Container.URI
 	}
 
 	net := networkCfg{Mode: "PUBLIC"}
-	if sub(&v, "networkConfiguration", in.Network, &net) {
-		v.oneOf("networkConfiguration.networkMode", net.Mode, "PUBLIC", "VPC")
-		if net.Mode == "VPC" && len(net.Config) == 0 {
-			v.required("networkConfiguration.networkModeConfig", false)
-		}
+	if sub(in.Network, &net) && net.Mode == "VPC" && len(net.Config) == 0 {
+		vs.AddNull("networkConfiguration.networkModeConfig")
 	}
 	out.cfg.Network, _ = json.Marshal(net)
 
 	life := lifecycleCfg{}
-	if sub(&v, "lifecycleConfiguration", in.Lifecycle, &life) {
-		for f, p := range map[string]*int{"lifecycleConfiguration.idleRuntimeSessionTimeout": life.Idle, "lifecycleConfiguration.maxLifetime": life.MaxLifetime} {
-			if p != nil && (*p < 60 || *p > 1209600) {
-				v.addValue(f, fmt.Sprint(*p), "Member must have value between 60 and 1209600, inclusive")
-			}
-		}
-	}
+	sub(in.Lifecycle, &life)
 	if life.Idle == nil {
 		life.Idle = ptr(900)
 	}
@@ -189,72 +127,34 @@ func validateRuntime(in *runtimeInput, create bool) (validated, *awswire.Error) 
 	out.cfg.Lifecycle, _ = json.Marshal(life)
 
 	var proto protocolCfg
-	if sub(&v, "protocolConfiguration", in.Protocol, &proto) {
-		if v.required("protocolConfiguration.serverProtocol", proto.ServerProtocol != nil) {
-			v.oneOf("protocolConfiguration.serverProtocol", *proto.ServerProtocol, "MCP", "HTTP", "A2A", "AGUI")
-		}
+	if sub(in.Protocol, &proto) {
 		if proto.Port != nil && (*proto.Port < 8000 || *proto.Port > 12000 || *proto.Port == 8443) {
-			v.addValue("protocolConfiguration.port", fmt.Sprint(*proto.Port), "Member must be between 8000 and 12000, excluding 8443")
+			vs.Add("protocolConfiguration.port", fmt.Sprint(*proto.Port), "Member must be between 8000 and 12000, excluding 8443")
 		}
 		out.cfg.Protocol = in.Protocol
 	}
 
 	var az authorizerCfg
-	if sub(&v, "authorizerConfiguration", in.Authorizer, &az) {
+	if sub(in.Authorizer, &az) && az.JWT != nil {
 		j := az.JWT
-		if v.required("authorizerConfiguration.customJWTAuthorizer", j != nil) {
-			if v.required("authorizerConfiguration.customJWTAuthorizer.discoveryUrl", j.DiscoveryURL != nil) {
-				v.pattern("authorizerConfiguration.customJWTAuthorizer.discoveryUrl", *j.DiscoveryURL, reDiscoveryURL, patDiscoveryURL)
-			}
-			// The model bounds these lists only from below (min 1).
-			for _, f := range []struct {
-				name string
-				list []string
-			}{{"allowedAudience", j.AllowedAudience}, {"allowedClients", j.AllowedClients}, {"allowedScopes", j.AllowedScopes}} {
-				if f.list != nil {
-					v.minCount("authorizerConfiguration.customJWTAuthorizer."+f.name, len(f.list), 1)
-				}
-			}
-			for _, sc := range j.AllowedScopes {
-				if v.length("authorizerConfiguration.customJWTAuthorizer.allowedScopes.member", sc, 1, 255) {
-					v.pattern("authorizerConfiguration.customJWTAuthorizer.allowedScopes.member", sc, reScope, patScope)
-				}
-			}
-			// The sandbox does not evaluate customClaims; refusing them is
-			// safer than accepting a rule it would silently not enforce.
-			if len(j.CustomClaims) > 0 && string(j.CustomClaims) != "null" {
-				v.add("authorizerConfiguration.customJWTAuthorizer.customClaims", "customClaims is not supported by the offline sandbox; use allowedClients, allowedAudience or allowedScopes")
-			}
-			if j.DiscoveryURL != nil {
-				out.jwt = &authorizer.Rule{DiscoveryURL: *j.DiscoveryURL, AllowedClients: j.AllowedClients, AllowedAudience: j.AllowedAudience, AllowedScopes: j.AllowedScopes}
-			}
+		// Refusing customClaims is safer than accepting a rule the sandbox
+		// would silently not enforce.
+		if len(j.CustomClaims) > 0 && string(j.CustomClaims) != "null" {
+			vs = append(vs, model.Violation{Path: "authorizerConfiguration.customJWTAuthorizer.customClaims",
+				Message: "customClaims is not supported by the offline sandbox; use allowedClients, allowedAudience or allowedScopes"})
+		}
+		if j.DiscoveryURL != nil {
+			out.jwt = &authorizer.Rule{DiscoveryURL: *j.DiscoveryURL, AllowedClients: j.AllowedClients, AllowedAudience: j.AllowedAudience, AllowedScopes: j.AllowedScopes}
 		}
 		out.cfg.Authorizer = in.Authorizer
 	}
 
 	var hc headerCfg
-	if sub(&v, "requestHeaderConfiguration", in.RequestHeaders, &hc) {
-		v.count("requestHeaderConfiguration.requestHeaderAllowlist", len(hc.Allowlist), 1, 20)
-		for _, h := range hc.Allowlist {
-			if v.length("requestHeaderConfiguration.requestHeaderAllowlist.member", h, 1, 256) {
-				v.pattern("requestHeaderConfiguration.requestHeaderAllowlist.member", h, reHeaderName, patHeaderName)
-			}
-		}
+	if sub(in.RequestHeaders, &hc) {
 		out.headerAllow = hc.Allowlist
 		out.cfg.RequestHeaders = in.RequestHeaders
 	}
-	v.count("environmentVariables", len(in.Env), 0, 50)
-	for k, val := range in.Env {
-		v.lengthSensitive("environmentVariables.key", k, 1, 100)
-		// Values may be secrets (the map is sensitive): state the limit only.
-		if len([]rune(val)) > 5000 {
-			v.add("environmentVariables.value", "Value at 'environmentVariables.value' failed to satisfy constraint: Member must have length less than or equal to 5000")
-		}
-	}
-	v.tags("tags", in.Tags)
-	out.cfg.Env = in.Env
-	out.cfg.Filesystems, out.cfg.Capacity, out.cfg.Metadata = in.Filesystems, in.Capacity, in.Metadata
-	return out, v.err()
+	return out, vs
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -355,14 +255,15 @@ func runtimeNotFound(id string) *awswire.Error {
 
 // decodeRuntime reads and validates a create or update body, answering the
 // error itself when it is refused.
-func decodeRuntime(w http.ResponseWriter, r *http.Request, create bool) (*runtimeInput, validated, bool) {
+func decodeRuntime(w http.ResponseWriter, r *http.Request, op string, uri map[string]string) (*runtimeInput, validated, bool) {
 	var in runtimeInput
-	if e := decodeBody(r, &in); e != nil {
+	vs, e := readInput(r, model.AgentCoreControl, op, uri, &in)
+	if e != nil {
 		writeErr(w, e)
 		return nil, validated{}, false
 	}
-	val, e := validateRuntime(&in, create)
-	if e != nil {
+	val, extra := runtimeConfigOf(&in)
+	if e := validationErr(append(vs, extra...)); e != nil {
 		writeErr(w, e)
 		return nil, validated{}, false
 	}
@@ -370,7 +271,7 @@ func decodeRuntime(w http.ResponseWriter, r *http.Request, create bool) (*runtim
 }
 
 func (s *Service) createRuntime(w http.ResponseWriter, r *http.Request) {
-	in, val, ok := decodeRuntime(w, r, true)
+	in, val, ok := decodeRuntime(w, r, "CreateAgentRuntime", nil)
 	if !ok {
 		return
 	}
@@ -428,33 +329,17 @@ func (s *Service) writeRuntimeSummary(w http.ResponseWriter, status int, rt *run
 	awswire.WriteJSON(w, awswire.RestJSON, status, out)
 }
 
-func checkRuntimeID(id string) *awswire.Error {
-	var v validator
-	v.pattern("agentRuntimeId", id, reRuntimeID, patRuntimeID)
-	return v.err()
-}
-
-// checkVersionQuery validates ?version= and requires it to be the current
-// version (the sandbox keeps no history of earlier versions).
-func checkVersionQuery(r *http.Request, rt *runtimeRec) *awswire.Error {
-	q := r.URL.Query()
-	if !q.Has("version") {
-		return nil
-	}
-	ver := q.Get("version")
-	var v validator
-	v.pattern("agentRuntimeVersion", ver, reVersion, patVersion)
-	if e := v.err(); e != nil {
-		return e
-	}
-	if ver != rt.Version {
-		return notFound("Version %s of AgentRuntime %s not found", ver, rt.ID)
+// checkVersion requires ?version=, when given, to be the current version
+// (the sandbox keeps no history of earlier versions).
+func checkVersion(r *http.Request, rt *runtimeRec) *awswire.Error {
+	if q := r.URL.Query(); q.Has("version") && q.Get("version") != rt.Version {
+		return notFound("Version %s of AgentRuntime %s not found", q.Get("version"), rt.ID)
 	}
 	return nil
 }
 
 func (s *Service) getRuntime(w http.ResponseWriter, r *http.Request, id string) {
-	if e := checkRuntimeID(id); e != nil {
+	if e := readValid(r, model.AgentCoreControl, "GetAgentRuntime", map[string]string{"agentRuntimeId": id}, nil); e != nil {
 		writeErr(w, e)
 		return
 	}
@@ -464,7 +349,7 @@ func (s *Service) getRuntime(w http.ResponseWriter, r *http.Request, id string) 
 	if !ok {
 		return
 	}
-	if e := checkVersionQuery(r, rt); e != nil {
+	if e := checkVersion(r, rt); e != nil {
 		writeErr(w, e)
 		return
 	}
@@ -499,11 +384,7 @@ func (s *Service) getRuntime(w http.ResponseWriter, r *http.Request, id string) 
 }
 
 func (s *Service) updateRuntime(w http.ResponseWriter, r *http.Request, id string) {
-	if e := checkRuntimeID(id); e != nil {
-		writeErr(w, e)
-		return
-	}
-	_, val, ok := decodeRuntime(w, r, false)
+	_, val, ok := decodeRuntime(w, r, "UpdateAgentRuntime", map[string]string{"agentRuntimeId": id})
 	if !ok {
 		return
 	}
@@ -533,19 +414,9 @@ func (s *Service) updateRuntime(w http.ResponseWriter, r *http.Request, id strin
 }
 
 func (s *Service) deleteRuntime(w http.ResponseWriter, r *http.Request, id string) {
-	if e := checkRuntimeID(id); e != nil {
+	if e := readValid(r, model.AgentCoreControl, "DeleteAgentRuntime", map[string]string{"agentRuntimeId": id}, nil); e != nil {
 		writeErr(w, e)
 		return
-	}
-	if ct := r.URL.Query().Get("clientToken"); ct != "" {
-		var v validator
-		if v.length("clientToken", ct, 33, 256) {
-			v.pattern("clientToken", ct, reClientToken, patClientToken)
-		}
-		if e := v.err(); e != nil {
-			writeErr(w, e)
-			return
-		}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -553,7 +424,7 @@ func (s *Service) deleteRuntime(w http.ResponseWriter, r *http.Request, id strin
 	if !ok {
 		return
 	}
-	if e := checkVersionQuery(r, rt); e != nil {
+	if e := checkVersion(r, rt); e != nil {
 		writeErr(w, e)
 		return
 	}
@@ -576,11 +447,11 @@ func (s *Service) deleteRuntime(w http.ResponseWriter, r *http.Request, id strin
 }
 
 func (s *Service) listRuntimes(w http.ResponseWriter, r *http.Request) {
-	max, e := maxResultsQuery(r, 100, 100)
-	if e != nil {
+	if e := readValid(r, model.AgentCoreControl, "ListAgentRuntimes", nil, nil); e != nil {
 		writeErr(w, e)
 		return
 	}
+	max := maxResultsQuery(r, 100)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.settleAll(); err != nil {
@@ -614,10 +485,7 @@ func endpointOut(rt *runtimeRec) map[string]any {
 }
 
 func (s *Service) getEndpoint(w http.ResponseWriter, r *http.Request, id, name string) {
-	var v validator
-	v.pattern("agentRuntimeId", id, reRuntimeID, patRuntimeID)
-	v.pattern("endpointName", name, reEndpointName, patEndpointName)
-	if e := v.err(); e != nil {
+	if e := readValid(r, model.AgentCoreControl, "GetAgentRuntimeEndpoint", map[string]string{"agentRuntimeId": id, "endpointName": name}, nil); e != nil {
 		writeErr(w, e)
 		return
 	}
@@ -635,11 +503,7 @@ func (s *Service) getEndpoint(w http.ResponseWriter, r *http.Request, id, name s
 }
 
 func (s *Service) listEndpoints(w http.ResponseWriter, r *http.Request, id string) {
-	if e := checkRuntimeID(id); e != nil {
-		writeErr(w, e)
-		return
-	}
-	if _, e := maxResultsQuery(r, 100, 100); e != nil {
+	if e := readValid(r, model.AgentCoreControl, "ListAgentRuntimeEndpoints", map[string]string{"agentRuntimeId": id}, nil); e != nil {
 		writeErr(w, e)
 		return
 	}

@@ -165,17 +165,11 @@ func writeList[T any](w http.ResponseWriter, all map[string]T, max int, token, m
 	awswire.WriteJSON(w, awswire.RestJSON, http.StatusOK, out)
 }
 
-// maxResultsQuery parses the maxResults query parameter (restJson list ops).
-func maxResultsQuery(r *http.Request, def, hi int) (int, *awswire.Error) {
-	q := r.URL.Query().Get("maxResults")
-	if q == "" {
-		return def, nil
+// maxResultsQuery reads the maxResults query parameter (restJson list
+// ops) the model has already checked; def when absent.
+func maxResultsQuery(r *http.Request, def int) int {
+	if n, err := strconv.Atoi(r.URL.Query().Get("maxResults")); err == nil {
+		return n
 	}
-	n, err := strconv.Atoi(q)
-	if err != nil || n < 1 || n > hi {
-		v := validator{}
-		v.addValue("maxResults", q, "Member must have value between 1 and "+strconv.Itoa(hi)+", inclusive")
-		return 0, v.err()
-	}
-	return n, nil
+	return def
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/go-jose/go-jose/v4/jwt"
 
 	"agentcore-workshop/internal/sandbox/awswire"
+	"agentcore-workshop/internal/sandbox/model"
 )
 
 // Workload access tokens (WATs) are opaque to their holders. The sandbox
@@ -94,28 +95,13 @@ type watInput struct {
 // workloadAccessToken serves GetWorkloadAccessToken, …ForJWT and …ForUserId.
 func (s *Service) workloadAccessToken(w http.ResponseWriter, r *http.Request, op string) {
 	var in watInput
-	if e := decodeBody(r, &in); e != nil {
+	if e := readValid(r, model.AgentCoreData, op, nil, &in); e != nil {
 		writeErr(w, e)
 		return
-	}
-	var v validator
-	if v.required("workloadName", in.WorkloadName != nil) && v.length("workloadName", *in.WorkloadName, 3, 255) {
-		v.pattern("workloadName", *in.WorkloadName, reWorkloadName, patWorkloadName)
 	}
 	user := ""
-	switch op {
-	case "GetWorkloadAccessTokenForJWT":
-		if v.required("userToken", in.UserToken != nil) && v.length("userToken", *in.UserToken, 1, 131072) {
-			v.pattern("userToken", *in.UserToken, reUserToken, patUserToken)
-		}
-	case "GetWorkloadAccessTokenForUserId":
-		if v.required("userId", in.UserID != nil) && v.length("userId", *in.UserID, 1, 128) {
-			user = *in.UserID
-		}
-	}
-	if e := v.err(); e != nil {
-		writeErr(w, e)
-		return
+	if op == "GetWorkloadAccessTokenForUserId" {
+		user = *in.UserID
 	}
 	if op == "GetWorkloadAccessTokenForJWT" {
 		// AWS validates the user token against the workload's configured
