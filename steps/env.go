@@ -19,11 +19,6 @@ type Env struct {
 	// Consent, when set, completes stage 8's browser consent without a
 	// person (headless runs against the sandbox).
 	Consent ConsentFunc
-	// ReadOnly makes the runner an observer of a workspace another process
-	// may be running: it loads the saved state and never writes it. A stage
-	// saved as running is shown running (its process is alive), and any
-	// attempt to run or reset fails instead of overwriting the live state.
-	ReadOnly bool
 	// Clock is the stages' time: every timestamp, elapsed time and pause
 	// between polls goes through it, so tests run waits without sleeping.
 	// Nil means the system clock.

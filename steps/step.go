@@ -34,7 +34,8 @@ func bind(env *Env, run body) func(context.Context, Reporter) (Result, error) {
 	return func(ctx context.Context, rep Reporter) (Result, error) { return run(ctx, env, rep) }
 }
 
-// NewRunner is the engine's runner over stages, saving to env's session.
+// NewRunner is the engine's runner over stages, saving to env's session
+// and keeping env's time.
 func NewRunner(env *Env, stages []engine.Stage) *engine.Runner {
-	return engine.NewRunner(stages, env.Session, engine.Options{Log: env.Log, ReadOnly: env.ReadOnly})
+	return engine.NewRunner(stages, env.Session, engine.Options{Log: env.Log, Now: env.clock().Now})
 }

@@ -17,6 +17,7 @@ import (
 	"agentcore-workshop/internal/sandbox"
 	"agentcore-workshop/internal/session"
 	"agentcore-workshop/steps"
+	"agentcore-workshop/steps/engine"
 )
 
 // commonFlags are the flags every workspace command takes.
@@ -141,23 +142,24 @@ func statusCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if sess == nil {
 		return 1
 	}
-	env := &steps.Env{Session: sess, Dir: sess.Dir()}
 	// While another workshop holds the workspace, a stage saved as running
 	// really is running: show it so, and never write the state under that
 	// process's feet. With the lock free, a saved "running" means the
 	// process died, and the runner records it as interrupted (as the next
 	// run would).
+	readOnly := false
 	unlock, err := sess.Lock()
 	switch {
 	case errors.Is(err, session.ErrInUse):
-		env.ReadOnly = true
+		readOnly = true
 	case err != nil:
 		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)
 		return 1
 	default:
 		defer unlock()
 	}
-	r := steps.NewRunner(env, steps.All(env))
+	// status never runs a stage, so the stages need no environment.
+	r := engine.NewRunner(steps.All(nil), sess, engine.Options{ReadOnly: readOnly})
 	if *asJSON {
 		err = headless.StatusJSON(r.Snapshot(), stdout)
 	} else {

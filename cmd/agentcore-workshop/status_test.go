@@ -55,7 +55,7 @@ func TestStatusWhileAnotherProcessRunsAStage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := sess.SetStage("provision-cognito", session.StageRecord{Status: "running", StartedAt: time.Now()}); err != nil {
+	if err := sess.SetStages(map[string]session.StageRecord{"provision-cognito": {Status: "running", StartedAt: time.Now()}}); err != nil {
 		t.Fatal(err)
 	}
 	unlock, err := sess.Lock() // the live workshop
@@ -110,7 +110,7 @@ func TestStrayArgumentsAreRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := sess.SetStage("provision-cognito", session.StageRecord{Status: "succeeded"}); err != nil {
+	if err := sess.SetStages(map[string]session.StageRecord{"provision-cognito": {Status: "succeeded"}}); err != nil {
 		t.Fatal(err)
 	}
 	for _, args := range [][]string{

@@ -135,7 +135,3 @@ func (c *Clients) CognitoIssuer(poolID string) string {
 func (c *Clients) CognitoDiscoveryURL(poolID string) string {
 	return c.CognitoIssuer(poolID) + "/.well-known/openid-configuration"
 }
-
-// DataPlaneBase is the base URL for data-plane calls the SDK cannot make
-// (bearer-token invokes).
-func (c *Clients) DataPlaneBase() string { return c.dataBase }

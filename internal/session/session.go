@@ -307,11 +307,6 @@ func (s *Session) Stage(id string) (StageRecord, bool) {
 	return r, ok
 }
 
-// SetStage replaces the record of stage id.
-func (s *Session) SetStage(id string, rec StageRecord) error {
-	return s.SetStages(map[string]StageRecord{id: rec})
-}
-
 // SetStages replaces several stage records in one atomic write, so a
 // transition that touches more than one stage (a re-run marking later
 // stages stale, a reset) is never half saved.

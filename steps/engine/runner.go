@@ -50,7 +50,8 @@ func (e *StageError) Error() string {
 
 // Options adjust a Runner.
 type Options struct {
-	Log *slog.Logger // nil discards
+	Log *slog.Logger     // nil discards
+	Now func() time.Time // the time stages start and finish at; nil is time.Now
 	// ReadOnly makes the runner an observer of a workspace another process
 	// may be running: it loads the saved state and never writes it. A stage
 	// saved as running is shown running (its process is alive), and any
@@ -89,12 +90,16 @@ func NewRunner(stages []Stage, sess *session.Session, o Options) *Runner {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	now := o.Now
+	if now == nil {
+		now = time.Now
+	}
 	r := &Runner{
 		stages:  slices.Clone(stages),
 		index:   make(map[string]int, len(stages)),
 		sess:    sess,
 		log:     log,
-		now:     time.Now,
+		now:     now,
 		states:  make([]StageState, len(stages)),
 		active:  make([]int64, len(stages)),
 		current: -1,

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -672,5 +673,33 @@ func TestReadOnlyRunnerNeverWrites(t *testing.T) {
 	}
 	if v, ok := openSession(t, dir).Secret("a", "pw"); !ok || v != secretValue {
 		t.Error("the reset deleted the secrets")
+	}
+}
+
+// The runner keeps the time it is given: a stage's start, end and
+// elapsed time come from Options.Now.
+func TestRunnerUsesItsClock(t *testing.T) {
+	sess, _ := newSession(t)
+	t0 := time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
+	var mu sync.Mutex
+	now := t0
+	a := ok("a")
+	a.Run = func(ctx context.Context, rep Reporter) (Result, error) {
+		mu.Lock()
+		now = now.Add(90 * time.Second)
+		mu.Unlock()
+		return Result{}, nil
+	}
+	r := NewRunner([]Stage{a.stage()}, sess, Options{Now: func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		return now
+	}})
+	if err := r.Run(context.Background(), "a"); err != nil {
+		t.Fatal(err)
+	}
+	st := stateOf(t, r, "a")
+	if !st.StartedAt.Equal(t0) || !st.FinishedAt.Equal(t0.Add(90*time.Second)) || st.Elapsed != 90*time.Second {
+		t.Errorf("times = %v %v %v", st.StartedAt, st.FinishedAt, st.Elapsed)
 	}
 }
