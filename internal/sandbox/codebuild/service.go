@@ -210,42 +210,21 @@ func (s *Service) projectArn(name string) string {
 	return "arn:aws:codebuild:" + s.d.Region + ":" + s.d.AccountID + ":project/" + name
 }
 
-var namePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9\-_]{1,254}$`)
-
 var (
-	sourceTypes    = []string{"CODECOMMIT", "CODEPIPELINE", "GITHUB", "GITLAB", "GITLAB_SELF_MANAGED", "S3", "BITBUCKET", "GITHUB_ENTERPRISE", "NO_SOURCE"}
-	artifactTypes  = []string{"CODEPIPELINE", "S3", "NO_ARTIFACTS"}
-	envTypes       = []string{"WINDOWS_CONTAINER", "LINUX_CONTAINER", "LINUX_GPU_CONTAINER", "ARM_CONTAINER", "WINDOWS_SERVER_2019_CONTAINER", "WINDOWS_SERVER_2022_CONTAINER", "LINUX_LAMBDA_CONTAINER", "ARM_LAMBDA_CONTAINER", "LINUX_EC2", "ARM_EC2", "WINDOWS_EC2", "MAC_ARM"}
-	computeTypes   = []string{"BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_LARGE", "BUILD_GENERAL1_XLARGE", "BUILD_GENERAL1_2XLARGE", "BUILD_LAMBDA_1GB", "BUILD_LAMBDA_2GB", "BUILD_LAMBDA_4GB", "BUILD_LAMBDA_8GB", "BUILD_LAMBDA_10GB", "ATTRIBUTE_BASED_COMPUTE", "CUSTOM_INSTANCE_TYPE"}
 	envVarTypes    = []string{"", "PLAINTEXT", "PARAMETER_STORE", "SECRETS_MANAGER"}
 	serviceRoleArn = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:role/\S+$`)
 )
 
+// checkProject holds a project, as created or as an update leaves it, to
+// the rules the model cannot state; the model has already held each input
+// member to its own constraints (name pattern, enums, timeout ranges).
 func checkProject(p *Project) *awswire.Error {
-	if !namePattern.MatchString(p.Name) {
-		return invalidInput("Invalid project name: %q must match [A-Za-z0-9][A-Za-z0-9\\-_]{1,254}", p.Name)
-	}
-	if !slices.Contains(sourceTypes, p.Source.Type) {
-		return invalidInput("Invalid source type: %q", p.Source.Type)
-	}
 	if p.Source.Type == "S3" {
 		if _, _, err := splitS3(p.Source.Location); err != nil {
 			return err
 		}
 	}
-	if !slices.Contains(artifactTypes, p.Artifacts.Type) {
-		return invalidInput("Invalid artifacts type: %q", p.Artifacts.Type)
-	}
 	e := p.Environment
-	if !slices.Contains(envTypes, e.Type) {
-		return invalidInput("Invalid environment type: %q", e.Type)
-	}
-	if e.Image == "" {
-		return invalidInput("Invalid environment: image must be specified")
-	}
-	if !slices.Contains(computeTypes, e.ComputeType) {
-		return invalidInput("Invalid compute type: %q", e.ComputeType)
-	}
 	if err := checkEnvVars(e.EnvironmentVariables); err != nil {
 		return err
 	}
@@ -506,9 +485,6 @@ func (s *Service) StartBuild(in StartInput) (Build, error) {
 	}
 	src := p.Source
 	if in.SourceTypeOverride != "" {
-		if !slices.Contains(sourceTypes, in.SourceTypeOverride) {
-			return Build{}, invalidInput("Invalid sourceTypeOverride: %q", in.SourceTypeOverride)
-		}
 		src.Type = in.SourceTypeOverride
 	}
 	if in.SourceLocationOverride != "" {

@@ -21,7 +21,11 @@ import (
 //go:embed templates/*.html
 var templateFS embed.FS
 
-var pages = template.Must(template.ParseFS(templateFS, "templates/*.html"))
+// pages are parsed on first use, not at package init: most runs never
+// show the hosted UI.
+var pages = sync.OnceValue(func() *template.Template {
+	return template.Must(template.ParseFS(templateFS, "templates/*.html"))
+})
 
 // codeTTL is how long an authorization code can be redeemed (Cognito: 5 min).
 const codeTTL = 5 * time.Minute
@@ -184,7 +188,7 @@ func (s *Service) renderLogin(w http.ResponseWriter, status int, ar *authRequest
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	pages.ExecuteTemplate(w, "login.html", page)
+	pages().ExecuteTemplate(w, "login.html", page)
 }
 
 func writeAuthFailure(w http.ResponseWriter, r *http.Request, f *authFailure) {
@@ -194,7 +198,7 @@ func writeAuthFailure(w http.ResponseWriter, r *http.Request, f *authFailure) {
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(f.status)
-	pages.ExecuteTemplate(w, "error.html", f.page)
+	pages().ExecuteTemplate(w, "error.html", f.page)
 }
 
 // serveAuthorize validates the request and shows the login form.

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -36,8 +37,10 @@ func newClientID() string { return randomString(26, lowerDigits) }
 func newClientSecret() string { return randomString(51, lowerDigits) }
 
 var (
-	poolIDPattern   = regexp.MustCompile(`^[\w-]+_[0-9a-zA-Z]+$`)
-	usernamePattern = regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$`)
+	poolIDPattern = regexp.MustCompile(`^[\w-]+_[0-9a-zA-Z]+$`)
+	// usernamePattern compiles on first use: its Unicode classes cost
+	// more than the rest of the package's init.
+	usernamePattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$`) })
 )
 
 func checkPoolID(id string) *awsErr {

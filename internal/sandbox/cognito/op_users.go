@@ -21,7 +21,7 @@ func checkUsername(name string) *awsErr {
 	if err := checkLen("username", name, 1, 128); err != nil {
 		return err
 	}
-	if !usernamePattern.MatchString(name) {
+	if !usernamePattern().MatchString(name) {
 		return errPattern("username", name, `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`)
 	}
 	return nil

@@ -69,17 +69,23 @@ func (s *Service) Registry() string {
 	return s.d.AccountID + ".dkr.ecr." + s.d.Region + ".amazonaws.com"
 }
 
-var (
-	namePattern = regexp.MustCompile(`^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$`)
-	tagPattern  = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
-	digestRe    = regexp.MustCompile(`^sha256:[a-f0-9]{64}$`)
-)
+type ecrPatterns struct{ name, tag, digest *regexp.Regexp }
+
+// patterns compile on first use: their bounded repetitions made them most
+// of the package's init.
+var patterns = sync.OnceValue(func() ecrPatterns {
+	return ecrPatterns{
+		name:   regexp.MustCompile(`^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$`),
+		tag:    regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`),
+		digest: regexp.MustCompile(`^sha256:[a-f0-9]{64}$`),
+	}
+})
 
 func checkName(name string) *awswire.Error {
 	if len(name) < 2 || len(name) > 256 {
 		return validation(name, "repositoryName", "Member must have length between 2 and 256")
 	}
-	if !namePattern.MatchString(name) {
+	if !patterns().name.MatchString(name) {
 		return validation(name, "repositoryName", "Member must satisfy regular expression pattern: (?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*")
 	}
 	return nil
@@ -190,7 +196,7 @@ func (s *Service) DeleteRepository(name string, force bool) (Repository, error) 
 // As in ECR, the tag moves off any older image, which stays untagged; an
 // IMMUTABLE repository refuses to move it.
 func (s *Service) PutImage(repoName, tag string) (string, error) {
-	if !tagPattern.MatchString(tag) {
+	if !patterns().tag.MatchString(tag) {
 		return "", invalidParameter("Invalid parameter at 'imageTag' failed to satisfy constraint: 'must satisfy regular expression '[a-zA-Z0-9-_.]+''")
 	}
 	s.mu.Lock()
@@ -275,7 +281,7 @@ func find(r *Repository, id ImageID) (*Image, string, string) {
 	switch {
 	case id.Digest == "" && id.Tag == "":
 		return nil, "MissingDigestAndTag", "Invalid request parameters: both tag and digest cannot be null"
-	case id.Digest != "" && !digestRe.MatchString(id.Digest):
+	case id.Digest != "" && !patterns().digest.MatchString(id.Digest):
 		return nil, "InvalidImageDigest", "Invalid request parameters: image digest should satisfy the regex 'sha256:[a-f0-9]{64}'"
 	}
 	for _, im := range r.Images {

@@ -9,19 +9,21 @@ import (
 	"hash/crc32"
 	"hash/crc64"
 	"strings"
+	"sync"
 
 	"agentcore-workshop/internal/sandbox/awswire"
 )
 
 // crc64NVME is CRC-64/NVME (reflected polynomial), S3's default checksum.
-var crc64NVME = crc64.MakeTable(0x9A6C9329AC4BC9B5)
+// Its table is built on first use, not at package init.
+var crc64NVME = sync.OnceValue(func() *crc64.Table { return crc64.MakeTable(0x9A6C9329AC4BC9B5) })
 
 // algorithms are the flexible checksums S3 verifies, by the suffix of their
 // x-amz-checksum-* header.
 var algorithms = map[string]func() hash.Hash{
 	"crc32":     func() hash.Hash { return crc32.NewIEEE() },
 	"crc32c":    func() hash.Hash { return crc32.New(crc32.MakeTable(crc32.Castagnoli)) },
-	"crc64nvme": func() hash.Hash { return crc64.New(crc64NVME) },
+	"crc64nvme": func() hash.Hash { return crc64.New(crc64NVME()) },
 	"sha1":      sha1.New,
 	"sha256":    sha256.New,
 }

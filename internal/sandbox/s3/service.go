@@ -76,12 +76,13 @@ func New(d edge.Deps) (*Service, error) {
 }
 
 var (
-	bucketPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+	// bucketPattern compiles on first use, not at package init.
+	bucketPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`) })
 	ipPattern     = regexp.MustCompile(`^\d+\.\d+\.\d+\.\d+$`)
 )
 
 func validBucketName(name string) bool {
-	return bucketPattern.MatchString(name) && !strings.Contains(name, "..") &&
+	return bucketPattern().MatchString(name) && !strings.Contains(name, "..") &&
 		!ipPattern.MatchString(name)
 }
 
