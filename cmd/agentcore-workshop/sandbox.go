@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"time"
 
+	"agentcore-workshop/internal/boundedlog"
+	"agentcore-workshop/internal/nofollow"
 	"agentcore-workshop/internal/sandbox"
 )
 
@@ -35,9 +37,15 @@ func sandboxCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintf(stderr, "sandbox: %v\n", err)
 		return 1
 	}
-	logFile, err := os.OpenFile(filepath.Join(*state, "sandbox.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if err := nofollow.CheckDir(*state); err != nil {
+		fmt.Fprintf(stderr, "sandbox: state directory %v\n", err)
+		return 1
+	}
+	// Learners' calls end up in the log: it rotates by size, so a room
+	// cannot fill the facilitator's disk.
+	logFile, err := boundedlog.Open(filepath.Join(*state, "sandbox.log"), 0, 0)
 	if err != nil {
-		fmt.Fprintf(stderr, "sandbox: open log: %v\n", err)
+		fmt.Fprintf(stderr, "sandbox: %v\n", err)
 		return 1
 	}
 	defer logFile.Close()

@@ -7,11 +7,20 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"agentcore-workshop/internal/nofollow"
 )
 
 // Write writes data to path so that a reader (or a crash at any
-// point) sees either the old content or the new, never a torn file.
+// point) sees either the old content or the new, never a torn file. It
+// refuses when path is a symbolic link: the temp file is created
+// exclusively (never through a link) and the rename would replace the link
+// itself, but a link where the workshop keeps a file is someone else's
+// doing, and the learner should hear of it.
 func Write(path string, data []byte, perm os.FileMode) error {
+	if err := nofollow.Check(path); err != nil {
+		return fmt.Errorf("write %w", err)
+	}
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {

@@ -13,7 +13,11 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/net/netutil"
+
+	"agentcore-workshop/internal/boundedlog"
 	"agentcore-workshop/internal/sandbox/clock"
+	"agentcore-workshop/internal/sandbox/connlimit"
 	"agentcore-workshop/internal/sandbox/edge"
 	"agentcore-workshop/internal/sandbox/sigv4"
 	"agentcore-workshop/internal/sandbox/store"
@@ -60,7 +64,31 @@ type Config struct {
 	// listening address: a facilitator's sandbox listening on 0.0.0.0 for a
 	// room. Issuer, discovery and callback URLs are built from it.
 	PublicURL string
+	// MaxConns caps the connections open at once (zero: DefaultMaxConns),
+	// and MaxConnsPerHost those from one remote IP address (zero:
+	// DefaultMaxConnsPerHost).
+	MaxConns, MaxConnsPerHost int
 }
+
+// Connection caps and timeouts of the sandbox's HTTP server. A room shares
+// one sandbox, so no learner's machine may hold it up: a connection that
+// sends its headers slowly, its body slowly, reads its answer slowly or sits
+// idle is dropped, and one host can hold only a share of the connections.
+const (
+	DefaultMaxConns        = 2048
+	DefaultMaxConnsPerHost = 256
+	readHeaderTimeout      = 10 * time.Second
+	// readTimeout covers the whole request: a 64 MiB S3 upload over a slow
+	// room network (about 5 Mbit/s) still fits.
+	readTimeout = 2 * time.Minute
+	// writeTimeout covers writing the answer. AgentCore invocations stream
+	// for up to 900 s (InvokeAgentRuntime's own timeout), so it is that
+	// long; a handler streaming for longer (server-sent events) lifts it
+	// with http.ResponseController.SetWriteDeadline.
+	writeTimeout   = 900 * time.Second
+	idleTimeout    = 60 * time.Second
+	maxHeaderBytes = 64 << 10
+)
 
 // Service is one emulated AWS service.
 type Service interface {
@@ -95,6 +123,9 @@ func Start(ctx context.Context, cfg Config) (*Sandbox, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
+	// Requests put what they carry (tokens, key ids, names) in log values:
+	// cut each one short, so no request can grow the log by much.
+	cfg.Log = slog.New(boundedlog.CapValues(cfg.Log.Handler(), boundedlog.MaxValueBytes))
 	st, err := store.New(cfg.StateDir)
 	if err != nil {
 		return nil, err
@@ -115,6 +146,14 @@ func Start(ctx context.Context, cfg Config) (*Sandbox, error) {
 			return nil, fmt.Errorf("sandbox listen on %s: %w", addr, err)
 		}
 	}
+	maxConns, perHost := cfg.MaxConns, cfg.MaxConnsPerHost
+	if maxConns <= 0 {
+		maxConns = DefaultMaxConns
+	}
+	if perHost <= 0 {
+		perHost = DefaultMaxConnsPerHost
+	}
+	ln = netutil.LimitListener(connlimit.PerHost(ln, perHost), maxConns)
 	url := "http://" + ln.Addr().String()
 	if cfg.PublicURL != "" {
 		url = strings.TrimRight(cfg.PublicURL, "/")
@@ -124,7 +163,7 @@ func Start(ctx context.Context, cfg Config) (*Sandbox, error) {
 			"(issuer URLs in tokens name it, so it must be reachable from every learner's machine)", ln.Addr())
 	}
 	deps := edge.Deps{URL: url, Region: cfg.Region, AccountID: creds.AccountID, Store: st, Clock: cfg.Clock, Log: cfg.Log, Delays: cfg.Delays}
-	e := edge.New(&sigv4.Verifier{Keys: map[string]sigv4.Credentials{creds.AccessKeyID: creds}}, cfg.Log)
+	e := edge.New(&sigv4.Verifier{Keys: map[string]sigv4.Credentials{creds.AccessKeyID: creds}, Region: cfg.Region}, cfg.Log)
 	svcs, err := newServices(deps, creds)
 	if err != nil {
 		ln.Close()
@@ -135,7 +174,8 @@ func Start(ctx context.Context, cfg Config) (*Sandbox, error) {
 	}
 	sb := &Sandbox{
 		URL: url, Region: cfg.Region, Credentials: creds, Edge: e, Services: svcs,
-		srv:  &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(cfg.Log.Handler(), slog.LevelWarn)},
+		srv: &http.Server{Handler: e, ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout, WriteTimeout: writeTimeout,
+			IdleTimeout: idleTimeout, MaxHeaderBytes: maxHeaderBytes, ErrorLog: slog.NewLogLogger(cfg.Log.Handler(), slog.LevelWarn)},
 		done: make(chan error, 1),
 	}
 	go func() { sb.done <- sb.srv.Serve(ln) }()

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+
+	"agentcore-workshop/internal/nofollow"
 )
 
 // LockFile marks a workspace in use by one workshop process.
@@ -25,12 +27,15 @@ var ErrInUse = errors.New("workspace in use")
 // release it.
 func (s *Session) Lock() (unlock func(), err error) {
 	path := filepath.Join(s.dir, LockFile)
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	// Never through a link: the lock file is truncated below.
+	f, err := nofollow.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("open lock file: %w", err)
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		holder, _ := os.ReadFile(path)
+		holder := make([]byte, 32)
+		n, _ := f.ReadAt(holder, 0)
+		holder = holder[:n]
 		f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
 			who := "another agentcore-workshop"

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"agentcore-workshop/internal/atomicfile"
+	"agentcore-workshop/internal/nofollow"
 )
 
 // SchemaVersion is the version of state.json and secrets.json this build
@@ -100,6 +102,10 @@ func Open(dir string) (*Session, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create workspace %s: %w", dir, err)
 	}
+	// Checked before anything is written or removed there.
+	if err := nofollow.CheckDir(dir); err != nil {
+		return nil, fmt.Errorf("workspace %w", err)
+	}
 	s := &Session{dir: dir, now: time.Now, secrets: map[string]string{}}
 	removeStrayTemps(dir)
 	if err := s.loadState(); err != nil {
@@ -146,7 +152,7 @@ func removeStrayTemps(dir string) {
 
 func (s *Session) loadState() error {
 	p := s.StatePath()
-	b, err := os.ReadFile(p)
+	b, err := readFile(p)
 	if errors.Is(err, os.ErrNotExist) {
 		now := s.now().UTC()
 		s.state = stateFile{Version: SchemaVersion, CreatedAt: now, UpdatedAt: now}
@@ -168,7 +174,7 @@ func (s *Session) loadState() error {
 
 func (s *Session) loadSecrets() error {
 	p := s.SecretsPath()
-	b, err := os.ReadFile(p)
+	b, err := readFile(p)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
 	}
@@ -183,8 +189,22 @@ func (s *Session) loadSecrets() error {
 		s.secrets = sf.Secrets
 	}
 	// Someone may have loosened the mode by hand; secrets stay owner-only.
-	os.Chmod(p, 0o600)
+	// (readFile refused a link, and rename-based writes never make one.)
+	if err := nofollow.Check(p); err == nil {
+		os.Chmod(p, 0o600)
+	}
 	return nil
+}
+
+// readFile reads a workspace file, refusing a symbolic link: the workshop
+// writes these files back, and would never write through one.
+func readFile(path string) ([]byte, error) {
+	f, err := nofollow.OpenFile(path, os.O_RDONLY, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(f)
 }
 
 // decodeVersioned checks the schema version before decoding the whole
@@ -235,7 +255,7 @@ func (s *Session) SandboxStateDir() string { return filepath.Join(s.dir, Sandbox
 
 // OpenLog opens (appending, 0600) the workspace log file for a slog handler.
 func (s *Session) OpenLog() (*os.File, error) {
-	f, err := os.OpenFile(s.LogPath(), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	f, err := nofollow.OpenFile(s.LogPath(), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("open workshop log: %w", err)
 	}

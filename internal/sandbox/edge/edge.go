@@ -18,9 +18,17 @@ import (
 	"agentcore-workshop/internal/sandbox/store"
 )
 
-// MaxBodyBytes bounds every request body the edge accepts. AWS bounds its
-// JSON APIs far lower; S3 object uploads (source zips) need the headroom.
-const MaxBodyBytes = 64 << 20
+// Body limits. AWS bounds its JSON and query APIs to small bodies; only S3
+// object uploads (the build's source zips) need room, and S3 clients send
+// the payload hash, so the edge checks an S3 signature before reading the
+// body (see sigv4.Verifier.Verify).
+const (
+	// DefaultMaxBodyBytes bounds a body for every route that does not set
+	// its own limit, and for unsigned path routes.
+	DefaultMaxBodyBytes = 2 << 20
+	// MaxObjectBytes bounds an S3 object upload.
+	MaxObjectBytes = 64 << 20
+)
 
 // Deps are what every sandbox service is built with.
 type Deps struct {
@@ -48,6 +56,15 @@ type Route struct {
 	TargetPrefix string           // X-Amz-Target prefix before the '.', for awsJson services
 	SigningName  string           // SigV4 credential-scope service name
 	Handler      http.Handler
+	// MaxBodyBytes bounds a request body; zero means DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+}
+
+func (rt Route) maxBody() int64 {
+	if rt.MaxBodyBytes > 0 {
+		return rt.MaxBodyBytes
+	}
+	return DefaultMaxBodyBytes
 }
 
 // Edge routes requests to services.
@@ -99,7 +116,6 @@ func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			awswire.WriteError(w, awswire.JSON11, awswire.Errorf(500, "InternalFailure", "internal error in the sandbox: %v", p))
 		}
 	}()
-	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
 
 	target := r.Header.Get("X-Amz-Target")
 	var rt Route
@@ -139,9 +155,12 @@ func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			if !found {
 				// A signed request for a service the sandbox does not run
 				// may still target a path route (never for AWS services).
-				e.paths.ServeHTTP(w, r)
+				e.servePath(w, r)
 				return
 			}
+		}
+		if !limitBody(w, r, rt.Protocol, rt.maxBody()) {
+			return
 		}
 		id, err := e.verifier.Verify(r)
 		if err != nil {
@@ -160,10 +179,35 @@ func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if found {
-		rt.Handler.ServeHTTP(w, r)
+		if limitBody(w, r, rt.Protocol, rt.maxBody()) {
+			rt.Handler.ServeHTTP(w, r)
+		}
 		return
 	}
-	e.paths.ServeHTTP(w, r)
+	e.servePath(w, r)
+}
+
+// servePath serves an unsigned path route (OIDC, the hosted login, bearer
+// invokes): always a small body.
+func (e *Edge) servePath(w http.ResponseWriter, r *http.Request) {
+	if limitBody(w, r, awswire.RestJSON, DefaultMaxBodyBytes) {
+		e.paths.ServeHTTP(w, r)
+	}
+}
+
+// limitBody refuses a request whose declared length is over limit before
+// anything is read, and caps the body of the others, so a body sent
+// without a length fails when it passes the limit. It reports whether the
+// request may go on.
+func limitBody(w http.ResponseWriter, r *http.Request, p awswire.Protocol, limit int64) bool {
+	if r.ContentLength > limit {
+		// Ask the client to stop sending, rather than read it to discard.
+		w.Header().Set("Connection", "close")
+		awswire.WriteError(w, p, sigv4.TooLargeError(p, fmt.Sprintf("%d bytes declared, the limit is %d", r.ContentLength, limit)))
+		return false
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	return true
 }
 
 // RequireSigned answers a missing-signature error in p's shape and reports

@@ -12,13 +12,14 @@ import (
 
 	"agentcore-workshop/internal/sandbox/awswire"
 	"agentcore-workshop/internal/sandbox/edge"
+	"agentcore-workshop/internal/sandbox/sigv4"
 )
 
 const xmlns = "http://s3.amazonaws.com/doc/2006-03-01/"
 
 // Register routes restXml requests signed for "s3" to the service.
 func (s *Service) Register(e *edge.Edge) {
-	e.Register(edge.Route{Name: "s3", Protocol: awswire.RestXML, SigningName: "s3", Handler: http.HandlerFunc(s.serveHTTP)})
+	e.Register(edge.Route{Name: "s3", Protocol: awswire.RestXML, SigningName: "s3", Handler: http.HandlerFunc(s.serveHTTP), MaxBodyBytes: edge.MaxObjectBytes})
 }
 
 func writeErr(w http.ResponseWriter, err error) {
@@ -27,6 +28,20 @@ func writeErr(w http.ResponseWriter, err error) {
 		ae = awswire.Errorf(500, "InternalError", "%v", err)
 	}
 	awswire.WriteError(w, awswire.RestXML, ae)
+}
+
+// bodyError answers a body that could not be read: over the edge's limit,
+// not the one the client's x-amz-content-sha256 declared, or cut short.
+func bodyError(err error) *awswire.Error {
+	var f *sigv4.Failure
+	if errors.As(err, &f) {
+		return f.AWSError(awswire.RestXML)
+	}
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return sigv4.TooLargeError(awswire.RestXML, "")
+	}
+	return awswire.Errorf(400, "IncompleteBody", "read body: %v", err)
 }
 
 func notImplemented(what string) *awswire.Error {
@@ -147,7 +162,7 @@ type createBucketConfiguration struct {
 func (s *Service) createBucket(w http.ResponseWriter, r *http.Request, bucket, region string) {
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
-		writeErr(w, awswire.Errorf(400, "IncompleteBody", "read body: %v", err))
+		writeErr(w, bodyError(err))
 		return
 	}
 	var cfg createBucketConfiguration
@@ -176,7 +191,7 @@ type lifecycleConfiguration struct {
 func (s *Service) putLifecycle(w http.ResponseWriter, r *http.Request, bucket string) {
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
-		writeErr(w, awswire.Errorf(400, "IncompleteBody", "read body: %v", err))
+		writeErr(w, bodyError(err))
 		return
 	}
 	if _, aerr := verifyChecksums(checksumHeaders(r.Header), r.Header.Get("Content-MD5"), body); aerr != nil {
@@ -377,7 +392,7 @@ func (s *Service) objectOp(w http.ResponseWriter, r *http.Request, bucket, key s
 func (s *Service) putObject(w http.ResponseWriter, r *http.Request, bucket, key string) {
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
-		writeErr(w, awswire.Errorf(400, "IncompleteBody", "read body: %v", err))
+		writeErr(w, bodyError(err))
 		return
 	}
 	sums := checksumHeaders(r.Header)

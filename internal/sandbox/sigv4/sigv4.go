@@ -9,10 +9,13 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -55,18 +58,56 @@ type Identity struct {
 type Kind int
 
 const (
-	Missing      Kind = iota // no SigV4 Authorization header
-	Malformed                // header present but unparsable
-	UnknownKey               // access key id not recognised
-	BadSignature             // signature does not match
-	Expired                  // X-Amz-Date too far from now
-	BadPayload               // x-amz-content-sha256 does not match the body
+	Missing       Kind = iota // no SigV4 Authorization header
+	Malformed                 // header present but unparsable
+	UnknownKey                // access key id not recognised
+	BadSignature              // signature does not match
+	Expired                   // X-Amz-Date too far from now
+	BadPayload                // x-amz-content-sha256 does not match the body
+	HostNotSigned             // "host" is not among the signed headers
+	WrongRegion               // the credential scope names another region
+	TooLarge                  // the body is larger than the verifier will buffer to hash it
+)
+
+// MaxHashedBody is the most the verifier buffers of a body whose hash it must
+// compute itself (no x-amz-content-sha256 header). Every service but S3 has
+// a smaller body limit than this at the edge; S3 clients always send the
+// header, so a large S3 body is never buffered before its signature is
+// checked.
+const MaxHashedBody = 2 << 20
+
+// GlobalServiceRegion is the region global services (IAM) are signed for,
+// whatever region the client is in (AWS General Reference, "Signature
+// Version 4 elements": a service with a globally unique endpoint uses
+// us-east-1 in the credential scope).
+const GlobalServiceRegion = "us-east-1"
+
+// Error texts AWS answers, and where each was taken from:
+//   - hostNotSignedText: the message AWS's JSON front ends return when host
+//     is not signed, as quoted verbatim in aws/aws-sdk-php#2469 (issue title).
+//   - s3HeadersNotSignedText: S3's AccessDenied for an unsigned host, as
+//     captured in coda/packs-sdk#3093 (<HeadersNotSigned>host</...>).
+//   - wrongRegionFormat: the SignatureDoesNotMatch / InvalidSignatureException
+//     message quoted in aws/aws-sdk-ruby#508, JuliaCloud/AWS.jl#565 (IAM,
+//     awsQuery) and joona/aws-es-curl#15 (restJson), trailing space included.
+//   - s3WrongRegionFormat: S3's AuthorizationHeaderMalformed, quoted in
+//     aws/aws-cli#2954 and aws/aws-sdk-cpp#1339.
+//   - s3TooLargeText: S3's EntityTooLarge (S3 API reference, error codes).
+const (
+	hostNotSignedText      = "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."
+	s3HeadersNotSignedText = "There were headers present in the request which were not signed"
+	wrongRegionFormat      = "Credential should be scoped to a valid region, not '%s'. "
+	s3WrongRegionFormat    = "The authorization header is malformed; the region '%s' is wrong; expecting '%s'"
+	s3TooLargeText         = "Your proposed upload exceeds the maximum allowed size"
 )
 
 // Failure is a verification failure.
 type Failure struct {
 	Kind   Kind
 	Detail string
+	// Region is the region the sandbox expected (WrongRegion) and Scoped the
+	// one the request named.
+	Region, Scoped string
 }
 
 func (f *Failure) Error() string { return "sigv4: " + f.Detail }
@@ -75,9 +116,16 @@ const badSigText = "The request signature we calculated does not match the signa
 
 // AWSError maps the failure to the error each protocol's services return.
 func (f *Failure) AWSError(p awswire.Protocol) *awswire.Error {
+	if f.Kind == TooLarge {
+		return TooLargeError(p, f.Detail)
+	}
 	switch p {
 	case awswire.Query: // IAM, STS
 		switch f.Kind {
+		case HostNotSigned:
+			return awswire.Errorf(400, "IncompleteSignature", "%s", hostNotSignedText)
+		case WrongRegion:
+			return awswire.Errorf(403, "SignatureDoesNotMatch", wrongRegionFormat, f.Scoped)
 		case Missing:
 			return awswire.Errorf(403, "MissingAuthenticationToken", "Request is missing Authentication Token")
 		case UnknownKey:
@@ -93,6 +141,10 @@ func (f *Failure) AWSError(p awswire.Protocol) *awswire.Error {
 			return awswire.Errorf(403, "AccessDenied", "Access Denied")
 		case UnknownKey:
 			return awswire.Errorf(403, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.")
+		case HostNotSigned:
+			return awswire.Errorf(403, "AccessDenied", "%s", s3HeadersNotSignedText)
+		case WrongRegion:
+			return awswire.Errorf(400, "AuthorizationHeaderMalformed", s3WrongRegionFormat, f.Scoped, f.Region)
 		case BadPayload:
 			return awswire.Errorf(400, "XAmzContentSHA256Mismatch", "The provided 'x-amz-content-sha256' header does not match what was computed.")
 		case Malformed:
@@ -112,12 +164,26 @@ func (f *Failure) AWSError(p awswire.Protocol) *awswire.Error {
 			return awswire.Errorf(status, "MissingAuthenticationTokenException", "Missing Authentication Token")
 		case UnknownKey:
 			return awswire.Errorf(status, "UnrecognizedClientException", "The security token included in the request is invalid.")
+		case HostNotSigned:
+			return awswire.Errorf(status, "IncompleteSignatureException", "%s", hostNotSignedText)
+		case WrongRegion:
+			return awswire.Errorf(status, "InvalidSignatureException", wrongRegionFormat, f.Scoped)
 		case Malformed:
 			return awswire.Errorf(status, "IncompleteSignatureException", "%s", f.Detail)
 		default:
 			return awswire.Errorf(status, "InvalidSignatureException", "%s", f.message())
 		}
 	}
+}
+
+// TooLargeError is the answer to a body over a service's limit. S3 answers
+// EntityTooLarge; for the other protocols AWS's front ends answer 413, and
+// the code name here is the sandbox's own (no AWS source names one).
+func TooLargeError(p awswire.Protocol, detail string) *awswire.Error {
+	if p == awswire.RestXML {
+		return awswire.Errorf(400, "EntityTooLarge", "%s", s3TooLargeText)
+	}
+	return awswire.Errorf(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "Request body too large: %s", detail)
 }
 
 func (f *Failure) message() string {
@@ -183,14 +249,28 @@ type Verifier struct {
 	// of the signer's world, not the sandbox's token clock, so tests can move
 	// token time without breaking signed calls. Nil means time.Now.
 	Now func() time.Time
+	// Region is the sandbox's region: a credential scope naming another
+	// region is refused, as AWS refuses it (IAM, a global service, is signed
+	// for us-east-1 and accepted for it too). Empty accepts any region.
+	Region string
 }
 
-// Verify checks r's signature. It reads and restores r.Body. On success it
-// returns the caller's identity.
+// Verify checks r's signature. When the client sent the payload's hash
+// (x-amz-content-sha256, which S3 clients always send) the signature is
+// checked before any of the body is read, and the body is then hashed as
+// the service reads it: reading past its end returns a BadPayload Failure
+// if it does not match. Otherwise Verify reads and restores r.Body, at most
+// MaxHashedBody of it. On success it returns the caller's identity.
 func (v *Verifier) Verify(r *http.Request) (Identity, error) {
 	a, err := parseAuth(r.Header.Get("Authorization"))
 	if err != nil {
 		return Identity{}, err
+	}
+	if !slices.ContainsFunc(a.signedHeaders, func(h string) bool { return strings.EqualFold(h, "host") }) {
+		return Identity{}, &Failure{Kind: HostNotSigned, Detail: "host is not a signed header"}
+	}
+	if v.Region != "" && a.scope.Region != v.Region && (a.scope.Service != "iam" || a.scope.Region != GlobalServiceRegion) {
+		return Identity{}, &Failure{Kind: WrongRegion, Detail: "credential scope region " + a.scope.Region, Region: v.Region, Scoped: a.scope.Region}
 	}
 	creds, ok := v.Keys[a.scope.AccessKeyID]
 	if !ok {
@@ -212,21 +292,28 @@ func (v *Verifier) Verify(r *http.Request) (Identity, error) {
 		return Identity{}, &Failure{Kind: Expired, Detail: fmt.Sprintf("%s is outside the %s window of the server time", amzDate, MaxSkew)}
 	}
 
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		return Identity{}, &Failure{Kind: Malformed, Detail: "read body: " + err.Error()}
-	}
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	sum := sha256.Sum256(body)
-	bodyHash := hex.EncodeToString(sum[:])
 	payloadHash := r.Header.Get("X-Amz-Content-Sha256")
+	var streamHash string // the declared hash the body is checked against as it is read
 	switch {
 	case payloadHash == "":
-		payloadHash = bodyHash
-	case payloadHash == "UNSIGNED-PAYLOAD":
-	case payloadHash != bodyHash:
-		return Identity{}, &Failure{Kind: BadPayload, Detail: "payload hash mismatch"}
+		body, err := io.ReadAll(io.LimitReader(r.Body, MaxHashedBody+1))
+		if err != nil {
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				return Identity{}, &Failure{Kind: TooLarge, Detail: fmt.Sprintf("the limit is %d bytes", tooBig.Limit)}
+			}
+			return Identity{}, &Failure{Kind: Malformed, Detail: "read body: " + err.Error()}
+		}
+		if len(body) > MaxHashedBody {
+			return Identity{}, &Failure{Kind: TooLarge, Detail: fmt.Sprintf("a body without x-amz-content-sha256 is limited to %d bytes", MaxHashedBody)}
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		sum := sha256.Sum256(body)
+		payloadHash = hex.EncodeToString(sum[:])
+	case isHexSHA256(payloadHash):
+		streamHash = payloadHash
 	}
+	// Anything else (UNSIGNED-PAYLOAD, STREAMING-*) is signed as declared.
 
 	canonical, err := canonicalRequest(r, a.signedHeaders, payloadHash, a.scope.Service == "s3")
 	if err != nil {
@@ -240,8 +327,39 @@ func (v *Verifier) Verify(r *http.Request) (Identity, error) {
 	if !hmac.Equal([]byte(want), []byte(a.signature)) {
 		return Identity{}, &Failure{Kind: BadSignature, Detail: "signature mismatch"}
 	}
+	if streamHash != "" {
+		r.Body = &hashingBody{body: r.Body, want: streamHash, h: sha256.New()}
+	}
 	return Identity{AccessKeyID: creds.AccessKeyID, AccountID: creds.AccountID, Region: a.scope.Region, Service: a.scope.Service}, nil
 }
+
+func isHexSHA256(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	_, err := hex.DecodeString(s)
+	return err == nil
+}
+
+// hashingBody hashes a body as it is read and, at its end, reports a
+// BadPayload Failure instead of io.EOF when the hash is not the one the
+// client signed.
+type hashingBody struct {
+	body io.ReadCloser
+	want string
+	h    hash.Hash
+}
+
+func (b *hashingBody) Read(p []byte) (int, error) {
+	n, err := b.body.Read(p)
+	b.h.Write(p[:n])
+	if err == io.EOF && hex.EncodeToString(b.h.Sum(nil)) != b.want {
+		return n, &Failure{Kind: BadPayload, Detail: "payload hash mismatch"}
+	}
+	return n, err
+}
+
+func (b *hashingBody) Close() error { return b.body.Close() }
 
 // SigningKey derives the SigV4 signing key.
 func SigningKey(secret, date, region, service string) []byte {
