@@ -22,13 +22,15 @@ type renderKey struct {
 // goroutines, and a TermRenderer must not render twice at once, so one lock
 // guards both maps and serialises renders.
 type mdCache struct {
+	ready     <-chan struct{} // nil, or closed when rendering may start
 	mu        sync.Mutex
 	renderers map[renderKey]*glamour.TermRenderer // Text unused
 	rendered  map[renderKey]string
 }
 
-func newMDCache() *mdCache {
+func newMDCache(ready <-chan struct{}) *mdCache {
 	return &mdCache{
+		ready:     ready,
 		renderers: map[renderKey]*glamour.TermRenderer{},
 		rendered:  map[renderKey]string{},
 	}
@@ -42,9 +44,12 @@ func (c *mdCache) get(k renderKey) (string, bool) {
 	return s, ok
 }
 
-// render returns the cached render of k or renders md now. Call it from a
-// tea.Cmd, never from Update or View.
+// render returns the cached render of k or renders md now, once c.ready
+// allows. Call it from a tea.Cmd, never from Update or View.
 func (c *mdCache) render(k renderKey, md string) (string, error) {
+	if c.ready != nil {
+		<-c.ready
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if s, ok := c.rendered[k]; ok {

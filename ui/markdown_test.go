@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // sgrColour matches a 256-colour foreground, the way chroma's terminal256
@@ -15,7 +16,7 @@ var sgrColour = regexp.MustCompile(`\x1b\[(?:[0-9;]*;)?38;5;([0-9]+)m`)
 // names and literals get colours of their own, so a highlighted block shows
 // several.
 func TestMarkdownHighlightsCodeOnFirstUse(t *testing.T) {
-	c := newMDCache()
+	c := newMDCache(nil)
 	for _, tc := range []struct{ name, md string }{
 		{"python", codeMarkdown("agent.py", "import os\n\ndef handler(event):\n    return {\"ok\": 1}\n")},
 		{"dockerfile", codeMarkdown("Dockerfile", "FROM python:3.12-slim\nRUN pip install boto3\n")},
@@ -37,5 +38,27 @@ func TestMarkdownHighlightsCodeOnFirstUse(t *testing.T) {
 	out, err := c.render(renderKey{Text: "plain", Width: 80, Style: "dark"}, "```nosuchlang\nkeep me\n```\n")
 	if err != nil || !strings.Contains(out, "keep me") {
 		t.Fatalf("unknown language: %q, %v", out, err)
+	}
+}
+
+// With WithRenderAfter, nothing renders before the gate opens, and the
+// first render after it is the one asked for.
+func TestRenderWaitsForTheFirstFrame(t *testing.T) {
+	ready := make(chan struct{})
+	c := newMDCache(ready)
+	k := renderKey{Text: "page", Width: 40, Style: "notty"}
+	done := make(chan string, 1)
+	go func() {
+		out, _ := c.render(k, "# Title\n\nsome text\n")
+		done <- out
+	}()
+	select {
+	case out := <-done:
+		t.Fatalf("rendered before the first frame: %q", out)
+	case <-time.After(100 * time.Millisecond):
+	}
+	close(ready)
+	if out := <-done; !strings.Contains(out, "some text") {
+		t.Fatalf("render after the gate opened: %q", out)
 	}
 }

@@ -102,7 +102,7 @@ func New(eng Engine, page PageFunc, info Info, opts ...Option) Model {
 		cfg:      cfg,
 		keys:     defaultKeys(),
 		help:     help.New(),
-		md:       newMDCache(),
+		md:       newMDCache(cfg.renderAfter),
 		gen:      new(atomic.Int64),
 		out:      map[string]*stageOutput{},
 		revealed: map[string]map[string]string{},

@@ -59,6 +59,9 @@ type config struct {
 	// pollEvents makes the event waiter return nil instead of blocking when
 	// no event is queued; only the synchronous test harness sets it.
 	pollEvents bool
+	// renderAfter, when set, holds every Markdown render back until it is
+	// closed (see WithRenderAfter).
+	renderAfter <-chan struct{}
 }
 
 // WithDarkBackground fixes the light/dark choice instead of asking the
@@ -78,6 +81,14 @@ func WithNoColor(noColor bool) Option {
 // launcher cannot scribble over the screen.
 func WithOpenURL(open func(url string) error) Option {
 	return func(c *config) { c.openURL = open }
+}
+
+// WithRenderAfter holds page and code rendering (glamour, and chroma's
+// first load) back until ready is closed. The program closes it once its
+// first frame is on screen, so that frame, which shows "rendering…" in the
+// page pane, does not wait for CPU the renders would take.
+func WithRenderAfter(ready <-chan struct{}) Option {
+	return func(c *config) { c.renderAfter = ready }
 }
 
 // WithClock replaces time.Now for elapsed times (stable golden views).

@@ -13,6 +13,7 @@ import (
 
 	"agentcore-workshop/content"
 	"agentcore-workshop/internal/app"
+	"agentcore-workshop/internal/gcpause"
 	"agentcore-workshop/internal/headless"
 	"agentcore-workshop/internal/sandbox"
 	"agentcore-workshop/internal/session"
@@ -111,6 +112,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if !*isHeadless {
 		return runTUI(ctx, c.o, lang, stderr)
 	}
+	gcpause.Resume()
 	a, err := app.Open(ctx, c.o)
 	if err != nil {
 		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)

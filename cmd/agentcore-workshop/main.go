@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"agentcore-workshop/internal/gcpause"
 )
 
 const usage = `agentcore-workshop: learn AgentCore Identity by doing it.
@@ -31,6 +33,9 @@ func realMain(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	cmd := "run"
 	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
+	}
+	if cmd != "run" {
+		gcpause.Resume() // only the terminal UI keeps it paused, until its first frame
 	}
 	switch cmd {
 	case "run":

@@ -17,6 +17,7 @@ import (
 
 	"agentcore-workshop/content"
 	"agentcore-workshop/internal/app"
+	"agentcore-workshop/internal/gcpause"
 	"agentcore-workshop/ui"
 )
 
@@ -26,19 +27,27 @@ import (
 //
 // The stage list is drawn before the target is reached: the workspace is
 // opened locally, the first frame goes out, and only then does the embedded
-// sandbox start and the AWS clients get built (a stage started before that
-// waits for it). If connecting fails, the UI closes and says why, as it
+// sandbox start, the AWS clients get built and the selected page render
+// (a stage started before that waits for the connection). The garbage
+// collector, paused since the program started (see gcpause), resumes then
+// too. If connecting fails, the UI closes and says why, as it
 // would have before opening.
 func runTUI(ctx context.Context, o app.Options, lang string, stderr io.Writer) int {
+	defer gcpause.Resume() // if no frame was ever drawn
 	if !term.IsTerminal(os.Stdin.Fd()) || !term.IsTerminal(os.Stdout.Fd()) {
 		fmt.Fprintln(stderr, errNoTTY)
 		return 2
 	}
 	// Bubble Tea detects the colour profile on its way to the first frame:
 	// a terminfo lookup and, under tmux, a `tmux info` process. The same
-	// detection runs here, beside opening the workspace.
+	// detection runs here, beside opening the workspace; so does a first
+	// use of wcwidth, which builds the width table that the terminal
+	// renderer would otherwise build while drawing the first frame.
 	profile := make(chan colorprofile.Profile, 1)
-	go func() { profile <- colorprofile.Detect(os.Stdout, os.Environ()) }()
+	go func() {
+		profile <- colorprofile.Detect(os.Stdout, os.Environ())
+		ansi.StringWidthWc("─")
+	}()
 
 	a, err := app.OpenLocal(ctx, o)
 	if err != nil {
@@ -60,13 +69,14 @@ func runTUI(ctx context.Context, o app.Options, lang string, stderr io.Writer) i
 	// The browser launcher writes to stdout and stderr, which would
 	// scribble over the UI.
 	browser.Stdout, browser.Stderr = io.Discard, io.Discard
+	out := &frameWatcher{File: os.Stdout, drawn: make(chan struct{})}
 	m := ui.New(connectingEngine{Engine: a.Runner, conn: conn}, pageFunc(lang), ui.Info{
 		Title:     "AgentCore Identity · inbound auth",
 		Target:    a.Target,
 		Region:    a.Region,
 		Workspace: a.Session.Dir(),
-	}, ui.WithOpenURL(browser.OpenURL), ui.WithNoColor(os.Getenv("NO_COLOR") != ""))
-	out := &frameWatcher{File: os.Stdout, drawn: make(chan struct{})}
+	}, ui.WithOpenURL(browser.OpenURL), ui.WithNoColor(os.Getenv("NO_COLOR") != ""),
+		ui.WithRenderAfter(out.drawn))
 	p := tea.NewProgram(watchedModel{Model: m, out: out}, tea.WithContext(ctx),
 		tea.WithOutput(out), tea.WithColorProfile(<-profile))
 	ended := make(chan struct{})
@@ -76,6 +86,7 @@ func runTUI(ctx context.Context, o app.Options, lang string, stderr io.Writer) i
 		case <-ended:
 			return
 		}
+		gcpause.Resume()
 		if conn.Wait() != nil {
 			p.Quit() // and say why below
 		}

@@ -91,15 +91,23 @@ func TestBusyPortWithResourcesIsAnErrorNotAMove(t *testing.T) {
 	}
 }
 
+// openLocal opens a new workspace without connecting it, closed when the
+// test ends.
+func openLocal(t *testing.T) *App {
+	t.Helper()
+	a, err := OpenLocal(context.Background(), Options{Workspace: filepath.Join(t.TempDir(), "ws"), SandboxAddr: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close(context.Background()) })
+	return a
+}
+
 // OpenLocal has the stages and the header's facts without a sandbox; the
 // first Wait on the connection starts it, once, however many wait.
 func TestOpenLocalThenConnectOnFirstWait(t *testing.T) {
 	ctx := context.Background()
-	a, err := OpenLocal(ctx, Options{Workspace: filepath.Join(t.TempDir(), "ws"), SandboxAddr: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close(ctx)
+	a := openLocal(t)
 	if a.Sandbox != nil || a.Cloud != nil || a.Env.Cloud != nil {
 		t.Fatal("OpenLocal reached the target")
 	}
@@ -130,13 +138,8 @@ func TestOpenLocalThenConnectOnFirstWait(t *testing.T) {
 // A connection abandoned before anyone waited never starts: the app can
 // be closed at once, and a late start is refused.
 func TestAbandonedConnectionNeverStarts(t *testing.T) {
-	ctx := context.Background()
-	a, err := OpenLocal(ctx, Options{Workspace: filepath.Join(t.TempDir(), "ws"), SandboxAddr: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close(ctx)
-	conn := a.ConnectLater(ctx)
+	a := openLocal(t)
+	conn := a.ConnectLater(context.Background())
 	if err := conn.Abandon(); err != nil {
 		t.Fatalf("Abandon of an idle connection = %v", err)
 	}
