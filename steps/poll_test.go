@@ -9,6 +9,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"agentcore-workshop/internal/session"
+	"agentcore-workshop/steps/engine"
 )
 
 // fakeClock moves only when waited on: After(d) moves it forward by d and
@@ -225,5 +228,29 @@ func TestWaitForConsent(t *testing.T) {
 	}
 	if waited := clk.Now().Sub(start); waited != consentTimeout {
 		t.Errorf("gave up after %s, want %s", waited, consentTimeout)
+	}
+}
+
+// The runner stamps a stage's start and end with the Env's clock, the
+// same time the stages read.
+func TestRunnerUsesTheEnvClock(t *testing.T) {
+	sess, err := session.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk := newFakeClock()
+	env := &Env{Session: sess, Dir: sess.Dir(), Clock: clk}
+	stage := engine.Stage{ID: "pause", Title: "Pause", Run: func(ctx context.Context, rep Reporter) (Result, error) {
+		<-clk.After(3 * time.Second)
+		return Result{}, nil
+	}}
+	start := clk.Now()
+	r := NewRunner(env, []engine.Stage{stage})
+	if err := r.Run(context.Background(), "pause"); err != nil {
+		t.Fatal(err)
+	}
+	st := r.Snapshot()[0]
+	if !st.StartedAt.Equal(start) || !st.FinishedAt.Equal(start.Add(3*time.Second)) {
+		t.Errorf("stage ran %s → %s, want %s → 3s later on the fake clock", st.StartedAt, st.FinishedAt, start)
 	}
 }
