@@ -22,7 +22,7 @@ type fakeEngine struct {
 	starts    []string
 	startAlls int
 	cancels   int
-	busy      bool
+	busy      bool              // Start refuses while set
 	refuse    map[string]error  // why Start(id) refuses, as the runner would say
 	startErr  error             // why StartAll refuses
 	secrets   map[string]string // "step/name" → value
@@ -93,12 +93,6 @@ func (f *fakeEngine) Cancel() {
 	f.cancels++
 }
 
-func (f *fakeEngine) Busy() bool {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.busy
-}
-
 func (f *fakeEngine) Secret(stepID, name string) (string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -110,6 +104,8 @@ func (f *fakeEngine) Secret(stepID, name string) (string, error) {
 	return v, nil
 }
 
+// setBusy makes Start refuse, as the runner does while a run is in
+// progress. The UI itself learns of runs from events only.
 func (f *fakeEngine) setBusy(b bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -60,6 +60,9 @@ type Model struct {
 	out      map[string]*stageOutput
 	revealed map[string]map[string]string // stage id → secret name → value
 	follow   bool                         // select the stage the runner starts
+	// busy is whether a run is in progress, as the events tell it: from a
+	// stage's Started to its queue's QueueDone. Update never asks the engine.
+	busy bool
 
 	width, height int
 	focus         pane
@@ -117,7 +120,7 @@ func New(eng Engine, page PageFunc, info Info, opts ...Option) Model {
 	m.stages = eng.Snapshot()
 	m.titles = pageTitles(m.stages, page)
 	if m.anyRunning() {
-		m.spinning, m.ticking = true, true
+		m.busy, m.spinning, m.ticking = true, true, true
 	}
 	m.rebuildOutput()
 	return m
@@ -306,7 +309,7 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.inspectorKey(msg) // the overlay gets input first
 	}
 	if key.Matches(msg, m.keys.Quit) {
-		if m.confirmQuit || !m.eng.Busy() {
+		if m.confirmQuit || !m.busy {
 			return m, m.quit()
 		}
 		m.confirmQuit = true
@@ -346,7 +349,7 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, m.keys.RunAll):
 		return m, m.runAll()
 	case key.Matches(msg, m.keys.Cancel):
-		if !m.eng.Busy() {
+		if !m.busy {
 			return m, m.setStatus("nothing is running")
 		}
 		eng := m.eng
@@ -369,11 +372,11 @@ func (m *Model) focused() *viewport.Model {
 }
 
 func (m *Model) quit() tea.Cmd {
-	eng, unsub, busy := m.eng, m.unsub, m.eng.Busy()
+	eng, unsub := m.eng, m.unsub
 	return tea.Sequence(func() tea.Msg {
-		if busy {
-			eng.Cancel()
-		}
+		// Cancelling an idle engine does nothing; a run that has started
+		// but whose first event has not arrived yet is stopped too.
+		eng.Cancel()
 		if unsub != nil {
 			unsub()
 		}
@@ -427,7 +430,7 @@ func (m *Model) run() tea.Cmd {
 }
 
 func (m *Model) runAll() tea.Cmd {
-	if m.eng.Busy() {
+	if m.busy {
 		return m.setStatus("a stage is running: wait for it, or press c to cancel it")
 	}
 	m.follow = true
@@ -543,6 +546,10 @@ func (m *Model) anyRunning() bool {
 // follow it through the engine's own reducer; the model keeps the log and
 // reacts to a stage starting.
 func (m *Model) applyEvent(ev engine.Event) tea.Cmd {
+	if ev.Kind == engine.EventQueueDone {
+		m.busy = false
+		return nil
+	}
 	i := engine.Apply(m.stages, ev)
 	if i < 0 {
 		return nil // another workshop's stage, or a late event of a replaced run
@@ -555,6 +562,7 @@ func (m *Model) applyEvent(ev engine.Event) tea.Cmd {
 	var cmds []tea.Cmd
 	switch ev.Kind {
 	case engine.EventStarted:
+		m.busy = true
 		delete(m.revealed, ev.StepID)
 		if m.insp.open && m.insp.stepID == ev.StepID {
 			// The run replaces the token on show; drop the old one.

@@ -39,7 +39,40 @@ func runStage1(h *harness, runID int64) {
 	h.eng.setBusy(false)
 	h.eng.emit(engine.Event{Kind: engine.EventFinished, StepID: id, RunID: runID, Status: engine.Succeeded, Elapsed: 3 * time.Second,
 		Result: &engine.Result{Values: stored}})
+	h.eng.emit(engine.Event{Kind: engine.EventQueueDone, StepID: id, RunID: runID, Status: engine.Succeeded})
 	h.pump()
+}
+
+// startRun delivers a stage's Started event: the UI is busy from then on.
+func (h *harness) startRun(id string, runID int64) {
+	h.t.Helper()
+	h.eng.emit(engine.Event{Kind: engine.EventStarted, StepID: id, RunID: runID, Time: t0})
+	h.pump()
+}
+
+// The UI knows a run is in progress from the events alone: busy from a
+// Started until its queue's QueueDone, whatever the engine would answer.
+func TestBusyFollowsTheEvents(t *testing.T) {
+	eng := newFakeEngine()
+	h := newHarness(t, eng, 120, 34)
+	if h.m.busy {
+		t.Fatal("busy before anything started")
+	}
+	h.startRun("provision-cognito", 1)
+	eng.emit(engine.Event{Kind: engine.EventFinished, StepID: "provision-cognito", RunID: 1, Status: engine.Succeeded, Elapsed: time.Second})
+	h.pump()
+	if !h.m.busy {
+		t.Error("not busy between a stage's end and its queue's end")
+	}
+	h.press(keyRune('a'))
+	if eng.startAlls != 0 || h.m.status != "a stage is running: wait for it, or press c to cancel it" {
+		t.Errorf("run all while the queue runs: StartAll calls %d, status %q", eng.startAlls, h.m.status)
+	}
+	eng.emit(engine.Event{Kind: engine.EventQueueDone, StepID: "provision-cognito", RunID: 1, Status: engine.Succeeded})
+	h.pump()
+	if h.m.busy {
+		t.Error("busy after the queue ended")
+	}
 }
 
 func TestEnterStartsSelectedStageAndEventsShowLive(t *testing.T) {
@@ -119,7 +152,9 @@ func TestWhyNotMessages(t *testing.T) {
 		}, []tea.KeyPressMsg{keyDown, keyDown, keyEnter}, "can't run 3 Configure: stage 1 must succeed first"},
 		{"run while busy", func(e *fakeEngine) { e.setBusy(true) },
 			[]tea.KeyPressMsg{keyEnter}, "can't run 1 Provision Cognito: another stage is running"},
-		{"run all while busy", func(e *fakeEngine) { e.setBusy(true) },
+		{"run all while busy", func(e *fakeEngine) {
+			e.set("provision-cognito", func(s *engine.StageState) { s.Status, s.StartedAt = engine.Running, t0 })
+		},
 			[]tea.KeyPressMsg{keyRune('a')}, "a stage is running: wait for it, or press c to cancel it"},
 		{"cancel with nothing running", nil, []tea.KeyPressMsg{keyRune('c')}, "nothing is running"},
 		{"reveal before running", nil, []tea.KeyPressMsg{keyRune('v')}, "no results yet: run this stage first"},
@@ -267,7 +302,7 @@ func TestOpenURLGoesThroughCmdAndClipboard(t *testing.T) {
 func TestQuitAsksWhileRunning(t *testing.T) {
 	eng := newFakeEngine()
 	h := newHarness(t, eng, 120, 34)
-	eng.setBusy(true)
+	h.startRun("provision-cognito", 1)
 	h.press(keyRune('q'))
 	if h.quit {
 		t.Fatal("quit without confirmation while a stage runs")
@@ -301,7 +336,7 @@ func TestQuitAsksWhileRunning(t *testing.T) {
 func TestCancelCallsEngine(t *testing.T) {
 	eng := newFakeEngine()
 	h := newHarness(t, eng, 120, 34)
-	eng.setBusy(true)
+	h.startRun("provision-cognito", 1)
 	h.press(keyRune('c'))
 	if eng.cancels != 1 || h.m.status != "cancelling…" {
 		t.Errorf("cancels=%d status=%q", eng.cancels, h.m.status)

@@ -50,6 +50,7 @@ func TestProgramRunsStageEndToEnd(t *testing.T) {
 	})
 	eng.setBusy(false)
 	eng.emit(engine.Event{Kind: engine.EventFinished, StepID: "provision-cognito", RunID: 7, Status: engine.Succeeded, Elapsed: 2 * time.Second, Result: &res})
+	eng.emit(engine.Event{Kind: engine.EventQueueDone, StepID: "provision-cognito", RunID: 7, Status: engine.Succeeded})
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
 		return bytes.Contains(b, []byte("✓")) && bytes.Contains(b, []byte("us-west-2_Teatest1"))
 	}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))

@@ -27,8 +27,6 @@ type Engine interface {
 	StartAll() error
 	// Cancel stops the running stage, if any.
 	Cancel()
-	// Busy reports whether a stage or a queue is running.
-	Busy() bool
 	// Secret reads a secret value from the workspace's secrets file.
 	Secret(stepID, name string) (string, error)
 }

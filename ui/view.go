@@ -244,7 +244,7 @@ func (m Model) helpBar() help.KeyMap {
 	if m.insp.open {
 		return inspectorBar{keys: m.keys}
 	}
-	c := contextBar{keys: m.keys, busy: m.anyRunning()}
+	c := contextBar{keys: m.keys, busy: m.busy}
 	if s, ok := m.selected(); ok {
 		for _, v := range s.Result.Values {
 			c.secrets = c.secrets || v.Secret

@@ -71,18 +71,20 @@ func TestFinishedIsSavedBeforeItIsPublished(t *testing.T) {
 	if err := r.Start("a"); err != nil {
 		t.Fatal(err)
 	}
-	for e := range ch {
-		if e.Kind != EventFinished {
-			continue
+	var e Event
+	for e.Kind != EventFinished {
+		select {
+		case e = <-ch:
+		case <-time.After(10 * time.Second):
+			t.Fatal("no Finished event")
 		}
-		rec, _ := openSession(t, dir).Stage("a")
-		if rec.Status != string(Succeeded) || len(rec.Values) != 1 {
-			t.Errorf("on disk at Finished: %+v", rec)
-		}
-		if e.Result == nil || len(e.Result.Values) != 1 || e.Result.Values[0].Name != "returned" {
-			t.Errorf("Finished carries %+v, want the returned value", e.Result)
-		}
-		break
+	}
+	rec, _ := openSession(t, dir).Stage("a")
+	if rec.Status != string(Succeeded) || len(rec.Values) != 1 {
+		t.Errorf("on disk at Finished: %+v", rec)
+	}
+	if e.Result == nil || len(e.Result.Values) != 1 || e.Result.Values[0].Name != "returned" {
+		t.Errorf("Finished carries %+v, want the returned value", e.Result)
 	}
 	r.Wait()
 }
