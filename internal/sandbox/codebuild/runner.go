@@ -14,9 +14,16 @@ import (
 	"agentcore-workshop/internal/sandbox/awswire"
 )
 
-// maxSourceFile bounds how much of one zip entry the build reads, so a
-// zip bomb cannot exhaust memory.
-const maxSourceFile = 8 << 20
+// Bounds on an unpacked source zip, so a zip bomb (a small zip of huge,
+// highly compressible entries) cannot exhaust the sandbox's memory: the
+// build holds the unpacked files in memory. An agent's source is a few
+// files of a few kilobytes; these limits are the sandbox's, not AWS's, and
+// the build fails with a reason that says so.
+const (
+	maxSourceFile    = 8 << 20  // one entry
+	maxSourceBytes   = 32 << 20 // all entries together
+	maxSourceEntries = 5000
+)
 
 // start runs build id's remaining phases in a goroutine. Called with s.mu
 // held or before the service is shared.
@@ -251,7 +258,15 @@ func (s *Service) download(location string) (map[string][]byte, *failure) {
 	if err != nil {
 		return nil, &failure{"CLIENT_ERROR", "source is not a valid zip archive (" + err.Error() + ") " + where}
 	}
+	if len(zr.File) > maxSourceEntries {
+		return nil, &failure{"CLIENT_ERROR", fmt.Sprintf("source zip has %d entries, more than the sandbox's limit of %d %s", len(zr.File), maxSourceEntries, where)}
+	}
+	tooBig := func(what string) *failure {
+		return &failure{"CLIENT_ERROR", fmt.Sprintf("source zip is too large to unpack: %s, over the sandbox's limit of %d MiB per file and %d MiB in all %s",
+			what, maxSourceFile>>20, maxSourceBytes>>20, where)}
+	}
 	files := map[string][]byte{}
+	var total int64
 	for _, f := range zr.File {
 		if f.FileInfo().IsDir() {
 			continue
@@ -264,11 +279,17 @@ func (s *Service) download(location string) (map[string][]byte, *failure) {
 		if err != nil {
 			return nil, &failure{"CLIENT_ERROR", fmt.Sprintf("read %s from the source zip: %v", f.Name, err)}
 		}
-		b, err := io.ReadAll(io.LimitReader(rc, maxSourceFile))
+		// The sizes the zip declares may lie: what is read is counted.
+		limit := min(int64(maxSourceFile), maxSourceBytes-total)
+		b, err := io.ReadAll(io.LimitReader(rc, limit+1))
 		rc.Close()
 		if err != nil {
 			return nil, &failure{"CLIENT_ERROR", fmt.Sprintf("read %s from the source zip: %v", f.Name, err)}
 		}
+		if int64(len(b)) > limit {
+			return nil, tooBig(fmt.Sprintf("%s unpacks to more than %d MiB", f.Name, limit>>20))
+		}
+		total += int64(len(b))
 		files[name] = b
 	}
 	return files, nil

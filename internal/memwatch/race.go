@@ -1,0 +1,6 @@
+//go:build race
+
+package memwatch
+
+// Race reports whether this is a race-detector build.
+const Race = true
