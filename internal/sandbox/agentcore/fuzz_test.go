@@ -61,18 +61,18 @@ func FuzzValidateRuntime(f *testing.F) {
 	reRuntimeName, reContainerURI := modelPattern("AgentRuntimeName"), modelPattern("RuntimeContainerUri")
 	f.Fuzz(func(t *testing.T, body string) {
 		w := httptest.NewRecorder()
-		in, val, ok := decodeRuntime(w, httptest.NewRequest("PUT", "/runtimes/", strings.NewReader(body)), "CreateAgentRuntime", nil)
+		spec, ok := decodeRuntime(w, httptest.NewRequest("PUT", "/runtimes/", strings.NewReader(body)), "CreateAgentRuntime")
 		if !ok {
 			if w.Code != 400 || w.Header().Get("X-Amzn-ErrorType") != "ValidationException" {
 				t.Fatalf("refusal %d %s", w.Code, w.Body)
 			}
 			return
 		}
-		if in.Name == nil || !reRuntimeName.MatchString(*in.Name) || val.cfg.RoleArn == "" || len(val.cfg.Artifact) == 0 {
+		if !reRuntimeName.MatchString(spec.Name) || spec.Config.RoleArn == "" || len(spec.Config.Artifact) == 0 {
 			t.Fatalf("accepted an invalid body %q", body)
 		}
-		if val.containerURI != "" && !reContainerURI.MatchString(val.containerURI) {
-			t.Fatalf("accepted container uri %q", val.containerURI)
+		if spec.ContainerURI != "" && !reContainerURI.MatchString(spec.ContainerURI) {
+			t.Fatalf("accepted container uri %q", spec.ContainerURI)
 		}
 	})
 }

@@ -52,7 +52,7 @@ type invokeTarget struct {
 func (s *Service) invoke(w http.ResponseWriter, r *http.Request, ref string, signed bool) {
 	// The modelled request headers and query (a header that is absent is
 	// not checked; net/http cannot tell absent from empty here).
-	if e := checkBound(r, model.AgentCoreData, "InvokeAgentRuntime", map[string]string{"agentRuntimeArn": ref}, "payload"); e != nil {
+	if e := checkBound(r, model.AgentCoreData, "InvokeAgentRuntime", "payload"); e != nil {
 		writeErr(w, e)
 		return
 	}

@@ -46,7 +46,7 @@ type resourceTokenInput struct {
 // getResourceOauth2Token serves GetResourceOauth2Token.
 func (s *Service) getResourceOauth2Token(w http.ResponseWriter, r *http.Request) {
 	var in resourceTokenInput
-	if e := readValid(r, model.AgentCoreData, "GetResourceOauth2Token", nil, &in); e != nil {
+	if e := readValid(r, model.AgentCoreData, "GetResourceOauth2Token", &in); e != nil {
 		writeErr(w, e)
 		return
 	}
@@ -206,7 +206,7 @@ type completeInput struct {
 // started it, and only then puts the token in the vault.
 func (s *Service) completeResourceTokenAuth(w http.ResponseWriter, r *http.Request) {
 	var in completeInput
-	if e := readValid(r, model.AgentCoreData, "CompleteResourceTokenAuth", nil, &in); e != nil {
+	if e := readValid(r, model.AgentCoreData, "CompleteResourceTokenAuth", &in); e != nil {
 		writeErr(w, e)
 		return
 	}

@@ -3,12 +3,8 @@ package agentcore
 import (
 	"encoding/base64"
 	"encoding/json"
-	"errors"
-	"io"
 	"maps"
-	"net/http"
 	"slices"
-	"strconv"
 	"time"
 
 	"agentcore-workshop/internal/sandbox/authorizer"
@@ -98,25 +94,6 @@ const (
 // isoTime formats runtime timestamps (restJson1 date-time strings).
 func isoTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
 
-// decodeBody reads a JSON request body into v. An empty body is "{}".
-func decodeBody(r *http.Request, v any) *awswire.Error {
-	b, err := io.ReadAll(r.Body)
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return cannotParse("Request body is too large.")
-		}
-		return cannotParse("Could not read the request body: %v", err)
-	}
-	if len(b) == 0 {
-		return nil
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		return cannotParse("Could not parse the request body as the operation's JSON input: %v", err)
-	}
-	return nil
-}
-
 // paginate returns the page of sorted keys after token, and the next token.
 func paginate(keys []string, maxResults int, token string) ([]string, string, *awswire.Error) {
 	slices.Sort(keys)
@@ -145,31 +122,17 @@ func invalidToken() *awswire.Error {
 	return fieldErr("nextToken", "Value at 'nextToken' failed to satisfy constraint: Member must be a token returned by a previous call")
 }
 
-// writeList answers a List operation: the page of all (by sorted key) after
-// token, each entry shaped by item, under member, with nextToken when more
-// remain. s.mu is held.
-func writeList[T any](w http.ResponseWriter, all map[string]T, max int, token, member string, item func(T) map[string]any) {
-	page, next, e := paginate(slices.Collect(maps.Keys(all)), max, token)
+// page returns the records of all (by sorted key) after token, at most
+// max, and the next token when more remain. Callers hold s.mu; the records
+// are copies.
+func page[T any](all map[string]*T, max int, token string) ([]T, string, error) {
+	keys, next, e := paginate(slices.Collect(maps.Keys(all)), max, token)
 	if e != nil {
-		writeErr(w, e)
-		return
+		return nil, "", e
 	}
-	items := make([]map[string]any, 0, len(page))
-	for _, k := range page {
-		items = append(items, item(all[k]))
+	out := make([]T, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, *all[k])
 	}
-	out := map[string]any{member: items}
-	if next != "" {
-		out["nextToken"] = next
-	}
-	awswire.WriteJSON(w, awswire.RestJSON, http.StatusOK, out)
-}
-
-// maxResultsQuery reads the maxResults query parameter (restJson list
-// ops) the model has already checked; def when absent.
-func maxResultsQuery(r *http.Request, def int) int {
-	if n, err := strconv.Atoi(r.URL.Query().Get("maxResults")); err == nil {
-		return n
-	}
-	return def
+	return out, next, nil
 }

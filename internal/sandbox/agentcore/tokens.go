@@ -95,7 +95,7 @@ type watInput struct {
 // workloadAccessToken serves GetWorkloadAccessToken, …ForJWT and …ForUserId.
 func (s *Service) workloadAccessToken(w http.ResponseWriter, r *http.Request, op string) {
 	var in watInput
-	if e := readValid(r, model.AgentCoreData, op, nil, &in); e != nil {
+	if e := readValid(r, model.AgentCoreData, op, &in); e != nil {
 		writeErr(w, e)
 		return
 	}

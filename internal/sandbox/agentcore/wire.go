@@ -5,25 +5,24 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"strconv"
 
 	"agentcore-workshop/internal/sandbox/awswire"
 	"agentcore-workshop/internal/sandbox/model"
 )
 
-// The wire half of every restJson operation: read the request as the
-// model's input (body members plus the members the model binds to the
-// path, the query string and headers), validate it against the model, and
-// decode it into the operation's typed input. The service half never sees
-// an unvalidated value.
+// The wire half every operation shares: read a restJson request as the
+// model's input (model.DecodeREST places each member where the model's
+// http binding puts it), validate it, decode it into the operation's typed
+// input, and answer the service's result or typed AWS error. The service
+// half never sees an unvalidated value.
 
 // readInput reads r as op's input in model m and decodes the body into dst
-// (nil: the operation has no body members). uri holds the path's bound
-// values by their locationName. It returns the model's violations, for the
-// caller to add its own rules to (one ValidationException lists both, as
-// AWS's does) and pass to validationErr; a body that cannot be read or
-// decoded is answered at once (CannotParse).
-func readInput(r *http.Request, m *model.Model, op string, uri map[string]string, dst any) (model.Violations, *awswire.Error) {
+// (nil: the operation has no body members). It returns the model's
+// violations, for the caller to add its own rules to (one
+// ValidationException lists both, as AWS's does) and pass to
+// validationErr; a request that cannot be read or decoded is answered at
+// once (CannotParse).
+func readInput(r *http.Request, m *model.Model, op string, dst any) (model.Violations, *awswire.Error) {
 	b, err := io.ReadAll(r.Body)
 	if err != nil {
 		var mbe *http.MaxBytesError
@@ -32,19 +31,13 @@ func readInput(r *http.Request, m *model.Model, op string, uri map[string]string
 		}
 		return nil, cannotParse("Could not read the request body: %v", err)
 	}
-	in, err := model.DecodeJSON(b)
-	if err != nil {
-		return nil, cannotParse("Could not parse the request body as the operation's JSON input: %v", err)
-	}
-	bind(r, m, op, uri, in)
-	verr := m.CheckInput(op, in)
-	var te *model.TypeError
-	if errors.As(verr, &te) {
-		return nil, cannotParse("Could not parse the request body as the operation's JSON input: %v", te)
+	in, err := m.DecodeREST(op, r, b)
+	if err == nil {
+		err = m.CheckInput(op, in)
 	}
 	var vs model.Violations
-	if verr != nil && !errors.As(verr, &vs) {
-		return nil, internalErr(verr)
+	if err != nil && !errors.As(err, &vs) {
+		return nil, cannotParse("Could not parse the request as the operation's input: %v", err)
 	}
 	if dst != nil && len(b) > 0 {
 		if err := json.Unmarshal(b, dst); err != nil {
@@ -56,8 +49,8 @@ func readInput(r *http.Request, m *model.Model, op string, uri map[string]string
 
 // readValid is readInput for operations without rules of their own: any
 // violation is answered.
-func readValid(r *http.Request, m *model.Model, op string, uri map[string]string, dst any) *awswire.Error {
-	vs, e := readInput(r, m, op, uri, dst)
+func readValid(r *http.Request, m *model.Model, op string, dst any) *awswire.Error {
+	vs, e := readInput(r, m, op, dst)
 	if e != nil {
 		return e
 	}
@@ -65,12 +58,14 @@ func readValid(r *http.Request, m *model.Model, op string, uri map[string]string
 }
 
 // checkBound validates the members an operation carries outside its body
-// (path, query string, headers), for operations whose body is not JSON
-// (InvokeAgentRuntime's payload). body names the body members to skip.
-func checkBound(r *http.Request, m *model.Model, op string, uri map[string]string, body ...string) *awswire.Error {
-	in := map[string]any{}
-	bind(r, m, op, uri, in)
-	err := m.CheckInput(op, in, body...)
+// (path, query string, headers), for operations whose body is not read
+// here (InvokeAgentRuntime's payload streams to the agent). body names
+// the body members to skip.
+func checkBound(r *http.Request, m *model.Model, op string, body ...string) *awswire.Error {
+	in, err := m.DecodeREST(op, r, nil)
+	if err == nil {
+		err = m.CheckInput(op, in, body...)
+	}
 	var vs model.Violations
 	switch {
 	case err == nil:
@@ -81,71 +76,13 @@ func checkBound(r *http.Request, m *model.Model, op string, uri map[string]strin
 	return cannotParse("%v", err)
 }
 
-// bind adds to in the input members the model carries outside the body,
-// replacing any body member of the same name (AWS reads those from their
-// location only).
-func bind(r *http.Request, m *model.Model, op string, uri map[string]string, in map[string]any) {
-	o := m.Op(op)
-	if o == nil || o.Input == nil {
-		return
-	}
-	sh := m.Shape(o.Input.Shape)
-	q := r.URL.Query()
-	for _, name := range sh.Members.Names {
-		ref := sh.Members.Refs[name]
-		switch ref.Location {
-		case "":
-			continue
-		case "uri":
-			delete(in, name)
-			if v, ok := uri[ref.LocationName]; ok {
-				in[name] = v
-			}
-		case "querystring":
-			delete(in, name)
-			if q.Has(ref.LocationName) {
-				in[name] = queryValue(m.Shape(ref.Shape), q.Get(ref.LocationName))
-			}
-		case "header":
-			delete(in, name)
-			if v := r.Header.Get(ref.LocationName); v != "" {
-				in[name] = v
-			}
-		}
-	}
-}
-
-// queryValue types a query parameter as its shape: numbers as numbers, so
-// the model checks their range.
-func queryValue(sh *model.Shape, v string) any {
-	if sh != nil && (sh.Type == "integer" || sh.Type == "long") {
-		if _, err := strconv.ParseInt(v, 10, 64); err == nil {
-			return json.Number(v)
-		}
-	}
-	return v
-}
-
-// fieldError is one entry of ValidationException.fieldList.
-type fieldError struct {
-	Name    string `json:"name"`
-	Message string `json:"message"`
-}
-
-// validationErr is AgentCore's ValidationException for violations (nil
-// when there are none): the model's message, and each violation in
-// fieldList.
+// validationErr is AgentCore's ValidationException for violations, or nil
+// when there are none.
 func validationErr(vs model.Violations) *awswire.Error {
 	if len(vs) == 0 {
 		return nil
 	}
-	fields := make([]fieldError, len(vs))
-	for i, v := range vs {
-		fields[i] = fieldError{v.Path, v.Message}
-	}
-	e := awswire.Errorf(http.StatusBadRequest, "ValidationException", "%s", vs.Error())
-	e.Fields = map[string]any{"reason": "FieldValidationFailed", "fieldList": fields}
-	return e
+	return awswire.RESTInvalid(vs)
 }
 
 // fieldErr is a ValidationException about one field, for the service's
@@ -159,4 +96,44 @@ func violation(path, value, constraint string) model.Violations {
 	var vs model.Violations
 	vs.Add(path, value, constraint)
 	return vs
+}
+
+func writeErr(w http.ResponseWriter, e *awswire.Error) { awswire.WriteError(w, awswire.RestJSON, e) }
+
+// awsErr is err as the AWS error to answer: the service's typed errors as
+// they are, anything else as InternalServerException.
+func awsErr(err error) *awswire.Error {
+	var e *awswire.Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return internalErr(err)
+}
+
+// answer writes an operation's output, built by out only on success, or
+// err as its AWS error.
+func answer(w http.ResponseWriter, status int, out func() any, err error) {
+	if err != nil {
+		writeErr(w, awsErr(err))
+		return
+	}
+	awswire.WriteJSON(w, awswire.RestJSON, status, out())
+}
+
+// answerNoContent writes 204 for an operation without output, or err.
+func answerNoContent(w http.ResponseWriter, err error) {
+	if err != nil {
+		writeErr(w, awsErr(err))
+		return
+	}
+	w.Header().Set("x-amzn-RequestId", awswire.RequestID())
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// deref is an optional input member's value, "" when absent.
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
 }

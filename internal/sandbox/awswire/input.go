@@ -72,6 +72,13 @@ func RESTInput(m *model.Model, op string, r *http.Request, body []byte) *Error {
 		e.Fields = map[string]any{"reason": "CannotParse"}
 		return e
 	}
+	return RESTInvalid(vs)
+}
+
+// RESTInvalid is AgentCore's answer to violations (the model's, and a
+// service's own rules added to them): ValidationException with reason
+// FieldValidationFailed and a fieldList of {name, message}.
+func RESTInvalid(vs model.Violations) *Error {
 	type field struct {
 		Name    string `json:"name"`
 		Message string `json:"message"`
