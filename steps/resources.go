@@ -11,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"agentcore-workshop/internal/cloud"
 	"agentcore-workshop/internal/session"
 )
@@ -251,6 +253,30 @@ func Leftovers(ctx context.Context, c *cloud.Clients, ledger []session.Resource)
 		out = append(out, more...)
 	}
 	return out, nil
+}
+
+// pageLines gathers the lines each page of a list call yields; more and
+// next are its paginator's HasMorePages and NextPage.
+func pageLines[O, Opt any](ctx context.Context, what string, more func() bool,
+	next func(context.Context, ...func(*Opt)) (*O, error), lines func(*O) []string) ([]string, error) {
+	var out []string
+	for more() {
+		page, err := next(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("list %s: %w", what, err)
+		}
+		out = append(out, lines(page)...)
+	}
+	return out, nil
+}
+
+// named is a leftover line per item: "noun name".
+func named[T any](noun string, items []T, name func(T) *string) []string {
+	out := make([]string, len(items))
+	for i, it := range items {
+		out[i] = noun + " " + aws.ToString(name(it))
+	}
+	return out
 }
 
 // inLedger is the leftover lister of a kind no call lists: the ledger's

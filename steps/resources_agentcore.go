@@ -48,18 +48,10 @@ var workloadIdentities = resource[workloadSpec]{
 		return gone(err)
 	},
 	leftovers: func(ctx context.Context, c *cloud.Clients, _ []session.Resource) ([]string, error) {
-		var out []string
 		p := ctl.NewListWorkloadIdentitiesPaginator(c.Control, &ctl.ListWorkloadIdentitiesInput{})
-		for p.HasMorePages() {
-			page, err := p.NextPage(ctx)
-			if err != nil {
-				return nil, fmt.Errorf("list workload identities: %w", err)
-			}
-			for _, w := range page.WorkloadIdentities {
-				out = append(out, "workload identity "+aws.ToString(w.Name))
-			}
-		}
-		return out, nil
+		return pageLines(ctx, "workload identities", p.HasMorePages, p.NextPage, func(o *ctl.ListWorkloadIdentitiesOutput) []string {
+			return named("workload identity", o.WorkloadIdentities, func(w ctltypes.WorkloadIdentityType) *string { return w.Name })
+		})
 	},
 }
 
@@ -113,18 +105,10 @@ var credentialProviders = resource[providerSpec]{
 		return gone(err)
 	},
 	leftovers: func(ctx context.Context, c *cloud.Clients, _ []session.Resource) ([]string, error) {
-		var out []string
 		p := ctl.NewListOauth2CredentialProvidersPaginator(c.Control, &ctl.ListOauth2CredentialProvidersInput{})
-		for p.HasMorePages() {
-			page, err := p.NextPage(ctx)
-			if err != nil {
-				return nil, fmt.Errorf("list credential providers: %w", err)
-			}
-			for _, pv := range page.CredentialProviders {
-				out = append(out, "credential provider "+aws.ToString(pv.Name))
-			}
-		}
-		return out, nil
+		return pageLines(ctx, "credential providers", p.HasMorePages, p.NextPage, func(o *ctl.ListOauth2CredentialProvidersOutput) []string {
+			return named("credential provider", o.CredentialProviders, func(pv ctltypes.Oauth2CredentialProviderItem) *string { return pv.Name })
+		})
 	},
 }
 
@@ -162,18 +146,14 @@ var runtimes = resource[runtimeSpec]{
 	put:    putRuntime,
 	remove: deleteRuntime,
 	leftovers: func(ctx context.Context, c *cloud.Clients, _ []session.Resource) ([]string, error) {
-		var out []string
 		p := ctl.NewListAgentRuntimesPaginator(c.Control, &ctl.ListAgentRuntimesInput{})
-		for p.HasMorePages() {
-			page, err := p.NextPage(ctx)
-			if err != nil {
-				return nil, fmt.Errorf("list runtimes: %w", err)
-			}
-			for _, rt := range page.AgentRuntimes {
+		return pageLines(ctx, "runtimes", p.HasMorePages, p.NextPage, func(o *ctl.ListAgentRuntimesOutput) []string {
+			var out []string
+			for _, rt := range o.AgentRuntimes {
 				out = append(out, fmt.Sprintf("runtime %s (%s)", aws.ToString(rt.AgentRuntimeName), rt.Status))
 			}
-		}
-		return out, nil
+			return out
+		})
 	},
 }
 

@@ -12,6 +12,7 @@ import (
 	cb "github.com/aws/aws-sdk-go-v2/service/codebuild"
 	cbtypes "github.com/aws/aws-sdk-go-v2/service/codebuild/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	ecrtypes "github.com/aws/aws-sdk-go-v2/service/ecr/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
@@ -225,18 +226,10 @@ var repositories = resource[repositorySpec]{
 		return gone(err)
 	},
 	leftovers: func(ctx context.Context, c *cloud.Clients, _ []session.Resource) ([]string, error) {
-		var out []string
 		p := ecr.NewDescribeRepositoriesPaginator(c.ECR, &ecr.DescribeRepositoriesInput{})
-		for p.HasMorePages() {
-			page, err := p.NextPage(ctx)
-			if err != nil {
-				return nil, fmt.Errorf("list repositories: %w", err)
-			}
-			for _, r := range page.Repositories {
-				out = append(out, "repository "+aws.ToString(r.RepositoryName))
-			}
-		}
-		return out, nil
+		return pageLines(ctx, "repositories", p.HasMorePages, p.NextPage, func(o *ecr.DescribeRepositoriesOutput) []string {
+			return named("repository", o.Repositories, func(r ecrtypes.Repository) *string { return r.RepositoryName })
+		})
 	},
 }
 
@@ -454,18 +447,10 @@ var buildProjects = resource[projectSpec]{
 		return gone(err)
 	},
 	leftovers: func(ctx context.Context, c *cloud.Clients, _ []session.Resource) ([]string, error) {
-		var out []string
 		p := cb.NewListProjectsPaginator(c.Build, &cb.ListProjectsInput{})
-		for p.HasMorePages() {
-			page, err := p.NextPage(ctx)
-			if err != nil {
-				return nil, fmt.Errorf("list projects: %w", err)
-			}
-			for _, name := range page.Projects {
-				out = append(out, "project "+name)
-			}
-		}
-		return out, nil
+		return pageLines(ctx, "projects", p.HasMorePages, p.NextPage, func(o *cb.ListProjectsOutput) []string {
+			return named("project", o.Projects, func(name string) *string { return &name })
+		})
 	},
 }
 
