@@ -129,15 +129,6 @@ type projectInput struct {
 	Tags                   []Tag        `json:"tags"`
 }
 
-// withMissing adds the names a batch call did not find; the model's lists
-// hold at least one, so CodeBuild leaves the member out when none are.
-func withMissing(out map[string]any, key string, missing []string) map[string]any {
-	if len(missing) > 0 {
-		out[key] = missing
-	}
-	return out
-}
-
 func deref[T any](p *T) T {
 	var zero T
 	if p == nil {
@@ -167,7 +158,7 @@ var api = &awswire.JSONAPI[*Service]{
 			if err != nil {
 				return nil, err
 			}
-			return map[string]any{"project": toProjectJSON(p)}, nil
+			return projectResponse{toProjectJSON(p)}, nil
 		},
 		"UpdateProject": func(s *Service, body []byte) (any, error) {
 			var in projectInput
@@ -181,7 +172,7 @@ var api = &awswire.JSONAPI[*Service]{
 			if err != nil {
 				return nil, err
 			}
-			return map[string]any{"project": toProjectJSON(p)}, nil
+			return projectResponse{toProjectJSON(p)}, nil
 		},
 		"BatchGetProjects": func(s *Service, body []byte) (any, error) {
 			var in struct {
@@ -198,7 +189,12 @@ var api = &awswire.JSONAPI[*Service]{
 			for _, p := range found {
 				out = append(out, toProjectJSON(p))
 			}
-			return withMissing(map[string]any{"projects": out}, "projectsNotFound", missing), nil
+			// The model's not-found lists hold at least one name: CodeBuild
+			// leaves the member out when every name was found.
+			return struct {
+				Projects         []projectJSON `json:"projects"`
+				ProjectsNotFound []string      `json:"projectsNotFound,omitempty"`
+			}{out, missing}, nil
 		},
 		"DeleteProject": func(s *Service, body []byte) (any, error) {
 			var in struct {
@@ -207,7 +203,7 @@ var api = &awswire.JSONAPI[*Service]{
 			if err := awswire.DecodeJSON(body, &in); err != nil {
 				return nil, err
 			}
-			return map[string]any{}, s.DeleteProject(in.Name)
+			return struct{}{}, s.DeleteProject(in.Name)
 		},
 		"ListProjects": func(s *Service, body []byte) (any, error) {
 			var in struct {
@@ -221,7 +217,9 @@ var api = &awswire.JSONAPI[*Service]{
 			if err != nil {
 				return nil, err
 			}
-			return map[string]any{"projects": names}, nil
+			return struct {
+				Projects []string `json:"projects"`
+			}{names}, nil
 		},
 		"StartBuild": func(s *Service, body []byte) (any, error) {
 			var in struct {
@@ -238,7 +236,9 @@ var api = &awswire.JSONAPI[*Service]{
 			if err != nil {
 				return nil, err
 			}
-			return map[string]any{"build": s.toBuildJSON(b)}, nil
+			return struct {
+				Build buildJSON `json:"build"`
+			}{s.toBuildJSON(b)}, nil
 		},
 		"BatchGetBuilds": func(s *Service, body []byte) (any, error) {
 			var in struct {
@@ -255,7 +255,10 @@ var api = &awswire.JSONAPI[*Service]{
 			for _, b := range found {
 				out = append(out, s.toBuildJSON(b))
 			}
-			return withMissing(map[string]any{"builds": out}, "buildsNotFound", missing), nil
+			return struct {
+				Builds         []buildJSON `json:"builds"`
+				BuildsNotFound []string    `json:"buildsNotFound,omitempty"`
+			}{out, missing}, nil
 		},
 	}}
 
@@ -264,4 +267,9 @@ func (s *Service) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	api.Serve(w, r, s)
+}
+
+// projectResponse is CreateProject's and UpdateProject's output.
+type projectResponse struct {
+	Project projectJSON `json:"project"`
 }

@@ -72,7 +72,8 @@ type setPasswordIn struct {
 	Permanent  bool   `json:"Permanent"`
 }
 
-var empty = map[string]any{}
+// empty is the output of the operations that answer {}.
+var empty = struct{}{}
 
 // api is Cognito's awsJson1.1 wire: one entry per operation, like
 // cognito-local's targets directory. Input the model refuses is an
@@ -99,27 +100,23 @@ var api = &awswire.JSONAPI[*Service]{
 			if err != nil {
 				return nil, err
 			}
-			return map[string]any{"UserPool": poolOut(v, s)}, nil
+			return userPoolResponse{poolOut(v)}, nil
 		}),
 		"DescribeUserPool": decodeOp(func(s *Service, in *poolRef) (any, *awsErr) {
 			v, err := s.DescribeUserPool(in.UserPoolId)
 			if err != nil {
 				return nil, err
 			}
-			return map[string]any{"UserPool": poolOut(v, s)}, nil
+			return userPoolResponse{poolOut(v)}, nil
 		}),
 		"ListUserPools": decodeOp(func(s *Service, in *listRef) (any, *awsErr) {
 			vs, next, err := s.ListUserPools(in.MaxResults, in.NextToken)
 			if err != nil {
 				return nil, err
 			}
-			list := make([]map[string]any, 0, len(vs))
+			out := listUserPoolsResponse{UserPools: make([]userPoolDescriptionType, 0, len(vs)), NextToken: next}
 			for _, v := range vs {
-				list = append(list, poolDescOut(v))
-			}
-			out := map[string]any{"UserPools": list}
-			if next != "" {
-				out["NextToken"] = next
+				out.UserPools = append(out.UserPools, poolDescOut(v))
 			}
 			return out, nil
 		}),
@@ -132,21 +129,21 @@ var api = &awswire.JSONAPI[*Service]{
 			if err != nil {
 				return nil, err
 			}
-			return map[string]any{"UserPoolClient": clientOut(in.UserPoolId, c)}, nil
+			return userPoolClientResponse{clientOut(in.UserPoolId, c)}, nil
 		}),
 		"DescribeUserPoolClient": decodeOp(func(s *Service, in *clientRef) (any, *awsErr) {
 			c, err := s.DescribeUserPoolClient(in.UserPoolId, in.ClientId)
 			if err != nil {
 				return nil, err
 			}
-			return map[string]any{"UserPoolClient": clientOut(in.UserPoolId, c)}, nil
+			return userPoolClientResponse{clientOut(in.UserPoolId, c)}, nil
 		}),
 		"UpdateUserPoolClient": decodeOp(func(s *Service, in *ClientInput) (any, *awsErr) {
 			c, err := s.UpdateUserPoolClient(in)
 			if err != nil {
 				return nil, err
 			}
-			return map[string]any{"UserPoolClient": clientOut(in.UserPoolId, c)}, nil
+			return userPoolClientResponse{clientOut(in.UserPoolId, c)}, nil
 		}),
 		"DeleteUserPoolClient": decodeOp(func(s *Service, in *clientRef) (any, *awsErr) {
 			return empty, s.DeleteUserPoolClient(in.UserPoolId, in.ClientId)
@@ -156,13 +153,9 @@ var api = &awswire.JSONAPI[*Service]{
 			if err != nil {
 				return nil, err
 			}
-			list := make([]map[string]any, 0, len(cs))
+			out := listUserPoolClientsResponse{UserPoolClients: make([]userPoolClientDescription, 0, len(cs)), NextToken: next}
 			for _, c := range cs {
-				list = append(list, map[string]any{"ClientId": c.ID, "ClientName": c.Name, "UserPoolId": in.UserPoolId})
-			}
-			out := map[string]any{"UserPoolClients": list}
-			if next != "" {
-				out["NextToken"] = next
+				out.UserPoolClients = append(out.UserPoolClients, userPoolClientDescription{ClientID: c.ID, ClientName: c.Name, UserPoolID: in.UserPoolId})
 			}
 			return out, nil
 		}),
@@ -170,20 +163,14 @@ var api = &awswire.JSONAPI[*Service]{
 			if err := s.CreateUserPoolDomain(in.Domain, in.UserPoolId); err != nil {
 				return nil, err
 			}
-			return map[string]any{"ManagedLoginVersion": 1}, nil
+			return createUserPoolDomainResponse{ManagedLoginVersion: 1}, nil
 		}),
 		"DescribeUserPoolDomain": decodeOp(func(s *Service, in *domainRef) (any, *awsErr) {
 			d, err := s.DescribeUserPoolDomain(in.Domain)
 			if err != nil {
 				return nil, err
 			}
-			if d.Domain == "" {
-				return map[string]any{"DomainDescription": map[string]any{}}, nil
-			}
-			return map[string]any{"DomainDescription": map[string]any{
-				"Domain": d.Domain, "UserPoolId": d.UserPoolId, "Status": d.Status, "AWSAccountId": s.accountID,
-				"CloudFrontDistribution": d.Domain + ".cloudfront.sandbox.invalid", "Version": "20260101000000", "ManagedLoginVersion": 1,
-			}}, nil
+			return domainOut(d, s.accountID), nil
 		}),
 		"DeleteUserPoolDomain": decodeOp(func(s *Service, in *domainRef) (any, *awsErr) {
 			return empty, s.DeleteUserPoolDomain(in.Domain, in.UserPoolId)
@@ -193,14 +180,14 @@ var api = &awswire.JSONAPI[*Service]{
 			if err != nil {
 				return nil, err
 			}
-			return map[string]any{"ResourceServer": resourceServerOut(in.UserPoolId, rs)}, nil
+			return resourceServerResponse{resourceServerOut(in.UserPoolId, rs)}, nil
 		}),
 		"DescribeResourceServer": decodeOp(func(s *Service, in *rsRef) (any, *awsErr) {
 			rs, err := s.DescribeResourceServer(in.UserPoolId, in.Identifier)
 			if err != nil {
 				return nil, err
 			}
-			return map[string]any{"ResourceServer": resourceServerOut(in.UserPoolId, rs)}, nil
+			return resourceServerResponse{resourceServerOut(in.UserPoolId, rs)}, nil
 		}),
 		"DeleteResourceServer": decodeOp(func(s *Service, in *rsRef) (any, *awsErr) {
 			return empty, s.DeleteResourceServer(in.UserPoolId, in.Identifier)
@@ -210,7 +197,7 @@ var api = &awswire.JSONAPI[*Service]{
 			if err != nil {
 				return nil, err
 			}
-			return map[string]any{"User": userOut(u, "Attributes")}, nil
+			return adminCreateUserResponse{userOut(u, false)}, nil
 		}),
 		"AdminSetUserPassword": decodeOp(func(s *Service, in *setPasswordIn) (any, *awsErr) {
 			return empty, s.AdminSetUserPassword(in.UserPoolId, in.Username, in.Password, in.Permanent)
@@ -220,7 +207,7 @@ var api = &awswire.JSONAPI[*Service]{
 			if err != nil {
 				return nil, err
 			}
-			return userOut(u, "UserAttributes"), nil
+			return userOut(u, true), nil
 		}),
 		"AdminDeleteUser": decodeOp(func(s *Service, in *userRef) (any, *awsErr) {
 			return empty, s.AdminDeleteUser(in.UserPoolId, in.Username)

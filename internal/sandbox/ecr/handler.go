@@ -84,7 +84,7 @@ var api = &awswire.JSONAPI[*Service]{
 			if err != nil {
 				return nil, err
 			}
-			return map[string]any{"repository": s.repoJSON(r)}, nil
+			return repositoryResponse{s.repoJSON(r)}, nil
 		},
 		"DescribeRepositories": func(s *Service, body []byte) (any, error) {
 			var in struct {
@@ -101,7 +101,9 @@ var api = &awswire.JSONAPI[*Service]{
 			for _, r := range repos {
 				out = append(out, s.repoJSON(r))
 			}
-			return map[string]any{"repositories": out}, nil
+			return struct {
+				Repositories []repositoryJSON `json:"repositories"`
+			}{out}, nil
 		},
 		"DeleteRepository": func(s *Service, body []byte) (any, error) {
 			var in struct {
@@ -115,7 +117,7 @@ var api = &awswire.JSONAPI[*Service]{
 			if err != nil {
 				return nil, err
 			}
-			return map[string]any{"repository": s.repoJSON(r)}, nil
+			return repositoryResponse{s.repoJSON(r)}, nil
 		},
 		"DescribeImages": func(s *Service, body []byte) (any, error) {
 			var in struct {
@@ -134,7 +136,9 @@ var api = &awswire.JSONAPI[*Service]{
 			for _, im := range images {
 				out = append(out, imageDetailJSON{s.d.AccountID, in.RepositoryName, im.Digest, im.Tags, im.Size, awswire.Epoch(im.PushedAt), ManifestMediaType, "application/vnd.docker.container.image.v1+json", "ACTIVE"})
 			}
-			return map[string]any{"imageDetails": out}, nil
+			return struct {
+				ImageDetails []imageDetailJSON `json:"imageDetails"`
+			}{out}, nil
 		},
 		"ListImages": func(s *Service, body []byte) (any, error) {
 			var in struct {
@@ -148,7 +152,9 @@ var api = &awswire.JSONAPI[*Service]{
 			if err != nil {
 				return nil, err
 			}
-			return map[string]any{"imageIds": ids}, nil
+			return struct {
+				ImageIDs []ImageID `json:"imageIds"`
+			}{ids}, nil
 		},
 		"BatchDeleteImage": func(s *Service, body []byte) (any, error) {
 			var in struct {
@@ -162,7 +168,10 @@ var api = &awswire.JSONAPI[*Service]{
 			if err != nil {
 				return nil, err
 			}
-			return map[string]any{"imageIds": deleted, "failures": failures}, nil
+			return struct {
+				ImageIDs []ImageID      `json:"imageIds"`
+				Failures []ImageFailure `json:"failures"`
+			}{deleted, failures}, nil
 		},
 	}}
 
@@ -171,4 +180,9 @@ func (s *Service) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	api.Serve(w, r, s)
+}
+
+// repositoryResponse is CreateRepository's and DeleteRepository's output.
+type repositoryResponse struct {
+	Repository repositoryJSON `json:"repository"`
 }
