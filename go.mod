@@ -79,3 +79,5 @@ require (
 )
 
 replace github.com/alecthomas/chroma/v2 => ./third_party/chroma
+
+replace charm.land/lipgloss/v2 => ./third_party/lipgloss
