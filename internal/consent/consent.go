@@ -5,8 +5,9 @@
 //
 // It works against the offline sandbox only. Amazon Cognito's real hosted
 // UI (and any other real identity provider) renders its sign-in page with
-// scripts, CSRF tokens and sometimes MFA, which a form-filling HTTP client
-// must not try to imitate; on real AWS the learner uses a real browser. As
+// scripts and sometimes MFA, which a form-filling HTTP client must not try
+// to imitate (the sandbox's form carries a CSRF token, which Run returns as
+// a browser does: the hidden _csrf field with the XSRF-TOKEN cookie); on real AWS the learner uses a real browser. As
 // a guard, the password is only ever posted to the host that served the
 // authorization URL (the sandbox serves AgentCore and Cognito on one edge).
 package consent
@@ -17,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"strings"
 
@@ -59,6 +61,15 @@ func Run(ctx context.Context, client *http.Client, authorizationURL, username, p
 	}
 	c := *client
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	if c.Jar == nil {
+		// A browser keeps cookies: the login form's CSRF token comes back
+		// as the XSRF-TOKEN cookie beside the form's _csrf field.
+		jar, err := cookiejar.New(nil)
+		if err != nil {
+			return nil, fmt.Errorf("consent: cookie jar: %w", err)
+		}
+		c.Jar = jar
+	}
 	start, err := url.Parse(authorizationURL)
 	if err != nil || (start.Scheme != "http" && start.Scheme != "https") || start.Host == "" {
 		return nil, fmt.Errorf("consent: %q is not an http(s) authorization URL", authorizationURL)

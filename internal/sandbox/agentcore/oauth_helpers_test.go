@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -255,6 +256,9 @@ func (e *idEnv) login(c *http.Client, idpURL *url.URL, user, password string) *u
 		e.t.Fatalf("login page %d: %s", p.status, p.body)
 	}
 	form := url.Values{"username": {user}, "password": {password}}
+	if m := regexp.MustCompile(`name="_csrf" value="([^"]+)"`).FindStringSubmatch(p.body); m != nil {
+		form.Set("_csrf", m[1]) // the cookie half is in c's jar
+	}
 	for k, v := range idpURL.Query() {
 		form[k] = v
 	}

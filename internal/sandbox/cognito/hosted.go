@@ -154,11 +154,15 @@ func (s *Service) validateAuthorize(poolID string, q url.Values) (*authRequest, 
 			return fail("invalid_scope")
 		}
 	}
+	// PKCE: Cognito supports S256 only. A challenge without a method, or
+	// any other method (plain included), is redirected back as
+	// invalid_request (Cognito developer guide, "Using PKCE in authorization
+	// code grants" and the authorize endpoint page; gateway-identity-facts.md
+	// §5). The sandbox does the same, so a client that would fail on AWS
+	// fails here first. Cognito does not require PKCE of a client, so
+	// neither does the sandbox.
 	challenge, method := q.Get("code_challenge"), q.Get("code_challenge_method")
-	if challenge != "" && method == "" {
-		method = "plain"
-	}
-	if method != "" && (challenge == "" || (method != "S256" && method != "plain")) {
+	if (challenge != "" || method != "") && (challenge == "" || method != "S256") {
 		return fail("invalid_request")
 	}
 	keep := url.Values{}
@@ -178,15 +182,30 @@ type loginPage struct {
 	Hidden                                      []hiddenField
 }
 
+// pageHeaders are the headers of every hosted page: never cached, and
+// never framed by another site (clickjacking), as Cognito's pages.
+func pageHeaders(w http.ResponseWriter) {
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Content-Security-Policy", "frame-ancestors 'none'")
+}
+
+// renderLogin shows the login form with a fresh CSRF token.
 func (s *Service) renderLogin(w http.ResponseWriter, status int, ar *authRequest, username, errText string) {
 	page := loginPage{ClientName: ar.client.Name, PoolID: ar.pool.ID, Action: s.Issuer(ar.pool.ID) + "/login", Error: errText, Username: username}
+	cookiePath := "/" + ar.pool.ID
+	if u, err := url.Parse(s.Issuer(ar.pool.ID)); err == nil && u.Path != "" {
+		cookiePath = u.Path
+	}
+	page.Hidden = append(page.Hidden, hiddenField{csrfField, s.setCSRF(w, cookiePath)})
 	for _, k := range []string{"client_id", "response_type", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method", "nonce"} {
 		if v := ar.params.Get(k); v != "" {
 			page.Hidden = append(page.Hidden, hiddenField{k, v})
 		}
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
+	pageHeaders(w)
 	w.WriteHeader(status)
 	pages().ExecuteTemplate(w, "login.html", page)
 }
@@ -196,7 +215,7 @@ func writeAuthFailure(w http.ResponseWriter, r *http.Request, f *authFailure) {
 		http.Redirect(w, r, f.redirect, http.StatusFound)
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	pageHeaders(w)
 	w.WriteHeader(f.status)
 	pages().ExecuteTemplate(w, "error.html", f.page)
 }
@@ -234,8 +253,20 @@ func (s *Service) serveLogin(w http.ResponseWriter, r *http.Request) {
 		writeAuthFailure(w, r, f)
 		return
 	}
+	if !s.csrf.valid(r, s.now()) {
+		// Not posted from a login page this sandbox served (or served too
+		// long ago): show the form again, with a fresh token.
+		s.renderLogin(w, http.StatusForbidden, ar, "", "Your sign-in page expired or was not opened from this site. Please sign in again.")
+		return
+	}
+	attempt := attemptKey(ar.pool.ID, username)
+	if s.attempts.locked(attempt, s.now()) {
+		s.renderLogin(w, http.StatusBadRequest, ar, username, attemptsExceeded)
+		return
+	}
 	switch {
 	case !found || !user.passwordMatches(password):
+		s.attempts.failed(attempt, s.now())
 		s.renderLogin(w, http.StatusBadRequest, ar, username, "Incorrect username or password.")
 		return
 	case !user.Enabled:
@@ -245,6 +276,7 @@ func (s *Service) serveLogin(w http.ResponseWriter, r *http.Request) {
 		s.renderLogin(w, http.StatusBadRequest, ar, username, "This user must set a new password first (AdminSetUserPassword with Permanent=true); the sandbox login page cannot change passwords.")
 		return
 	}
+	s.attempts.succeeded(attempt)
 	now := s.now()
 	code := s.codes.put(now, authCode{pool: ar.pool.ID, client: ar.client.ID, username: user.Username, sub: user.Sub,
 		redirectURI: ar.redirectURI, scope: strings.Join(ar.scopes, " "), nonce: ar.nonce,
@@ -386,15 +418,14 @@ func (s *Service) grantClientCredentials(w http.ResponseWriter, p *Pool, c *Clie
 	writeTokens(w, ts)
 }
 
+// verifyPKCE checks an S256 code verifier (the only method authorize
+// accepts) against the challenge.
 func verifyPKCE(method, challenge, verifier string) bool {
-	if verifier == "" || len(verifier) > 128 {
+	if method != "S256" || verifier == "" || len(verifier) > 128 {
 		return false
 	}
-	want := verifier
-	if method == "S256" {
-		sum := sha256.Sum256([]byte(verifier))
-		want = base64.RawURLEncoding.EncodeToString(sum[:])
-	}
+	sum := sha256.Sum256([]byte(verifier))
+	want := base64.RawURLEncoding.EncodeToString(sum[:])
 	return subtle.ConstantTimeCompare([]byte(want), []byte(challenge)) == 1
 }
 

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -56,11 +57,16 @@ func (h hosted) login(t *testing.T, q url.Values, password string) *http.Respons
 	if resp.StatusCode != 200 || !strings.Contains(string(page), `<form method="post" action="`+h.iss+`/login"`) || !strings.Contains(string(page), `name="password"`) {
 		t.Fatalf("authorize page %d: %s", resp.StatusCode, page)
 	}
-	form := url.Values{"username": {h.username}, "password": {password}}
+	form := url.Values{"username": {h.username}, "password": {password}, "_csrf": {csrfOf(t, string(page))}}
 	for k, v := range q {
 		form[k] = v
 	}
-	resp, err = noRedirect.PostForm(h.iss+"/login", form)
+	req, _ := http.NewRequest(http.MethodPost, h.iss+"/login", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for _, c := range resp.Cookies() {
+		req.AddCookie(c)
+	}
+	resp, err = noRedirect.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -308,4 +314,14 @@ func TestClientCredentialsGrant(t *testing.T) {
 	if st, m := tokenCall(t, tokenURL, url.Values{"grant_type": {"client_credentials"}}, id, "wrong"); st != 401 || m["error"] != "invalid_client" {
 		t.Fatalf("wrong secret: %d %v", st, m)
 	}
+}
+
+// csrfOf returns the login page's _csrf field.
+func csrfOf(t *testing.T, page string) string {
+	t.Helper()
+	m := regexp.MustCompile(`name="_csrf" value="([^"]+)"`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("login page has no _csrf field: %s", page)
+	}
+	return m[1]
 }

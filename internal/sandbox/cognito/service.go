@@ -42,6 +42,9 @@ type Service struct {
 	domains map[string]string // domain prefix → pool id
 
 	codes *codeStore // authorization codes live in memory only: they last minutes
+	// The hosted login's CSRF key and failed-attempt counts (hosted_guard.go).
+	csrf     *csrfKey
+	attempts *attempts
 
 	muxOnce sync.Once
 	mux     *http.ServeMux // discovery and hosted routes, "/{pool}/..." patterns
@@ -71,7 +74,7 @@ func New(d edge.Deps) (*Service, error) {
 		url: d.URL, region: d.Region, accountID: d.AccountID, store: d.Store,
 		clock: d.Clock, log: d.Log, delays: d.Delays,
 		pools: map[string]*Pool{}, clients: map[string]string{}, domains: map[string]string{},
-		codes: newCodeStore(), exposed: map[string]bool{},
+		codes: newCodeStore(), exposed: map[string]bool{}, csrf: newCSRFKey(), attempts: newAttempts(),
 	}
 	if s.store != nil {
 		var st persisted
