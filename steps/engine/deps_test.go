@@ -11,7 +11,11 @@ import (
 func TestFrontEndsNeedNoCloud(t *testing.T) {
 	out, err := exec.Command("go", "list", "-deps", "agentcore-workshop/steps/engine", "agentcore-workshop/ui").Output()
 	if err != nil {
-		t.Fatalf("go list: %v", err)
+		var stderr []byte
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = ee.Stderr
+		}
+		t.Fatalf("go list: %v\n%s", err, stderr)
 	}
 	for _, p := range strings.Fields(string(out)) {
 		if strings.HasPrefix(p, "github.com/aws/aws-sdk-go-v2/service/") || p == "agentcore-workshop/steps" {
