@@ -29,10 +29,9 @@ gofmt-check:
 # without -v does not print skip messages, so each such test appends a line
 # to the file in AGENTCORE_WORKSHOP_SKIP_LOG (internal/e2etest). Under
 # AGENTCORE_WORKSHOP_REQUIRE_E2E=1 (.ci/run) they fail instead of skipping.
-# -ldflags=-w (no DWARF) makes linking the test binaries a third cheaper.
 define gotest
 	@log=$$(mktemp); \
-	AGENTCORE_WORKSHOP_SKIP_LOG="$$log" $(GO) test -ldflags=-w $(1) ./...; status=$$?; \
+	AGENTCORE_WORKSHOP_SKIP_LOG="$$log" $(GO) test $(1) ./...; status=$$?; \
 	if [ -s "$$log" ]; then \
 	  echo; echo "Skipped end-to-end tests (install the package named, then run make test again):"; \
 	  sed 's/^/  /' "$$log"; \

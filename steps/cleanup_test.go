@@ -99,6 +99,9 @@ func liveEntries(sess *session.Session) []string {
 }
 
 func TestCleanupAfterStagesOneToSeven(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short: runs stages against a whole sandbox (make test runs it)")
+	}
 	a := openForCleanup(t, edge.Delays{})
 	ctx := context.Background()
 	if err := a.Runner.RunUntil(ctx, "invoke-with-token"); err != nil {
@@ -190,6 +193,9 @@ func TestCleanupAfterStagesOneToSeven(t *testing.T) {
 // A runtime stays DELETING for a while on AWS: cleanup waits until it is
 // gone rather than reporting success while it is still listed.
 func TestCleanupWaitsForTheRuntimeToGo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short: runs stages against a whole sandbox (make test runs it)")
+	}
 	a := openForCleanup(t, edge.Delays{RuntimeDelete: 300})
 	ctx := context.Background()
 	if err := a.Runner.RunUntil(ctx, "launch"); err != nil {
@@ -211,6 +217,9 @@ func TestCleanupWaitsForTheRuntimeToGo(t *testing.T) {
 // A crash between Plan and Created leaves a planned entry with no physical
 // id; the resource may exist. Cleanup finds it by name.
 func TestCleanupFindsPlannedResourcesByName(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short: runs stages against a whole sandbox (make test runs it)")
+	}
 	a := openForCleanup(t, edge.Delays{})
 	ctx := context.Background()
 	c, sess := a.Cloud, a.Session
@@ -287,6 +296,9 @@ func TestCleanupFindsPlannedResourcesByName(t *testing.T) {
 // Resources deleted behind the workshop's back (in the console, by an
 // earlier cleanup that died before saving) count as done.
 func TestCleanupTreatsOutOfBandDeletionAsDone(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short: runs stages against a whole sandbox (make test runs it)")
+	}
 	a := openForCleanup(t, edge.Delays{})
 	ctx := context.Background()
 	if err := a.Runner.Run(ctx, "provision-cognito"); err != nil {
@@ -405,6 +417,9 @@ func (cancelOnFirstDelete) Value(steps.Value)         {}
 // A cancelled cleanup stops at once, and what it deleted before stays
 // recorded, so the next run only does the rest.
 func TestCleanupCancelledResumes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short: runs stages against a whole sandbox (make test runs it)")
+	}
 	a := openForCleanup(t, edge.Delays{})
 	ctx := context.Background()
 	if err := a.Runner.Run(ctx, "provision-cognito"); err != nil {
@@ -434,6 +449,9 @@ func TestCleanupCancelledResumes(t *testing.T) {
 // A twin pool (same name, made by a run killed mid-create whose pool the
 // listing did not show yet) is removed with the recorded one.
 func TestCleanupRemovesTwinPools(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short: runs stages against a whole sandbox (make test runs it)")
+	}
 	a := openForCleanup(t, edge.Delays{})
 	ctx := context.Background()
 	if err := a.Runner.Run(ctx, "provision-cognito"); err != nil {

@@ -164,6 +164,9 @@ func TestEveryKindLivesThroughTheRegistry(t *testing.T) {
 // ensure adopts the resource it finds by name instead of making a twin,
 // reuses a created one, and makes a new one when the recorded one is gone.
 func TestEnsureAdoptsReusesAndRecreates(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short: runs stages against a whole sandbox (make test runs it)")
+	}
 	env := sandboxEnv(t)
 	ctx := context.Background()
 	c := env.Cloud.Cognito

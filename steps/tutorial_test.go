@@ -118,6 +118,9 @@ func TestStagesOneToSevenAgainstSandbox(t *testing.T) {
 }
 
 func TestWaitReadyReportsFailureReason(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short: runs stages against a whole sandbox (make test runs it)")
+	}
 	a := openWorkshop(t)
 	ctx := context.Background()
 	if err := a.Runner.RunUntil(ctx, "launch"); err != nil {
@@ -169,6 +172,9 @@ func BenchmarkStagesOneToSeven(b *testing.B) {
 }
 
 func TestConfigureReplacesAProviderForAnOldClient(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short: runs stages against a whole sandbox (make test runs it)")
+	}
 	a := openWorkshop(t)
 	ctx := context.Background()
 	if err := a.Runner.RunUntil(ctx, "configure"); err != nil {
@@ -210,6 +216,9 @@ func TestConfigureReplacesAProviderForAnOldClient(t *testing.T) {
 // Launching again while the runtime is still updating waits for it to
 // settle instead of failing with ConflictException, as AWS would answer.
 func TestRelaunchWaitsForTheRuntimeToSettle(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short: runs stages against a whole sandbox (make test runs it)")
+	}
 	a, err := app.Open(context.Background(), app.Options{Workspace: filepath.Join(t.TempDir(), "ws"), SandboxAddr: "127.0.0.1:0",
 		Delays: edge.Delays{RuntimeReady: 300}})
 	if err != nil {
