@@ -40,3 +40,7 @@ func truncate(s string, n int) string {
 	}
 	return s[:n] + "…"
 }
+
+func unauthorized(format string, args ...any) *awswire.Error {
+	return awswire.Errorf(http.StatusUnauthorized, "UnauthorizedException", format, args...)
+}

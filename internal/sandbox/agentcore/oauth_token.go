@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -15,7 +14,6 @@ import (
 
 	"agentcore-workshop/internal/sandbox/awswire"
 	"agentcore-workshop/internal/sandbox/jwtverify"
-	"agentcore-workshop/internal/sandbox/model"
 )
 
 // Model patterns of the identity data plane (bedrock-agentcore 2024-02-28).
@@ -29,75 +27,70 @@ const (
 	invalidSession = "Invalid or expired session"
 )
 
-type resourceTokenInput struct {
-	WAT              *string           `json:"workloadIdentityToken"`
-	Provider         *string           `json:"resourceCredentialProviderName"`
-	Scopes           *[]string         `json:"scopes"`
-	Flow             *string           `json:"oauth2Flow"`
-	SessionURI       *string           `json:"sessionUri"`
-	ReturnURL        *string           `json:"resourceOauth2ReturnUrl"`
-	Force            *bool             `json:"forceAuthentication"`
-	CustomParameters map[string]string `json:"customParameters"`
-	CustomState      *string           `json:"customState"`
-	Resources        []string          `json:"resources"`
-	Audiences        []string          `json:"audiences"`
+// resourceTokenRequest is a validated GetResourceOauth2Token.
+type resourceTokenRequest struct {
+	WorkloadToken    string
+	Provider         string
+	Scopes           []string
+	Flow             string
+	SessionURI       string // "" when not polling a session
+	ReturnURL        string
+	Force            bool
+	CustomParameters map[string]string
+	CustomState      string
 }
 
-// getResourceOauth2Token serves GetResourceOauth2Token.
-func (s *Service) getResourceOauth2Token(w http.ResponseWriter, r *http.Request) {
-	var in resourceTokenInput
-	if e := readValid(r, model.AgentCoreData, "GetResourceOauth2Token", &in); e != nil {
-		writeErr(w, e)
-		return
-	}
-	out, e := s.resourceToken(r.Context(), &in)
-	if e != nil {
-		writeErr(w, e)
-		return
-	}
-	awswire.WriteJSON(w, awswire.RestJSON, http.StatusOK, out)
+// resourceToken is GetResourceOauth2Token's answer: a token, or a 3LO
+// session to poll (with where the user consents while it is in progress).
+type resourceToken struct {
+	AccessToken      string `json:"accessToken,omitempty"`
+	AuthorizationURL string `json:"authorizationUrl,omitempty"`
+	SessionURI       string `json:"sessionUri,omitempty"`
+	SessionStatus    string `json:"sessionStatus,omitempty"`
 }
 
-// resourceToken is GetResourceOauth2Token's rules, after validation.
-func (s *Service) resourceToken(ctx context.Context, in *resourceTokenInput) (map[string]string, *awswire.Error) {
-	workload, user, ok := s.ResolveWorkloadToken(*in.WAT)
+// GetResourceOauth2Token gets an OAuth2 token from a credential provider
+// for the workload (and user) a workload access token names: M2M through a
+// client_credentials grant, USER_FEDERATION from the vault or through a 3LO
+// session the user completes in a browser.
+func (s *Service) GetResourceOauth2Token(ctx context.Context, in resourceTokenRequest) (resourceToken, error) {
+	workload, user, ok := s.ResolveWorkloadToken(in.WorkloadToken)
 	if !ok {
-		return nil, accessDenied("The workload access token is invalid or has expired.")
+		return resourceToken{}, accessDenied("The workload access token is invalid or has expired.")
 	}
 	returnURLs, ok := s.LookupWorkloadIdentity(workload)
 	if !ok {
-		return nil, workloadNotFound(workload)
+		return resourceToken{}, workloadNotFound(workload)
 	}
-	prov, ok := s.LookupOauth2Provider(*in.Provider)
+	prov, ok := s.LookupOauth2Provider(in.Provider)
 	if !ok {
-		return nil, notFound("Credential provider not found: %s", *in.Provider)
+		return resourceToken{}, providerNotFound(in.Provider)
 	}
-	scopes := slices.Clone(*in.Scopes)
+	scopes := slices.Clone(in.Scopes)
 	now := s.now()
 
-	switch *in.Flow {
+	switch in.Flow {
 	case flowOnBehalfOf:
-		return nil, fieldErr("oauth2Flow", "The offline sandbox does not implement ON_BEHALF_OF_TOKEN_EXCHANGE; use USER_FEDERATION or M2M.")
+		return resourceToken{}, fieldErr("oauth2Flow", "The offline sandbox does not implement ON_BEHALF_OF_TOKEN_EXCHANGE; use USER_FEDERATION or M2M.")
 	case flowM2M:
 		return s.m2mToken(ctx, workload, prov, scopes, now)
 	}
 
 	if user == "" {
-		return nil, fieldErr("workloadIdentityToken", "USER_FEDERATION needs a workload access token issued for a user (GetWorkloadAccessTokenForJWT or GetWorkloadAccessTokenForUserId); this one names no user.")
+		return resourceToken{}, fieldErr("workloadIdentityToken", "USER_FEDERATION needs a workload access token issued for a user (GetWorkloadAccessTokenForJWT or GetWorkloadAccessTokenForUserId); this one names no user.")
 	}
-	returnURL := ""
-	if in.ReturnURL != nil {
-		returnURL = *in.ReturnURL
+	returnURL := in.ReturnURL
+	if returnURL != "" {
 		if !slices.Contains(returnURLs, returnURL) {
-			return nil, fieldErr("resourceOauth2ReturnUrl", fmt.Sprintf("Value '%s' at 'resourceOauth2ReturnUrl' is not one of the allowedResourceOauth2ReturnUrls of workload identity %s.", truncate(returnURL, 200), workload))
+			return resourceToken{}, fieldErr("resourceOauth2ReturnUrl", fmt.Sprintf("Value '%s' at 'resourceOauth2ReturnUrl' is not one of the allowedResourceOauth2ReturnUrls of workload identity %s.", truncate(returnURL, 200), workload))
 		}
 	}
-	force := in.Force != nil && *in.Force
+	force := in.Force
 
-	if in.SessionURI != nil {
+	if in.SessionURI != "" {
 		// Polling an existing session: it must be this caller's.
 		s.oauth.mu.Lock()
-		ss := s.oauth.sessionByURI(*in.SessionURI, now)
+		ss := s.oauth.sessionByURI(in.SessionURI, now)
 		var st sessionStatus
 		var authURL string
 		if ss != nil && ss.workload == workload && ss.user == user && ss.provider == prov.Name {
@@ -107,18 +100,18 @@ func (s *Service) resourceToken(ctx context.Context, in *resourceTokenInput) (ma
 		}
 		s.oauth.mu.Unlock()
 		if ss == nil {
-			return nil, accessDenied("%s", invalidSession)
+			return resourceToken{}, accessDenied("%s", invalidSession)
 		}
 		if !force {
 			if t, ok := s.oauth.vault.get(flowUser, workload, user, prov, scopes, now); ok {
-				return map[string]string{"accessToken": t.AccessToken}, nil
+				return resourceToken{AccessToken: t.AccessToken}, nil
 			}
 		}
 		switch st {
 		case sessionFailed:
-			return map[string]string{"sessionUri": *in.SessionURI, "sessionStatus": "FAILED"}, nil
+			return resourceToken{SessionURI: in.SessionURI, SessionStatus: "FAILED"}, nil
 		case sessionInProgress, sessionAwaitingUser:
-			return map[string]string{"authorizationUrl": authURL, "sessionUri": *in.SessionURI, "sessionStatus": "IN_PROGRESS"}, nil
+			return resourceToken{AuthorizationURL: authURL, SessionURI: in.SessionURI, SessionStatus: "IN_PROGRESS"}, nil
 		}
 		// Complete, but the token no longer satisfies the request (expired,
 		// or other scopes): a new consent is needed.
@@ -126,15 +119,15 @@ func (s *Service) resourceToken(ctx context.Context, in *resourceTokenInput) (ma
 
 	if !force {
 		if t, ok := s.oauth.vault.get(flowUser, workload, user, prov, scopes, now); ok {
-			return map[string]string{"accessToken": t.AccessToken}, nil
+			return resourceToken{AccessToken: t.AccessToken}, nil
 		}
 	}
 	ss := s.oauth.newSession(session3LO{
 		workload: workload, user: user, provider: prov.Name, providerCallback: prov.CallbackURL,
-		scopes: scopes, returnURL: returnURL, customState: deref(in.CustomState), customParams: in.CustomParameters,
+		scopes: scopes, returnURL: returnURL, customState: in.CustomState, customParams: in.CustomParameters,
 	}, force, now)
 	s.log.Info("agentcore: 3LO session", "session", ss.id, "workload", workload, "provider", prov.Name)
-	return map[string]string{"authorizationUrl": s.authorizationURL(ss), "sessionUri": ss.uri(), "sessionStatus": "IN_PROGRESS"}, nil
+	return resourceToken{AuthorizationURL: s.authorizationURL(ss), SessionURI: ss.uri(), SessionStatus: "IN_PROGRESS"}, nil
 }
 
 // authorizationURL is where the user starts a session's consent.
@@ -144,24 +137,24 @@ func (s *Service) authorizationURL(ss *session3LO) string {
 
 // m2mToken serves the M2M flow: a client_credentials grant at the
 // provider's token endpoint, cached in the vault for the workload.
-func (s *Service) m2mToken(ctx context.Context, workload string, prov Oauth2Provider, scopes []string, now time.Time) (map[string]string, *awswire.Error) {
+func (s *Service) m2mToken(ctx context.Context, workload string, prov Oauth2Provider, scopes []string, now time.Time) (resourceToken, error) {
 	if t, ok := s.oauth.vault.get(flowM2M, workload, "", prov, scopes, now); ok {
-		return map[string]string{"accessToken": t.AccessToken}, nil
+		return resourceToken{AccessToken: t.AccessToken}, nil
 	}
 	ep, err := s.oauth.providerEndpoints(ctx, prov)
 	if err != nil {
-		return nil, fieldErr("resourceCredentialProviderName", fmt.Sprintf("The credential provider %s cannot be used: %v", prov.Name, err))
+		return resourceToken{}, fieldErr("resourceCredentialProviderName", fmt.Sprintf("The credential provider %s cannot be used: %v", prov.Name, err))
 	}
 	cc := clientcredentials.Config{ClientID: prov.ClientID, ClientSecret: prov.ClientSecret, TokenURL: ep.Token, Scopes: scopes}
 	tok, err := cc.Token(context.WithValue(ctx, oauth2.HTTPClient, s.oauth.http))
 	if err != nil {
-		return nil, providerRefusal(prov.Name, "client_credentials grant", err)
+		return resourceToken{}, providerRefusal(prov.Name, "client_credentials grant", err)
 	}
 	vt := s.vaultTokenFrom(tok, flowM2M, workload, "", prov, scopes, now)
 	if err := s.oauth.vault.put(vt); err != nil {
-		return nil, internalErr(err)
+		return resourceToken{}, internalErr(err)
 	}
-	return map[string]string{"accessToken": vt.AccessToken}, nil
+	return resourceToken{AccessToken: vt.AccessToken}, nil
 }
 
 // providerRefusal turns a failed token-endpoint call into an AWS error that
@@ -193,48 +186,31 @@ func (s *Service) vaultTokenFrom(tok *oauth2.Token, flow, workload, user string,
 
 // ---- CompleteResourceTokenAuth ----
 
-type completeInput struct {
-	UserIdentifier *struct {
-		UserToken *string `json:"userToken"`
-		UserID    *string `json:"userId"`
-	} `json:"userIdentifier"`
-	SessionURI *string `json:"sessionUri"`
-}
-
-// completeResourceTokenAuth serves CompleteResourceTokenAuth: it binds a
-// session that returned through resourceOauth2ReturnUrl to the user who
-// started it, and only then puts the token in the vault.
-func (s *Service) completeResourceTokenAuth(w http.ResponseWriter, r *http.Request) {
-	var in completeInput
-	if e := readValid(r, model.AgentCoreData, "CompleteResourceTokenAuth", &in); e != nil {
-		writeErr(w, e)
-		return
-	}
-	user := ""
-	if in.UserIdentifier.UserID != nil {
-		user = *in.UserIdentifier.UserID
-	} else {
+// CompleteResourceTokenAuth binds a session that returned through
+// resourceOauth2ReturnUrl to the user who started it, and only then puts
+// its token in the vault. The user is userID, or the subject of userToken,
+// which is verified.
+func (s *Service) CompleteResourceTokenAuth(ctx context.Context, sessionURI, userID, userToken string) error {
+	user := userID
+	if userToken != "" {
 		// Only the issuer of the session's own user is ever contacted: the
 		// token names its issuer before anything is verified, and letting
 		// any caller-chosen URL drive a discovery fetch (and a cached
 		// verifier per issuer) would be a request forger and a memory leak.
-		if iss, sub, ok := decodeUserToken(*in.UserIdentifier.UserToken); ok && !s.sessionIsFor(*in.SessionURI, JWTUser(iss, sub)) {
-			writeErr(w, accessDenied("%s", invalidSession))
-			return
+		if iss, sub, ok := decodeUserToken(userToken); ok && !s.sessionIsFor(sessionURI, JWTUser(iss, sub)) {
+			return accessDenied("%s", invalidSession)
 		}
-		iss, sub, err := s.verifyUserToken(r.Context(), *in.UserIdentifier.UserToken)
+		iss, sub, err := s.verifyUserToken(ctx, userToken)
 		if err != nil {
 			s.log.Info("agentcore: CompleteResourceTokenAuth userToken refused", "err", err)
-			writeErr(w, accessDenied("The userToken could not be verified: %v", err))
-			return
+			return accessDenied("The userToken could not be verified: %v", err)
 		}
 		user = JWTUser(iss, sub)
 	}
-	if e := s.bindSession(*in.SessionURI, user); e != nil {
-		writeErr(w, e)
-		return
+	if e := s.bindSession(sessionURI, user); e != nil {
+		return e
 	}
-	awswire.WriteJSON(w, awswire.RestJSON, http.StatusOK, map[string]any{})
+	return nil
 }
 
 // sessionIsFor reports whether uri names a live session of user.

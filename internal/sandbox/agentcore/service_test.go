@@ -134,3 +134,41 @@ func TestIdentityControlPlaneWithoutHTTP(t *testing.T) {
 		t.Fatalf("other vault: %v", err)
 	}
 }
+
+func TestIdentityDataPlaneWithoutHTTP(t *testing.T) {
+	s := newBareService(t, clock.NewFake(time.Now()))
+	if _, err := s.GetWorkloadAccessToken("nobody", ""); awsCode(t, err) != "ResourceNotFoundException" {
+		t.Fatalf("unknown workload: %v", err)
+	}
+	if _, err := s.CreateWorkloadIdentity("wl", nil); err != nil {
+		t.Fatal(err)
+	}
+	wat, err := s.GetWorkloadAccessToken("wl", "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w, u, ok := s.ResolveWorkloadToken(wat); !ok || w != "wl" || u != "alice" {
+		t.Fatalf("token resolves to %q %q %v", w, u, ok)
+	}
+	if _, err := userOfJWT("not-a-jwt"); awsCode(t, err) != "UnauthorizedException" {
+		t.Fatalf("userOfJWT: %v", err)
+	}
+	req := resourceTokenRequest{WorkloadToken: "forged", Provider: "p", Scopes: []string{"s"}, Flow: flowM2M}
+	if _, err := s.GetResourceOauth2Token(t.Context(), req); awsCode(t, err) != "AccessDeniedException" {
+		t.Fatalf("forged workload token: %v", err)
+	}
+	req.WorkloadToken = wat
+	if _, err := s.GetResourceOauth2Token(t.Context(), req); awsCode(t, err) != "ResourceNotFoundException" {
+		t.Fatalf("unknown provider: %v", err)
+	}
+	if _, err := s.CreateOauth2CredentialProvider(providerRec{Name: "p", Vendor: "CustomOauth2", ConfigMember: "customOauth2ProviderConfig"}); err != nil {
+		t.Fatal(err)
+	}
+	req.Flow = flowOnBehalfOf
+	if _, err := s.GetResourceOauth2Token(t.Context(), req); awsCode(t, err) != "ValidationException" {
+		t.Fatalf("on-behalf-of: %v", err)
+	}
+	if err := s.CompleteResourceTokenAuth(t.Context(), "urn:ietf:params:oauth:request_uri:none", "alice", ""); awsCode(t, err) != "AccessDeniedException" {
+		t.Fatalf("unknown session: %v", err)
+	}
+}

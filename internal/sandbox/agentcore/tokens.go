@@ -5,15 +5,11 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
-	"net/http"
 	"strings"
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
-
-	"agentcore-workshop/internal/sandbox/awswire"
-	"agentcore-workshop/internal/sandbox/model"
 )
 
 // Workload access tokens (WATs) are opaque to their holders. The sandbox
@@ -86,38 +82,24 @@ func (s *Service) ResolveWorkloadToken(tok string) (workload, user string, ok bo
 	return b.Workload, b.User, true
 }
 
-type watInput struct {
-	WorkloadName *string `json:"workloadName"`
-	UserToken    *string `json:"userToken"`
-	UserID       *string `json:"userId"`
+// GetWorkloadAccessToken mints a workload access token for workload,
+// acting for user ("" for the workload itself).
+func (s *Service) GetWorkloadAccessToken(workload, user string) (string, error) {
+	if _, ok := s.LookupWorkloadIdentity(workload); !ok {
+		return "", workloadNotFound(workload)
+	}
+	return s.mintWAT(workload, user), nil
 }
 
-// workloadAccessToken serves GetWorkloadAccessToken, …ForJWT and …ForUserId.
-func (s *Service) workloadAccessToken(w http.ResponseWriter, r *http.Request, op string) {
-	var in watInput
-	if e := readValid(r, model.AgentCoreData, op, &in); e != nil {
-		writeErr(w, e)
-		return
+// userOfJWT is the user a GetWorkloadAccessTokenForJWT userToken names.
+// AWS validates the token against the workload's configured issuer; the
+// sandbox only decodes it (loosely) for iss and sub.
+func userOfJWT(tok string) (string, error) {
+	iss, sub, ok := decodeUserToken(tok)
+	if !ok {
+		return "", unauthorized("The userToken is not a JWT with iss and sub claims.")
 	}
-	user := ""
-	if op == "GetWorkloadAccessTokenForUserId" {
-		user = *in.UserID
-	}
-	if op == "GetWorkloadAccessTokenForJWT" {
-		// AWS validates the user token against the workload's configured
-		// issuer; the sandbox only decodes it (loosely) for iss and sub.
-		iss, sub, ok := decodeUserToken(*in.UserToken)
-		if !ok {
-			writeErr(w, awswire.Errorf(http.StatusUnauthorized, "UnauthorizedException", "The userToken is not a JWT with iss and sub claims."))
-			return
-		}
-		user = JWTUser(iss, sub)
-	}
-	if _, ok := s.LookupWorkloadIdentity(*in.WorkloadName); !ok {
-		writeErr(w, workloadNotFound(*in.WorkloadName))
-		return
-	}
-	awswire.WriteJSON(w, awswire.RestJSON, http.StatusOK, map[string]string{"workloadAccessToken": s.mintWAT(*in.WorkloadName, user)})
+	return JWTUser(iss, sub), nil
 }
 
 var jwsAlgs = []jose.SignatureAlgorithm{jose.RS256, jose.RS384, jose.RS512, jose.ES256, jose.ES384, jose.ES512, jose.PS256, jose.PS384, jose.PS512}
