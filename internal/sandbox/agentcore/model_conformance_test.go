@@ -1,8 +1,8 @@
 package agentcore_test
 
-// A conformance test driven by the official service models (testdata/models,
-// verbatim subsets of botocore's bedrock-agentcore-control and
-// bedrock-agentcore). Every request below is built from the model: the
+// A conformance test driven by the official service models (the model
+// package's embedded subsets of botocore's bedrock-agentcore-control and
+// bedrock-agentcore, walked by its Checker). Every request below is built from the model: the
 // method and URI template from the operation's http block, each input
 // member placed where its location says (uri, querystring, header, body).
 // Every answer is then checked against the model: the success status code,
@@ -18,8 +18,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -28,263 +26,20 @@ import (
 	"github.com/google/uuid"
 
 	"agentcore-workshop/internal/sandbox/authorizer/authztest"
+	"agentcore-workshop/internal/sandbox/model"
 )
 
-// ---- the botocore model, as far as the test needs it ----
-
-type botoModel struct {
-	Operations map[string]botoOp    `json:"operations"`
-	Shapes     map[string]botoShape `json:"shapes"`
-}
-
-type botoOp struct {
-	HTTP struct {
-		Method       string `json:"method"`
-		RequestURI   string `json:"requestUri"`
-		ResponseCode int    `json:"responseCode"`
-	} `json:"http"`
-	Input  *botoRef  `json:"input"`
-	Output *botoRef  `json:"output"`
-	Errors []botoRef `json:"errors"`
-}
-
-type botoRef struct {
-	Shape           string `json:"shape"`
-	Location        string `json:"location"`
-	LocationName    string `json:"locationName"`
-	TimestampFormat string `json:"timestampFormat"`
-}
-
-type botoShape struct {
-	Type            string             `json:"type"`
-	Members         map[string]botoRef `json:"members"`
-	Required        []string           `json:"required"`
-	Member          *botoRef           `json:"member"`
-	Key             *botoRef           `json:"key"`
-	Value           *botoRef           `json:"value"`
-	Pattern         string             `json:"pattern"`
-	Min             *float64           `json:"min"`
-	Max             *float64           `json:"max"`
-	Enum            []string           `json:"enum"`
-	TimestampFormat string             `json:"timestampFormat"`
-	Union           bool               `json:"union"`
-	Payload         string             `json:"payload"`
-	Exception       bool               `json:"exception"`
-	Error           *struct {
-		HTTPStatusCode int `json:"httpStatusCode"`
-	} `json:"error"`
-}
-
-func loadModel(t *testing.T, name string) *botoModel {
+// loadModel returns the sandbox's embedded subset of the named model (the
+// model package's, which also validates the sandbox's input).
+func loadModel(t *testing.T, name string) *model.Model {
 	t.Helper()
-	b, err := os.ReadFile("testdata/models/" + name + ".json")
-	if err != nil {
-		t.Fatalf("load model: %v", err)
-	}
-	var m botoModel
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatalf("parse model %s: %v", name, err)
-	}
-	return &m
-}
-
-// ---- checking a JSON value against a shape ----
-
-// shapeChecker walks a decoded JSON value along a model shape and collects
-// every disagreement as "path: problem".
-type shapeChecker struct {
-	m        *botoModel
-	problems []string
-	// exempt lists "Shape" or "Shape.member" paths whose value checks
-	// (pattern) are knowingly skipped, with the reason.
-	exempt map[string]string
-}
-
-func (c *shapeChecker) fail(path, format string, args ...any) {
-	c.problems = append(c.problems, path+": "+fmt.Sprintf(format, args...))
-}
-
-// modelRegexp compiles a model pattern anchored, as AWS applies it. Every
-// pattern in the subsets compiles under RE2; one that did not would be
-// reported as a problem rather than silently skipped.
-func modelRegexp(p string) (*regexp.Regexp, error) {
-	return regexp.Compile(`^(?:` + p + `)$`)
-}
-
-func (c *shapeChecker) check(path string, ref botoRef, v any) {
-	sh, ok := c.m.Shapes[ref.Shape]
-	if !ok {
-		c.fail(path, "model has no shape %s", ref.Shape)
-		return
-	}
-	if v == nil {
-		c.fail(path, "null value (AWS omits absent members)")
-		return
-	}
-	switch sh.Type {
-	case "structure":
-		obj, ok := v.(map[string]any)
-		if !ok {
-			c.fail(path, "want a JSON object for %s, got %T", ref.Shape, v)
-			return
-		}
-		c.checkStruct(path, ref.Shape, sh, obj)
-	case "list":
-		arr, ok := v.([]any)
-		if !ok {
-			c.fail(path, "want a JSON array for %s, got %T", ref.Shape, v)
-			return
-		}
-		c.checkLen(path, sh, float64(len(arr)), "items")
-		for i, e := range arr {
-			c.check(fmt.Sprintf("%s[%d]", path, i), *sh.Member, e)
-		}
-	case "map":
-		obj, ok := v.(map[string]any)
-		if !ok {
-			c.fail(path, "want a JSON object (map) for %s, got %T", ref.Shape, v)
-			return
-		}
-		c.checkLen(path, sh, float64(len(obj)), "entries")
-		for k, e := range obj {
-			c.check(path+"{key}", *sh.Key, k)
-			c.check(path+"."+k, *sh.Value, e)
-		}
-	case "string":
-		s, ok := v.(string)
-		if !ok {
-			c.fail(path, "want a JSON string for %s, got %T", ref.Shape, v)
-			return
-		}
-		c.checkLen(path, sh, float64(len([]rune(s))), "characters")
-		if len(sh.Enum) > 0 && !slices.Contains(sh.Enum, s) {
-			c.fail(path, "%q is not in the %s enum %v", s, ref.Shape, sh.Enum)
-		}
-		if sh.Pattern != "" {
-			if _, skip := c.exempt[ref.Shape]; !skip {
-				if re, err := modelRegexp(sh.Pattern); err != nil {
-					c.fail(path, "pattern of %s does not compile: %v", ref.Shape, err)
-				} else if !re.MatchString(s) {
-					c.fail(path, "%q does not match %s's pattern %s", s, ref.Shape, sh.Pattern)
-				}
-			}
-		}
-	case "integer", "long":
-		n, ok := v.(float64)
-		if !ok || n != float64(int64(n)) {
-			c.fail(path, "want a JSON integer for %s, got %v (%T)", ref.Shape, v, v)
-			return
-		}
-		if sh.Min != nil && n < *sh.Min || sh.Max != nil && n > *sh.Max {
-			c.fail(path, "%v outside %s's range", n, ref.Shape)
-		}
-	case "float", "double":
-		if _, ok := v.(float64); !ok {
-			c.fail(path, "want a JSON number for %s, got %T", ref.Shape, v)
-		}
-	case "boolean":
-		if _, ok := v.(bool); !ok {
-			c.fail(path, "want a JSON boolean for %s, got %T", ref.Shape, v)
-		}
-	case "timestamp":
-		format := ref.TimestampFormat
-		if format == "" {
-			format = sh.TimestampFormat
-		}
-		switch format {
-		case "", "unixTimestamp": // restJson1's default: epoch seconds
-			if _, ok := v.(float64); !ok {
-				c.fail(path, "want epoch seconds (a JSON number) for %s, got %T %v", ref.Shape, v, v)
-			}
-		case "iso8601":
-			s, ok := v.(string)
-			if !ok {
-				c.fail(path, "want an ISO-8601 string for %s, got %T %v", ref.Shape, v, v)
-				return
-			}
-			if _, err := time.Parse(time.RFC3339Nano, s); err != nil {
-				c.fail(path, "%q is not ISO-8601: %v", s, err)
-			}
-		default:
-			c.fail(path, "unhandled timestamp format %s", format)
-		}
-	case "blob":
-		if _, ok := v.(string); !ok {
-			c.fail(path, "want a base64 string for %s, got %T", ref.Shape, v)
-		}
-	case "document":
-	default:
-		c.fail(path, "unhandled shape type %s", sh.Type)
-	}
-}
-
-// checkLoose checks only the JSON type of an exempted member's value.
-func (c *shapeChecker) checkLoose(path string, ref botoRef, v any, why string) {
-	sh := c.m.Shapes[ref.Shape]
-	if sh.Type == "string" {
-		if _, ok := v.(string); !ok {
-			c.fail(path, "want a JSON string, got %T (exempt from value checks: %s)", v, why)
-		}
-		return
-	}
-	c.check(path, ref, v)
-}
-
-func (c *shapeChecker) checkLen(path string, sh botoShape, n float64, unit string) {
-	if sh.Min != nil && n < *sh.Min || sh.Max != nil && n > *sh.Max {
-		c.fail(path, "%v %s, outside [%v, %v]", n, unit, deref(sh.Min), deref(sh.Max))
-	}
-}
-
-func deref(p *float64) any {
-	if p == nil {
-		return "-"
-	}
-	return *p
-}
-
-// bodyMembers maps the JSON names of a structure's body members to their refs.
-func bodyMembers(sh botoShape) map[string]botoRef {
-	out := map[string]botoRef{}
-	for name, ref := range sh.Members {
-		if ref.Location != "" {
-			continue
-		}
-		key := name
-		if ref.LocationName != "" {
-			key = ref.LocationName
-		}
-		out[key] = ref
-	}
-	return out
-}
-
-func (c *shapeChecker) checkStruct(path, name string, sh botoShape, obj map[string]any) {
-	members := bodyMembers(sh)
-	for k, v := range obj {
-		ref, ok := members[k]
-		if !ok {
-			c.fail(path, "member %q is not in the model's %s", k, name)
-			continue
-		}
-		if why, ok := c.exempt[name+"."+k]; ok {
-			c.checkLoose(path+"."+k, ref, v, why)
-			continue
-		}
-		c.check(path+"."+k, ref, v)
-	}
-	for _, req := range sh.Required {
-		ref := sh.Members[req]
-		if ref.Location != "" {
-			continue // header/status members are checked by the caller
-		}
-		if _, ok := obj[req]; !ok {
-			c.fail(path, "required member %q of %s is missing", req, name)
+	for _, m := range []*model.Model{model.AgentCoreControl, model.AgentCoreData} {
+		if m.Name() == name {
+			return m
 		}
 	}
-	if sh.Union && len(obj) != 1 {
-		c.fail(path, "union %s has %d members set, want exactly 1", name, len(obj))
-	}
+	t.Fatalf("no model subset %s", name)
+	return nil
 }
 
 // ---- driving the sandbox from the model ----
@@ -309,10 +64,10 @@ func escapeLabel(s string) string {
 }
 
 // send builds the HTTP request for c from the model and sends it SigV4-signed.
-func send(t *testing.T, h *harness, m *botoModel, c call) answer {
+func send(t *testing.T, h *harness, m *model.Model, c call) answer {
 	t.Helper()
-	op, ok := m.Operations[c.op]
-	if !ok {
+	op := m.Op(c.op)
+	if op == nil {
 		t.Fatalf("model has no operation %s", c.op)
 	}
 	path, rawQuery, _ := strings.Cut(op.HTTP.RequestURI, "?")
@@ -327,9 +82,9 @@ func send(t *testing.T, h *harness, m *botoModel, c call) answer {
 	hdr := http.Header{}
 	body := map[string]any{}
 	var payload []byte
-	in := m.Shapes[op.Input.Shape]
+	in := m.Shape(op.Input.Shape)
 	for name, v := range c.params {
-		ref, ok := in.Members[name]
+		ref, ok := in.Members.Refs[name]
 		if !ok {
 			t.Fatalf("%s: input member %s is not in the model", c.op, name)
 		}
@@ -383,14 +138,14 @@ func send(t *testing.T, h *harness, m *botoModel, c call) answer {
 	return answer{status: resp.StatusCode, header: resp.Header, body: b}
 }
 
-func hasBodyMembers(sh botoShape) bool {
-	return len(bodyMembers(sh)) > 0
+func hasBodyMembers(sh *model.Shape) bool {
+	return len(sh.BodyMembers()) > 0
 }
 
 // checkOutput verifies a success answer against op's status and output shape.
-func checkOutput(t *testing.T, m *botoModel, exempt map[string]string, opName string, a answer) map[string]any {
+func checkOutput(t *testing.T, m *model.Model, exempt map[string]string, opName string, a answer) map[string]any {
 	t.Helper()
-	op := m.Operations[opName]
+	op := m.Op(opName)
 	want := op.HTTP.ResponseCode
 	if want == 0 {
 		want = http.StatusOK
@@ -404,14 +159,11 @@ func checkOutput(t *testing.T, m *botoModel, exempt map[string]string, opName st
 		}
 		return nil
 	}
-	sh := m.Shapes[op.Output.Shape]
-	for name, ref := range sh.Members {
-		if ref.Location != "header" {
-			continue
-		}
-		if slices.Contains(sh.Required, name) && a.header.Get(ref.LocationName) == "" {
-			t.Errorf("%s: required header member %s (%s) missing", opName, name, ref.LocationName)
-		}
+	sh := m.Shape(op.Output.Shape)
+	c := &model.Checker{Model: m, Exempt: exempt}
+	c.Headers(opName, op.Output.Shape, a.header)
+	for _, p := range c.Problems {
+		t.Errorf("%s", p)
 	}
 	if sh.Payload != "" {
 		return nil // a streamed blob: no JSON body to check
@@ -435,9 +187,9 @@ func checkOutput(t *testing.T, m *botoModel, exempt map[string]string, opName st
 	if ct := a.header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 		t.Errorf("%s: Content-Type %q", opName, ct)
 	}
-	c := &shapeChecker{m: m, exempt: exempt}
-	c.checkStruct(opName, op.Output.Shape, sh, obj)
-	for _, p := range c.problems {
+	c = &model.Checker{Model: m, Exempt: exempt}
+	c.Struct(opName, op.Output.Shape, obj)
+	for _, p := range c.Problems {
 		t.Errorf("%s", p)
 	}
 	return obj
@@ -447,9 +199,9 @@ func checkOutput(t *testing.T, m *botoModel, exempt map[string]string, opName st
 // models (or ValidationException for input the model's constraints refuse),
 // the status is the error shape's, the header and body agree, and the body
 // fits the error shape. It returns the decoded body.
-func checkError(t *testing.T, m *botoModel, opName, wantCode string, a answer) map[string]any {
+func checkError(t *testing.T, m *model.Model, opName, wantCode string, a answer) map[string]any {
 	t.Helper()
-	op := m.Operations[opName]
+	op := m.Op(opName)
 	hdrCode := a.header.Get("X-Amzn-ErrorType")
 	var obj map[string]any
 	if err := json.Unmarshal(a.body, &obj); err != nil {
@@ -459,20 +211,20 @@ func checkError(t *testing.T, m *botoModel, opName, wantCode string, a answer) m
 	if code != wantCode || hdrCode != wantCode {
 		t.Fatalf("%s: error %q (header %q), want %s; body %s", opName, code, hdrCode, wantCode, a.body)
 	}
-	if !slices.ContainsFunc(op.Errors, func(r botoRef) bool { return r.Shape == code }) {
+	if !slices.ContainsFunc(op.Errors, func(r model.Ref) bool { return r.Shape == code }) {
 		t.Errorf("%s: %s is not among the operation's modelled errors", opName, code)
 	}
-	sh := m.Shapes[code]
-	if !sh.Exception || sh.Error == nil {
+	sh := m.Shape(code)
+	if sh == nil || !sh.Exception || sh.Error == nil {
 		t.Fatalf("%s: %s is not an error shape", opName, code)
 	}
 	if a.status != sh.Error.HTTPStatusCode {
 		t.Errorf("%s: %s with status %d, model says %d", opName, code, a.status, sh.Error.HTTPStatusCode)
 	}
 	delete(obj, "__type")
-	c := &shapeChecker{m: m}
-	c.checkStruct(opName+"!"+code, code, sh, obj)
-	for _, p := range c.problems {
+	c := &model.Checker{Model: m}
+	c.Struct(opName+"!"+code, code, obj)
+	for _, p := range c.Problems {
 		t.Errorf("%s", p)
 	}
 	return obj
@@ -501,7 +253,7 @@ func TestModelConformance(t *testing.T) {
 	idp := authztest.New(t)
 
 	exercised := map[string]bool{}
-	run := func(m *botoModel, c call) map[string]any {
+	run := func(m *model.Model, c call) map[string]any {
 		t.Helper()
 		exercised[c.op] = true
 		return checkOutput(t, m, modelExemptions, c.op, send(t, h, m, c))
@@ -601,8 +353,8 @@ func TestModelConformance(t *testing.T) {
 	}
 
 	// Every operation of the model subsets was exercised.
-	for _, m := range []*botoModel{ctl, data} {
-		for name := range m.Operations {
+	for _, m := range []*model.Model{ctl, data} {
+		for _, name := range m.Operations() {
 			if !exercised[name] {
 				t.Errorf("operation %s is in the model subset but not exercised", name)
 			}
@@ -619,7 +371,8 @@ func TestModelRoutesRefuseOtherMethods(t *testing.T) {
 	rt := h.createRuntime("route_agent", nil)
 	fill := strings.NewReplacer("{agentRuntimeId}", *rt.AgentRuntimeId, "{endpointName}", "DEFAULT")
 	methods := map[string][]string{} // filled path -> modelled methods
-	for _, op := range ctl.Operations {
+	for _, name := range ctl.Operations() {
+		op := ctl.Op(name)
 		p := fill.Replace(op.HTTP.RequestURI)
 		methods[p] = append(methods[p], op.HTTP.Method)
 	}
@@ -775,7 +528,7 @@ func validationCases() []validationCase {
 // expects a modelled ValidationException naming the field, with no state
 // change.
 func TestModelValidation(t *testing.T) {
-	models := map[string]*botoModel{"control": loadModel(t, "bedrock-agentcore-control"), "data": loadModel(t, "bedrock-agentcore")}
+	models := map[string]*model.Model{"control": loadModel(t, "bedrock-agentcore-control"), "data": loadModel(t, "bedrock-agentcore")}
 	h := newHarness(t, harnessOpts{})
 	rt := h.createRuntime("validation_agent", nil)
 	f := &fixture{runtimeID: *rt.AgentRuntimeId, runtimeArn: *rt.AgentRuntimeArn, workload: *rt.AgentRuntimeId}
@@ -850,8 +603,8 @@ func TestModelOnlyLowerBounds(t *testing.T) {
 			"customOauth2ProviderConfig": map[string]any{"oauthDiscovery": map[string]any{"discoveryUrl": "https://idp.example.com/.well-known/openid-configuration"}, "clientId": ""}}}}))
 }
 
-// TestShapeCheckerCatchesDrift makes sure the checker itself fails on the
-// kinds of drift it exists to catch.
+// TestShapeCheckerCatchesDrift makes sure the model's checker fails on the
+// kinds of drift this test relies on it to catch.
 func TestShapeCheckerCatchesDrift(t *testing.T) {
 	ctl := loadModel(t, "bedrock-agentcore-control")
 	cases := map[string]string{
@@ -867,19 +620,19 @@ func TestShapeCheckerCatchesDrift(t *testing.T) {
 		if err := json.Unmarshal([]byte(body), &obj); err != nil {
 			t.Fatal(err)
 		}
-		c := &shapeChecker{m: ctl}
-		c.checkStruct("CreateAgentRuntime", "CreateAgentRuntimeResponse", ctl.Shapes["CreateAgentRuntimeResponse"], obj)
-		if len(c.problems) == 0 {
+		c := &model.Checker{Model: ctl}
+		c.Struct("CreateAgentRuntime", "CreateAgentRuntimeResponse", obj)
+		if len(c.Problems) == 0 {
 			t.Errorf("%s: not reported", name)
 		}
 	}
 	// And an identity timestamp given as a string is reported too.
 	var obj map[string]any
 	json.Unmarshal([]byte(`{"name":"abc","workloadIdentityArn":"arn","createdTime":"2000-01-01T00:00:00Z","lastUpdatedTime":946684800}`), &obj)
-	c := &shapeChecker{m: ctl}
-	c.checkStruct("GetWorkloadIdentity", "GetWorkloadIdentityResponse", ctl.Shapes["GetWorkloadIdentityResponse"], obj)
-	if len(c.problems) != 1 {
-		t.Errorf("identity timestamp as string: %v", c.problems)
+	c := &model.Checker{Model: ctl}
+	c.Struct("GetWorkloadIdentity", "GetWorkloadIdentityResponse", obj)
+	if len(c.Problems) != 1 {
+		t.Errorf("identity timestamp as string: %v", c.Problems)
 	}
 }
 
@@ -893,7 +646,7 @@ func TestModelErrorsPerOperation(t *testing.T) {
 	rt := h.createRuntime("errors_agent", jwtRule(idp))
 	missing := "missing_agent-AbCdEf1234"
 	cases := []struct {
-		m    *botoModel
+		m    *model.Model
 		op   string
 		p    map[string]any
 		code string
