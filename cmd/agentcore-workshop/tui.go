@@ -77,8 +77,11 @@ func runTUI(ctx context.Context, o app.Options, lang string, stderr io.Writer) i
 		Workspace: a.Session.Dir(),
 	}, ui.WithOpenURL(browser.OpenURL), ui.WithNoColor(os.Getenv("NO_COLOR") != ""),
 		ui.WithRenderAfter(out.drawn))
+	// Bubble Tea writes a composed frame on its next renderer tick; at its
+	// 120 fps ceiling instead of the default 60 the first frame waits at
+	// most ~8 ms for one. An idle tick only compares the view with the last.
 	p := tea.NewProgram(watchedModel{Model: m, out: out}, tea.WithContext(ctx),
-		tea.WithOutput(out), tea.WithColorProfile(<-profile))
+		tea.WithOutput(out), tea.WithColorProfile(<-profile), tea.WithFPS(120))
 	ended := make(chan struct{})
 	go func() {
 		select {
