@@ -47,6 +47,26 @@ type invokeTarget struct {
 	headerAllow []string
 }
 
+// invokeRequest is what admitting an InvokeAgentRuntime call needs,
+// read off the wire.
+type invokeRequest struct {
+	Ref        string // the path's runtime ARN or id
+	AccountID  string // ?accountId=
+	Qualifier  string // ?qualifier=
+	Signed     bool   // the edge verified a SigV4 signature
+	Bearer     string // the Authorization bearer token
+	BearerSent bool   // the Authorization header is a Bearer credential
+	UserID     string // the runtime user-id header
+}
+
+// admission is an invoke the service let through: where its agent
+// listens and the workload access token to hand it ("" without a user).
+type admission struct {
+	target *invokeTarget
+	base   string
+	wat    string
+}
+
 // invoke serves InvokeAgentRuntime. signed says whether the edge verified a
 // SigV4 signature on r.
 func (s *Service) invoke(w http.ResponseWriter, r *http.Request, ref string, signed bool) {
@@ -56,72 +76,75 @@ func (s *Service) invoke(w http.ResponseWriter, r *http.Request, ref string, sig
 		writeErr(w, e)
 		return
 	}
-	t, e := s.resolveInvoke(r, ref)
-	if e != nil {
-		writeErr(w, e)
+	q := r.URL.Query()
+	bearer, bearerSent := authorizer.BearerToken(r.Header.Get("Authorization"))
+	adm, err := s.admitInvoke(r.Context(), invokeRequest{Ref: ref, AccountID: q.Get("accountId"), Qualifier: q.Get("qualifier"),
+		Signed: signed, Bearer: bearer, BearerSent: bearerSent, UserID: r.Header.Get(hdrUserID)})
+	if err != nil {
+		writeErr(w, awsErr(err))
 		return
 	}
-	sessionID, userID := r.Header.Get(hdrSessionID), r.Header.Get(hdrUserID)
+	sessionID := r.Header.Get(hdrSessionID)
+	if sessionID == "" {
+		sessionID = uuid.NewString()
+	}
+	s.forward(w, r, adm.base, adm.target, sessionID, adm.wat)
+}
 
-	// Inbound auth: a runtime accepts exactly one method.
+// admitInvoke decides whether an invoke may reach its runtime's agent:
+// the runtime exists and is READY, and the caller used the runtime's one
+// inbound method (a valid bearer for a JWT runtime, SigV4 otherwise). It
+// starts the agent if need be.
+func (s *Service) admitInvoke(ctx context.Context, in invokeRequest) (admission, error) {
+	t, e := s.resolveInvoke(in.Ref, in.AccountID, in.Qualifier)
+	if e != nil {
+		return admission{}, e
+	}
 	user := ""
 	if t.jwt != nil {
-		if signed {
-			writeErr(w, accessDenied("%s", MethodMismatch))
-			return
+		if in.Signed {
+			return admission{}, accessDenied("%s", MethodMismatch)
 		}
-		tok, _ := authorizer.BearerToken(r.Header.Get("Authorization"))
-		claims, err := s.authz.Check(r.Context(), *t.jwt, tok)
+		claims, err := s.authz.Check(ctx, *t.jwt, in.Bearer)
 		if err != nil {
 			var d *authorizer.Denial
 			if errors.As(err, &d) {
 				s.log.Info("agentcore: bearer refused", "runtime", t.info.ID, "status", d.Status, "reason", d.Message)
-				writeErr(w, awswire.Errorf(d.Status, d.Code, "%s", d.Message))
-				return
+				return admission{}, awswire.Errorf(d.Status, d.Code, "%s", d.Message)
 			}
-			writeErr(w, internalErr(err))
-			return
+			return admission{}, internalErr(err)
 		}
-		if userID != "" {
+		if in.UserID != "" {
 			// The user-id header belongs to SigV4 callers (it needs the
 			// InvokeAgentRuntimeForUser permission); with a bearer the user
 			// is the token's subject. Our wording.
-			writeErr(w, accessDenied("The %s header cannot be used with OAuth inbound authorization; the user is taken from the bearer token.", hdrUserID))
-			return
+			return admission{}, accessDenied("The %s header cannot be used with OAuth inbound authorization; the user is taken from the bearer token.", hdrUserID)
 		}
 		user = JWTUser(claims.Issuer, claims.Subject)
 	} else {
-		if !signed {
-			if _, isBearer := authorizer.BearerToken(r.Header.Get("Authorization")); isBearer {
-				writeErr(w, accessDenied("%s", MethodMismatch))
-				return
+		if !in.Signed {
+			if in.BearerSent {
+				return admission{}, accessDenied("%s", MethodMismatch)
 			}
 			f := &sigv4.Failure{Kind: sigv4.Missing, Detail: "invoke is not signed"}
-			writeErr(w, f.AWSError(awswire.RestJSON))
-			return
+			return admission{}, f.AWSError(awswire.RestJSON)
 		}
-		user = userID
+		user = in.UserID
 	}
 
 	if t.status != statusReady {
-		writeErr(w, notReady(t))
-		return
+		return admission{}, notReady(t)
 	}
-
-	base, err := s.agentFor(r.Context(), t.info)
+	base, err := s.agentFor(ctx, t.info)
 	if err != nil {
 		s.log.Warn("agentcore: agent launch failed", "runtime", t.info.ID, "err", err)
-		writeErr(w, awswire.Errorf(http.StatusFailedDependency, "RuntimeClientError", "%s", runtimeStartError))
-		return
+		return admission{}, awswire.Errorf(http.StatusFailedDependency, "RuntimeClientError", "%s", runtimeStartError)
 	}
-	if sessionID == "" {
-		sessionID = uuid.NewString()
-	}
-	wat := ""
+	adm := admission{target: t, base: base}
 	if user != "" {
-		wat = s.mintWAT(t.workload, user)
+		adm.wat = s.mintWAT(t.workload, user)
 	}
-	s.forward(w, r, base, t, sessionID, wat)
+	return adm, nil
 }
 
 // notReady explains why a runtime that exists cannot be invoked. Our
@@ -138,15 +161,15 @@ func notReady(t *invokeTarget) *awswire.Error {
 	}
 }
 
-// resolveInvoke finds the runtime an invoke path and qualifier name.
-func (s *Service) resolveInvoke(r *http.Request, raw string) (*invokeTarget, *awswire.Error) {
+// resolveInvoke finds the runtime an invoke path (raw), its accountId and
+// qualifier name.
+func (s *Service) resolveInvoke(raw, accountID, qualifier string) (*invokeTarget, *awswire.Error) {
 	ref, ok := parseRuntimeRef(raw)
 	if !ok {
 		return nil, validationErr(violation("agentRuntimeArn", raw, "Member must be an agent runtime ARN or id"))
 	}
-	q := r.URL.Query()
 	if ref.account == "" {
-		ref.account = q.Get("accountId") // the model checked its pattern
+		ref.account = accountID // the model checked its pattern
 	}
 	if ref.account == "" {
 		return nil, fieldErr("accountId", "accountId is required when agentRuntimeArn is a runtime id rather than an ARN")
@@ -154,8 +177,8 @@ func (s *Service) resolveInvoke(r *http.Request, raw string) (*invokeTarget, *aw
 	if ref.account != s.d.AccountID || (ref.region != "" && ref.region != s.d.Region) {
 		return nil, runtimeNotFound(raw)
 	}
-	if qual := q.Get("qualifier"); qual != "" && qual != "DEFAULT" {
-		return nil, notFound("No endpoint named '%s' exists for agent runtime %s.", qual, ref.id)
+	if qualifier != "" && qualifier != "DEFAULT" {
+		return nil, notFound("No endpoint named '%s' exists for agent runtime %s.", qualifier, ref.id)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
