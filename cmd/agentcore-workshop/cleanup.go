@@ -40,7 +40,7 @@ func cleanupCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	defer a.Close(context.Background())
 	installTestPause(a)
-	fmt.Fprintf(stdout, "workspace %s · target %s · region %s\n", a.Session.Dir(), a.Target, a.Region)
+	fmt.Fprintln(stdout, placeLine(a.Session.Dir(), a.Session.Settings()))
 
 	st, err := runStage(ctx, a.Runner, steps.Cleanup(a.Env).ID, stdout)
 	if err != nil {

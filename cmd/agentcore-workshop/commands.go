@@ -29,9 +29,9 @@ type commonFlags struct {
 func (c *commonFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.o.Workspace, "workspace", "./"+session.DefaultDir, "workspace directory (state, secrets, agent project, log)")
 	fs.StringVar(&c.o.Target, "target", "", `where AWS calls go: "sandbox" (offline, the default) or "aws"`)
-	fs.StringVar(&c.o.Region, "region", "", "AWS region (default: the profile's, or us-west-2 in the sandbox)")
-	fs.StringVar(&c.o.Profile, "profile", "", "AWS shared-config profile (target aws)")
-	fs.StringVar(&c.o.SandboxURL, "sandbox-url", "", "use a sandbox already running at this URL (started with `sandbox serve`)")
+	fs.StringVar(&c.o.Region, "region", "", "AWS region (default: the workspace's, else the profile's, or us-west-2 in the sandbox)")
+	fs.StringVar(&c.o.Profile, "profile", "", "AWS shared-config profile (target aws; default: the workspace's)")
+	fs.StringVar(&c.o.SandboxURL, "sandbox-url", "", "use a sandbox already running at this URL (started with `sandbox serve`; default: the workspace's)")
 	fs.StringVar(&c.o.SandboxAddr, "sandbox-addr", "", "listen address of the embedded sandbox (default: the workspace's port, first 127.0.0.1:4747)")
 }
 
@@ -120,7 +120,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	defer a.Close(context.Background())
 	installTestPause(a) // test-only; see testpause.go
-	fmt.Fprintf(stdout, "workspace %s · target %s · region %s\n", a.Session.Dir(), a.Target, a.Region)
+	fmt.Fprintln(stdout, placeLine(a.Session.Dir(), a.Session.Settings()))
 	ok, err := headless.Run(ctx, a.Runner, *until, stdout)
 	if err != nil {
 		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)
@@ -165,8 +165,7 @@ func statusCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if *asJSON {
 		err = headless.StatusJSON(r.Snapshot(), stdout)
 	} else {
-		set := sess.Settings()
-		fmt.Fprintf(stdout, "workspace %s · target %s · region %s\n", sess.Dir(), orDash(set.Target), orDash(set.Region))
+		fmt.Fprintln(stdout, placeLine(sess.Dir(), sess.Settings()))
 		err = headless.StatusTable(r.Snapshot(), stdout)
 	}
 	if err != nil {
@@ -222,6 +221,16 @@ func openExisting(dir string, stderr io.Writer) *session.Session {
 		return nil
 	}
 	return sess
+}
+
+// placeLine says where a workspace lives, as recorded: later commands go
+// back there without flags.
+func placeLine(dir string, set session.Settings) string {
+	line := fmt.Sprintf("workspace %s · target %s · region %s · account %s", dir, orDash(set.Target), orDash(set.Region), orDash(set.AccountID))
+	if set.Target == "sandbox" && set.SandboxURL != "" {
+		line += " · sandbox " + set.SandboxURL
+	}
+	return line
 }
 
 func orDash(s string) string {

@@ -17,6 +17,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
 	"agentcore-workshop/internal/cloud"
 	"agentcore-workshop/internal/consent"
 	"agentcore-workshop/internal/sandbox"
@@ -103,27 +106,14 @@ func OpenLocal(ctx context.Context, o Options) (*App, error) {
 	}
 	a.Log = slog.New(slog.NewTextHandler(a.logFile, &slog.HandlerOptions{Level: slog.LevelDebug}))
 
-	set := sess.Settings()
-	target := o.Target
-	if o.SandboxURL != "" && target == "" {
-		target = cloud.Sandbox
+	set, err := resolvePlace(sess.Dir(), o, sess.Settings(), hasLiveResources(sess))
+	if err != nil {
+		return nil, err
 	}
-	switch {
-	case target == "" && set.Target == "":
-		target = cloud.Sandbox
-	case target == "":
-		target = set.Target
-	case set.Target != "" && set.Target != target && hasLiveResources(sess):
-		return nil, fmt.Errorf("workspace %s was started against the %s target and has resources there; "+
-			"clean it up first (agentcore-workshop cleanup) or choose another --workspace", sess.Dir(), set.Target)
-	}
-	set.Target = target
-	if o.Region != "" {
-		set.Region = o.Region
-	}
-	if target == cloud.Sandbox && o.SandboxURL != "" &&
+	target := set.Target
+	if target == cloud.Sandbox && set.SandboxURL != "" &&
 		(os.Getenv("AWS_ACCESS_KEY_ID") == "" || os.Getenv("AWS_SECRET_ACCESS_KEY") == "") {
-		return nil, errors.New("--sandbox-url needs the sandbox's keys: paste the export lines `sandbox serve` printed (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)")
+		return nil, fmt.Errorf("the sandbox at %s needs its keys: paste the export lines `sandbox serve` printed (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)", set.SandboxURL)
 	}
 	a.Target, a.Region, a.set = target, set.Region, set
 	if target == cloud.Sandbox && a.Region == "" {
@@ -144,13 +134,13 @@ func OpenLocal(ctx context.Context, o Options) (*App, error) {
 // stage runs; a.Env.Cloud is set when it returns nil.
 func (a *App) Connect(ctx context.Context) error {
 	o, set := a.opts, a.set
-	t := cloud.Target{Kind: a.Target, Region: set.Region, Profile: o.Profile}
+	t := cloud.Target{Kind: a.Target, Region: set.Region, Profile: set.Profile}
 	switch {
 	case a.Target == cloud.AWS:
-	case o.SandboxURL != "":
+	case set.SandboxURL != "":
 		// A sandbox someone else runs (`sandbox serve`): its keys come from
 		// the environment it printed (OpenLocal checked they are there).
-		t.Endpoint = o.SandboxURL
+		t.Endpoint = set.SandboxURL
 		t.AccessKeyID = os.Getenv("AWS_ACCESS_KEY_ID")
 		t.SecretAccessKey = os.Getenv("AWS_SECRET_ACCESS_KEY")
 	default:
@@ -168,12 +158,21 @@ func (a *App) Connect(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	who, err := clients.STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		return fmt.Errorf("who am I (STS GetCallerIdentity): %w", err)
+	}
+	account := aws.ToString(who.Account)
+	if err := checkAccount(a.Session.Dir(), set, account, hasLiveResources(a.Session)); err != nil {
+		return err
+	}
+	set.AccountID, set.CallerARN = account, aws.ToString(who.Arn)
 	set.Region = clients.Region
 	if err := a.Session.SetSettings(set); err != nil {
 		return err
 	}
 	a.Cloud, a.Region, a.Env.Cloud = clients, clients.Region, clients
-	a.Log.Info("workspace opened", "dir", a.Session.Dir(), "target", a.Target, "region", a.Region)
+	a.Log.Info("workspace opened", "dir", a.Session.Dir(), "target", a.Target, "region", a.Region, "account", account)
 	return nil
 }
 

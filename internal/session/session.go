@@ -44,6 +44,25 @@ type Settings struct {
 	// the Cognito domain). Open generates it once: lowercase letters and
 	// digits, so it fits every AWS naming rule the stages meet.
 	Suffix string `json:"suffix,omitempty"`
+
+	// Where the workspace's resources live, recorded the first time it
+	// connects, so later commands go back there when no flag says
+	// otherwise and refuse a flag that would point them elsewhere. A
+	// workspace written before these fields existed has them empty and
+	// adopts the place of its next connection.
+	//
+	// Profile is the AWS shared-config profile (target aws).
+	Profile string `json:"profile,omitempty"`
+	// AccountID and CallerARN are what STS GetCallerIdentity answered;
+	// the ARN's partition (aws, aws-cn, aws-us-gov) is the partition of
+	// every ARN and endpoint the stages build.
+	AccountID string `json:"accountId,omitempty"`
+	CallerARN string `json:"callerArn,omitempty"`
+	// SandboxURL is the URL of a sandbox another process runs (`sandbox
+	// serve`). Empty on the sandbox target means the embedded sandbox,
+	// whose endpoint is 127.0.0.1:SandboxPort with its state inside the
+	// workspace.
+	SandboxURL string `json:"sandboxUrl,omitempty"`
 }
 
 // Value is one persisted result value of a stage. Secret values are kept
