@@ -156,17 +156,31 @@ func TestSlowConnectionFloodLeavesRoomForOthers(t *testing.T) {
 		conns = append(conns, c)
 		fmt.Fprintf(c, "POST / HTTP/1.1\r\nHost: %s\r\nX-Slow: ", addr) // and never finish
 	}
-	// Count the connections the sandbox kept: a closed one reads EOF.
-	kept := 0
-	for _, c := range conns {
-		c.SetReadDeadline(time.Now().Add(5 * time.Millisecond))
-		if _, err := bufio.NewReader(c).ReadByte(); err != nil {
-			if ne, ok := err.(net.Error); ok && ne.Timeout() {
-				kept++
+	// Count the connections the sandbox kept: a closed one reads EOF. The
+	// count settles only once the server has accepted every connection the
+	// client thinks is open: under load some still sit in the kernel's
+	// queues (a dial can complete before the server's accept), and read as
+	// "kept" until the server gets to them and closes those over the share.
+	// So count again, over the ones that looked kept, until the count is the
+	// share or 4 s have passed; the bound on what is kept stays exact.
+	open := conns
+	settle := time.Now().Add(4 * time.Second)
+	for {
+		var still []net.Conn
+		for _, c := range open {
+			c.SetReadDeadline(time.Now().Add(time.Millisecond))
+			if _, err := bufio.NewReader(c).ReadByte(); err != nil {
+				if ne, ok := err.(net.Error); ok && ne.Timeout() {
+					still = append(still, c)
+				}
 			}
 		}
+		open = still
+		if len(open) <= sandbox.DefaultMaxConnsPerHost || time.Now().After(settle) {
+			break
+		}
 	}
-	if kept != sandbox.DefaultMaxConnsPerHost {
+	if kept := len(open); kept != sandbox.DefaultMaxConnsPerHost {
 		t.Errorf("the flooding host kept %d connections, want its share of %d", kept, sandbox.DefaultMaxConnsPerHost)
 	}
 
@@ -177,7 +191,7 @@ func TestSlowConnectionFloodLeavesRoomForOthers(t *testing.T) {
 	if _, err := api.ListUserPools(ctx, &cip.ListUserPoolsInput{MaxResults: aws.Int32(10)}); err != nil {
 		t.Fatalf("another learner's call during the flood: %v", err)
 	}
-	t.Logf("%d slow connections (%d kept): another learner's call answered in %v", flood, kept, time.Since(start))
+	t.Logf("%d slow connections (%d kept): another learner's call answered in %v", flood, len(open), time.Since(start))
 	// The sandbox drops a connection that has not sent its headers in 10 s:
 	// past that, the flood would be gone and the call would show nothing.
 	if d := time.Since(floodStart); d > 9*time.Second {
