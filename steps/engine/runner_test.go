@@ -303,14 +303,16 @@ func TestCancelMidRun(t *testing.T) {
 
 func TestSyncRunHonoursCallerContext(t *testing.T) {
 	sess, _ := newSession(t)
+	// The caller's deadline passes while the stage runs, never before it
+	// starts, however slow the machine: the stage itself makes it pass.
+	ctx := &deadlineOnSignal{Context: context.Background(), done: make(chan struct{})}
 	a := ok("a")
-	a.Run = func(ctx context.Context, rep Reporter) (Result, error) {
-		<-ctx.Done()
-		return Result{}, ctx.Err()
+	a.Run = func(ctx2 context.Context, rep Reporter) (Result, error) {
+		ctx.expire()
+		<-ctx2.Done()
+		return Result{}, ctx2.Err()
 	}
 	r := newRunner(sess, a)
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
-	defer cancel()
 	if err := r.Run(ctx, "a"); err == nil {
 		t.Fatal("Run succeeded after its context expired")
 	}
@@ -701,5 +703,25 @@ func TestRunnerUsesItsClock(t *testing.T) {
 	st := stateOf(t, r, "a")
 	if !st.StartedAt.Equal(t0) || !st.FinishedAt.Equal(t0.Add(90*time.Second)) || st.Elapsed != 90*time.Second {
 		t.Errorf("times = %v %v %v", st.StartedAt, st.FinishedAt, st.Elapsed)
+	}
+}
+
+// deadlineOnSignal is a caller's context whose deadline passes when
+// expire is called: a timeout at a known point instead of a race with a
+// timer.
+type deadlineOnSignal struct {
+	context.Context
+	once sync.Once
+	done chan struct{}
+}
+
+func (c *deadlineOnSignal) expire()               { c.once.Do(func() { close(c.done) }) }
+func (c *deadlineOnSignal) Done() <-chan struct{} { return c.done }
+func (c *deadlineOnSignal) Err() error {
+	select {
+	case <-c.done:
+		return context.DeadlineExceeded
+	default:
+		return nil
 	}
 }
