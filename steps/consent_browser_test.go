@@ -7,12 +7,11 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
-	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/chromedp/chromedp"
 
 	"agentcore-workshop/internal/app"
 	"agentcore-workshop/internal/e2etest"
+	"agentcore-workshop/internal/sandbox/sandboxtest"
 	"agentcore-workshop/steps"
 	"agentcore-workshop/steps/engine"
 )
@@ -153,15 +152,7 @@ func freshToken(t *testing.T, a *app.App) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := a.Cloud.Cognito.InitiateAuth(context.Background(), &cip.InitiateAuthInput{
-		AuthFlow: ciptypes.AuthFlowTypeUserPasswordAuth,
-		ClientId: aws.String(value(t, a, "provision-cognito", steps.RuntimeClientID)),
-		AuthParameters: map[string]string{
-			"USERNAME": value(t, a, "provision-cognito", steps.RuntimeUsername), "PASSWORD": password,
-		},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return aws.ToString(out.AuthenticationResult.AccessToken)
+	user := sandboxtest.User{Name: value(t, a, "provision-cognito", steps.RuntimeUsername), Password: password}
+	tokens := sandboxtest.SignIn(t, context.Background(), a.Cloud.Cognito, value(t, a, "provision-cognito", steps.RuntimeClientID), user, nil)
+	return aws.ToString(tokens.AccessToken)
 }

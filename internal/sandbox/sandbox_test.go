@@ -8,18 +8,18 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
-	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/coreos/go-oidc/v3/oidc"
 
 	"agentcore-workshop/internal/sandbox"
 	"agentcore-workshop/internal/sandbox/cognito"
+	"agentcore-workshop/internal/sandbox/sandboxtest"
 )
 
+// cognitoClient is a Cognito client for sb over hc: a test that restarts
+// the sandbox gives each client its own connections, to drop the old ones.
 func cognitoClient(sb *sandbox.Sandbox, hc *http.Client) *cip.Client {
-	return cip.New(cip.Options{Region: sb.Region, BaseEndpoint: aws.String(sb.URL), RetryMaxAttempts: 1, HTTPClient: hc,
-		Credentials: credentials.NewStaticCredentialsProvider(sb.Credentials.AccessKeyID, sb.Credentials.SecretAccessKey, "")})
+	return sandboxtest.Cognito(sb, func(o *cip.Options) { o.HTTPClient = hc })
 }
 
 func closeSandbox(t testing.TB, sb *sandbox.Sandbox) {
@@ -29,39 +29,6 @@ func closeSandbox(t testing.TB, sb *sandbox.Sandbox) {
 	if err := sb.Close(ctx); err != nil {
 		t.Fatalf("close sandbox: %v", err)
 	}
-}
-
-// seed creates a pool, a client and a confirmed user, and signs in.
-func seed(t testing.TB, ctx context.Context, api *cip.Client) (poolID, clientID, accessToken string) {
-	t.Helper()
-	pool, err := api.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("MCPServerPool")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cl, err := api.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: pool.UserPool.Id, ClientName: aws.String("c"),
-		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := api.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: pool.UserPool.Id, Username: aws.String("testuser"),
-		TemporaryPassword: aws.String("Temp123!"), MessageAction: types.MessageActionTypeSuppress}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := api.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: pool.UserPool.Id, Username: aws.String("testuser"),
-		Password: aws.String("MyPassword123!"), Permanent: true}); err != nil {
-		t.Fatal(err)
-	}
-	return *pool.UserPool.Id, *cl.UserPoolClient.ClientId, signIn(t, ctx, api, *cl.UserPoolClient.ClientId)
-}
-
-func signIn(t testing.TB, ctx context.Context, api *cip.Client, clientID string) string {
-	t.Helper()
-	out, err := api.InitiateAuth(ctx, &cip.InitiateAuthInput{AuthFlow: types.AuthFlowTypeUserPasswordAuth, ClientId: &clientID,
-		AuthParameters: map[string]string{"USERNAME": "testuser", "PASSWORD": "MyPassword123!"}})
-	if err != nil {
-		t.Fatalf("sign in: %v", err)
-	}
-	return *out.AuthenticationResult.AccessToken
 }
 
 // TestRestartKeepsStateAndKeys restarts the sandbox on the same state dir
@@ -75,7 +42,8 @@ func TestRestartKeepsStateAndKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	hc := &http.Client{Transport: &http.Transport{}}
-	poolID, clientID, token := seed(t, ctx, cognitoClient(sb, hc))
+	pool, tokens := sandboxtest.SignedIn(t, ctx, cognitoClient(sb, hc), "MCPServerPool", sandboxtest.TestUser())
+	poolID, clientID, token := pool.ID, pool.ClientID, aws.ToString(tokens.AccessToken)
 	addr := sb.URL[len("http://"):]
 	hc.CloseIdleConnections()
 	closeSandbox(t, sb)
@@ -103,7 +71,8 @@ func TestRestartKeepsStateAndKeys(t *testing.T) {
 		t.Fatalf("client_id %q (%v)", c.ClientID, err)
 	}
 	api := cognitoClient(sb2, &http.Client{})
-	if _, err := prov.Verifier(&oidc.Config{SkipClientIDCheck: true}).Verify(ctx, signIn(t, ctx, api, clientID)); err != nil {
+	fresh := sandboxtest.SignIn(t, ctx, api, clientID, sandboxtest.TestUser(), nil)
+	if _, err := prov.Verifier(&oidc.Config{SkipClientIDCheck: true}).Verify(ctx, aws.ToString(fresh.AccessToken)); err != nil {
 		t.Fatalf("new token after restart: %v", err)
 	}
 	if sb2.Credentials != sb.Credentials {
@@ -122,7 +91,7 @@ func BenchmarkStartExisting(b *testing.B) {
 	}
 	api := cognitoClient(sb, &http.Client{})
 	for range 3 {
-		seed(b, ctx, api)
+		sandboxtest.SignedIn(b, ctx, api, "MCPServerPool", sandboxtest.TestUser())
 	}
 	closeSandbox(b, sb)
 	b.ResetTimer()

@@ -20,6 +20,7 @@ import (
 
 	"agentcore-workshop/internal/consent"
 	"agentcore-workshop/internal/sandbox/cognito"
+	"agentcore-workshop/internal/sandbox/sandboxtest"
 )
 
 var authURLRe = regexp.MustCompile(`https?://\S+/identities/oauth2/authorize\?\S+`)
@@ -298,14 +299,11 @@ func TestSessionBindingWithUserID(t *testing.T) {
 // user's token (verified through discovery and JWKS) releases the session.
 func TestSessionBindingWithUserToken(t *testing.T) {
 	e := newIDEnv(t, envOpts{})
-	pool := ok(e.cog.CreateUserPool(e.ctx, &cip.CreateUserPoolInput{PoolName: aws.String("agentcore-identity-runtime-pool")}))(t)
-	cl := ok(e.cog.CreateUserPoolClient(e.ctx, &cip.CreateUserPoolClientInput{UserPoolId: pool.UserPool.Id, ClientName: aws.String("runtime"),
-		ExplicitAuthFlows: []ciptypes.ExplicitAuthFlowsType{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}}))(t)
+	pool := sandboxtest.NewPool(t, e.ctx, e.cog, "agentcore-identity-runtime-pool", &cip.CreateUserPoolClientInput{ClientName: aws.String("runtime")})
 	signIn := func(user string) string {
-		e.createUser(*pool.UserPool.Id, user, "Inb0und!Pass")
-		out := ok(e.cog.InitiateAuth(e.ctx, &cip.InitiateAuthInput{AuthFlow: ciptypes.AuthFlowTypeUserPasswordAuth, ClientId: cl.UserPoolClient.ClientId,
-			AuthParameters: map[string]string{"USERNAME": user, "PASSWORD": "Inb0und!Pass"}}))(t)
-		return *out.AuthenticationResult.AccessToken
+		u := sandboxtest.User{Name: user, Password: "Inb0und!Pass"}
+		sandboxtest.AddUser(t, e.ctx, e.cog, pool.ID, u)
+		return *sandboxtest.SignIn(t, e.ctx, e.cog, pool.ClientID, u, nil).AccessToken
 	}
 	carol, dave := signIn("carol"), signIn("dave")
 	wat := ok(e.data.GetWorkloadAccessTokenForJWT(e.ctx, &bedrockagentcore.GetWorkloadAccessTokenForJWTInput{
@@ -401,13 +399,8 @@ func TestExternalAPITrustsOnlyOutboundPools(t *testing.T) {
 	}
 	// A genuine access token from a pool that is no credential provider's
 	// (the inbound pool, say) is refused.
-	pool := ok(e.cog.CreateUserPool(e.ctx, &cip.CreateUserPoolInput{PoolName: aws.String("inbound")}))(t)
-	cl := ok(e.cog.CreateUserPoolClient(e.ctx, &cip.CreateUserPoolClientInput{UserPoolId: pool.UserPool.Id, ClientName: aws.String("c"),
-		ExplicitAuthFlows: []ciptypes.ExplicitAuthFlowsType{"ALLOW_USER_PASSWORD_AUTH"}}))(t)
-	e.createUser(*pool.UserPool.Id, "inbounduser", "Inb0und!Pass")
-	auth := ok(e.cog.InitiateAuth(e.ctx, &cip.InitiateAuthInput{AuthFlow: ciptypes.AuthFlowTypeUserPasswordAuth, ClientId: cl.UserPoolClient.ClientId,
-		AuthParameters: map[string]string{"USERNAME": "inbounduser", "PASSWORD": "Inb0und!Pass"}}))(t)
-	status, _, wa = e.externalProfile(*auth.AuthenticationResult.AccessToken)
+	_, auth := sandboxtest.SignedIn(t, e.ctx, e.cog, "inbound", sandboxtest.User{Name: "inbounduser", Password: "Inb0und!Pass"})
+	status, _, wa = e.externalProfile(*auth.AccessToken)
 	if status != http.StatusUnauthorized || !strings.Contains(wa, "not accepted") {
 		t.Fatalf("inbound pool token: %d %q", status, wa)
 	}

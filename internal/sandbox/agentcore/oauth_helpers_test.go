@@ -25,6 +25,7 @@ import (
 	"agentcore-workshop/internal/sandbox/agentcore"
 	"agentcore-workshop/internal/sandbox/clock"
 	"agentcore-workshop/internal/sandbox/cognito"
+	"agentcore-workshop/internal/sandbox/sandboxtest"
 )
 
 const (
@@ -156,9 +157,7 @@ func (e *idEnv) clientInput(callbacks []string) *cip.CreateUserPoolClientInput {
 }
 
 func (e *idEnv) createUser(poolID, name, password string) {
-	ok(e.cog.AdminCreateUser(e.ctx, &cip.AdminCreateUserInput{UserPoolId: &poolID, Username: &name,
-		TemporaryPassword: aws.String("Temp123!x"), MessageAction: ciptypes.MessageActionTypeSuppress}))(e.t)
-	ok(e.cog.AdminSetUserPassword(e.ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &poolID, Username: &name, Password: &password, Permanent: true}))(e.t)
+	sandboxtest.AddUser(e.t, e.ctx, e.cog, poolID, sandboxtest.User{Name: name, Password: password})
 }
 
 // wat mints a workload access token for a user id.

@@ -13,12 +13,12 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"agentcore-workshop/internal/sandbox"
 	"agentcore-workshop/internal/sandbox/clock"
+	"agentcore-workshop/internal/sandbox/sandboxtest"
 )
 
 const region = "us-west-2"
@@ -34,17 +34,8 @@ type env struct {
 func start(t testing.TB) *env {
 	t.Helper()
 	clk := clock.NewFake(time.Now().Truncate(time.Second))
-	ctx := context.Background()
-	sb, err := sandbox.Start(ctx, sandbox.Config{Addr: "127.0.0.1:0", StateDir: t.TempDir(), Region: region, Clock: clk})
-	if err != nil {
-		t.Fatalf("start sandbox: %v", err)
-	}
-	t.Cleanup(func() {
-		cctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		sb.Close(cctx)
-	})
-	return &env{sb: sb, api: apiClient(sb.URL, credentials.NewStaticCredentialsProvider(sb.Credentials.AccessKeyID, sb.Credentials.SecretAccessKey, "")), clock: clk, ctx: ctx}
+	sb := sandboxtest.Start(t, sandbox.Config{Region: region, Clock: clk})
+	return &env{sb: sb, api: sandboxtest.Cognito(sb), clock: clk, ctx: context.Background()}
 }
 
 func apiClient(url string, creds aws.CredentialsProvider) *cip.Client {
@@ -84,37 +75,17 @@ type fixture struct {
 
 func (e *env) fixture(t testing.TB, clientIn *cip.CreateUserPoolClientInput) fixture {
 	t.Helper()
-	pool := must(e.api.CreateUserPool(e.ctx, &cip.CreateUserPoolInput{PoolName: aws.String("MCPServerPool")}))
-	if clientIn == nil {
-		clientIn = &cip.CreateUserPoolClientInput{}
-	}
-	clientIn.UserPoolId = pool.UserPool.Id
-	if clientIn.ClientName == nil {
-		clientIn.ClientName = aws.String("MCPServerPoolClient")
-	}
-	if clientIn.ExplicitAuthFlows == nil {
-		clientIn.ExplicitAuthFlows = []types.ExplicitAuthFlowsType{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}
-	}
-	cl := must(e.api.CreateUserPoolClient(e.ctx, clientIn))
-	f := fixture{poolID: *pool.UserPool.Id, clientID: *cl.UserPoolClient.ClientId, username: "testuser", password: "MyPassword123!"}
-	must(e.api.AdminCreateUser(e.ctx, &cip.AdminCreateUserInput{UserPoolId: &f.poolID, Username: &f.username,
-		TemporaryPassword: aws.String("Temp123!"), MessageAction: types.MessageActionTypeSuppress,
-		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String("testuser@example.com")}, {Name: aws.String("email_verified"), Value: aws.String("true")}}}))
-	must(e.api.AdminSetUserPassword(e.ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &f.poolID, Username: &f.username, Password: &f.password, Permanent: true}))
-	return f
+	p := sandboxtest.NewPool(t, e.ctx, e.api, "MCPServerPool", clientIn)
+	u := sandboxtest.TestUser()
+	sandboxtest.AddUser(t, e.ctx, e.api, p.ID, u,
+		types.AttributeType{Name: aws.String("email"), Value: aws.String("testuser@example.com")},
+		types.AttributeType{Name: aws.String("email_verified"), Value: aws.String("true")})
+	return fixture{poolID: p.ID, clientID: p.ClientID, username: u.Name, password: u.Password}
 }
 
 func (e *env) signIn(t testing.TB, f fixture, extra map[string]string) *types.AuthenticationResultType {
 	t.Helper()
-	params := map[string]string{"USERNAME": f.username, "PASSWORD": f.password}
-	for k, v := range extra {
-		params[k] = v
-	}
-	out := must(e.api.InitiateAuth(e.ctx, &cip.InitiateAuthInput{AuthFlow: types.AuthFlowTypeUserPasswordAuth, ClientId: &f.clientID, AuthParameters: params}))
-	if out.AuthenticationResult == nil {
-		t.Fatalf("no tokens: challenge %q", out.ChallengeName)
-	}
-	return out.AuthenticationResult
+	return sandboxtest.SignIn(t, e.ctx, e.api, f.clientID, sandboxtest.User{Name: f.username, Password: f.password}, extra)
 }
 
 // rawCall posts an awsJson1.1 request, SigV4-signed when signed is true.

@@ -7,57 +7,20 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
-	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
-	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"agentcore-workshop/internal/sandbox"
 	"agentcore-workshop/internal/sandbox/cognito"
 	"agentcore-workshop/internal/sandbox/edge"
 	"agentcore-workshop/internal/sandbox/resourceapi"
+	"agentcore-workshop/internal/sandbox/sandboxtest"
 )
 
 // userToken signs a user in on a fresh pool of a real sandbox and returns
 // the pool's issuer and the user's access token.
 func userToken(t *testing.T) (string, string) {
-	ctx := context.Background()
-	sb, err := sandbox.Start(ctx, sandbox.Config{Addr: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		sb.Close(ctx)
-	})
-	api := cip.New(cip.Options{Region: sb.Region, BaseEndpoint: aws.String(sb.URL), RetryMaxAttempts: 1,
-		Credentials: credentials.NewStaticCredentialsProvider(sb.Credentials.AccessKeyID, sb.Credentials.SecretAccessKey, "")})
-	pool, err := api.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("p")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cl, err := api.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: pool.UserPool.Id, ClientName: aws.String("c"),
-		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{"ALLOW_USER_PASSWORD_AUTH"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := api.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: pool.UserPool.Id, Username: aws.String("ext"),
-		TemporaryPassword: aws.String("Temp123!x"), MessageAction: types.MessageActionTypeSuppress}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := api.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: pool.UserPool.Id, Username: aws.String("ext"),
-		Password: aws.String("Ext!pass123"), Permanent: true}); err != nil {
-		t.Fatal(err)
-	}
-	out, err := api.InitiateAuth(ctx, &cip.InitiateAuthInput{AuthFlow: types.AuthFlowTypeUserPasswordAuth, ClientId: cl.UserPoolClient.ClientId,
-		AuthParameters: map[string]string{"USERNAME": "ext", "PASSWORD": "Ext!pass123"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cognito.Issuer(sb.URL, *pool.UserPool.Id), *out.AuthenticationResult.AccessToken
+	sb := sandboxtest.Start(t, sandbox.Config{})
+	pool, tokens := sandboxtest.SignedIn(t, context.Background(), sandboxtest.Cognito(sb), "p", sandboxtest.User{Name: "ext", Password: "Ext!pass123"})
+	return cognito.Issuer(sb.URL, pool.ID), *tokens.AccessToken
 }
 
 func call(t *testing.T, h http.Handler, token string) (int, string, map[string]any) {
