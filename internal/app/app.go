@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"agentcore-workshop/internal/boundedlog"
 	"agentcore-workshop/internal/cloud"
 	"agentcore-workshop/internal/consent"
 	"agentcore-workshop/internal/sandbox"
@@ -62,7 +63,7 @@ type App struct {
 
 	opts    Options
 	set     session.Settings // the settings Connect completes and saves
-	logFile *os.File
+	logFile *boundedlog.File
 	unlock  func()
 }
 

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"agentcore-workshop/internal/atomicfile"
+	"agentcore-workshop/internal/boundedlog"
 	"agentcore-workshop/internal/nofollow"
 )
 
@@ -272,9 +273,11 @@ func (s *Session) LogPath() string { return filepath.Join(s.dir, LogFile) }
 // SandboxStateDir is where the embedded sandbox persists its state.
 func (s *Session) SandboxStateDir() string { return filepath.Join(s.dir, SandboxDir) }
 
-// OpenLog opens (appending, 0600) the workspace log file for a slog handler.
-func (s *Session) OpenLog() (*os.File, error) {
-	f, err := nofollow.OpenFile(s.LogPath(), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+// OpenLog opens (appending, 0600) the workspace log file for a slog
+// handler. It rotates by size (workshop.log.1, .2, ...), so a long session
+// cannot fill the disk, and it is never opened through a symlink.
+func (s *Session) OpenLog() (*boundedlog.File, error) {
+	f, err := boundedlog.Open(s.LogPath(), 0, 0)
 	if err != nil {
 		return nil, fmt.Errorf("open workshop log: %w", err)
 	}
