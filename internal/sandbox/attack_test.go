@@ -1,15 +1,12 @@
 package sandbox_test
 
 import (
-	"archive/zip"
 	"bufio"
 	"bytes"
-	"compress/flate"
 	"context"
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"hash/crc32"
 	"io"
 	"log/slog"
 	"net"
@@ -33,6 +30,7 @@ import (
 	"agentcore-workshop/internal/boundedlog"
 	"agentcore-workshop/internal/memwatch"
 	"agentcore-workshop/internal/sandbox"
+	"agentcore-workshop/internal/sandbox/codebuild/launchtest"
 )
 
 // Attacks a learner holding only the room's shared keys (or nothing) could
@@ -308,32 +306,6 @@ func TestUnauthenticatedCallsCannotGrowTheLog(t *testing.T) {
 	}
 }
 
-// zipBomb is the zip: 150 entries of 8 MiB of zeros, 1.2 MB
-// zipped. The zeros are compressed once and the compressed bytes repeated.
-func zipBomb(t *testing.T) []byte {
-	t.Helper()
-	const entries, size = 150, 8 << 20
-	var one bytes.Buffer
-	fw, _ := flate.NewWriter(&one, flate.BestCompression)
-	fw.Write(make([]byte, size))
-	fw.Close()
-	crc := crc32.ChecksumIEEE(make([]byte, size))
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for i := range entries {
-		w, err := zw.CreateRaw(&zip.FileHeader{Name: fmt.Sprintf("zeros/%03d.bin", i), Method: zip.Deflate,
-			CRC32: crc, CompressedSize64: uint64(one.Len()), UncompressedSize64: size})
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Write(one.Bytes())
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
 // bombBuilds uploads the zip bomb with the room's keys and starts builds
 // of it, returning a func that waits for them and reports what went wrong.
 func bombBuilds(t *testing.T, sb *sandbox.Sandbox, from string, builds int) func() []string {
@@ -346,7 +318,7 @@ func bombBuilds(t *testing.T, sb *sandbox.Sandbox, from string, builds int) func
 		CreateBucketConfiguration: &s3types.CreateBucketConfiguration{LocationConstraint: s3types.BucketLocationConstraint(sb.Region)}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("bombs"), Key: aws.String("bomb.zip"), Body: bytes.NewReader(zipBomb(t))}); err != nil {
+	if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("bombs"), Key: aws.String("bomb.zip"), Body: bytes.NewReader(launchtest.ZipBomb(t, 150, 8<<20))}); err != nil {
 		t.Fatal(err)
 	}
 	cb := codebuild.NewFromConfig(cfg)

@@ -1,11 +1,7 @@
 package codebuild_test
 
 import (
-	"archive/zip"
-	"bytes"
-	"compress/flate"
 	"fmt"
-	"hash/crc32"
 	"strings"
 	"sync"
 	"testing"
@@ -18,32 +14,6 @@ import (
 	"agentcore-workshop/internal/sandbox/edge"
 )
 
-// bomb is a small zip of n entries of size zero bytes each. The zeros are
-// compressed once and the compressed bytes repeated, so making a 1.2 GiB
-// bomb is quick.
-func bomb(t *testing.T, n, size int) []byte {
-	t.Helper()
-	var one bytes.Buffer
-	fw, _ := flate.NewWriter(&one, flate.BestCompression)
-	fw.Write(make([]byte, size))
-	fw.Close()
-	crc := crc32.ChecksumIEEE(make([]byte, size))
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for i := range n {
-		w, err := zw.CreateRaw(&zip.FileHeader{Name: fmt.Sprintf("zeros/%04d.bin", i), Method: zip.Deflate,
-			CRC32: crc, CompressedSize64: uint64(one.Len()), UncompressedSize64: uint64(size)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Write(one.Bytes())
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
 // The zip bomb: 150 entries of 8 MiB of zeros, 1.2 MB zipped,
 // 1.2 GiB unpacked. Built three times at once, it fails DOWNLOAD_SOURCE
 // with a reason that names the limit, and the process stays under 400 MB.
@@ -53,10 +23,10 @@ func TestZipBombIsRefused(t *testing.T) {
 	if _, err := c.cb.CreateProject(ctx, projectInput(project, imageEnv("bomb")...)); err != nil {
 		t.Fatal(err)
 	}
-	z := bomb(t, 150, 8<<20)
+	z := launchtest.ZipBomb(t, 150, 8<<20)
 	t.Logf("bomb: %d bytes zipped", len(z))
 	c.upload(t, "bomb.zip", z)
-	c.upload(t, "many.zip", bomb(t, 5001, 0))
+	c.upload(t, "many.zip", launchtest.ZipBomb(t, 5001, 0))
 
 	watch := memwatch.Watch()
 	var wg sync.WaitGroup

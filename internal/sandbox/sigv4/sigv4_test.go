@@ -37,7 +37,7 @@ func serve(t *testing.T, v *Verifier) (string, <-chan error) {
 	return srv.URL, results
 }
 
-func sign(t *testing.T, req *http.Request, body, secret, service string, at time.Time, opts ...func(*v4.SignerOptions)) {
+func sign(t *testing.T, req *http.Request, body, secret, service, region string, at time.Time, opts ...func(*v4.SignerOptions)) {
 	t.Helper()
 	sum := sha256.Sum256([]byte(body))
 	hash := hex.EncodeToString(sum[:])
@@ -45,18 +45,25 @@ func sign(t *testing.T, req *http.Request, body, secret, service string, at time
 		req.Header.Set("X-Amz-Content-Sha256", hash)
 	}
 	creds := aws.Credentials{AccessKeyID: testCreds.AccessKeyID, SecretAccessKey: secret}
-	if err := v4.NewSigner(opts...).SignHTTP(context.Background(), creds, req, hash, service, "us-west-2", at); err != nil {
+	if err := v4.NewSigner(opts...).SignHTTP(context.Background(), creds, req, hash, service, region, at); err != nil {
 		t.Fatal(err)
 	}
 }
 
 func TestVerifyAgainstSDKSigner(t *testing.T) {
-	v := &Verifier{Keys: map[string]Credentials{testCreds.AccessKeyID: testCreds}}
+	v := &Verifier{Keys: map[string]Credentials{testCreds.AccessKeyID: testCreds}, Region: "us-west-2"}
 	base, results := serve(t, v)
 	now := time.Now().UTC()
+	dropHost := func(r *http.Request) {
+		r.Header.Set("Authorization", strings.Replace(r.Header.Get("Authorization"), ";host;", ";", 1))
+		if strings.Contains(r.Header.Get("Authorization"), "host") {
+			t.Fatalf("could not drop host from %q", r.Header.Get("Authorization"))
+		}
+	}
 
 	cases := []struct {
 		name, method, path, query, body, service string
+		region                                   string // default us-west-2, the verifier's
 		secret                                   string
 		at                                       time.Time
 		mutate                                   func(*http.Request)
@@ -81,6 +88,10 @@ func TestVerifyAgainstSDKSigner(t *testing.T) {
 		{name: "garbled header", method: "POST", path: "/", body: `{}`, service: "iam", mutate: func(r *http.Request) {
 			r.Header.Set("Authorization", "AWS4-HMAC-SHA256 nonsense")
 		}, want: Malformed},
+		{name: "another region", method: "POST", path: "/", body: `{}`, service: "cognito-idp", region: "eu-west-1", want: WrongRegion},
+		{name: "iam is global", method: "POST", path: "/", body: `{}`, service: "iam", region: "us-east-1", want: -1},
+		{name: "sts is not global", method: "POST", path: "/", body: `{}`, service: "sts", region: "us-east-1", want: WrongRegion},
+		{name: "host not signed", method: "POST", path: "/", body: `{}`, service: "cognito-idp", mutate: dropHost, want: HostNotSigned},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -105,7 +116,11 @@ func TestVerifyAgainstSDKSigner(t *testing.T) {
 			if tc.s3 {
 				opts = append(opts, func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })
 			}
-			sign(t, req, tc.body, secret, tc.service, at, opts...)
+			region := "us-west-2"
+			if tc.region != "" {
+				region = tc.region
+			}
+			sign(t, req, tc.body, secret, tc.service, region, at, opts...)
 			if tc.mutate != nil {
 				tc.mutate(req)
 			}
