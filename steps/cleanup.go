@@ -20,11 +20,6 @@ const (
 	CleanupLeft    = "left"    // what could not be removed, one per line, or "none"
 )
 
-// envFileHeader starts the credentials file stage 1 writes. Cleanup removes
-// EnvFileName only when it starts with this, so a file of the same name the
-// learner wrote themselves (with the real starter toolkit, say) survives.
-const envFileHeader = "# Written by agentcore-workshop"
-
 type cleanup struct{}
 
 // Cleanup is stage 9: it deletes every resource in the ledger that is not

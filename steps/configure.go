@@ -96,7 +96,8 @@ func (s configure) Run(ctx context.Context, env *Env, rep Reporter) (Result, err
 	rep.Log("wrote %s", path)
 	put(Value{Name: ConfigFile, Value: path, Kind: KindFile})
 	put(Value{Name: ToolkitConfigFile, Value: string(doc), Kind: KindCode})
-	return res, nil
+	_, err = updateEnvFile(env, rep, map[string]string{EnvWorkloadName: workload, CredentialProvider: provider})
+	return res, err
 }
 
 // addCallbackURL appends url to a Cognito client's callback URLs.

@@ -131,7 +131,9 @@ func (s invokeWithToken) Run(ctx context.Context, env *Env, rep Reporter) (Resul
 	put(Value{Name: Response, Value: answer})
 	put(Value{Name: "token expires", Value: exp.UTC().Format(time.RFC3339) + " (" + jwtx.Remaining(exp, env.clock().Now()) + ")"})
 	put(Value{Name: "token client_id", Value: tok.String("client_id")})
-	return res, nil
+	// The pages' CLI snippets continue this conversation with this token.
+	_, err = updateEnvFile(env, rep, map[string]string{EnvToken: token, SessionID: echoed})
+	return res, err
 }
 
 // freshAccessToken signs the test user in again: tokens expire, and a new

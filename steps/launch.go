@@ -72,8 +72,9 @@ func (s launch) Run(ctx context.Context, env *Env, rep Reporter) (Result, error)
 	put(Value{Name: AccountID, Value: account})
 
 	rep.Progress("IAM roles", 2, steps)
-	runtimeRole, err := ensureRole(ctx, env, rep, s.ID(), "AgentCoreWorkshopRuntime-"+suffix, trustPolicy("bedrock-agentcore.amazonaws.com", account),
-		"AgentCoreWorkshopRuntimeAccess", runtimePolicy(account, region, agent))
+	roleName, policyName := "AgentCoreWorkshopRuntime-"+suffix, "AgentCoreWorkshopRuntimeAccess"
+	runtimeRole, err := ensureRole(ctx, env, rep, s.ID(), roleName, trustPolicy("bedrock-agentcore.amazonaws.com", account),
+		policyName, runtimePolicy(account, region, agent))
 	if err != nil {
 		return res, err
 	}
@@ -134,7 +135,9 @@ func (s launch) Run(ctx context.Context, env *Env, rep Reporter) (Result, error)
 	if err := recordRuntime(filepath.Join(env.Dir, AgentDir, ToolkitConfigFile), agent, rt.ID, rt.ARN); err != nil {
 		rep.Log("could not update %s: %v", ToolkitConfigFile, err)
 	}
-	return res, nil
+	_, err = updateEnvFile(env, rep, map[string]string{EnvRole: roleName, EnvPolicy: policyName, EnvRoleARN: runtimeRole,
+		EnvRepo: repoName, EnvProject: project, ImageURI: image, EnvAgentID: rt.ID, EnvAgentARN: rt.ARN})
+	return res, err
 }
 
 func trustPolicy(service, account string) string {

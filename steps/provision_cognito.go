@@ -7,6 +7,7 @@ import (
 	"math/big"
 	mrand "math/rand/v2"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -14,7 +15,6 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
-	"agentcore-workshop/internal/atomicfile"
 	"agentcore-workshop/internal/jwtx"
 	"agentcore-workshop/steps/engine"
 )
@@ -37,13 +37,6 @@ const (
 	AccessToken          = "ACCESS_TOKEN"
 	AccessTokenClaims    = "ACCESS_TOKEN claims"
 )
-
-// EnvFileName is the starter toolkit's credentials file for the user flow.
-const EnvFileName = ".agentcore_identity_user.env"
-
-// envFileKeys are written to EnvFileName, in this order.
-var envFileKeys = []string{RuntimePoolID, RuntimeClientID, RuntimeDiscoveryURL, RuntimeUsername, RuntimePassword,
-	IdentityPoolID, IdentityClientID, IdentityClientSecret, IdentityDiscoveryURL, IdentityUsername, IdentityPassword}
 
 type provisionCognito struct{}
 
@@ -178,12 +171,21 @@ func (s provisionCognito) Run(ctx context.Context, env *Env, rep Reporter) (Resu
 	put(Value{Name: AccessTokenClaims, Value: claimsTable(tok, env.clock().Now())})
 
 	rep.Progress("credentials file", 6, 6)
-	path := filepath.Join(env.Dir, EnvFileName)
-	if err := atomicfile.Write(path, envFile(res), 0o600); err != nil {
-		return res, fmt.Errorf("write %s: %w", EnvFileName, err)
+	vals := map[string]string{EnvToken: token}
+	for _, v := range res.Values {
+		if slices.Contains(envFileKeys, v.Name) {
+			vals[v.Name] = v.Value
+		}
 	}
-	rep.Log("wrote %s (mode 0600)", path)
-	put(Value{Name: "credentials file", Value: path, Kind: KindFile})
+	wrote, err := updateEnvFile(env, rep, vals)
+	if err != nil {
+		return res, err
+	}
+	if wrote {
+		path := filepath.Join(env.Dir, EnvFileName)
+		rep.Log("wrote %s (mode 0600)", path)
+		put(Value{Name: "credentials file", Value: path, Kind: KindFile})
+	}
 	return res, nil
 }
 
@@ -199,24 +201,14 @@ func claimsTable(tok jwtx.Token, now time.Time) string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
-// envFile renders the starter toolkit's KEY=value file.
-func envFile(res Result) []byte {
-	var b strings.Builder
-	b.WriteString("# Written by agentcore-workshop (stage 1). Keep it private: it holds passwords.\n")
-	b.WriteString("# Load with: export $(grep -v '^#' " + EnvFileName + " | xargs)\n")
-	for _, k := range envFileKeys {
-		if v, ok := res.Get(k); ok {
-			b.WriteString(k + "=" + v.Value + "\n")
-		}
-	}
-	return []byte(b.String())
-}
-
 // ensureUser makes the user exist with a permanent password (kept in the
 // secrets file under secretName, so a re-run keeps the same one).
 func ensureUser(ctx context.Context, env *Env, rep Reporter, stepID, poolID, username, secretName string) (string, error) {
 	password, ok := env.Session.Secret(stepID, secretName)
-	if !ok {
+	if !ok || !safePassword(password) {
+		// A new user, or one whose password an older version made with
+		// symbols the credentials file cannot carry both ways: the
+		// AdminSetUserPassword below replaces it.
 		var err error
 		if password, err = newPassword(); err != nil {
 			return "", err
@@ -236,10 +228,28 @@ func ensureUser(ctx context.Context, env *Env, rep Reporter, stepID, poolID, use
 	return password, nil
 }
 
+// passwordSets are the character classes of Cognito's default password
+// policy (upper, lower, digit, symbol), each one needed at least once.
+// The symbols are the part of Cognito's list that the credentials file
+// can hold bare and both of its loading recipes (see envBare) keep
+// intact: no blank, quote or backslash (xargs), no * ? [ (globbing after
+// the $(…) split), no $ ` ; & | < > ( ) ! # { } (shell sourcing), no ~
+// (expanded after = and : in an assignment), no ^ (a glob operator in
+// zsh's extended globbing). Look-alike letters and digits are left out.
+var passwordSets = []string{"ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnopqrstuvwxyz", "23456789", passwordSymbols}
+
+const passwordSymbols = "%+,-./:=@_"
+
+// safePassword reports whether a stored password (an older version used
+// other symbols) is made from passwordSets, so it loads both ways.
+func safePassword(p string) bool {
+	return strings.Trim(p, strings.Join(passwordSets, "")) == ""
+}
+
 // newPassword makes a 16-character password that meets Cognito's default
 // policy: upper, lower, digit and symbol.
 func newPassword() (string, error) {
-	sets := []string{"ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnopqrstuvwxyz", "23456789", "!@#$%^&*()_+-="}
+	sets := passwordSets
 	all := strings.Join(sets, "")
 	b := make([]byte, 0, 16)
 	pick := func(s string) error {
