@@ -86,7 +86,9 @@ func Open(ctx context.Context, o Options) (*App, error) {
 // no stage may run until Connect has returned nil. Choices that need no
 // network are checked here, so they fail before anything is drawn.
 func OpenLocal(ctx context.Context, o Options) (*App, error) {
-	sess, err := session.Open(o.Workspace)
+	// Unsaved: a new workspace's suffix is written by Connect (or Close),
+	// so its fsyncs come after a front end's first frame.
+	sess, err := session.OpenUnsaved(o.Workspace)
 	if err != nil {
 		return nil, err
 	}
@@ -288,6 +290,10 @@ func (a *App) Close(ctx context.Context) error {
 		c, cancel := context.WithTimeout(ctx, 5*time.Second)
 		err = a.Sandbox.Close(c)
 		cancel()
+	}
+	if a.Session != nil && a.unlock != nil {
+		// A workspace closed before it connected still keeps its suffix.
+		err = errors.Join(err, a.Session.Save())
 	}
 	if a.logFile != nil {
 		a.logFile.Close()

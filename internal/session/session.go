@@ -111,11 +111,33 @@ type Session struct {
 	mu      sync.Mutex
 	state   stateFile
 	secrets map[string]string
+	unsaved bool // state holds what OpenUnsaved generated and did not write
 }
 
 // Open opens the workspace in dir, creating it (0700) when it does not
 // exist. An empty dir means DefaultDir in the working directory.
 func Open(dir string) (*Session, error) {
+	s, err := OpenUnsaved(dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Save(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// OpenUnsaved is Open without its one write: a new workspace's suffix is
+// generated but stays in memory until the first write that saves the state
+// (every change does) or Save. The terminal UI opens this way so that the
+// two fsyncs of that write come after its first frame, not before.
+//
+// Nothing is lost by waiting: the suffix names resources, and a stage can
+// only name one after connecting, which saves the settings, and only through
+// Plan, which saves the state before anything is created. A process that
+// dies before either has created nothing under that suffix; the next start
+// simply draws another.
+func OpenUnsaved(dir string) (*Session, error) {
 	if dir == "" {
 		dir = DefaultDir
 	}
@@ -139,14 +161,20 @@ func Open(dir string) (*Session, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := s.update(func(st *stateFile) error {
-			st.Settings.Suffix = suffix
-			return nil
-		}); err != nil {
-			return nil, err
-		}
+		s.state.Settings.Suffix = suffix
+		s.unsaved = true
 	}
 	return s, nil
+}
+
+// Save writes the state if OpenUnsaved left part of it only in memory.
+func (s *Session) Save() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.unsaved {
+		return nil
+	}
+	return s.update(func(*stateFile) error { return nil })
 }
 
 // newSuffix returns 8 random lowercase hex characters.
@@ -302,6 +330,7 @@ func (s *Session) update(fn func(st *stateFile) error) error {
 		return fmt.Errorf("save workspace state: %w", err)
 	}
 	s.state = next
+	s.unsaved = false
 	return nil
 }
 

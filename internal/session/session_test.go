@@ -57,6 +57,51 @@ func TestOpenCreatesPrivateWorkspace(t *testing.T) {
 	}
 }
 
+// OpenUnsaved keeps a new workspace's suffix in memory; the first write of
+// the state, whichever it is, saves it, and Save does when nothing else has.
+func TestOpenUnsavedSavesTheSuffixWithTheFirstWrite(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		write func(*Session) error
+	}{
+		{"Save", (*Session).Save},
+		{"SetSettings", func(s *Session) error { return s.SetSettings(Settings{Target: "sandbox"}) }},
+		{"Plan", func(s *Session) error { _, err := s.Plan("pool", "p", "step", nil); return err }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "ws")
+			s, err := OpenUnsaved(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := os.Stat(s.StatePath()); !errors.Is(err, os.ErrNotExist) {
+				t.Fatalf("state file after OpenUnsaved: %v, want none yet", err)
+			}
+			suffix := s.Settings().Suffix
+			if len(suffix) != 8 {
+				t.Fatalf("suffix = %q, want 8 characters", suffix)
+			}
+			if err := tc.write(s); err != nil {
+				t.Fatal(err)
+			}
+			if got := open(t, dir).Settings().Suffix; got != suffix {
+				t.Errorf("reopened suffix = %q, want %q", got, suffix)
+			}
+			// Saved once, Save has nothing left to write.
+			before, err := os.Stat(s.StatePath())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Save(); err != nil {
+				t.Fatal(err)
+			}
+			if after, _ := os.Stat(s.StatePath()); !os.SameFile(before, after) {
+				t.Error("Save rewrote a state that was already saved")
+			}
+		})
+	}
+}
+
 func TestSettingsStagesAndLedgerPersist(t *testing.T) {
 	dir := t.TempDir()
 	s := open(t, dir)
