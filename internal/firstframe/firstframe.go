@@ -118,7 +118,7 @@ func stop(cmd *exec.Cmd) error {
 	case <-time.After(5 * time.Second):
 		_ = cmd.Process.Kill()
 		<-exited
-		return fmt.Errorf("%s ignored SIGTERM for 5s", cmd.Path)
+		return fmt.Errorf("%s ignored SIGTERM for 5s", strings.Join(cmd.Args, " "))
 	}
 }
 
