@@ -74,13 +74,13 @@ func (s launch) Run(ctx context.Context, env *Env, rep Reporter) (Result, error)
 	rep.Progress("IAM roles", 2, steps)
 	roleName, policyName := "AgentCoreWorkshopRuntime-"+suffix, "AgentCoreWorkshopRuntimeAccess"
 	runtimeRole, err := ensureRole(ctx, env, rep, s.ID(), roleName, trustPolicy("bedrock-agentcore.amazonaws.com", account),
-		policyName, runtimePolicy(account, region, agent))
+		policyName, runtimePolicy(env.Cloud.Partition, account, region, agent))
 	if err != nil {
 		return res, err
 	}
 	put(Value{Name: ExecutionRoleARN, Value: runtimeRole})
 	buildRole, err := ensureRole(ctx, env, rep, s.ID(), "AgentCoreWorkshopBuild-"+suffix, trustPolicy("codebuild.amazonaws.com", account),
-		"AgentCoreWorkshopBuildAccess", buildPolicy(account, region))
+		"AgentCoreWorkshopBuildAccess", buildPolicy(env.Cloud.Partition, account, region))
 	if err != nil {
 		return res, err
 	}
@@ -154,38 +154,38 @@ func trustPolicy(service, account string) string {
 
 // runtimePolicy lets the runtime pull its image, write logs and, for the
 // outbound stage, get workload and resource tokens from AgentCore Identity.
-func runtimePolicy(account, region, agent string) string {
+func runtimePolicy(partition, account, region, agent string) string {
 	return mustJSON(map[string]any{
 		"Version": "2012-10-17",
 		"Statement": []any{
 			map[string]any{"Sid": "ECRPull", "Effect": "Allow", "Action": []string{"ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:GetAuthorizationToken"}, "Resource": "*"},
 			map[string]any{"Sid": "Logs", "Effect": "Allow", "Action": []string{"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"},
-				"Resource": fmt.Sprintf("arn:aws:logs:%s:%s:log-group:/aws/bedrock-agentcore/runtimes/*", region, account)},
+				"Resource": fmt.Sprintf("arn:%s:logs:%s:%s:log-group:/aws/bedrock-agentcore/runtimes/*", partition, region, account)},
 			map[string]any{"Sid": "Model", "Effect": "Allow", "Action": []string{"bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"}, "Resource": "*"},
 			map[string]any{"Sid": "Identity", "Effect": "Allow",
 				"Action": []string{"bedrock-agentcore:GetWorkloadAccessToken", "bedrock-agentcore:GetWorkloadAccessTokenForJWT", "bedrock-agentcore:GetWorkloadAccessTokenForUserId", "bedrock-agentcore:GetResourceOauth2Token"},
 				"Resource": []string{
-					fmt.Sprintf("arn:aws:bedrock-agentcore:%s:%s:workload-identity-directory/default", region, account),
-					fmt.Sprintf("arn:aws:bedrock-agentcore:%s:%s:workload-identity-directory/default/workload-identity/%s-*", region, account, agent),
-					fmt.Sprintf("arn:aws:bedrock-agentcore:%s:%s:token-vault/default", region, account),
-					fmt.Sprintf("arn:aws:bedrock-agentcore:%s:%s:token-vault/default/*", region, account),
+					fmt.Sprintf("arn:%s:bedrock-agentcore:%s:%s:workload-identity-directory/default", partition, region, account),
+					fmt.Sprintf("arn:%s:bedrock-agentcore:%s:%s:workload-identity-directory/default/workload-identity/%s-*", partition, region, account, agent),
+					fmt.Sprintf("arn:%s:bedrock-agentcore:%s:%s:token-vault/default", partition, region, account),
+					fmt.Sprintf("arn:%s:bedrock-agentcore:%s:%s:token-vault/default/*", partition, region, account),
 				}},
 			map[string]any{"Sid": "ProviderSecret", "Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
-				"Resource": fmt.Sprintf("arn:aws:secretsmanager:%s:%s:secret:bedrock-agentcore-identity!default/oauth2/*", region, account)},
+				"Resource": fmt.Sprintf("arn:%s:secretsmanager:%s:%s:secret:bedrock-agentcore-identity!default/oauth2/*", partition, region, account)},
 		},
 	})
 }
 
 // buildPolicy lets CodeBuild read the source, push the image and log.
-func buildPolicy(account, region string) string {
+func buildPolicy(partition, account, region string) string {
 	return mustJSON(map[string]any{
 		"Version": "2012-10-17",
 		"Statement": []any{
-			map[string]any{"Effect": "Allow", "Action": []string{"s3:GetObject", "s3:GetObjectVersion"}, "Resource": "arn:aws:s3:::agentcore-workshop-*/*"},
-			map[string]any{"Effect": "Allow", "Action": []string{"s3:GetBucketAcl", "s3:GetBucketLocation"}, "Resource": "arn:aws:s3:::agentcore-workshop-*"},
+			map[string]any{"Effect": "Allow", "Action": []string{"s3:GetObject", "s3:GetObjectVersion"}, "Resource": "arn:" + partition + ":s3:::agentcore-workshop-*/*"},
+			map[string]any{"Effect": "Allow", "Action": []string{"s3:GetBucketAcl", "s3:GetBucketLocation"}, "Resource": "arn:" + partition + ":s3:::agentcore-workshop-*"},
 			map[string]any{"Effect": "Allow", "Action": []string{"ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage"}, "Resource": "*"},
 			map[string]any{"Effect": "Allow", "Action": []string{"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"},
-				"Resource": fmt.Sprintf("arn:aws:logs:%s:%s:log-group:/aws/codebuild/*", region, account)},
+				"Resource": fmt.Sprintf("arn:%s:logs:%s:%s:log-group:/aws/codebuild/*", partition, region, account)},
 		},
 	})
 }

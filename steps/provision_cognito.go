@@ -125,7 +125,7 @@ func (s provisionCognito) Run(ctx context.Context, env *Env, rep Reporter) (Resu
 		UserPoolId:                      aws.String(outPool.ID),
 		ClientName:                      aws.String(n.outboundClient),
 		GenerateSecret:                  true, // AgentCore Identity holds the secret, never the agent
-		CallbackURLs:                    []string{"https://bedrock-agentcore." + env.Cloud.Region + ".amazonaws.com/identities/oauth2/callback"},
+		CallbackURLs:                    []string{env.Cloud.Endpoint("bedrock-agentcore") + "/identities/oauth2/callback"},
 		AllowedOAuthFlows:               []types.OAuthFlowType{types.OAuthFlowTypeCode},
 		AllowedOAuthScopes:              []string{"openid", "profile", "email"},
 		AllowedOAuthFlowsUserPoolClient: true,

@@ -246,7 +246,7 @@ var buckets = resource[bucketSpec]{
 		if err != nil {
 			return found{}, err
 		}
-		return found{ID: name, ARN: "arn:aws:s3:::" + name, OK: true}, nil
+		return found{ID: name, ARN: "arn:" + c.Partition + ":s3:::" + name, OK: true}, nil
 	},
 	create: func(ctx context.Context, env *Env, rep Reporter, s bucketSpec) (found, error) {
 		rep.Log("CreateBucket %s", s.name)
@@ -257,7 +257,7 @@ var buckets = resource[bucketSpec]{
 		if _, err := env.Cloud.S3.CreateBucket(ctx, in); err != nil {
 			return found{}, err
 		}
-		return found{ID: s.name, ARN: "arn:aws:s3:::" + s.name, OK: true}, nil
+		return found{ID: s.name, ARN: "arn:" + env.Cloud.Partition + ":s3:::" + s.name, OK: true}, nil
 	},
 	remove: deleteBucket,
 	leftovers: func(ctx context.Context, c *cloud.Clients, _ []session.Resource) ([]string, error) {

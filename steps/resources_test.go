@@ -90,7 +90,7 @@ func TestEveryKindLivesThroughTheRegistry(t *testing.T) {
 	ensured(t, env, credentialProviders, providerSpec{name: "RegistryProvider", clientID: client.ID,
 		clientSecret: aws.ToString(desc.UserPoolClient.ClientSecret), discoveryURL: discovery})
 	runtimeRole := ensured(t, env, roles, roleSpec{name: "RegistryRuntime", trust: trustPolicy("bedrock-agentcore.amazonaws.com", account)})
-	ensured(t, env, rolePolicies, policySpec{role: "RegistryRuntime", policy: "Access", document: runtimePolicy(account, region, "registry_agent")})
+	ensured(t, env, rolePolicies, policySpec{role: "RegistryRuntime", policy: "Access", document: runtimePolicy(env.Cloud.Partition, account, region, "registry_agent")})
 	buildRole := ensured(t, env, roles, roleSpec{name: "RegistryBuild", trust: trustPolicy("codebuild.amazonaws.com", account)})
 	repo := ensured(t, env, repositories, repositorySpec{name: "registry-repo"})
 	bucket := "registry-bucket-" + env.Session.Settings().Suffix
@@ -218,7 +218,7 @@ func TestEnsurePutsEveryTime(t *testing.T) {
 	ensured(t, env, roles, roleSpec{name: "PutRole", trust: trustPolicy("codebuild.amazonaws.com", account)})
 	rep := &recorder{}
 	for range 2 {
-		if _, err := rolePolicies.ensure(context.Background(), env, rep, "registry-test", policySpec{role: "PutRole", policy: "Access", document: buildPolicy(account, env.Cloud.Region)}); err != nil {
+		if _, err := rolePolicies.ensure(context.Background(), env, rep, "registry-test", policySpec{role: "PutRole", policy: "Access", document: buildPolicy(env.Cloud.Partition, account, env.Cloud.Region)}); err != nil {
 			t.Fatal(err)
 		}
 	}

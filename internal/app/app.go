@@ -17,9 +17,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
-
 	"agentcore-workshop/internal/boundedlog"
 	"agentcore-workshop/internal/cloud"
 	"agentcore-workshop/internal/consent"
@@ -161,15 +158,14 @@ func (a *App) Connect(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	who, err := clients.STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	account, callerARN, err := clients.Identify(ctx)
 	if err != nil {
-		return fmt.Errorf("who am I (STS GetCallerIdentity): %w", err)
+		return err
 	}
-	account := aws.ToString(who.Account)
 	if err := checkAccount(a.Session.Dir(), set, account, hasLiveResources(a.Session)); err != nil {
 		return err
 	}
-	set.AccountID, set.CallerARN = account, aws.ToString(who.Arn)
+	set.AccountID, set.CallerARN = account, callerARN
 	set.Region = clients.Region
 	if err := a.Session.SetSettings(set); err != nil {
 		return err

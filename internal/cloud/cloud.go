@@ -57,8 +57,13 @@ type Clients struct {
 	// HTTP makes the calls the SDK cannot: the bearer-token invoke and the
 	// OIDC discovery fetches.
 	HTTP *http.Client
+	// Partition (aws, aws-cn, aws-us-gov, …) goes into every ARN the
+	// stages build, and DNSSuffix into every AWS endpoint. Identify takes
+	// them from the caller's ARN; until then they are the region's.
+	Partition string
+	DNSSuffix string
 
-	cognitoBase string // issuer base: https://cognito-idp.{region}.amazonaws.com or the sandbox URL
+	cognitoBase string // issuer base: https://cognito-idp.{region}.{dnsSuffix} or the sandbox URL
 	dataBase    string // data-plane base for bearer invokes
 }
 
@@ -101,8 +106,7 @@ func New(ctx context.Context, t Target) (*Clients, error) {
 		if cfg.Region == "" {
 			return nil, errors.New("no AWS region: pass --region or set AWS_REGION")
 		}
-		c.cognitoBase = "https://cognito-idp." + cfg.Region + ".amazonaws.com"
-		c.dataBase = "https://bedrock-agentcore." + cfg.Region + ".amazonaws.com"
+
 	default:
 		return nil, fmt.Errorf("unknown target %q (want %q or %q)", t.Kind, Sandbox, AWS)
 	}
@@ -111,6 +115,7 @@ func New(ctx context.Context, t Target) (*Clients, error) {
 	cfg.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
 	c.Config = cfg
 	c.Region = cfg.Region
+	c.setPartition(regionPartition(cfg.Region))
 	c.Cognito = cognitoidentityprovider.NewFromConfig(cfg)
 	c.Control = bedrockagentcorecontrol.NewFromConfig(cfg)
 	c.Data = bedrockagentcore.NewFromConfig(cfg)
@@ -123,6 +128,69 @@ func New(ctx context.Context, t Target) (*Clients, error) {
 		o.UsePathStyle = t.Kind == Sandbox
 	})
 	return c, nil
+}
+
+// Identify asks STS who the credentials are (GetCallerIdentity; the
+// sandbox serves it too) and takes the partition from the answer's ARN.
+// Call it before the clients are shared: it sets Partition and DNSSuffix.
+func (c *Clients) Identify(ctx context.Context) (account, arn string, err error) {
+	who, err := c.STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		return "", "", fmt.Errorf("who am I (STS GetCallerIdentity): %w", err)
+	}
+	account, arn = aws.ToString(who.Account), aws.ToString(who.Arn)
+	if p := arnPartition(arn); p != "" {
+		c.setPartition(p)
+	}
+	return account, arn, nil
+}
+
+// setPartition sets the partition, its DNS suffix and, on AWS, the
+// endpoints built from them.
+func (c *Clients) setPartition(p string) {
+	c.Partition = p
+	switch p {
+	case "aws-cn":
+		c.DNSSuffix = "amazonaws.com.cn"
+	case "aws-iso":
+		c.DNSSuffix = "c2s.ic.gov"
+	case "aws-iso-b":
+		c.DNSSuffix = "sc2s.sgov.gov"
+	default: // aws, aws-us-gov
+		c.DNSSuffix = "amazonaws.com"
+	}
+	if c.Target == AWS {
+		c.cognitoBase = c.Endpoint("cognito-idp")
+		c.dataBase = c.Endpoint("bedrock-agentcore")
+	}
+}
+
+// Endpoint is an AWS service's public HTTPS endpoint in the clients'
+// region and partition (the real one, also on the sandbox target: the
+// stages use it for URLs AWS itself would call or show).
+func (c *Clients) Endpoint(service string) string {
+	return "https://" + service + "." + c.Region + "." + c.DNSSuffix
+}
+
+// arnPartition is an ARN's partition, "" when s is not an ARN.
+func arnPartition(s string) string {
+	parts := strings.SplitN(s, ":", 3)
+	if len(parts) < 3 || parts[0] != "arn" {
+		return ""
+	}
+	return parts[1]
+}
+
+// regionPartition guesses the partition from a region's name, for the
+// time before Identify.
+func regionPartition(region string) string {
+	switch {
+	case strings.HasPrefix(region, "cn-"):
+		return "aws-cn"
+	case strings.HasPrefix(region, "us-gov-"):
+		return "aws-us-gov"
+	}
+	return "aws"
 }
 
 // CognitoIssuer is the issuer URL of a user pool's tokens.

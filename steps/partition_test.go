@@ -1,0 +1,20 @@
+package steps
+
+import (
+	"strings"
+	"testing"
+)
+
+// The roles' policies name resources in the caller's partition only.
+func TestPoliciesUseThePartition(t *testing.T) {
+	for _, p := range []string{"aws-cn", "aws-us-gov"} {
+		for name, doc := range map[string]string{
+			"runtime": runtimePolicy(p, "123456789012", "r", "agent"),
+			"build":   buildPolicy(p, "123456789012", "r"),
+		} {
+			if strings.Contains(doc, "arn:aws:") || !strings.Contains(doc, "arn:"+p+":") {
+				t.Errorf("%s policy in %s:\n%s", name, p, doc)
+			}
+		}
+	}
+}
