@@ -62,6 +62,9 @@ type App struct {
 	set     session.Settings // the settings Connect completes and saves
 	logFile *boundedlog.File
 	unlock  func()
+	// http is the clients' HTTP client once Connect built them, kept even
+	// when Connect failed after that: see Close.
+	http *http.Client
 }
 
 // Open opens the workspace and connects it to its target.
@@ -158,6 +161,7 @@ func (a *App) Connect(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	a.http = clients.HTTP
 	account, callerARN, err := clients.Identify(ctx)
 	if err != nil {
 		return err
@@ -281,6 +285,14 @@ func (a *App) Close(ctx context.Context) error {
 	if a.Runner != nil {
 		a.Runner.Cancel()
 		a.Runner.Wait()
+	}
+	if a.http != nil {
+		// A call cancelled while it dialled (Connect's, when the program is
+		// told to stop) leaves the new connection idle in the client's
+		// pool, unused; the embedded sandbox's server counts a connection
+		// that never sent a request as busy for its first five seconds, so
+		// its Shutdown below would wait that long for it.
+		a.http.CloseIdleConnections()
 	}
 	if a.Sandbox != nil {
 		c, cancel := context.WithTimeout(ctx, 5*time.Second)
