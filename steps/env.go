@@ -23,6 +23,10 @@ type Env struct {
 	// between polls goes through it, so tests run waits without sleeping.
 	// Nil means the system clock.
 	Clock clock.Clock
+	// Model is the Bedrock model id write-agent puts in agent.py; empty
+	// means the region's cross-region inference profile
+	// (agentpy.ModelForRegion).
+	Model string
 }
 
 func (e *Env) clock() clock.Clock {

@@ -22,6 +22,12 @@ const consentTimeout = 10 * time.Minute
 // agent's answer (on AWS and in the sandbox alike).
 var authURLPattern = regexp.MustCompile(`https?://[^\s"'<>]+/identities/oauth2/authorize\?[^\s"'<>]+`)
 
+// tokenEvidence is how the agent says its tool got a token: the sandbox's
+// stand-in ("Authenticated to the external service.") and the workshop's
+// agent.py on AWS ("Connected to the external service (token of N
+// characters").
+var tokenEvidence = regexp.MustCompile(`Authenticated to the external service\.|Connected to the external service \(token of \d+ characters`)
+
 type oauthConsent struct{}
 
 // OAuthConsent is stage 8: in the same session, the agent needs a token for
@@ -86,6 +92,11 @@ func (s oauthConsent) Run(ctx context.Context, env *Env, rep Reporter) (Result, 
 		if err != nil {
 			return res, err
 		}
+	}
+	if !tokenEvidence.MatchString(answer) {
+		// No URL is not success: the tool may have failed (a provider
+		// that does not exist, say), and the agent said so.
+		return res, fmt.Errorf("the agent got no token for the external service; it answered: %s", answer)
 	}
 	rep.Log("%s", answer)
 	put(Value{Name: "external API answer", Value: answer})

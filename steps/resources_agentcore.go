@@ -183,7 +183,9 @@ func putRuntime(ctx context.Context, env *Env, rep Reporter, s runtimeSpec) (fou
 	}}
 	network := &ctltypes.NetworkConfiguration{NetworkMode: ctltypes.NetworkModePublic}
 	protocol := &ctltypes.ProtocolConfiguration{ServerProtocol: ctltypes.ServerProtocolHttp}
-	envVars := map[string]string{"CREDENTIAL_PROVIDER": s.provider}
+	// AWS_REGION: the container's SDK clients (Bedrock, AgentCore Identity)
+	// need to know the region; the runtime is not known to set it.
+	envVars := map[string]string{"CREDENTIAL_PROVIDER": s.provider, "AWS_REGION": env.Cloud.Region}
 
 	existing, err := lookupRuntime(ctx, env.Cloud, s.name, nil)
 	if err != nil {

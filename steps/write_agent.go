@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"agentcore-workshop/internal/agent/agentpy"
 	"agentcore-workshop/internal/atomicfile"
 	"agentcore-workshop/steps/engine"
 )
@@ -29,6 +30,23 @@ var agentFiles = []struct{ src, name string }{
 	{"agentproject/dockerignore", ".dockerignore"},
 }
 
+// modelPlaceholder in agent.py becomes the model id for the region.
+const modelPlaceholder = "{{MODEL_ID}}"
+
+// agentModel is the model agent.py uses: --model, else the cross-region
+// inference profile the region serves. A us. profile written for an EU
+// region fails there with "The provided model identifier is invalid."
+func agentModel(env *Env) string {
+	if env.Model != "" {
+		return env.Model
+	}
+	region := ""
+	if env.Cloud != nil {
+		region = env.Cloud.Region
+	}
+	return agentpy.ModelForRegion(region)
+}
+
 type writeAgent struct{}
 
 // WriteAgent is stage 2: write the agent project and show it.
@@ -44,6 +62,8 @@ func (writeAgent) Run(ctx context.Context, env *Env, rep Reporter) (Result, erro
 	var res Result
 	put := publisher(rep, &res)
 	put(Value{Name: "project", Value: dir, Kind: KindFile})
+	model := agentModel(env)
+	put(Value{Name: "model", Value: model})
 	for _, f := range agentFiles {
 		if err := ctx.Err(); err != nil {
 			return res, err
@@ -52,6 +72,7 @@ func (writeAgent) Run(ctx context.Context, env *Env, rep Reporter) (Result, erro
 		if err != nil {
 			return res, fmt.Errorf("read template %s: %w", f.src, err)
 		}
+		body = bytes.ReplaceAll(body, []byte(modelPlaceholder), []byte(model))
 		path := filepath.Join(dir, f.name)
 		old, err := os.ReadFile(path)
 		switch {

@@ -79,6 +79,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	isHeadless := fs.Bool("headless", false, "no terminal UI: print events as plain lines, never prompt")
 	pace := fs.String("pace", "", `the embedded sandbox's pace: "lifelike" (builds and runtimes take seconds; the UI's default) or "instant" (headless default)`)
 	until := fs.String("until", "", "with --headless: stop after this stage (id, e.g. write-agent)")
+	fs.StringVar(&c.o.Model, "model", "", "Bedrock model id written into agent.py (default: the region's cross-region inference profile of Claude Sonnet 4.5)")
 	langFlag := fs.String("lang", "", "language of the stage pages: "+strings.Join(content.Languages(), " or ")+" (default: from LC_ALL / LANG, Korean for ko_*, else English)")
 	if !parseFlags(fs, args, stderr) {
 		return 2

@@ -15,11 +15,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
+	"agentcore-workshop/internal/agent/agentpy"
 	"agentcore-workshop/internal/sandbox/clock"
 )
 
@@ -44,6 +46,65 @@ type Config struct {
 	CredentialProvider string
 	// Clock stamps /ping's time_of_last_update. Nil means the wall clock.
 	Clock clock.Clock
+	// Spec is what the build read from the learner's agent.py; nil means
+	// the tutorial's agent as shipped. With a Spec, the provider name, the
+	// scopes, the flow, the model and the tools come from it, and
+	// CredentialProvider is ignored.
+	Spec *agentpy.Spec
+	// Env is the runtime's environment (what os.environ holds in the
+	// container): Spec's provider variable is resolved against it.
+	Env map[string]string
+}
+
+// behaviour is what one stand-in takes from its Config's Spec.
+type behaviour struct {
+	modelErr error           // the model call fails: every invocation does
+	tools    map[intent]bool // nil: every tool
+}
+
+// fromSpec applies spec to the identity client's settings and returns the
+// stand-in's behaviour. A provider the source reads from an unset variable
+// fails the tool as Python's KeyError would.
+func fromSpec(cfg Config, ic *IdentityConfig) (behaviour, TokenSource) {
+	spec := cfg.Spec
+	var b behaviour
+	if spec == nil {
+		return b, nil
+	}
+	b.modelErr = agentpy.CheckModel(spec.ModelID, cfg.Region)
+	if len(spec.Tools) > 0 {
+		b.tools = map[intent]bool{}
+		for _, t := range spec.Tools {
+			switch {
+			case strings.Contains(t, "calculator"):
+				b.tools[intentCalculator] = true
+			case strings.Contains(t, "weather"):
+				b.tools[intentWeather] = true
+			case strings.Contains(t, "external"):
+				b.tools[intentExternal] = true
+			}
+		}
+	}
+	ic.Scopes = spec.Scopes
+	ic.Flow = spec.AuthFlow
+	name, ok := spec.ProviderFrom(cfg.Env)
+	switch {
+	case !spec.Decorated:
+		return b, failingSource{errors.New("agent.py has no @requires_access_token, so no token can be requested")}
+	case !ok && spec.ProviderEnv != "":
+		return b, failingSource{fmt.Errorf("KeyError: '%s' (agent.py reads the provider name from %s, which the runtime's environment does not set)", spec.ProviderEnv, spec.ProviderEnv)}
+	case !ok:
+		return b, failingSource{errors.New("agent.py's @requires_access_token names no provider_name")}
+	}
+	ic.Provider = name
+	return b, nil
+}
+
+// failingSource is a token source whose every request fails the same way.
+type failingSource struct{ err error }
+
+func (f failingSource) ResourceToken(context.Context, TokenRequest) (TokenResult, error) {
+	return TokenResult{}, f.err
 }
 
 // shutdownGrace is how long Close lets in-flight invocations finish before
@@ -76,10 +137,15 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	log = log.With("runtime", cfg.RuntimeName)
+	ic := IdentityConfig{Endpoint: cfg.IdentityEndpoint, Region: cfg.Region,
+		Credentials: cfg.Credentials, Provider: cfg.CredentialProvider, Log: log}
+	behave, failing := fromSpec(cfg, &ic)
 	tokens := cfg.Tokens
+	if failing != nil {
+		tokens = failing
+	}
 	if tokens == nil && cfg.Credentials != nil && cfg.IdentityEndpoint != "" {
-		tokens = NewIdentityClient(IdentityConfig{Endpoint: cfg.IdentityEndpoint, Region: cfg.Region,
-			Credentials: cfg.Credentials, Provider: cfg.CredentialProvider, Log: log})
+		tokens = NewIdentityClient(ic)
 	}
 	if tokens == nil {
 		tokens = notConnected{}
@@ -101,7 +167,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	}
 
 	base, cancel := context.WithCancel(context.Background())
-	h := &handler{log: log, tokens: tokens, status: &status{clock: clk, changed: clk.Now()}}
+	h := &handler{log: log, tokens: tokens, behaviour: behave, status: &status{clock: clk, changed: clk.Now()}}
 	s := &Server{
 		URL: "http://" + ln.Addr().String(),
 		srv: &http.Server{

@@ -33,6 +33,7 @@ type IdentityConfig struct {
 	Credentials aws.CredentialsProvider
 	Provider    string   // credential provider name; empty: DefaultCredentialProvider
 	Scopes      []string // empty: ["openid"], as in the tutorial
+	Flow        string   // USER_FEDERATION (empty) or M2M
 	// ExternalAPIURL is the resource the token is for; empty: the sandbox's
 	// external API on Endpoint (Endpoint + resourceapi.ProfilePath).
 	ExternalAPIURL string
@@ -48,6 +49,7 @@ type IdentityClient struct {
 	http     *http.Client
 	provider string
 	scopes   []string
+	flow     types.Oauth2FlowType
 	extURL   string
 	log      *slog.Logger
 }
@@ -63,6 +65,10 @@ func NewIdentityClient(cfg IdentityConfig) *IdentityClient {
 			Region: cfg.Region, BaseEndpoint: aws.String(cfg.Endpoint), Credentials: cfg.Credentials, HTTPClient: hc,
 		}),
 		http: hc, provider: cfg.Provider, scopes: cfg.Scopes, extURL: cfg.ExternalAPIURL, log: cfg.Log,
+		flow: types.Oauth2FlowType(cfg.Flow),
+	}
+	if c.flow == "" {
+		c.flow = types.Oauth2FlowTypeUserFederation
 	}
 	if c.provider == "" {
 		c.provider = DefaultCredentialProvider
@@ -79,7 +85,8 @@ func NewIdentityClient(cfg IdentityConfig) *IdentityClient {
 	return c
 }
 
-// ResourceToken implements TokenSource: USER_FEDERATION with the runtime's
+// ResourceToken implements TokenSource: the configured flow (USER_FEDERATION
+// by default) with the runtime's
 // workload access token; the OAuth2CallbackUrl header, when the runtime
 // sent one, becomes resourceOauth2ReturnUrl (as the Python SDK does).
 func (c *IdentityClient) ResourceToken(ctx context.Context, req TokenRequest) (TokenResult, error) {
@@ -87,7 +94,7 @@ func (c *IdentityClient) ResourceToken(ctx context.Context, req TokenRequest) (T
 		WorkloadIdentityToken:          aws.String(req.WorkloadToken),
 		ResourceCredentialProviderName: aws.String(c.provider),
 		Scopes:                         c.scopes,
-		Oauth2Flow:                     types.Oauth2FlowTypeUserFederation,
+		Oauth2Flow:                     c.flow,
 		ForceAuthentication:            aws.Bool(false),
 	}
 	if req.CallbackURL != "" {

@@ -67,9 +67,10 @@ func (s *status) snapshot() (busy bool, changed time.Time) {
 
 // handler is the container's HTTP surface.
 type handler struct {
-	log    *slog.Logger
-	tokens TokenSource
-	status *status
+	log       *slog.Logger
+	tokens    TokenSource
+	behaviour behaviour
+	status    *status
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -143,7 +144,17 @@ func (h *handler) invoke(w http.ResponseWriter, r *http.Request) {
 		SessionID:     r.Header.Get(hdrSessionID),
 		CallbackURL:   r.Header.Get(hdrCallbackURL),
 	}
+	if h.behaviour.modelErr != nil {
+		// The container's first model call fails; BedrockAgentCoreApp
+		// answers an uncaught exception with 500 {"error": str(e)}.
+		h.log.Error("agent: model call failed", "err", h.behaviour.modelErr)
+		writeJSON(w, http.StatusInternalServerError, errorReply{Error: h.behaviour.modelErr.Error()})
+		return
+	}
 	rt := routePrompt(prompt)
+	if h.behaviour.tools != nil && rt.intent != intentHelp && !h.behaviour.tools[rt.intent] {
+		rt = route{intent: intentHelp}
+	}
 	text, tool, err := answer(r.Context(), rt, h.tokens, req)
 	if err != nil {
 		// Only a vanished caller gets here; there is no one to answer.

@@ -42,6 +42,8 @@ type Options struct {
 	// by itself. It takes effect on the sandbox only: on AWS a person signs
 	// in at the real login page.
 	AutoConsent bool
+	// Model overrides the model id write-agent puts in agent.py (--model).
+	Model string
 }
 
 // App is an open workspace. After Open, or OpenLocal then Connect, it is
@@ -122,7 +124,7 @@ func OpenLocal(ctx context.Context, o Options) (*App, error) {
 	if target == cloud.Sandbox && a.Region == "" {
 		a.Region = sandbox.DefaultRegion // what the sandbox and its clients default to
 	}
-	a.Env = &steps.Env{Session: sess, Dir: sess.Dir(), Log: a.Log}
+	a.Env = &steps.Env{Session: sess, Dir: sess.Dir(), Log: a.Log, Model: o.Model}
 	if o.AutoConsent && target == cloud.Sandbox {
 		a.Env.Consent = completeConsent
 	}

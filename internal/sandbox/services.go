@@ -35,7 +35,7 @@ func newServices(d edge.Deps, creds sigv4.Credentials) ([]Service, error) {
 		keep(&core, func(d edge.Deps) (*agentcore.Service, error) {
 			// The stand-in agents sign their identity calls with the
 			// sandbox's own key pair.
-			return agentcore.New(d, agentcore.Options{ImageChecker: images.ImageExists,
+			return agentcore.New(d, agentcore.Options{ImageChecker: images.ImageExists, ImageConfig: images.ImageConfig,
 				Credentials: credentials.NewStaticCredentialsProvider(creds.AccessKeyID, creds.SecretAccessKey, "")})
 		}),
 		// The external service trusts the outbound pools: the issuers of

@@ -6,6 +6,7 @@ runs. The only identity work here is outbound: asking AgentCore Identity for
 a token to an external service, on behalf of the user who called us.
 """
 import asyncio
+import os
 
 from bedrock_agentcore.identity.auth import requires_access_token
 from bedrock_agentcore.runtime import BedrockAgentCoreApp
@@ -14,7 +15,10 @@ from strands_tools import calculator
 
 app = BedrockAgentCoreApp()
 
-MODEL_ID = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
+# A cross-region inference profile that this runtime's region serves: the
+# workshop writes the one for your region (us., eu. or apac.); --model
+# chooses another.
+MODEL_ID = "{{MODEL_ID}}"
 
 # The authorization URL, when AgentCore Identity says the user must consent.
 pending_consent = {"url": None}
@@ -27,7 +31,9 @@ def weather(city: str = "Seattle") -> str:
 
 
 @requires_access_token(
-    provider_name="ExternalServiceProvider",  # the OAuth2 credential provider
+    # The OAuth2 credential provider: configure named it, launch passes the
+    # name to the runtime as CREDENTIAL_PROVIDER.
+    provider_name=os.environ["CREDENTIAL_PROVIDER"],
     scopes=["openid"],
     auth_flow="USER_FEDERATION",  # 3-legged: the user consents in a browser
     on_auth_url=lambda url: pending_consent.update(url=url),
@@ -49,23 +55,29 @@ async def check_external_service() -> str:
             "Authorization required. Open this URL, sign in and consent, then ask again "
             "in the same session:\n" + pending_consent["url"]
         )
-    token = await task
+    try:
+        token = await task
+    except Exception as e:  # e.g. ResourceNotFoundException: no such provider
+        return f"Failed to authenticate to the external service: {type(e).__name__}: {e}"
     return f"Connected to the external service (token of {len(token)} characters, kept in the vault)."
 
 
-agent = Agent(
-    model=MODEL_ID,
-    tools=[calculator, weather, check_external_service],
-    system_prompt=(
-        "You are a helpful assistant. You can calculate, tell the weather and reach an "
-        "external service. When that service needs the user's consent, show the URL."
-    ),
+SYSTEM_PROMPT = (
+    "You are a helpful assistant. You can calculate, tell the weather and reach an "
+    "external service. When that service needs the user's consent, show the URL."
 )
 
 
 @app.entrypoint
 async def invoke(payload, context):
     prompt = payload.get("prompt", "")
+    # A fresh Agent per invocation, as the starter toolkit's template does:
+    # a module-level Agent would carry every caller's history into the next.
+    agent = Agent(
+        model=MODEL_ID,
+        tools=[calculator, weather, check_external_service],
+        system_prompt=SYSTEM_PROMPT,
+    )
     result = await agent.invoke_async(prompt)
     return {"response": str(result.message.get("content", [{}])[0].get("text", ""))}
 

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"agentcore-workshop/internal/agent"
+	"agentcore-workshop/internal/agent/agentpy"
 )
 
 // RuntimeInfo is what a Launcher knows about the runtime it starts.
@@ -38,6 +39,10 @@ type AgentLauncher struct {
 	// Credentials sign the agent's identity data-plane calls; nil starts
 	// agents without outbound tokens.
 	Credentials aws.CredentialsProvider
+	// ImageConfig returns what the build read from the image's agent.py
+	// (an agentpy.Spec as JSON); nil, or an image without one, starts the
+	// stand-in with the tutorial's defaults.
+	ImageConfig func(uri string) (json.RawMessage, bool)
 	Log         *slog.Logger
 }
 
@@ -46,10 +51,22 @@ type AgentLauncher struct {
 // uses (the workshop's launch stage sets it).
 const CredentialProviderEnv = "CREDENTIAL_PROVIDER"
 
-// Launch implements Launcher.
+// Launch implements Launcher. The stand-in behaves as the image's agent.py
+// says (the build recorded it): its provider name resolved against the
+// runtime's environment, as the container's os.environ would be.
 func (l *AgentLauncher) Launch(ctx context.Context, rt RuntimeInfo) (string, func() error, error) {
-	srv, err := agent.Start(ctx, agent.Config{Addr: "127.0.0.1:0", RuntimeName: rt.Name, IdentityEndpoint: l.IdentityEndpoint, Log: l.Log,
-		Region: l.Region, Credentials: l.Credentials, CredentialProvider: rt.Env[CredentialProviderEnv]})
+	cfg := agent.Config{Addr: "127.0.0.1:0", RuntimeName: rt.Name, IdentityEndpoint: l.IdentityEndpoint, Log: l.Log,
+		Region: l.Region, Credentials: l.Credentials, CredentialProvider: rt.Env[CredentialProviderEnv], Env: rt.Env}
+	if l.ImageConfig != nil && rt.ContainerURI != "" {
+		if raw, ok := l.ImageConfig(rt.ContainerURI); ok && len(raw) > 0 {
+			var spec agentpy.Spec
+			if err := json.Unmarshal(raw, &spec); err != nil {
+				return "", nil, fmt.Errorf("read the agent config of image %s: %w", rt.ContainerURI, err)
+			}
+			cfg.Spec = &spec
+		}
+	}
+	srv, err := agent.Start(ctx, cfg)
 	if err != nil {
 		return "", nil, fmt.Errorf("start stand-in agent for %s: %w", rt.ID, err)
 	}

@@ -44,6 +44,9 @@ type Options struct {
 	// ImageChecker decides whether CreateAgentRuntime's image exists; nil
 	// treats every image as present.
 	ImageChecker ImageChecker
+	// ImageConfig returns what the build recorded with an image (see
+	// AgentLauncher.ImageConfig); nil starts stand-ins with the defaults.
+	ImageConfig func(uri string) (json.RawMessage, bool)
 	// Authorizer checks bearer tokens; default: authorizer.New with the sandbox clock.
 	Authorizer *authorizer.Authorizer
 	// HTTPClient forwards invocations to agents; default: no overall timeout
@@ -83,7 +86,7 @@ func New(d edge.Deps, opt Options) (*Service, error) {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	if opt.Launcher == nil {
-		s.opt.Launcher = &AgentLauncher{IdentityEndpoint: d.URL, Region: d.Region, Credentials: opt.Credentials, Log: s.log}
+		s.opt.Launcher = &AgentLauncher{IdentityEndpoint: d.URL, Region: d.Region, Credentials: opt.Credentials, ImageConfig: opt.ImageConfig, Log: s.log}
 	}
 	if opt.HTTPClient == nil {
 		s.opt.HTTPClient = &http.Client{}

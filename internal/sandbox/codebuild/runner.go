@@ -1,6 +1,10 @@
 package codebuild
 
 import (
+	"encoding/json"
+	"strconv"
+
+	"agentcore-workshop/internal/agent/agentpy"
 	"archive/zip"
 	"bytes"
 	"errors"
@@ -155,7 +159,18 @@ func (s *Service) work(b *Build, phase string) (*failure, []string) {
 			log("No image to push: set %s and %s or add a docker push to the buildspec", EnvRepositoryURI, EnvImageTag)
 			break
 		}
-		digest, f := s.push(ref)
+		files, f := s.source(b)
+		if f != nil {
+			return f, lines
+		}
+		spec := agentpy.Parse(files[agentEntrypoint(envMap(b.Environment))])
+		config, err := json.Marshal(spec)
+		if err != nil {
+			return &failure{"COMMAND_EXECUTION_ERROR", "record the agent's config: " + err.Error()}, lines
+		}
+		log("(sandbox) read from agent.py: provider %s, scopes %q, flow %s, model %s, tools %q",
+			describeProvider(spec), spec.Scopes, orUnset(spec.AuthFlow), orUnset(spec.ModelID), spec.Tools)
+		digest, f := s.push(ref, config)
 		if f != nil {
 			log("%s", f.msg)
 			return f, lines
@@ -313,14 +328,38 @@ func checkAgent(files map[string][]byte, env map[string]string) *failure {
 	if !hasFrom {
 		return &failure{code, "Error while executing command: docker build. Reason: Dockerfile has no FROM instruction"}
 	}
-	entry := env[EnvAgentEntrypoint]
-	if entry == "" {
-		entry = "agent.py"
-	}
+	entry := agentEntrypoint(env)
 	if _, ok := files[path.Clean(entry)]; !ok {
 		return &failure{code, fmt.Sprintf("Error while executing command: docker build. Reason: agent entrypoint %s not found in source zip", entry)}
 	}
 	return nil
+}
+
+// agentEntrypoint is the agent's source file in the build context.
+func agentEntrypoint(env map[string]string) string {
+	if entry := env[EnvAgentEntrypoint]; entry != "" {
+		return path.Clean(entry)
+	}
+	return "agent.py"
+}
+
+// describeProvider says, for the build log, where the agent's provider
+// name comes from.
+func describeProvider(s agentpy.Spec) string {
+	switch {
+	case s.ProviderEnv != "":
+		return "from the runtime's " + s.ProviderEnv + " variable"
+	case s.ProviderName != "":
+		return strconv.Quote(s.ProviderName)
+	}
+	return "(not found)"
+}
+
+func orUnset(s string) string {
+	if s == "" {
+		return "(not set)"
+	}
+	return s
 }
 
 // imageRef is the image the build pushes: REPOSITORY_URI:IMAGE_TAG from
@@ -343,7 +382,7 @@ func imageRef(cmds map[string][]string, env map[string]string) string {
 
 // push records ref ({registry}/{repo}:{tag}) in ECR, answering failures
 // with the messages docker push prints.
-func (s *Service) push(ref string) (string, *failure) {
+func (s *Service) push(ref string, config json.RawMessage) (string, *failure) {
 	const code = "COMMAND_EXECUTION_ERROR"
 	registry := s.d.AccountID + ".dkr.ecr." + s.d.Region + ".amazonaws.com"
 	rest, ok := strings.CutPrefix(ref, registry+"/")
@@ -355,7 +394,7 @@ func (s *Service) push(ref string) (string, *failure) {
 		return "", &failure{code, fmt.Sprintf("Error while executing command: docker push %s. Reason: the image reference has no tag", ref)}
 	}
 	repo, tag := rest[:i], rest[i+1:]
-	digest, err := s.images.PutImage(repo, tag)
+	digest, err := s.images.PutImageWithConfig(repo, tag, config)
 	if err != nil {
 		msg := err.Error()
 		var ae *awswire.Error

@@ -6,6 +6,7 @@ package codebuild
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
@@ -28,7 +29,9 @@ type ObjectReader interface {
 
 // ImagePusher records a pushed image (the ECR service implements it).
 type ImagePusher interface {
-	PutImage(repoName, tag string) (digest string, err error)
+	// PutImageWithConfig records the image with its config: what the
+	// build read from the agent's source (agentpy.Spec as JSON).
+	PutImageWithConfig(repoName, tag string, config json.RawMessage) (digest string, err error)
 }
 
 // Build status and phase names, as CodeBuild spells them.

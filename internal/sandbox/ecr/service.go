@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
@@ -28,6 +29,10 @@ type Image struct {
 	Tags     []string  `json:"tags,omitempty"`
 	PushedAt time.Time `json:"pushedAt"`
 	Size     int64     `json:"size"`
+	// Config is what the build recorded about the image's contents (the
+	// sandbox's stand-in for an image config blob): for an agent image,
+	// what the learner's agent.py asks of the stand-in agent.
+	Config json.RawMessage `json:"config,omitempty"`
 }
 
 // Repository is an ECR repository.
@@ -196,6 +201,11 @@ func (s *Service) DeleteRepository(name string, force bool) (Repository, error) 
 // As in ECR, the tag moves off any older image, which stays untagged; an
 // IMMUTABLE repository refuses to move it.
 func (s *Service) PutImage(repoName, tag string) (string, error) {
+	return s.PutImageWithConfig(repoName, tag, nil)
+}
+
+// PutImageWithConfig is PutImage recording the image's config with it.
+func (s *Service) PutImageWithConfig(repoName, tag string, config json.RawMessage) (string, error) {
 	if !patterns().tag.MatchString(tag) {
 		return "", invalidParameter("Invalid parameter at 'imageTag' failed to satisfy constraint: 'must satisfy regular expression '[a-zA-Z0-9-_.]+''")
 	}
@@ -217,7 +227,7 @@ func (s *Service) PutImage(repoName, tag string) (string, error) {
 	var nonce [16]byte
 	rand.Read(nonce[:])
 	sum := sha256.Sum256(append([]byte(repoName+":"+tag+":"), nonce[:]...))
-	im := &Image{Digest: "sha256:" + hex.EncodeToString(sum[:]), Tags: []string{tag}, PushedAt: s.d.Clock.Now().UTC().Truncate(time.Millisecond), Size: 48 << 20}
+	im := &Image{Digest: "sha256:" + hex.EncodeToString(sum[:]), Tags: []string{tag}, PushedAt: s.d.Clock.Now().UTC().Truncate(time.Millisecond), Size: 48 << 20, Config: config}
 	var oldTags []string
 	if prev != nil {
 		oldTags = prev.Tags
@@ -238,9 +248,16 @@ func (s *Service) PutImage(repoName, tag string) (string, error) {
 // {account}.dkr.ecr.{region}.amazonaws.com/{repo}:{tag} or …/{repo}@{digest}
 // (a bare repository means the tag "latest", as docker resolves it).
 func (s *Service) ImageExists(uri string) bool {
+	_, ok := s.ImageConfig(uri)
+	return ok
+}
+
+// ImageConfig returns the config recorded with the image uri names (nil
+// when none was), and whether the image exists.
+func (s *Service) ImageConfig(uri string) (json.RawMessage, bool) {
 	rest, ok := strings.CutPrefix(uri, s.Registry()+"/")
 	if !ok {
-		return false
+		return nil, false
 	}
 	name, digest, byDigest := strings.Cut(rest, "@")
 	tag := "latest"
@@ -253,14 +270,14 @@ func (s *Service) ImageExists(uri string) bool {
 	defer s.mu.Unlock()
 	r, ok := s.st.Repos[name]
 	if !ok {
-		return false
+		return nil, false
 	}
 	for _, im := range r.Images {
 		if (byDigest && im.Digest == digest) || (!byDigest && slices.Contains(im.Tags, tag)) {
-			return true
+			return slices.Clone(im.Config), true
 		}
 	}
-	return false
+	return nil, false
 }
 
 // ImageID names an image by digest, tag or both.

@@ -1,0 +1,215 @@
+// Package agentpy reads, without running it, what the sandbox's stand-in
+// agent needs from a learner's agent.py: the arguments of its
+// @requires_access_token decorator, its model id and its tools.
+//
+// The sandbox runs no Python. It reads the source with regular expressions
+// over a few well-known shapes (string literals, os.environ[...] and
+// os.getenv(...)) and records what it found with the built image, so the
+// stand-in behaves like the code the learner wrote: an edited provider name
+// or model id fails where it would fail on AWS.
+package agentpy
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Spec is what the stand-in takes from agent.py. Empty fields mean the
+// source did not say (or said it in a shape this reader does not follow).
+type Spec struct {
+	// ProviderName is provider_name when it is a string literal.
+	ProviderName string `json:"providerName,omitempty"`
+	// ProviderEnv is the environment variable provider_name reads
+	// (os.environ["X"], os.environ.get("X"), os.getenv("X")); the runtime's
+	// environment resolves it when the agent starts.
+	ProviderEnv string `json:"providerEnv,omitempty"`
+	// ProviderEnvDefault is the fallback of os.getenv("X", "default").
+	ProviderEnvDefault string `json:"providerEnvDefault,omitempty"`
+	// ProviderEnvRequired is set for os.environ["X"], which raises KeyError
+	// when X is unset.
+	ProviderEnvRequired bool     `json:"providerEnvRequired,omitempty"`
+	Scopes              []string `json:"scopes,omitempty"`
+	AuthFlow            string   `json:"authFlow,omitempty"` // USER_FEDERATION or M2M
+	ModelID             string   `json:"modelId,omitempty"`
+	// Tools are the names in the Agent's tools=[...] list.
+	Tools []string `json:"tools,omitempty"`
+	// Decorated reports whether a @requires_access_token decorator was found.
+	Decorated bool `json:"decorated,omitempty"`
+}
+
+// ProviderFrom resolves the provider name against a runtime environment.
+// ok is false when the source reads a required variable the environment
+// does not set (Python's KeyError) or names no provider at all.
+func (s Spec) ProviderFrom(env map[string]string) (name string, ok bool) {
+	if s.ProviderEnv == "" {
+		return s.ProviderName, s.ProviderName != ""
+	}
+	if v, set := env[s.ProviderEnv]; set {
+		return v, true
+	}
+	if s.ProviderEnvRequired {
+		return "", false
+	}
+	return s.ProviderEnvDefault, s.ProviderEnvDefault != ""
+}
+
+// maxSource bounds the text searched: an agent.py is a few kilobytes.
+const maxSource = 1 << 20
+
+var (
+	// A Python string literal, single or double quoted, optional r/u/b
+	// prefix (f-strings are not constants and are skipped).
+	strLit = `(?:[rRuU]?"((?:[^"\\\n]|\\.)*)"|[rRuU]?'((?:[^'\\\n]|\\.)*)')`
+
+	decoratorRe = regexp.MustCompile(`@\s*(?:[A-Za-z_][\w.]*\.)?requires_access_token\s*\(`)
+	kwLiteral   = func(name string) *regexp.Regexp {
+		return regexp.MustCompile(`(?:^|[\s,(])` + name + `\s*=\s*` + strLit)
+	}
+	providerLit = kwLiteral("provider_name")
+	authFlowLit = kwLiteral("auth_flow")
+	// provider_name=os.environ["X"] / os.environ.get("X"[, "d"]) / os.getenv("X"[, "d"])
+	providerEnvRe = regexp.MustCompile(`(?:^|[\s,(])provider_name\s*=\s*(?:os\.)?(environ\s*\[\s*` + strLit +
+		`\s*\]|(?:environ\.get|getenv)\s*\(\s*` + strLit + `\s*(?:,\s*` + strLit + `\s*)?\))`)
+	scopesRe = regexp.MustCompile(`(?:^|[\s,(])scopes\s*=\s*\[([^\]]*)\]`)
+	strAny   = regexp.MustCompile(strLit)
+	// MODEL_ID = "..." (any upper-case name ending in MODEL or MODEL_ID).
+	modelConstRe = regexp.MustCompile(`(?m)^([A-Z_]*MODEL(?:_ID)?)\s*=\s*` + strLit)
+	// Agent(model="..." | model=NAME, ...): the model argument of Agent(...).
+	agentCallRe = regexp.MustCompile(`\bAgent\s*\(`)
+	modelArgLit = kwLiteral("model")
+	modelArgRef = regexp.MustCompile(`(?:^|[\s,(])model\s*=\s*([A-Za-z_]\w*)\s*(?:,|$)`)
+	toolsRe     = regexp.MustCompile(`(?:^|[\s,(])tools\s*=\s*\[([^\]]*)\]`)
+	identRe     = regexp.MustCompile(`[A-Za-z_][\w.]*`)
+	// environIndex tells os.environ["X"] (KeyError when unset) from the
+	// lookups with a fallback.
+	environIndex = regexp.MustCompile(`^environ\s*\[`)
+)
+
+// Parse reads src, an agent.py. It never fails: what it cannot read stays
+// empty in the Spec, and the stand-in then behaves as the SDK's defaults
+// would (or says it cannot).
+func Parse(src []byte) Spec {
+	if len(src) > maxSource {
+		src = src[:maxSource]
+	}
+	text := stripComments(string(src))
+	var s Spec
+	if loc := decoratorRe.FindStringIndex(text); loc != nil {
+		s.Decorated = true
+		args := callArgs(text[loc[1]:])
+		if m := providerEnvRe.FindStringSubmatch(args); m != nil {
+			s.ProviderEnv = unquote(first(m[2], m[3], m[4], m[5]))
+			s.ProviderEnvDefault = unquote(first(m[6], m[7]))
+			s.ProviderEnvRequired = environIndex.MatchString(m[1])
+		} else if m := providerLit.FindStringSubmatch(args); m != nil {
+			s.ProviderName = unquote(first(m[1], m[2]))
+		}
+		if m := authFlowLit.FindStringSubmatch(args); m != nil {
+			s.AuthFlow = unquote(first(m[1], m[2]))
+		}
+		if m := scopesRe.FindStringSubmatch(args); m != nil {
+			for _, sm := range strAny.FindAllStringSubmatch(m[1], -1) {
+				s.Scopes = append(s.Scopes, unquote(first(sm[1], sm[2])))
+			}
+		}
+	}
+	consts := map[string]string{}
+	for _, m := range modelConstRe.FindAllStringSubmatch(text, -1) {
+		consts[m[1]] = unquote(first(m[2], m[3]))
+	}
+	if loc := agentCallRe.FindStringIndex(text); loc != nil {
+		args := callArgs(text[loc[1]:])
+		if m := modelArgLit.FindStringSubmatch(args); m != nil {
+			s.ModelID = unquote(first(m[1], m[2]))
+		} else if m := modelArgRef.FindStringSubmatch(args); m != nil {
+			s.ModelID = consts[m[1]]
+		}
+		if m := toolsRe.FindStringSubmatch(args); m != nil {
+			for _, id := range identRe.FindAllString(m[1], -1) {
+				s.Tools = append(s.Tools, id[strings.LastIndex(id, ".")+1:])
+			}
+		}
+	}
+	if s.ModelID == "" && len(consts) == 1 {
+		for _, v := range consts {
+			s.ModelID = v
+		}
+	}
+	return s
+}
+
+// callArgs returns the text of a call's arguments: from just after its
+// opening parenthesis to the matching closing one (or the end of text).
+// Brackets inside string literals are skipped.
+func callArgs(text string) string {
+	depth := 1
+	var quote byte
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case quote != 0:
+			if c == '\\' {
+				i++
+			} else if c == quote || c == '\n' {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '(' || c == '[' || c == '{':
+			depth++
+		case c == ')' || c == ']' || c == '}':
+			depth--
+			if depth == 0 {
+				return text[:i]
+			}
+		}
+	}
+	return text
+}
+
+// stripComments blanks Python comments (a # outside string literals, to
+// the end of its line), so a commented-out argument is not read.
+func stripComments(text string) string {
+	b := []byte(text)
+	for i := 0; i < len(b); i++ {
+		switch c := b[i]; c {
+		case '"', '\'':
+			if i+2 < len(b) && b[i+1] == c && b[i+2] == c { // triple-quoted
+				end := strings.Index(text[i+3:], text[i:i+3])
+				if end < 0 {
+					return string(b)
+				}
+				i += 3 + end + 2
+				continue
+			}
+			for i++; i < len(b) && b[i] != c && b[i] != '\n'; i++ {
+				if b[i] == '\\' {
+					i++
+				}
+			}
+		case '#':
+			for ; i < len(b) && b[i] != '\n'; i++ {
+				b[i] = ' '
+			}
+		}
+	}
+	return string(b)
+}
+
+func first(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// unquote undoes the simple escapes a name could contain.
+func unquote(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	r := strings.NewReplacer(`\\`, `\`, `\"`, `"`, `\'`, `'`, `\n`, "\n", `\t`, "\t")
+	return r.Replace(s)
+}

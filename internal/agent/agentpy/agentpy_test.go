@@ -1,0 +1,140 @@
+package agentpy
+
+import (
+	"os"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// template is the workshop's own agent.py, as write-agent writes it.
+func template(t testing.TB) string {
+	t.Helper()
+	b, err := os.ReadFile("../../../steps/agentproject/agent.py")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.ReplaceAll(string(b), "{{MODEL_ID}}", "eu.anthropic.claude-sonnet-4-5-20250929-v1:0")
+}
+
+func TestParseTemplate(t *testing.T) {
+	s := Parse([]byte(template(t)))
+	if !s.Decorated || s.ProviderEnv != "CREDENTIAL_PROVIDER" || !s.ProviderEnvRequired || s.ProviderName != "" {
+		t.Errorf("provider: %+v", s)
+	}
+	if !slices.Equal(s.Scopes, []string{"openid"}) || s.AuthFlow != "USER_FEDERATION" {
+		t.Errorf("scopes %q flow %q", s.Scopes, s.AuthFlow)
+	}
+	if s.ModelID != "eu.anthropic.claude-sonnet-4-5-20250929-v1:0" {
+		t.Errorf("model %q", s.ModelID)
+	}
+	if !slices.Equal(s.Tools, []string{"calculator", "weather", "check_external_service"}) {
+		t.Errorf("tools %q", s.Tools)
+	}
+	if name, ok := s.ProviderFrom(map[string]string{"CREDENTIAL_PROVIDER": "ExternalServiceProvider-ab12"}); !ok || name != "ExternalServiceProvider-ab12" {
+		t.Errorf("resolved %q %v", name, ok)
+	}
+	if _, ok := s.ProviderFrom(map[string]string{}); ok {
+		t.Error("os.environ[...] of an unset variable resolved")
+	}
+}
+
+func TestParseShapes(t *testing.T) {
+	cases := []struct {
+		name, src string
+		want      Spec
+	}{
+		{"literal with comment", `
+@requires_access_token(
+    provider_name="ExternalServiceProvider",  # the provider's name, "quoted"
+    scopes=['openid', "profile"], auth_flow='M2M')
+async def f(*, access_token): pass
+agent = Agent(model="us.anthropic.claude-sonnet-4-5-20250929-v1:0", tools=[strands_tools.calculator])
+`, Spec{Decorated: true, ProviderName: "ExternalServiceProvider", Scopes: []string{"openid", "profile"}, AuthFlow: "M2M",
+			ModelID: "us.anthropic.claude-sonnet-4-5-20250929-v1:0", Tools: []string{"calculator"}}},
+		{"getenv with default", `@auth.requires_access_token(provider_name=os.getenv("PROV", "Fallback"), scopes=[])
+def f(): pass`, Spec{Decorated: true, ProviderEnv: "PROV", ProviderEnvDefault: "Fallback"}},
+		{"environ.get", `@requires_access_token(provider_name = os.environ.get('PROV'))`, Spec{Decorated: true, ProviderEnv: "PROV"}},
+		{"model through a constant", `MY_MODEL = "apac.amazon.nova-pro-v1:0"
+OTHER_MODEL = "x"
+a = Agent(tools=[], model=MY_MODEL)`, Spec{ModelID: "apac.amazon.nova-pro-v1:0"}},
+		{"commented-out decorator arguments are ignored", `@requires_access_token(
+    # provider_name="Old",
+    provider_name="New",
+)`, Spec{Decorated: true, ProviderName: "New"}},
+		{"escaped quote", `@requires_access_token(provider_name="a\"b")`, Spec{Decorated: true, ProviderName: `a"b`}},
+		{"no decorator", `print("provider_name='x'")`, Spec{}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := Parse([]byte(c.src))
+			if got.ProviderName != c.want.ProviderName || got.ProviderEnv != c.want.ProviderEnv ||
+				got.ProviderEnvDefault != c.want.ProviderEnvDefault || got.ProviderEnvRequired != c.want.ProviderEnvRequired ||
+				got.AuthFlow != c.want.AuthFlow || got.ModelID != c.want.ModelID || got.Decorated != c.want.Decorated ||
+				!slices.Equal(got.Scopes, c.want.Scopes) || !slices.Equal(got.Tools, c.want.Tools) {
+				t.Errorf("got  %+v\nwant %+v", got, c.want)
+			}
+		})
+	}
+}
+
+func TestProviderFromDefault(t *testing.T) {
+	s := Spec{ProviderEnv: "P", ProviderEnvDefault: "D"}
+	if n, ok := s.ProviderFrom(nil); !ok || n != "D" {
+		t.Errorf("got %q %v", n, ok)
+	}
+	if n, ok := (Spec{}).ProviderFrom(nil); ok || n != "" {
+		t.Errorf("empty spec resolved to %q", n)
+	}
+}
+
+// FuzzParse: any input parses without panicking, and every name it reports
+// was in the source (Parse only copies, it never invents).
+func FuzzParse(f *testing.F) {
+	f.Add(template(f))
+	f.Add(`@requires_access_token(provider_name=os.getenv("A", "B"), scopes=["x"], auth_flow="M2M")`)
+	f.Add(`@requires_access_token(provider_name="unterminated`)
+	f.Add(`Agent(model=M, tools=[a.b, c]`)
+	f.Fuzz(func(t *testing.T, src string) {
+		s := Parse([]byte(src))
+		for _, v := range append([]string{s.ProviderName, s.ProviderEnv, s.ProviderEnvDefault, s.AuthFlow, s.ModelID}, append(s.Scopes, s.Tools...)...) {
+			if v != "" && !strings.Contains(src, v) && !strings.Contains(src, `\`) {
+				t.Fatalf("reported %q, not in the source %q", v, src)
+			}
+		}
+	})
+}
+
+func TestModelForRegion(t *testing.T) {
+	for region, prefix := range map[string]string{"eu-central-1": "eu.", "us-west-2": "us.", "ap-northeast-2": "apac.", "sa-east-1": "global."} {
+		m := ModelForRegion(region)
+		if !strings.HasPrefix(m, prefix) {
+			t.Errorf("%s: %s, want prefix %s", region, m, prefix)
+		}
+		if err := CheckModel(m, region); err != nil {
+			t.Errorf("%s: its own default refused: %v", region, err)
+		}
+	}
+}
+
+func TestCheckModel(t *testing.T) {
+	for _, c := range []struct {
+		model, region, want string
+	}{
+		{"us.anthropic.claude-sonnet-4-5-20250929-v1:0", "eu-central-1", "The provided model identifier is invalid."},
+		{"eu.anthropic.claude-sonnet-4-5-20250929-v1:0", "us-east-1", "The provided model identifier is invalid."},
+		{"anthropic.claude-sonnet-4-5-20250929-v1:0", "us-east-1", "with on-demand throughput isn’t supported"},
+		{"us.anthropic.claude-sonnet-4-5-20250929-v1:0", "us-gov-west-1", "invalid"},
+		{"us.anthropic.claude-sonnet-4-5-20250929-v1:0", "us-east-1", ""},
+		{"global.anthropic.claude-sonnet-4-5-20250929-v1:0", "eu-west-1", ""},
+		{"amazon.nova-micro-v1:0", "us-east-1", ""},
+	} {
+		err := CheckModel(c.model, c.region)
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%s in %s: %v", c.model, c.region, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "ValidationException")):
+			t.Errorf("%s in %s: %v, want %q", c.model, c.region, err, c.want)
+		}
+	}
+}
