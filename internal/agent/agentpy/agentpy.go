@@ -70,8 +70,9 @@ var (
 	// provider_name=os.environ["X"] / os.environ.get("X"[, "d"]) / os.getenv("X"[, "d"])
 	providerEnvRe = regexp.MustCompile(`(?:^|[\s,(])provider_name\s*=\s*(?:os\.)?(environ\s*\[\s*` + strLit +
 		`\s*\]|(?:environ\.get|getenv)\s*\(\s*` + strLit + `\s*(?:,\s*` + strLit + `\s*)?\))`)
-	scopesRe = regexp.MustCompile(`(?:^|[\s,(])scopes\s*=\s*\[([^\]]*)\]`)
-	strAny   = regexp.MustCompile(strLit)
+	providerRef = regexp.MustCompile(`(?:^|[\s,(])provider_name\s*=\s*([A-Za-z_]\w*)\s*(?:,|$)`)
+	scopesRe    = regexp.MustCompile(`(?:^|[\s,(])scopes\s*=\s*\[([^\]]*)\]`)
+	strAny      = regexp.MustCompile(strLit)
 	// MODEL_ID = "..." (any upper-case name ending in MODEL or MODEL_ID).
 	modelConstRe = regexp.MustCompile(`(?m)^([A-Z_]*MODEL(?:_ID)?)\s*=\s*` + strLit)
 	// Agent(model="..." | model=NAME, ...): the model argument of Agent(...).
@@ -97,11 +98,18 @@ func Parse(src []byte) Spec {
 	if loc := decoratorRe.FindStringIndex(text); loc != nil {
 		s.Decorated = true
 		args := callArgs(text[loc[1]:])
-		if m := providerEnvRe.FindStringSubmatch(args); m != nil {
+		// provider_name=NAME: read NAME's module-level assignment instead.
+		provArgs := args
+		if m := providerRef.FindStringSubmatch(args); m != nil {
+			if a := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(m[1]) + `\s*=\s*(.+)$`).FindStringSubmatch(text); a != nil {
+				provArgs = "provider_name=" + a[1]
+			}
+		}
+		if m := providerEnvRe.FindStringSubmatch(provArgs); m != nil {
 			s.ProviderEnv = unquote(first(m[2], m[3], m[4], m[5]))
 			s.ProviderEnvDefault = unquote(first(m[6], m[7]))
 			s.ProviderEnvRequired = environIndex.MatchString(m[1])
-		} else if m := providerLit.FindStringSubmatch(args); m != nil {
+		} else if m := providerLit.FindStringSubmatch(provArgs); m != nil {
 			s.ProviderName = unquote(first(m[1], m[2]))
 		}
 		if m := authFlowLit.FindStringSubmatch(args); m != nil {

@@ -62,6 +62,10 @@ a = Agent(tools=[], model=MY_MODEL)`, Spec{ModelID: "apac.amazon.nova-pro-v1:0"}
     # provider_name="Old",
     provider_name="New",
 )`, Spec{Decorated: true, ProviderName: "New"}},
+		{"provider through a constant", `PROVIDER = os.environ["CP"]
+@requires_access_token(provider_name=PROVIDER, scopes=["openid"])`, Spec{Decorated: true, ProviderEnv: "CP", ProviderEnvRequired: true, Scopes: []string{"openid"}}},
+		{"provider through a literal constant", `NAME = "Mine"
+@requires_access_token(provider_name=NAME)`, Spec{Decorated: true, ProviderName: "Mine"}},
 		{"escaped quote", `@requires_access_token(provider_name="a\"b")`, Spec{Decorated: true, ProviderName: `a"b`}},
 		{"no decorator", `print("provider_name='x'")`, Spec{}},
 	}
