@@ -15,6 +15,7 @@ import (
 	"agentcore-workshop/internal/boundedlog"
 	"agentcore-workshop/internal/nofollow"
 	"agentcore-workshop/internal/sandbox"
+	"agentcore-workshop/internal/sandbox/egress"
 )
 
 // sandboxCmd runs `agentcore-workshop sandbox serve`.
@@ -30,6 +31,7 @@ func sandboxCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	region := fs.String("region", sandbox.DefaultRegion, "region the sandbox pretends to be")
 	pace := fs.String("pace", sandbox.PaceLifelike, `how long slow operations take: "lifelike" (seconds) or "instant"`)
 	publicURL := fs.String("public-url", "", "the URL learners' machines reach this sandbox at, e.g. http://10.0.0.5:4747 (required with --addr 0.0.0.0:PORT)")
+	allowOutbound := fs.String("allow-outbound", "", "hosts (HOST or HOST:PORT, comma-separated) the sandbox may fetch discovery, keys and tokens from besides itself")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
@@ -58,7 +60,8 @@ func sandboxCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	sb, err := sandbox.Start(ctx, sandbox.Config{Addr: *addr, StateDir: *state, Region: *region, Log: log, Delays: delays, PublicURL: *publicURL})
+	sb, err := sandbox.Start(ctx, sandbox.Config{Addr: *addr, StateDir: *state, Region: *region, Log: log, Delays: delays, PublicURL: *publicURL,
+		AllowOutbound: egress.ParseList(*allowOutbound)})
 	if err != nil {
 		fmt.Fprintf(stderr, "sandbox: %v\n", err)
 		return 1

@@ -19,6 +19,7 @@ import (
 	"agentcore-workshop/internal/sandbox/clock"
 	"agentcore-workshop/internal/sandbox/connlimit"
 	"agentcore-workshop/internal/sandbox/edge"
+	"agentcore-workshop/internal/sandbox/egress"
 	"agentcore-workshop/internal/sandbox/sigv4"
 	"agentcore-workshop/internal/sandbox/store"
 )
@@ -68,6 +69,10 @@ type Config struct {
 	// and MaxConnsPerHost those from one remote IP address (zero:
 	// DefaultMaxConnsPerHost).
 	MaxConns, MaxConnsPerHost int
+	// AllowOutbound names hosts ("host" or "host:port") the sandbox may
+	// call besides itself: for discovery, JWKS and token endpoints it does
+	// not host (see package egress).
+	AllowOutbound []string
 }
 
 // Connection caps and timeouts of the sandbox's HTTP server. A room shares
@@ -164,7 +169,7 @@ func Start(ctx context.Context, cfg Config) (*Sandbox, error) {
 	}
 	deps := edge.Deps{URL: url, Region: cfg.Region, AccountID: creds.AccountID, Store: st, Clock: cfg.Clock, Log: cfg.Log, Delays: cfg.Delays}
 	e := edge.New(&sigv4.Verifier{Keys: map[string]sigv4.Credentials{creds.AccessKeyID: creds}, Region: cfg.Region}, cfg.Log)
-	svcs, err := newServices(deps, creds)
+	svcs, err := newServices(deps, creds, egress.New(url, cfg.AllowOutbound))
 	if err != nil {
 		ln.Close()
 		return nil, err

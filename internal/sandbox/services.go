@@ -8,7 +8,9 @@ import (
 	"agentcore-workshop/internal/sandbox/cognito"
 	"agentcore-workshop/internal/sandbox/ecr"
 	"agentcore-workshop/internal/sandbox/edge"
+	"agentcore-workshop/internal/sandbox/egress"
 	"agentcore-workshop/internal/sandbox/iam"
+	"agentcore-workshop/internal/sandbox/jwtverify"
 	"agentcore-workshop/internal/sandbox/resourceapi"
 	"agentcore-workshop/internal/sandbox/s3"
 	"agentcore-workshop/internal/sandbox/sigv4"
@@ -17,7 +19,7 @@ import (
 
 // newServices builds every emulated service. Each service package adds its
 // constructor here, one line each.
-func newServices(d edge.Deps, creds sigv4.Credentials) ([]Service, error) {
+func newServices(d edge.Deps, creds sigv4.Credentials, outbound *egress.Policy) ([]Service, error) {
 	var out []Service
 	// Launch services that others are built with: CodeBuild reads sources
 	// from S3 and pushes images to ECR; the runtime checks images in ECR.
@@ -35,13 +37,14 @@ func newServices(d edge.Deps, creds sigv4.Credentials) ([]Service, error) {
 		keep(&core, func(d edge.Deps) (*agentcore.Service, error) {
 			// The stand-in agents sign their identity calls with the
 			// sandbox's own key pair.
-			return agentcore.New(d, agentcore.Options{ImageChecker: images.ImageExists, ImageConfig: images.ImageConfig,
+			return agentcore.New(d, agentcore.Options{ImageChecker: images.ImageExists, ImageConfig: images.ImageConfig, Egress: outbound,
 				Credentials: credentials.NewStaticCredentialsProvider(creds.AccessKeyID, creds.SecretAccessKey, "")})
 		}),
 		// The external service trusts the outbound pools: the issuers of
 		// the OAuth2 credential providers.
 		func(d edge.Deps) (Service, error) {
-			return resourceapi.New(d, resourceapi.Options{TrustedIssuer: core.TrustsResourceIssuer}), nil
+			return resourceapi.New(d, resourceapi.Options{TrustedIssuer: core.TrustsResourceIssuer,
+				HTTPClient: outbound.Client(jwtverify.DefaultHTTPTimeout)}), nil
 		},
 	} {
 		s, err := build(d)

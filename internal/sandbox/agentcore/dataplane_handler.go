@@ -26,13 +26,12 @@ func (s *Service) workloadAccessToken(w http.ResponseWriter, r *http.Request, op
 		writeErr(w, e)
 		return
 	}
-	user, err := deref(in.UserID), error(nil)
-	if op == "GetWorkloadAccessTokenForJWT" {
-		user, err = userOfJWT(*in.UserToken)
-	}
 	var tok string
-	if err == nil {
-		tok, err = s.GetWorkloadAccessToken(*in.WorkloadName, user)
+	var err error
+	if op == "GetWorkloadAccessTokenForJWT" {
+		tok, err = s.GetWorkloadAccessTokenForJWT(r.Context(), *in.WorkloadName, *in.UserToken)
+	} else {
+		tok, err = s.GetWorkloadAccessToken(*in.WorkloadName, IDUser(deref(in.UserID)))
 	}
 	answer(w, http.StatusOK, func() any { return workloadAccessTokenOut{tok} }, err)
 }

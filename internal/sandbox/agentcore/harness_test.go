@@ -26,6 +26,7 @@ import (
 	"agentcore-workshop/internal/sandbox/agentcore"
 	"agentcore-workshop/internal/sandbox/clock"
 	"agentcore-workshop/internal/sandbox/edge"
+	"agentcore-workshop/internal/sandbox/egress"
 	"agentcore-workshop/internal/sandbox/sigv4"
 	"agentcore-workshop/internal/sandbox/store"
 )
@@ -132,7 +133,10 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	h.srv.Start()
 	h.url = h.srv.URL
 	d := edge.Deps{URL: h.url, Region: region, AccountID: account, Store: st, Clock: o.clk, Log: log, Delays: o.delays}
-	h.svc, err = agentcore.New(d, agentcore.Options{Launcher: h.lnch, ImageChecker: o.images})
+	// The harness's IdPs (authztest) listen on other loopback ports: this
+	// unit harness allows loopback; the real sandbox (idEnv) allows only
+	// itself.
+	h.svc, err = agentcore.New(d, agentcore.Options{Launcher: h.lnch, ImageChecker: o.images, Egress: egress.New(h.url, []string{"127.0.0.1"})})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -67,9 +67,29 @@ func (s *Service) DeleteWorkloadIdentity(name string) error {
 	if s.st.Workloads[name] == nil {
 		return workloadNotFound(name)
 	}
+	if err := s.forgetWorkload(name); err != nil {
+		return internalErr(err)
+	}
 	delete(s.st.Workloads, name)
 	if err := s.save(); err != nil {
 		return internalErr(err)
+	}
+	return nil
+}
+
+// forgetWorkload purges a workload identity's vault tokens and its 3LO
+// sessions in flight, before the identity itself goes: a token outliving
+// its workload identity would be handed to a namesake created later, and
+// after the workshop's cleanup no token may remain. Tokens go first: if
+// the identity's own deletion then fails, all that is lost is a consent.
+func (s *Service) forgetWorkload(name string) error {
+	n, err := s.oauth.vault.purge(func(t *vaultToken) bool { return t.Workload == name })
+	if err != nil {
+		return err
+	}
+	s.oauth.dropSessions(func(ss *session3LO) bool { return ss.workload == name })
+	if n > 0 {
+		s.log.Info("agentcore: vault tokens purged with their workload identity", "workload", name, "tokens", n)
 	}
 	return nil
 }
@@ -169,6 +189,12 @@ func (s *Service) DeleteOauth2CredentialProvider(name string) error {
 	if s.st.Providers[name] == nil {
 		return providerNotFound(name)
 	}
+	// The provider's tokens go with it (and its consents in flight): a
+	// provider created again under the name starts with an empty vault.
+	if _, err := s.oauth.vault.purge(func(t *vaultToken) bool { return t.Provider == name }); err != nil {
+		return internalErr(err)
+	}
+	s.oauth.dropSessions(func(ss *session3LO) bool { return ss.provider == name })
 	delete(s.st.Providers, name)
 	if err := s.save(); err != nil {
 		return internalErr(err)

@@ -129,7 +129,7 @@ func (s *Service) admitInvoke(ctx context.Context, in invokeRequest) (admission,
 			f := &sigv4.Failure{Kind: sigv4.Missing, Detail: "invoke is not signed"}
 			return admission{}, f.AWSError(awswire.RestJSON)
 		}
-		user = in.UserID
+		user = IDUser(in.UserID)
 	}
 
 	if t.status != statusReady {

@@ -75,7 +75,7 @@ func TestSigV4InvokeReachesAgent(t *testing.T) {
 	if wat == "" || req.Header.Get("X-Amz-Bedrock-AgentCore-Identity-WAT") != wat {
 		t.Fatalf("WAT headers missing: %v", req.Header)
 	}
-	if w, u, ok := h.svc.ResolveWorkloadToken(wat); !ok || w != *rt.AgentRuntimeId || u != "alice" {
+	if w, u, ok := h.svc.ResolveWorkloadToken(wat); !ok || w != *rt.AgentRuntimeId || u != agentcore.IDUser("alice") {
 		t.Errorf("WAT resolves to %q %q %v", w, u, ok)
 	}
 	if _, _, ok := h.svc.ResolveWorkloadToken(wat[:len(wat)-2] + "xx"); ok {
@@ -214,7 +214,7 @@ func TestInvokeBeforeReadyAndRestart(t *testing.T) {
 	}
 	// WATs survive the restart (the key is persisted).
 	req, _ := h2.agent.lastRequest()
-	if _, u, ok := wat(req.Header.Get("WorkloadAccessToken")); !ok || u != "bob" {
+	if _, u, ok := wat(req.Header.Get("WorkloadAccessToken")); !ok || u != agentcore.IDUser("bob") {
 		t.Errorf("WAT from the restarted sandbox does not resolve in the first: %v", ok)
 	}
 	// Deleting stops the agent.
@@ -249,7 +249,7 @@ func TestWorkloadAccessTokenOps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for tok, wantUser := range map[string]string{*a.WorkloadAccessToken: "", *b.WorkloadAccessToken: agentcore.JWTUser(idp.Issuer, "3f0c9a1e-user"), *c.WorkloadAccessToken: "carol"} {
+	for tok, wantUser := range map[string]string{*a.WorkloadAccessToken: "", *b.WorkloadAccessToken: agentcore.JWTUser(idp.Issuer, "3f0c9a1e-user"), *c.WorkloadAccessToken: agentcore.IDUser("carol")} {
 		w, u, ok := h.svc.ResolveWorkloadToken(tok)
 		if !ok || w != "identity-demo-workload" || u != wantUser {
 			t.Errorf("resolve: %q %q %v, want user %q", w, u, ok, wantUser)

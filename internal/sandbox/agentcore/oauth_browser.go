@@ -183,11 +183,11 @@ func (s *Service) serveCallback(w http.ResponseWriter, r *http.Request) {
 	ctx := context.WithValue(r.Context(), oauth2.HTTPClient, s.oauth.http)
 	tok, err := oauthConfig(prov, ep, snap.scopes).Exchange(ctx, code, oauth2.VerifierOption(ps.verifier))
 	if err != nil {
-		msg := "The authorization code could not be redeemed: " + err.Error()
+		msg := "The authorization server " + tokenEndpointFailure("authorization code redemption", err) + "."
 		status := http.StatusBadGateway
 		var re *oauth2.RetrieveError
 		if errors.As(err, &re) && re.ErrorCode != "" {
-			msg, status = "The authorization server refused the authorization code: "+re.ErrorCode, http.StatusBadRequest
+			status = http.StatusBadRequest
 		}
 		s.log.Info("agentcore: code exchange failed", "session", snap.id, "err", err)
 		s.failSession(snap.id)

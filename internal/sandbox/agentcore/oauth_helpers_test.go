@@ -60,6 +60,7 @@ type envOpts struct {
 	skipRegisterCallback bool // leave the provider's callbackUrl off the Cognito client
 	dir, addr            string
 	clk                  *clock.Fake
+	allowOutbound        []string // sandbox.Config.AllowOutbound
 }
 
 func startSandbox(t testing.TB, o envOpts) (*sandbox.Sandbox, *agentcore.Service, func()) {
@@ -68,7 +69,7 @@ func startSandbox(t testing.TB, o envOpts) (*sandbox.Sandbox, *agentcore.Service
 	if addr == "" {
 		addr = "127.0.0.1:0"
 	}
-	cfg := sandbox.Config{Addr: addr, StateDir: o.dir}
+	cfg := sandbox.Config{Addr: addr, StateDir: o.dir, AllowOutbound: o.allowOutbound}
 	if o.clk != nil { // a nil *clock.Fake would be a non-nil clock.Clock
 		cfg.Clock = o.clk
 	}

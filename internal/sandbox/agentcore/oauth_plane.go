@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -18,6 +19,7 @@ import (
 	"github.com/google/uuid"
 
 	"agentcore-workshop/internal/sandbox/clock"
+	"agentcore-workshop/internal/sandbox/egress"
 	"agentcore-workshop/internal/sandbox/jwtverify"
 )
 
@@ -91,8 +93,9 @@ type endpoints struct {
 
 // oauthPlane holds the outbound identity state of one Service.
 type oauthPlane struct {
-	vault *vault
-	http  *http.Client
+	vault  *vault
+	egress *egress.Policy
+	http   *http.Client // enforces egress and caps every body
 
 	mu        sync.Mutex
 	sessions  map[string]*session3LO // by id
@@ -103,10 +106,10 @@ type oauthPlane struct {
 	userTokens *jwtverify.Verifier // CompleteResourceTokenAuth's userToken check
 }
 
-func newOAuthPlane(v *vault, clk clock.Clock, log *slog.Logger) *oauthPlane {
-	hc := &http.Client{Timeout: outboundTimeout}
+func newOAuthPlane(v *vault, eg *egress.Policy, clk clock.Clock, log *slog.Logger) *oauthPlane {
+	hc := eg.Client(outboundTimeout)
 	return &oauthPlane{
-		vault: v, http: hc,
+		vault: v, egress: eg, http: hc,
 		sessions: map[string]*session3LO{}, states: map[string]pendingState{},
 		discovery:  map[string]endpoints{},
 		userTokens: jwtverify.New(jwtverify.Options{HTTPClient: hc, Clock: clk, Log: log}),
@@ -146,6 +149,23 @@ func (p *oauthPlane) addState(state string, ps pendingState) {
 		delete(p.states, oldest)
 	}
 	p.states[state] = ps
+}
+
+// dropSessions forgets the 3LO sessions drop selects, and their pending
+// states: their workload identity or provider is gone.
+func (p *oauthPlane) dropSessions(drop func(*session3LO) bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for id, ss := range p.sessions {
+		if drop(ss) {
+			delete(p.sessions, id)
+		}
+	}
+	for k, ps := range p.states {
+		if _, live := p.sessions[ps.session]; !live {
+			delete(p.states, k)
+		}
+	}
 }
 
 // sessionByURI returns a live session; callers hold p.mu.
@@ -200,12 +220,31 @@ func randomToken(n int) string {
 // HTTP like any relying party would (the sandbox's own Cognito is just
 // another server here). Only complete documents are cached: a Cognito pool
 // advertises its hosted endpoints only once it has a domain.
+//
+// Both the discovery URL and the token endpoint must be hosts the egress
+// policy allows, checked before any request: the token endpoint receives
+// the client secret. Errors never carry what a server answered, only its
+// status.
 func (p *oauthPlane) providerEndpoints(ctx context.Context, prov Oauth2Provider) (endpoints, error) {
+	ep, err := p.fetchEndpoints(ctx, prov)
+	if err != nil {
+		return endpoints{}, err
+	}
+	if !p.egress.Allows(ep.Token) {
+		return endpoints{}, errors.New(p.egress.Refusal("token endpoint", ep.Token))
+	}
+	return ep, nil
+}
+
+func (p *oauthPlane) fetchEndpoints(ctx context.Context, prov Oauth2Provider) (endpoints, error) {
 	if prov.Metadata != nil {
 		return endpoints{Authorization: prov.Metadata.AuthorizationEndpoint, Token: prov.Metadata.TokenEndpoint}, nil
 	}
 	if prov.DiscoveryURL == "" {
 		return endpoints{}, fmt.Errorf("credential provider %s has neither a discovery URL nor authorization server metadata", prov.Name)
+	}
+	if !p.egress.Allows(prov.DiscoveryURL) {
+		return endpoints{}, errors.New(p.egress.Refusal("discovery URL", prov.DiscoveryURL))
 	}
 	p.mu.Lock()
 	ep, ok := p.discovery[prov.DiscoveryURL]
@@ -225,15 +264,15 @@ func (p *oauthPlane) providerEndpoints(ctx context.Context, prov Oauth2Provider)
 		return endpoints{}, fmt.Errorf("fetch discovery document %s: %w", prov.DiscoveryURL, err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, egress.MaxBodyBytes))
 	if err != nil {
 		return endpoints{}, fmt.Errorf("read discovery document %s: %w", prov.DiscoveryURL, err)
 	}
 	if resp.StatusCode != http.StatusOK {
 		return endpoints{}, fmt.Errorf("discovery document %s: HTTP %d", prov.DiscoveryURL, resp.StatusCode)
 	}
-	if err := json.Unmarshal(body, &ep); err != nil {
-		return endpoints{}, fmt.Errorf("discovery document %s is not JSON: %w", prov.DiscoveryURL, err)
+	if json.Unmarshal(body, &ep) != nil {
+		return endpoints{}, fmt.Errorf("discovery document %s is not a JSON object", prov.DiscoveryURL)
 	}
 	if ep.Authorization == "" || ep.Token == "" {
 		return endpoints{}, fmt.Errorf("discovery document %s advertises no authorization_endpoint or token_endpoint (a Cognito pool needs a domain for its hosted endpoints)", prov.DiscoveryURL)

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/oauth2/clientcredentials"
 
 	"agentcore-workshop/internal/sandbox/awswire"
+	"agentcore-workshop/internal/sandbox/egress"
 	"agentcore-workshop/internal/sandbox/jwtverify"
 )
 
@@ -160,12 +161,35 @@ func (s *Service) m2mToken(ctx context.Context, workload string, prov Oauth2Prov
 // providerRefusal turns a failed token-endpoint call into an AWS error that
 // names the OAuth2 error code the provider gave.
 func providerRefusal(provider, what string, err error) *awswire.Error {
-	var re *oauth2.RetrieveError
-	if errors.As(err, &re) && re.ErrorCode != "" {
-		return accessDenied("Credential provider %s refused the %s: %s", provider, what, re.ErrorCode)
-	}
-	return accessDenied("Credential provider %s could not complete the %s: %v", provider, what, err)
+	return accessDenied("Credential provider %s %s", provider, tokenEndpointFailure(what, err))
 }
+
+// tokenEndpointFailure words a failed token-endpoint call without
+// anything the endpoint sent but its OAuth2 error code (RFC 6749 §5.2's
+// short ASCII code) or HTTP status: oauth2's own error text quotes the
+// whole response body, and nothing fetched is ever echoed.
+func tokenEndpointFailure(what string, err error) string {
+	var re *oauth2.RetrieveError
+	switch {
+	case errors.As(err, &re) && re.ErrorCode != "" && oauthCode(re.ErrorCode):
+		return fmt.Sprintf("refused the %s: %s", what, re.ErrorCode)
+	case errors.As(err, &re) && re.Response != nil:
+		return fmt.Sprintf("could not complete the %s: the token endpoint answered HTTP %d", what, re.Response.StatusCode)
+	case errors.Is(err, egress.ErrNotAllowed):
+		return fmt.Sprintf("could not complete the %s: its token endpoint is not a host this sandbox may call", what)
+	}
+	return fmt.Sprintf("could not complete the %s: the token endpoint could not be reached or sent no token", what)
+}
+
+// oauthCodes are the error codes of RFC 6749 §4.1.2.1 and §5.2: the only
+// words of a provider's error answer the sandbox repeats.
+var oauthCodes = map[string]bool{"invalid_request": true, "invalid_client": true, "invalid_grant": true,
+	"unauthorized_client": true, "unsupported_grant_type": true, "invalid_scope": true, "access_denied": true,
+	"unsupported_response_type": true, "server_error": true, "temporarily_unavailable": true}
+
+// oauthCode reports whether c is a registered OAuth2 error code (and not
+// text a server chose to smuggle into the field).
+func oauthCode(c string) bool { return oauthCodes[c] }
 
 // vaultTokenFrom records a token with an expiry on the sandbox clock
 // (expires_in counts from now; oauth2's own Expiry uses the wall clock).
@@ -191,7 +215,7 @@ func (s *Service) vaultTokenFrom(tok *oauth2.Token, flow, workload, user string,
 // its token in the vault. The user is userID, or the subject of userToken,
 // which is verified.
 func (s *Service) CompleteResourceTokenAuth(ctx context.Context, sessionURI, userID, userToken string) error {
-	user := userID
+	user := IDUser(userID)
 	if userToken != "" {
 		// Only the issuer of the session's own user is ever contacted: the
 		// token names its issuer before anything is verified, and letting
@@ -203,7 +227,7 @@ func (s *Service) CompleteResourceTokenAuth(ctx context.Context, sessionURI, use
 		iss, sub, err := s.verifyUserToken(ctx, userToken)
 		if err != nil {
 			s.log.Info("agentcore: CompleteResourceTokenAuth userToken refused", "err", err)
-			return accessDenied("The userToken could not be verified: %v", err)
+			return accessDenied("The userToken could not be verified: %s", refusalReason(err))
 		}
 		user = JWTUser(iss, sub)
 	}
@@ -256,7 +280,13 @@ func (s *Service) verifyUserToken(ctx context.Context, raw string) (iss, sub str
 	if !ok {
 		return "", "", errors.New("not a signed JWT with iss and sub claims")
 	}
-	c, err := s.oauth.userTokens.Verify(ctx, jwtverify.DiscoveryURL(iss), raw, nil)
+	// The issuer is the caller's word until verified: only issuers the
+	// egress policy allows are ever asked for their keys.
+	disc := jwtverify.DiscoveryURL(iss)
+	if !s.opt.Egress.Allows(disc) {
+		return "", "", &notAllowedError{s.opt.Egress.Refusal("userToken's issuer", iss)}
+	}
+	c, err := s.oauth.userTokens.Verify(ctx, disc, raw, nil)
 	if err != nil {
 		return "", "", err
 	}

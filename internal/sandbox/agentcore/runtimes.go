@@ -191,10 +191,16 @@ func (s *Service) settle(rt *runtimeRec, now time.Time) bool {
 		if now.Before(rt.GoneAt) {
 			return false
 		}
-		delete(s.st.Runtimes, rt.ID)
 		if w, ok := s.st.Workloads[rt.Workload]; ok && w.ARN == rt.WorkloadARN {
+			if err := s.forgetWorkload(rt.Workload); err != nil {
+				// Keep DELETING: the next settle tries again, so the
+				// runtime never goes while its tokens stay.
+				s.log.Warn("agentcore: purge vault tokens of a deleted runtime", "runtime", rt.ID, "err", err)
+				return false
+			}
 			delete(s.st.Workloads, rt.Workload)
 		}
+		delete(s.st.Runtimes, rt.ID)
 		rt.Status = ""
 		s.stopAgent(rt.ID)
 		return true

@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol"
 	ctltypes "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol/types"
 
+	"agentcore-workshop/internal/sandbox/agentcore"
 	"agentcore-workshop/internal/sandbox/authorizer/authztest"
 )
 
@@ -64,7 +65,7 @@ func TestCallerCannotOverridePlatformHeaders(t *testing.T) {
 			t.Fatalf("%s reached the agent %d times: %q", name, len(vals), vals)
 		}
 		w, u, ok := h.svc.ResolveWorkloadToken(vals[0])
-		if !ok || w != *out.AgentRuntimeId || u != "alice" {
+		if !ok || w != *out.AgentRuntimeId || u != agentcore.IDUser("alice") {
 			t.Errorf("%s = %q resolves to (%q, %q, %v); want the runtime's own WAT for alice", name, vals[0], w, u, ok)
 		}
 	}

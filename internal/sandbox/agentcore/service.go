@@ -25,6 +25,8 @@ import (
 	"agentcore-workshop/internal/sandbox/authorizer"
 	"agentcore-workshop/internal/sandbox/awswire"
 	"agentcore-workshop/internal/sandbox/edge"
+	"agentcore-workshop/internal/sandbox/egress"
+	"agentcore-workshop/internal/sandbox/jwtverify"
 )
 
 // SigningName is the SigV4 service name of both AgentCore planes.
@@ -52,6 +54,9 @@ type Options struct {
 	// HTTPClient forwards invocations to agents; default: no overall timeout
 	// (responses stream), the request's context bounds it.
 	HTTPClient *http.Client
+	// Egress limits where the sandbox's own outbound calls (discovery,
+	// JWKS, token endpoints) may go; default: the sandbox's own URL only.
+	Egress *egress.Policy
 	// Credentials sign the stand-in agent's calls to the identity data
 	// plane (the sandbox's own key pair); nil leaves the default agent
 	// without outbound tokens.
@@ -91,9 +96,12 @@ func New(d edge.Deps, opt Options) (*Service, error) {
 	if opt.HTTPClient == nil {
 		s.opt.HTTPClient = &http.Client{}
 	}
+	if opt.Egress == nil {
+		s.opt.Egress = egress.New(d.URL, nil)
+	}
 	s.authz = opt.Authorizer
 	if s.authz == nil {
-		s.authz = authorizer.New(authorizer.Options{Clock: d.Clock, Log: s.log})
+		s.authz = authorizer.New(authorizer.Options{HTTPClient: s.opt.Egress.Client(jwtverify.DefaultHTTPTimeout), Clock: d.Clock, Log: s.log})
 	}
 	_, err := d.Store.Load(storeDoc, &s.st)
 	if err != nil {
@@ -107,7 +115,7 @@ func New(d edge.Deps, opt Options) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.oauth = newOAuthPlane(v, d.Clock, s.log)
+	s.oauth = newOAuthPlane(v, s.opt.Egress, d.Clock, s.log)
 	if len(s.st.WATKey) == 0 {
 		s.st.WATKey = make([]byte, 32)
 		rand.Read(s.st.WATKey)

@@ -143,15 +143,15 @@ func TestIdentityDataPlaneWithoutHTTP(t *testing.T) {
 	if _, err := s.CreateWorkloadIdentity("wl", nil); err != nil {
 		t.Fatal(err)
 	}
-	wat, err := s.GetWorkloadAccessToken("wl", "alice")
+	wat, err := s.GetWorkloadAccessToken("wl", IDUser("alice"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if w, u, ok := s.ResolveWorkloadToken(wat); !ok || w != "wl" || u != "alice" {
+	if w, u, ok := s.ResolveWorkloadToken(wat); !ok || w != "wl" || u != IDUser("alice") {
 		t.Fatalf("token resolves to %q %q %v", w, u, ok)
 	}
-	if _, err := userOfJWT("not-a-jwt"); awsCode(t, err) != "UnauthorizedException" {
-		t.Fatalf("userOfJWT: %v", err)
+	if _, err := s.GetWorkloadAccessTokenForJWT(t.Context(), "wl", "not-a-jwt"); awsCode(t, err) != "UnauthorizedException" {
+		t.Fatalf("GetWorkloadAccessTokenForJWT: %v", err)
 	}
 	req := resourceTokenRequest{WorkloadToken: "forged", Provider: "p", Scopes: []string{"s"}, Flow: flowM2M}
 	if _, err := s.GetResourceOauth2Token(t.Context(), req); awsCode(t, err) != "AccessDeniedException" {

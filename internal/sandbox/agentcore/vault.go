@@ -2,6 +2,7 @@ package agentcore
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -100,4 +101,34 @@ func (v *vault) put(t vaultToken) error {
 		return fmt.Errorf("save token vault: %w", err)
 	}
 	return nil
+}
+
+// purge drops every token drop selects and reports how many went. A
+// failed save keeps them all, so the caller can answer the error and the
+// vault still matches the disk.
+func (v *vault) purge(drop func(*vaultToken) bool) (int, error) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	gone := map[string]*vaultToken{}
+	for k, t := range v.st.Tokens {
+		if drop(t) {
+			gone[k] = t
+			delete(v.st.Tokens, k)
+		}
+	}
+	if len(gone) == 0 {
+		return 0, nil
+	}
+	if err := v.store.Save(vaultDoc, &v.st); err != nil {
+		maps.Copy(v.st.Tokens, gone)
+		return 0, fmt.Errorf("save token vault: %w", err)
+	}
+	return len(gone), nil
+}
+
+// len is the number of tokens the vault holds.
+func (v *vault) len() int {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return len(v.st.Tokens)
 }
