@@ -300,3 +300,29 @@ func TestOutboundCallsStayOnTheSandbox(t *testing.T) {
 		t.Error("the allowed host was never called")
 	}
 }
+
+// TestVaultTokensGoWithTheirRuntime: a runtime's workload identity goes
+// when the runtime's deletion completes, and its users' tokens with it.
+func TestVaultTokensGoWithTheirRuntime(t *testing.T) {
+	e := newIDEnv(t, envOpts{})
+	rt := ok(e.ctl.CreateAgentRuntime(e.ctx, &bedrockagentcorecontrol.CreateAgentRuntimeInput{
+		AgentRuntimeName: aws.String("vault_agent"),
+		AgentRuntimeArtifact: &ctltypes.AgentRuntimeArtifactMemberContainerConfiguration{
+			Value: ctltypes.ContainerConfiguration{ContainerUri: aws.String("123456789012.dkr.ecr.us-east-1.amazonaws.com/agent:latest")},
+		},
+		RoleArn:              aws.String("arn:aws:iam::123456789012:role/agent"),
+		NetworkConfiguration: &ctltypes.NetworkConfiguration{NetworkMode: ctltypes.NetworkModePublic},
+	}))(t)
+	e.consentAs(t, e.wat(*rt.AgentRuntimeId, "alice"))
+	if n := agentcore.VaultLen(e.svc); n != 1 {
+		t.Fatalf("vault holds %d tokens after one consent", n)
+	}
+	ok(e.ctl.DeleteAgentRuntime(e.ctx, &bedrockagentcorecontrol.DeleteAgentRuntimeInput{AgentRuntimeId: rt.AgentRuntimeId}))(t)
+	// The instant pace finishes the deletion on the next look.
+	if _, err := e.ctl.GetAgentRuntime(e.ctx, &bedrockagentcorecontrol.GetAgentRuntimeInput{AgentRuntimeId: rt.AgentRuntimeId}); err == nil {
+		t.Fatal("runtime still there after its deletion")
+	}
+	if n := agentcore.VaultLen(e.svc); n != 0 {
+		t.Fatalf("vault holds %d tokens after the runtime was deleted", n)
+	}
+}
