@@ -104,6 +104,9 @@ func (f *fakeEngine) Secret(stepID, name string) (string, error) {
 	return v, nil
 }
 
+// LastLog: the fake keeps no log across processes.
+func (f *fakeEngine) LastLog(string) ([]string, error) { return nil, nil }
+
 // setBusy makes Start refuse, as the runner does while a run is in
 // progress. The UI itself learns of runs from events only.
 func (f *fakeEngine) setBusy(b bool) {

@@ -119,11 +119,30 @@ func New(eng Engine, page PageFunc, info Info, opts ...Option) Model {
 	m.events, m.unsub = eng.Subscribe()
 	m.stages = eng.Snapshot()
 	m.titles = pageTitles(m.stages, page)
+	m.loadKeptLogs()
 	if m.anyRunning() {
 		m.busy, m.spinning, m.ticking = true, true, true
 	}
 	m.rebuildOutput()
 	return m
+}
+
+// loadKeptLogs fills the output of every stage that ran before this UI
+// started with its last run's kept log. It runs once, in New, never in
+// Update; a log that cannot be read leaves the stage's results alone.
+func (m *Model) loadKeptLogs() {
+	for _, s := range m.stages {
+		if s.StartedAt.IsZero() {
+			continue
+		}
+		lines, _ := m.eng.LastLog(s.ID)
+		if len(lines) > maxLogLines {
+			lines = lines[len(lines)-maxLogLines:]
+		}
+		if len(lines) > 0 {
+			m.out[s.ID] = &stageOutput{lines: lines}
+		}
+	}
 }
 
 func (m *Model) restyle() {

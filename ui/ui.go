@@ -29,6 +29,9 @@ type Engine interface {
 	Cancel()
 	// Secret reads a secret value from the workspace's secrets file.
 	Secret(stepID, name string) (string, error)
+	// LastLog returns the kept log of a stage's last run, secrets
+	// redacted, so a stage an earlier process ran still shows what it did.
+	LastLog(stepID string) ([]string, error)
 }
 
 // PageFunc returns the Markdown page for a stage.

@@ -216,6 +216,29 @@ func (r *Runner) Secret(stepID, name string) (string, error) {
 	return "", fmt.Errorf("stage %q has no secret value %q (has the stage run?)", stepID, name)
 }
 
+// LastLog returns the kept log of stage id's last run, secrets redacted:
+// what the learner saw of it, even when an earlier process ran it.
+func (r *Runner) LastLog(id string) ([]string, error) {
+	r.mu.Lock()
+	i, ok := r.index[id]
+	var started time.Time
+	if ok {
+		started = r.states[i].StartedAt
+	}
+	r.mu.Unlock()
+	if !ok {
+		return nil, fmt.Errorf("there is no stage called %q", id)
+	}
+	if started.IsZero() {
+		return nil, nil // never ran (or reset since)
+	}
+	lines, err := r.sess.LastRunLog(id, started)
+	if err != nil {
+		return lines, fmt.Errorf("stage %q: %w", id, err)
+	}
+	return lines, nil
+}
+
 // Start runs stage id in the background.
 func (r *Runner) Start(id string) error {
 	return r.launch(context.Background(), modeOne, id, true)
@@ -485,13 +508,16 @@ func (r *Runner) runStage(ctx context.Context, i int) (int64, error) {
 	r.mu.Unlock()
 	r.log.Info("stage started", "step", stage.ID, "run", runID)
 
-	rep := &reporter{r: r, i: i, id: stage.ID, runID: runID}
+	rep := &reporter{r: r, i: i, id: stage.ID, runID: runID, started: started.Time}
 	res, runErr := r.call(ctx, stage, rep)
 	status, msg, note := judge(ctx, stage, runErr)
 	// Values the stage returned without reporting join its result here;
 	// their secrets are saved first, outside the lock.
 	for _, v := range res.Values {
 		rep.saveSecret(v)
+	}
+	if note != "" {
+		rep.keep(note)
 	}
 
 	r.mu.Lock()
@@ -577,7 +603,8 @@ type reporter struct {
 	i       int
 	id      string
 	runID   int64
-	saveErr error // guarded by r.mu
+	started time.Time // the run's start: the kept log's run key
+	saveErr error     // guarded by r.mu
 }
 
 // liveLocked reports whether the run is still the stage's live run. r.mu is held.
@@ -599,6 +626,17 @@ func (p *reporter) Log(format string, args ...any) {
 	p.r.publishLocked(Event{Kind: EventLog, StepID: p.id, RunID: p.runID, Line: line})
 	p.r.mu.Unlock()
 	p.r.log.Info(line, "step", p.id, "run", p.runID)
+	p.keep(line)
+}
+
+// keep appends line to the stage's kept log in the workspace, secrets
+// redacted, so it can be shown again after a restart. A line that cannot
+// be kept is still on screen; the failure goes to the workshop log.
+func (p *reporter) keep(line string) {
+	err := p.r.sess.AppendStageLog(session.LogLine{Stage: p.id, Run: p.started, Time: p.r.now(), Line: line})
+	if err != nil {
+		p.r.log.Error("could not keep a stage log line", "step", p.id, "err", err)
+	}
 }
 
 func (p *reporter) Progress(label string, done, total int) {
