@@ -120,6 +120,8 @@ func New(eng Engine, page PageFunc, info Info, opts ...Option) Model {
 	m.stages = eng.Snapshot()
 	m.titles = pageTitles(m.stages, page)
 	m.loadKeptLogs()
+	// A learner coming back lands on where they left off.
+	m.sel = max(engine.Resume(m.stages), 0)
 	if m.anyRunning() {
 		m.busy, m.spinning, m.ticking = true, true, true
 	}
@@ -143,6 +145,26 @@ func (m *Model) loadKeptLogs() {
 			m.out[s.ID] = &stageOutput{lines: lines}
 		}
 	}
+}
+
+// Next names the stage to pick up from in stages (the runner's snapshot
+// once the program has ended), for the message printed after quitting:
+// "next: stage 7 Invoke with token", with the title in the pages'
+// language; "" when every stage has succeeded.
+func (m Model) Next(stages []engine.StageState) string {
+	i := engine.Resume(stages)
+	if i < 0 {
+		return ""
+	}
+	s := stages[i]
+	next := fmt.Sprintf("next: stage %d %s", s.Index, m.title(s))
+	switch s.Status {
+	case engine.Failed:
+		next += " (it failed: run it again)"
+	case engine.Running:
+		next += " (still running)"
+	}
+	return next
 }
 
 func (m *Model) restyle() {

@@ -94,7 +94,7 @@ func runTUI(ctx context.Context, o app.Options, lang string, stderr io.Writer) i
 			p.Quit() // and say why below
 		}
 	}()
-	_, err = p.Run()
+	final, err := p.Run()
 	close(ended)
 	connErr := conn.Abandon()
 	if a.Runner.Busy() {
@@ -110,6 +110,11 @@ func runTUI(ctx context.Context, o app.Options, lang string, stderr io.Writer) i
 		return 1
 	}
 	fmt.Fprintf(stderr, "Progress saved in %s. Run `make run` (or agentcore-workshop run --workspace %s) to pick up where you left off.\n", a.Session.Dir(), a.Session.Dir())
+	if wm, ok := final.(watchedModel); ok {
+		if next := wm.Next(a.Runner.Snapshot()); next != "" {
+			fmt.Fprintln(stderr, next)
+		}
+	}
 	return 0
 }
 

@@ -107,3 +107,20 @@ func FormatProgress(label string, done, total int) string {
 	}
 	return label
 }
+
+// Resume returns the index of the stage a learner coming back should look
+// at first: the one running, else the first failed (or interrupted) one,
+// else the first that has not succeeded (or is stale); -1 when every stage
+// has succeeded.
+func Resume(stages []StageState) int {
+	for _, want := range []func(StageState) bool{
+		func(s StageState) bool { return s.Status == Running },
+		func(s StageState) bool { return s.Status == Failed },
+		func(s StageState) bool { return s.Status != Succeeded || s.Stale },
+	} {
+		if i := slices.IndexFunc(stages, want); i >= 0 {
+			return i
+		}
+	}
+	return -1
+}

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -93,6 +94,35 @@ func TestFormatProgress(t *testing.T) {
 	}{{2, 4, "build (2/4)"}, {5, 4, "build (4/4)"}, {3, 0, "build (3)"}, {0, 0, "build"}} {
 		if got := FormatProgress("build", c.done, c.total); got != c.want {
 			t.Errorf("FormatProgress(%d, %d) = %q, want %q", c.done, c.total, got, c.want)
+		}
+	}
+}
+
+func TestResume(t *testing.T) {
+	st := func(ss ...Status) []StageState {
+		out := make([]StageState, len(ss))
+		for i, s := range ss {
+			out[i] = StageState{Index: i + 1, ID: fmt.Sprint(i), Status: s}
+		}
+		return out
+	}
+	stale := st(Succeeded, Succeeded, Succeeded)
+	stale[1].Stale = true
+	for _, tc := range []struct {
+		name   string
+		stages []StageState
+		want   int
+	}{
+		{"empty", nil, -1},
+		{"fresh", st(Pending, Pending), 0},
+		{"next pending", st(Succeeded, Pending, Pending), 1},
+		{"failed before pending", st(Succeeded, Pending, Failed), 2},
+		{"running first", st(Failed, Running), 1},
+		{"stale", stale, 1},
+		{"all done", st(Succeeded, Succeeded), -1},
+	} {
+		if got := Resume(tc.stages); got != tc.want {
+			t.Errorf("%s: Resume = %d, want %d", tc.name, got, tc.want)
 		}
 	}
 }
