@@ -195,6 +195,14 @@ func newHarness(t *testing.T, eng *fakeEngine, w, h int, extra ...Option) *harne
 	return hs
 }
 
+// onFirst moves h's cursor to stage 1, for tests of a workshop with
+// stages already run, where the cursor starts on the next one.
+func onFirst(h *harness) *harness {
+	h.t.Helper()
+	h.exec(h.m.move(-len(h.m.stages)))
+	return h
+}
+
 func (h *harness) send(msg tea.Msg) {
 	h.t.Helper()
 	nm, cmd := h.m.Update(msg)

@@ -91,7 +91,7 @@ func keyEsc() tea.KeyPressMsg { return tea.KeyPressMsg{Code: tea.KeyEscape} }
 func TestInspectorReadsTokenInACmdAndExplainsIt(t *testing.T) {
 	raw := accessToken(t)
 	eng := tokenEngine(raw)
-	h := newHarness(t, eng, 120, 34)
+	h := onFirst(newHarness(t, eng, 120, 34))
 
 	if v := plain(h); !strings.Contains(v, "t token") || !strings.Contains(v, "(v to show · t to inspect)") {
 		t.Errorf("a stage with a token does not offer t:\n%s", v)
@@ -192,7 +192,7 @@ func rawFromView(h *harness, v, start string) string {
 
 func TestInspectorKeysStayInsideTheOverlay(t *testing.T) {
 	eng := tokenEngine(accessToken(t))
-	h := newHarness(t, eng, 120, 34)
+	h := onFirst(newHarness(t, eng, 120, 34))
 	h.press(keyRune('t'), keyDown, keyEnter, keyRune('a'), keyTab)
 	if h.m.sel != 0 || len(eng.startCalls()) != 0 || eng.startAlls != 0 || h.m.focus != paneContent {
 		t.Errorf("keys leaked through the overlay: sel=%d starts=%v startAll=%d focus=%v", h.m.sel, eng.startCalls(), eng.startAlls, h.m.focus)
@@ -207,7 +207,7 @@ func TestInspectorKeysStayInsideTheOverlay(t *testing.T) {
 func TestInspectorTimeLeftRefreshesEachTick(t *testing.T) {
 	now := t0
 	eng := tokenEngine(accessToken(t))
-	h := newHarness(t, eng, 120, 34, WithClock(func() time.Time { return now }))
+	h := onFirst(newHarness(t, eng, 120, 34, WithClock(func() time.Time { return now })))
 	h.press(keyRune('t'))
 	if !h.m.ticking {
 		t.Fatal("opening the inspector did not start the second ticker")
@@ -237,7 +237,7 @@ func TestInspectorTimeLeftRefreshesEachTick(t *testing.T) {
 
 func TestInspectorIDTokenVerdict(t *testing.T) {
 	eng := tokenEngine(idToken(t))
-	h := newHarness(t, eng, 120, 34)
+	h := onFirst(newHarness(t, eng, 120, 34))
 	h.press(keyRune('t'))
 	v := plain(h)
 	for _, want := range []string{"ID token · has aud: a runtime with allowedClients would refuse it", "aud", "what allowedAudience checks", "cognito:username"} {
@@ -249,7 +249,7 @@ func TestInspectorIDTokenVerdict(t *testing.T) {
 
 func TestInspectorWhyNot(t *testing.T) {
 	// Another stage: say which stages hold one.
-	h := newHarness(t, tokenEngine(accessToken(t)), 120, 34)
+	h := onFirst(newHarness(t, tokenEngine(accessToken(t)), 120, 34))
 	h.press(keyDown, keyRune('t'))
 	if want := "this stage has no token: stage 1 has one"; h.m.status != want || h.m.insp.open {
 		t.Errorf("status = %q open=%v, want %q", h.m.status, h.m.insp.open, want)
@@ -263,7 +263,7 @@ func TestInspectorWhyNot(t *testing.T) {
 
 	// Nothing has run yet: no stage holds a token.
 	eng := newFakeEngine()
-	h2 := newHarness(t, eng, 120, 34)
+	h2 := onFirst(newHarness(t, eng, 120, 34))
 	h2.press(keyRune('t'))
 	if want := "no stage holds a token yet: the first stage signs you in and gets one"; h2.m.status != want {
 		t.Errorf("status = %q, want %q", h2.m.status, want)
@@ -273,7 +273,7 @@ func TestInspectorWhyNot(t *testing.T) {
 func TestInspectorReadAndDecodeErrors(t *testing.T) {
 	// The secrets file does not hold the token.
 	eng := tokenEngine("")
-	h := newHarness(t, eng, 120, 34)
+	h := onFirst(newHarness(t, eng, 120, 34))
 	h.press(keyRune('t'))
 	if want := "could not inspect the token: read ACCESS_TOKEN: no secret ACCESS_TOKEN for provision-cognito"; h.m.status != want {
 		t.Errorf("status = %q, want %q", h.m.status, want)
@@ -284,7 +284,7 @@ func TestInspectorReadAndDecodeErrors(t *testing.T) {
 
 	// The value is not a JWT.
 	eng2 := tokenEngine("opaque-token-value")
-	h2 := newHarness(t, eng2, 120, 34)
+	h2 := onFirst(newHarness(t, eng2, 120, 34))
 	h2.press(keyRune('t'))
 	if !strings.HasPrefix(h2.m.status, "could not inspect the token: decode ACCESS_TOKEN: not a signed JWT") || h2.m.insp.open {
 		t.Errorf("status = %q open=%v", h2.m.status, h2.m.insp.open)
@@ -293,7 +293,7 @@ func TestInspectorReadAndDecodeErrors(t *testing.T) {
 
 func TestInspectorDropsStaleReplies(t *testing.T) {
 	eng := tokenEngine(accessToken(t))
-	h := newHarness(t, eng, 120, 34)
+	h := onFirst(newHarness(t, eng, 120, 34))
 	nm, cmd := h.m.Update(keyRune('t'))
 	h.m = nm.(Model)
 	h.press(keyEsc())
@@ -305,7 +305,7 @@ func TestInspectorDropsStaleReplies(t *testing.T) {
 
 func TestInspectorClosesWhenItsStageRestarts(t *testing.T) {
 	eng := tokenEngine(accessToken(t))
-	h := newHarness(t, eng, 120, 34)
+	h := onFirst(newHarness(t, eng, 120, 34))
 	h.press(keyRune('t'))
 	eng.emit(engine.Event{Kind: engine.EventStarted, StepID: "provision-cognito", RunID: 9, Time: t0})
 	h.pump()
@@ -319,7 +319,7 @@ func TestInspectorClosesWhenItsStageRestarts(t *testing.T) {
 
 func TestInspectorScrolls(t *testing.T) {
 	eng := tokenEngine(accessToken(t))
-	h := newHarness(t, eng, 100, 20)
+	h := onFirst(newHarness(t, eng, 100, 20))
 	h.press(keyRune('t'))
 	n := len(h.m.insp.lines)
 	body := h.m.inspBodyH()
@@ -367,7 +367,7 @@ func TestInspectorScrolls(t *testing.T) {
 
 func TestGoldenInspector(t *testing.T) {
 	eng := tokenEngine(accessToken(t))
-	h := newHarness(t, eng, 120, 34)
+	h := onFirst(newHarness(t, eng, 120, 34))
 	h.press(keyRune('t'))
 	v := ansi.Strip(h.view())
 	checkFrame(t, v, 120, 34)
@@ -376,7 +376,7 @@ func TestGoldenInspector(t *testing.T) {
 
 func TestInspectorTinySizesNeverPanic(t *testing.T) {
 	raw := accessToken(t)
-	h := newHarness(t, tokenEngine(raw), 120, 34)
+	h := onFirst(newHarness(t, tokenEngine(raw), 120, 34))
 	h.press(keyRune('t'), keyRune('v'))
 	eachTinySize(t, h, func(w, ht int) {
 		h.press(keyDown, tea.KeyPressMsg{Code: tea.KeyPgDown})
@@ -394,7 +394,7 @@ func TestInspectorTinySizesNeverPanic(t *testing.T) {
 }
 
 func TestInspectorInFullHelpAndWithoutColour(t *testing.T) {
-	h := newHarness(t, tokenEngine(accessToken(t)), 120, 34, WithNoColor(true))
+	h := onFirst(newHarness(t, tokenEngine(accessToken(t)), 120, 34, WithNoColor(true)))
 	h.press(keyRune('?'))
 	if v := plain(h); !strings.Contains(v, "inspect token") {
 		t.Errorf("full help lacks t:\n%s", v)

@@ -421,7 +421,7 @@ func TestStaleMarkerAndFailure(t *testing.T) {
 	eng.set("configure", func(s *engine.StageState) {
 		s.Status, s.Err, s.Elapsed = engine.Failed, "CreateWorkloadIdentity: AccessDeniedException", 2*time.Second
 	})
-	h := newHarness(t, eng, 120, 34)
+	h := onFirst(newHarness(t, eng, 120, 34))
 	v := plain(h)
 	if !strings.Contains(v, "✓! 2 Write the agent") || !strings.Contains(v, "0.4s") {
 		t.Errorf("stale marker missing:\n%s", v)

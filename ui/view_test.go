@@ -95,7 +95,7 @@ func TestMultiLineValueLinesUpUnderItsValue(t *testing.T) {
 		s.Status = engine.Succeeded
 		s.Result.Values = []engine.Value{{Name: "id", Value: "x"}, {Name: "claims", Value: "sub  u1\nexp  soon"}}
 	})
-	h := newHarness(t, eng, 120, 34)
+	h := onFirst(newHarness(t, eng, 120, 34))
 	v := ansi.Strip(h.view())
 	var first, second int = -1, -1
 	for _, l := range strings.Split(v, "\n") {
@@ -118,7 +118,7 @@ func TestLongValueWrapsWithinItsColumn(t *testing.T) {
 		s.Status = engine.Succeeded
 		s.Result.Values = []engine.Value{{Name: "answer", Value: long}}
 	})
-	h := newHarness(t, eng, 120, 34)
+	h := onFirst(newHarness(t, eng, 120, 34))
 	v := ansi.Strip(h.view())
 	col, rows := -1, 0
 	for _, l := range strings.Split(v, "\n") {
