@@ -161,6 +161,8 @@ func (m Model) Next(stages []engine.StageState) string {
 	switch s.Status {
 	case engine.Failed:
 		next += " (it failed: run it again)"
+	case engine.Cancelled:
+		next += " (cancelled: run it again)"
 	case engine.Running:
 		next += " (still running)"
 	}

@@ -68,14 +68,14 @@ func TestWithRealRunner(t *testing.T) {
 	wait("stage 2 running", has("waiting for the runtime", "polling"))
 
 	tm.Type("c")
-	wait("stage 2 cancelled", has("✗"))
+	wait("stage 2 cancelled", has("■ cancelled"))
 
 	tm.Type("q")
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
-	if got := final.stages[1].Status; got != engine.Failed {
-		t.Errorf("cancelled stage is %s in the UI, want failed", got)
+	if got := final.stages[1].Status; got != engine.Cancelled {
+		t.Errorf("cancelled stage is %s in the UI, want cancelled", got)
 	}
-	if snap := r.Snapshot(); snap[0].Status != engine.Succeeded || snap[1].Status != engine.Failed {
+	if snap := r.Snapshot(); snap[0].Status != engine.Succeeded || snap[1].Status != engine.Cancelled {
 		t.Errorf("runner states %s, %s", snap[0].Status, snap[1].Status)
 	}
 }

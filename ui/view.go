@@ -364,6 +364,8 @@ func (m Model) icon(s engine.StageState) string {
 		return m.st.OK.Render("✓")
 	case engine.Failed:
 		return m.st.Fail.Render("✗")
+	case engine.Cancelled:
+		return m.st.Warn.Render("■")
 	}
 	return m.st.Dim.Render("○")
 }
@@ -396,6 +398,11 @@ func (m Model) outputStatus(s engine.StageState) string {
 		}
 	case engine.Failed:
 		line = m.st.Fail.Render("✗ failed")
+		if el != "" {
+			line += " after " + el
+		}
+	case engine.Cancelled:
+		line = m.st.Warn.Render("■ cancelled")
 		if el != "" {
 			line += " after " + el
 		}

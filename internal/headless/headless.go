@@ -71,6 +71,8 @@ func (p *Printer) Print(e engine.Event) error {
 			lines = []string{fmt.Sprintf("%s succeeded in %s", pre, engine.FormatElapsed(e.Elapsed))}
 		case engine.Failed:
 			lines = []string{fmt.Sprintf("%s failed after %s: %s", pre, engine.FormatElapsed(e.Elapsed), oneLine(e.Err))}
+		case engine.Cancelled:
+			lines = []string{fmt.Sprintf("%s cancelled after %s", pre, engine.FormatElapsed(e.Elapsed))}
 		default:
 			lines = []string{fmt.Sprintf("%s %s", pre, e.Status)}
 		}

@@ -179,7 +179,7 @@ func TestRunCancelled(t *testing.T) {
 	if ok || !errors.Is(err, context.Canceled) {
 		t.Fatalf("Run = %v, %v", ok, err)
 	}
-	if !strings.Contains(buf.String(), "[1/1 wait-ready] failed after") || !strings.Contains(buf.String(), ": cancelled") {
+	if !strings.Contains(buf.String(), "[1/1 wait-ready] cancelled after") || !strings.Contains(buf.String(), `stage 1 "Wait until READY" was cancelled`) {
 		t.Errorf("output:\n%s", buf.String())
 	}
 }

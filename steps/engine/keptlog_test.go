@@ -110,3 +110,24 @@ func TestKeptLogRedactsSecrets(t *testing.T) {
 		t.Errorf("the secret is on disk in the kept log:\n%s", raw)
 	}
 }
+
+// Cancelled is saved as a status of its own, and a workspace saved before
+// it was (failed, "cancelled") loads as cancelled.
+func TestCancelledIsSavedAndOldWorkspacesLoad(t *testing.T) {
+	sess, dir := newSession(t)
+	if err := sess.SetStages(map[string]session.StageRecord{
+		"old": {Status: string(Failed), Err: ErrMsgCancelled},
+		"new": {Status: string(Cancelled), Err: ErrMsgCancelled},
+		"bad": {Status: string(Failed), Err: "boom"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	r := NewRunner([]Stage{ok("old").stage(), ok("new").stage(), ok("bad").stage()}, openSession(t, dir), Options{})
+	snap := r.Snapshot()
+	if snap[0].Status != Cancelled || snap[1].Status != Cancelled || snap[2].Status != Failed {
+		t.Errorf("loaded %s, %s, %s; want cancelled, cancelled, failed", snap[0].Status, snap[1].Status, snap[2].Status)
+	}
+	if Resume(snap) != 0 {
+		t.Errorf("resume at %d, want the cancelled stage 0", Resume(snap))
+	}
+}

@@ -10,7 +10,7 @@ import (
 // fromRecord is a saved stage record as a stage state.
 func fromRecord(st StageState, rec session.StageRecord) StageState {
 	switch s := Status(rec.Status); s {
-	case Pending, Running, Succeeded, Failed:
+	case Pending, Running, Succeeded, Failed, Cancelled:
 		st.Status = s
 	default:
 		st.Status = Pending // a status this version does not know: run it again
@@ -19,6 +19,10 @@ func fromRecord(st StageState, rec session.StageRecord) StageState {
 	st.FinishedAt = rec.FinishedAt
 	st.Elapsed = rec.Elapsed
 	st.Err = rec.Err
+	if st.Status == Failed && st.Err == ErrMsgCancelled {
+		// Saved before cancelled was a status of its own.
+		st.Status = Cancelled
+	}
 	st.Stale = rec.Stale
 	st.Result = Result{Values: ValuesOf(rec)}
 	return st

@@ -45,6 +45,9 @@ type StageError struct {
 }
 
 func (e *StageError) Error() string {
+	if e.Err == ErrMsgCancelled {
+		return fmt.Sprintf("stage %d %q was cancelled", e.Index, e.Title)
+	}
 	return fmt.Sprintf("stage %d %q failed: %s", e.Index, e.Title, e.Err)
 }
 
@@ -198,8 +201,8 @@ func (r *Runner) Wait() {
 	}
 }
 
-// Cancel cancels the run in progress; the running stage ends failed with
-// "cancelled" (when it honours its context) and the queue stops.
+// Cancel cancels the run in progress; the running stage ends Cancelled
+// (when it honours its context) and the queue stops.
 func (r *Runner) Cancel() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -422,6 +425,9 @@ func (r *Runner) launch(parent context.Context, mode runMode, id string, async b
 		e := Event{Kind: EventQueueDone, StepID: r.states[last].ID, RunID: runID, Status: Succeeded}
 		if err != nil {
 			e.Status, e.Err = Failed, err.Error()
+			if ctx.Err() != nil {
+				e.Status = cancelStatus(ctx)
+			}
 		}
 		r.publishLocked(e)
 		close(done)
@@ -464,6 +470,15 @@ func (r *Runner) stateOf(i int) StageState {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.states[i]
+}
+
+// cancelStatus is how a stage stopped by ctx ends: cancelled when the
+// learner (or a signal) stopped it, failed when it ran out of time.
+func cancelStatus(ctx context.Context) Status {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return Failed
+	}
+	return Cancelled
 }
 
 func cancelMessage(ctx context.Context) string {
@@ -574,7 +589,7 @@ func (r *Runner) call(ctx context.Context, stage Stage, rep Reporter) (res Resul
 // for the learner, and an optional note to log.
 func judge(ctx context.Context, stage Stage, err error) (Status, string, string) {
 	if err != nil && ctx.Err() != nil {
-		return Failed, cancelMessage(ctx), ""
+		return cancelStatus(ctx), cancelMessage(ctx), ""
 	}
 	if exp := stage.Expect; exp != nil {
 		want := exp.What

@@ -290,13 +290,13 @@ func TestCancelMidRun(t *testing.T) {
 	if r.Busy() {
 		t.Error("busy after Wait")
 	}
-	if st := stateOf(t, r, "a"); st.Status != Failed || st.Err != ErrMsgCancelled {
+	if st := stateOf(t, r, "a"); st.Status != Cancelled || st.Err != ErrMsgCancelled {
 		t.Errorf("a = %+v", st)
 	}
 	if st := stateOf(t, r, "b"); st.Status != Pending || b.runs.Load() != 0 {
 		t.Errorf("b ran after a cancel: %+v", st)
 	}
-	if last := evs[len(evs)-1]; last.Status != Failed || !strings.Contains(last.Err, "cancelled") {
+	if last := evs[len(evs)-1]; last.Status != Cancelled || !strings.Contains(last.Err, "cancelled") {
 		t.Errorf("queue-done = %+v", last)
 	}
 }

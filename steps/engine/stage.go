@@ -16,6 +16,9 @@ const (
 	Running   Status = "running"
 	Succeeded Status = "succeeded"
 	Failed    Status = "failed"
+	// Cancelled is a run the learner stopped: not a failure of the stage,
+	// and it runs again like any stage that has not succeeded.
+	Cancelled Status = "cancelled"
 )
 
 // Value is one named result of a stage: an ID, an ARN, a URL, a token.

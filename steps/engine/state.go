@@ -115,7 +115,7 @@ func FormatProgress(label string, done, total int) string {
 func Resume(stages []StageState) int {
 	for _, want := range []func(StageState) bool{
 		func(s StageState) bool { return s.Status == Running },
-		func(s StageState) bool { return s.Status == Failed },
+		func(s StageState) bool { return s.Status == Failed || s.Status == Cancelled },
 		func(s StageState) bool { return s.Status != Succeeded || s.Stale },
 	} {
 		if i := slices.IndexFunc(stages, want); i >= 0 {
