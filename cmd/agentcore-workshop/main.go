@@ -18,6 +18,7 @@ Usage:
   agentcore-workshop [run] [flags]          open the workshop (terminal UI)
   agentcore-workshop run --headless [--until STAGE]
   agentcore-workshop status [--json]
+  agentcore-workshop transcript [--format md|html] [--lang en|ko] [-o FILE]
   agentcore-workshop reset [--to STAGE]
   agentcore-workshop cleanup                delete every resource the workshop made, in any state
   agentcore-workshop sandbox serve [--addr HOST:PORT] [--state DIR]
@@ -42,6 +43,8 @@ func realMain(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return runCmd(ctx, args, stdout, stderr)
 	case "status":
 		return statusCmd(ctx, args, stdout, stderr)
+	case "transcript":
+		return transcriptCmd(ctx, args, stdout, stderr)
 	case "reset":
 		return resetCmd(ctx, args, stdout, stderr)
 	case "cleanup":
