@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -27,17 +28,23 @@ type commonFlags struct {
 }
 
 func (c *commonFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&c.o.Workspace, "workspace", "./"+session.DefaultDir, "workspace directory (state, secrets, agent project, log)")
-	fs.StringVar(&c.o.Target, "target", "", `where AWS calls go: "sandbox" (offline, the default) or "aws"`)
-	fs.StringVar(&c.o.Region, "region", "", "AWS region (default: the workspace's, else the profile's, or us-west-2 in the sandbox)")
-	fs.StringVar(&c.o.Profile, "profile", "", "AWS shared-config profile (target aws; default: the workspace's)")
-	fs.StringVar(&c.o.SandboxURL, "sandbox-url", "", "use a sandbox already running at this URL (started with `sandbox serve`; default: the workspace's)")
-	fs.StringVar(&c.o.SandboxAddr, "sandbox-addr", "", "listen address of the embedded sandbox (default: the workspace's port, first 127.0.0.1:4747)")
+	fs.StringVar(&c.o.Workspace, "workspace", "./"+session.DefaultDir, "workspace `DIR` (state, secrets, agent project, log)")
+	fs.StringVar(&c.o.Target, "target", "", "where AWS calls go, `TARGET`: sandbox (offline, the default) or aws")
+	fs.StringVar(&c.o.Region, "region", "", "AWS `REGION` (default: the workspace's, else the profile's, or us-west-2 in the sandbox)")
+	fs.StringVar(&c.o.Profile, "profile", "", "AWS shared-config `PROFILE` (target aws; default: the workspace's)")
+	fs.StringVar(&c.o.SandboxURL, "sandbox-url", "", "use a sandbox already running at this `URL` (started with 'agentcore-workshop sandbox serve'; default: the workspace's)")
+	fs.StringVar(&c.o.SandboxAddr, "sandbox-addr", "", "listen address `HOST:PORT` of the embedded sandbox (default: the workspace's port, first 127.0.0.1:4747)")
 }
 
 func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	// The flag package's own usage is a bare "Usage of run:": give the
+	// commands as well, then this command's flags.
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "%s\nFlags of 'agentcore-workshop %s':\n", usage, name)
+		fs.PrintDefaults()
+	}
 	return fs
 }
 
@@ -77,10 +84,10 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var c commonFlags
 	c.register(fs)
 	isHeadless := fs.Bool("headless", false, "no terminal UI: print events as plain lines, never prompt")
-	pace := fs.String("pace", "", `the embedded sandbox's pace: "lifelike" (builds and runtimes take seconds; the UI's default) or "instant" (headless default)`)
-	until := fs.String("until", "", "with --headless: stop after this stage (id, e.g. write-agent)")
-	fs.StringVar(&c.o.Model, "model", "", "Bedrock model id written into agent.py (default: the region's cross-region inference profile of Claude Sonnet 4.5)")
-	langFlag := fs.String("lang", "", "language of the stage pages: "+strings.Join(content.Languages(), " or ")+" (default: from LC_ALL / LANG, Korean for ko_*, else English)")
+	pace := fs.String("pace", "", "the embedded sandbox's `PACE`: lifelike (builds and runtimes take seconds; the UI's default) or instant (headless default)")
+	until := fs.String("until", "", "with --headless: stop after this `STAGE` (id, e.g. write-agent)")
+	fs.StringVar(&c.o.Model, "model", "", "`MODEL`: the Bedrock model id written into agent.py (default: the region's cross-region inference profile of Claude Sonnet 4.5)")
+	langFlag := fs.String("lang", "", "language of the stage pages, `LANG`: "+strings.Join(content.Languages(), " or ")+" (default: from LC_ALL / LANG, Korean for ko_*, else English)")
 	if !parseFlags(fs, args, stderr) {
 		return 2
 	}
@@ -135,7 +142,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 func statusCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("status", stderr)
-	workspace := fs.String("workspace", "./"+session.DefaultDir, "workspace directory")
+	workspace := fs.String("workspace", "./"+session.DefaultDir, "workspace `DIR`")
 	asJSON := fs.Bool("json", false, "print JSON")
 	if !parseFlags(fs, args, stderr) {
 		return 2
@@ -178,8 +185,8 @@ func statusCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 
 func resetCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("reset", stderr)
-	workspace := fs.String("workspace", "./"+session.DefaultDir, "workspace directory")
-	to := fs.String("to", "", "mark this stage and every later one pending (default: all stages)")
+	workspace := fs.String("workspace", "./"+session.DefaultDir, "workspace `DIR`")
+	to := fs.String("to", "", "mark this `STAGE` (number or id) and every later one pending (default: all stages)")
 	if !parseFlags(fs, args, stderr) {
 		return 2
 	}
@@ -195,16 +202,48 @@ func resetCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	defer unlock()
 	env := &steps.Env{Session: sess, Dir: sess.Dir()}
 	r := steps.NewRunner(env, steps.All(env))
-	if err := r.Reset(*to); err != nil {
+	from := "every stage"
+	id := ""
+	if *to != "" {
+		s, ok := findStage(r.Snapshot(), *to)
+		if !ok {
+			fmt.Fprintf(stderr, "agentcore-workshop reset: there is no stage %q; --to takes a stage's number or id:\n%s", *to, stageList(r.Snapshot()))
+			return 2
+		}
+		id = s.ID
+		from = fmt.Sprintf("stage %d %s and every later one", s.Index, s.ID)
+	}
+	if err := r.Reset(id); err != nil {
 		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)
 		return 1
 	}
-	from := "every stage"
-	if *to != "" {
-		from = "stage " + *to + " and every later one"
-	}
 	fmt.Fprintf(stdout, "reset %s to pending; cloud resources are untouched (the ledger still lists them for cleanup)\n", from)
 	return 0
+}
+
+// findStage finds the stage a learner named by its 1-based number (as the
+// screen shows it) or by its id.
+func findStage(stages []engine.StageState, name string) (engine.StageState, bool) {
+	for _, s := range stages {
+		if s.ID == name || strconv.Itoa(s.Index) == name {
+			return s, true
+		}
+	}
+	return engine.StageState{}, false
+}
+
+// stageList lists the stages one a line, number, id and title, so a
+// mistyped name is answered with the names that work.
+func stageList(stages []engine.StageState) string {
+	width := 0
+	for _, s := range stages {
+		width = max(width, len(s.ID))
+	}
+	var b strings.Builder
+	for _, s := range stages {
+		fmt.Fprintf(&b, "  %d %-*s  %s\n", s.Index, width, s.ID, s.Title)
+	}
+	return b.String()
 }
 
 // openExisting opens the workspace at dir, or says on stderr why it

@@ -14,26 +14,34 @@ import (
 
 const usage = `agentcore-workshop: learn AgentCore Identity by doing it.
 
-Usage:
-  agentcore-workshop [run] [flags]          open the workshop (terminal UI)
-  agentcore-workshop run --headless [--until STAGE]
-  agentcore-workshop status [--json]
-  agentcore-workshop transcript [--format md|html] [--lang en|ko] [-o FILE]
-  agentcore-workshop reset [--to STAGE]
-  agentcore-workshop cleanup                delete every resource the workshop made, in any state
-  agentcore-workshop sandbox serve [--addr HOST:PORT] [--state DIR]
+Usage: agentcore-workshop [COMMAND] [flags]
 
-Run 'agentcore-workshop COMMAND --help' for a command's flags.
+Commands:
+  run            open the workshop in the terminal UI (the default; --headless for scripts and CI)
+  status         show each stage's state (--json for machines)
+  transcript     turn a workspace into a handout: each stage's takeaway, log, results, timings (secrets redacted)
+  reset          mark stages pending again (--to STAGE: that stage and every later one)
+  cleanup        delete every resource the workshop made, in any state
+  sandbox serve  run the offline AWS sandbox on its own, for a room of learners
+
+Run 'agentcore-workshop COMMAND --help' (or 'agentcore-workshop help COMMAND') for a command's flags.
 `
 
 func main() {
 	os.Exit(realMain(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
 }
 
-func realMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func realMain(ctx context.Context, args []string, stdout, stderr io.Writer) (code int) {
 	cmd := "run"
 	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
+	}
+	if helpArgs, ok := helpRequest(cmd, args); ok {
+		// A command asked to -h prints the usage and its own flags (see
+		// newFlagSet) and stops before it opens anything; the help that was
+		// asked for goes to stdout and is a success.
+		cmd, args, stderr = helpArgs[0], helpArgs[1:], stdout
+		defer func() { code = 0 }()
 	}
 	if cmd != "run" {
 		gcpause.Resume() // only the terminal UI keeps it paused, until its first frame
@@ -58,4 +66,35 @@ func realMain(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "unknown command %q\n\n%s", cmd, usage)
 		return 2
 	}
+}
+
+// helpRequest says whether the command line asks for help about a command
+// (`help run`, `run --help`, `sandbox serve -h`), and if so returns the
+// command line that makes that command print its flags: the command with
+// the lone flag -h. Flags after "--" are not flags, so are not asked.
+// `help` alone and a bare --help are handled by realMain's switch.
+func helpRequest(cmd string, args []string) ([]string, bool) {
+	if cmd == "help" {
+		if len(args) == 0 {
+			return nil, false
+		}
+		cmd, args = args[0], []string{"-h"}
+	}
+	asked := false
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if a == "-h" || a == "-help" || a == "--help" {
+			asked = true
+			break
+		}
+	}
+	if !asked {
+		return nil, false
+	}
+	if cmd == "sandbox" {
+		return []string{"sandbox", "serve", "-h"}, true
+	}
+	return []string{cmd, "-h"}, true
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -24,14 +23,13 @@ func sandboxCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintln(stderr, "usage: agentcore-workshop sandbox serve [--addr HOST:PORT] [--state DIR]")
 		return 2
 	}
-	fs := flag.NewFlagSet("sandbox serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	addr := fs.String("addr", sandbox.DefaultAddr, "address to listen on (HOST:PORT)")
-	state := fs.String("state", "./sandbox-state", "directory where the sandbox keeps its state")
-	region := fs.String("region", sandbox.DefaultRegion, "region the sandbox pretends to be")
-	pace := fs.String("pace", sandbox.PaceLifelike, `how long slow operations take: "lifelike" (seconds) or "instant"`)
-	publicURL := fs.String("public-url", "", "the URL learners' machines reach this sandbox at, e.g. http://10.0.0.5:4747 (required with --addr 0.0.0.0:PORT)")
-	allowOutbound := fs.String("allow-outbound", "", "hosts (HOST or HOST:PORT, comma-separated) the sandbox may fetch discovery, keys and tokens from besides itself")
+	fs := newFlagSet("sandbox serve", stderr)
+	addr := fs.String("addr", sandbox.DefaultAddr, "address to listen on, `HOST:PORT`")
+	state := fs.String("state", "./sandbox-state", "`DIR` where the sandbox keeps its state")
+	region := fs.String("region", sandbox.DefaultRegion, "`REGION` the sandbox pretends to be")
+	pace := fs.String("pace", sandbox.PaceLifelike, "how long slow operations take, `PACE`: lifelike (seconds) or instant")
+	publicURL := fs.String("public-url", "", "the `URL` learners' machines reach this sandbox at, e.g. http://10.0.0.5:4747 (required with --addr 0.0.0.0:PORT)")
+	allowOutbound := fs.String("allow-outbound", "", "`HOSTS` (HOST or HOST:PORT, comma-separated) the sandbox may fetch discovery, keys and tokens from besides itself")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}

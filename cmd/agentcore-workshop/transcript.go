@@ -19,10 +19,10 @@ import (
 // runs in the same workspace.
 func transcriptCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("transcript", stderr)
-	workspace := fs.String("workspace", "./"+session.DefaultDir, "workspace directory")
-	format := fs.String("format", "md", `"md" (Markdown) or "html"`)
-	langFlag := fs.String("lang", "", "language of the stage pages: "+strings.Join(content.Languages(), " or ")+" (default: from LC_ALL / LANG)")
-	outPath := fs.String("o", "", "write to this file instead of stdout")
+	workspace := fs.String("workspace", "./"+session.DefaultDir, "workspace `DIR`")
+	format := fs.String("format", "md", "`FORMAT`: md (Markdown) or html")
+	langFlag := fs.String("lang", "", "language of the stage pages, `LANG`: "+strings.Join(content.Languages(), " or ")+" (default: from LC_ALL / LANG)")
+	outPath := fs.String("o", "", "write to `FILE` instead of stdout")
 	if !parseFlags(fs, args, stderr) {
 		return 2
 	}
