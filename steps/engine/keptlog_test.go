@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -83,7 +85,8 @@ func TestKeptLogRedactsSecrets(t *testing.T) {
 		rep.Log("calling with secret=%s and again %s.", secret, secret)
 		return Result{}, nil
 	}
-	r := NewRunner([]Stage{mint.stage(), leak.stage()}, sess, Options{})
+	var workshopLog bytes.Buffer
+	r := NewRunner([]Stage{mint.stage(), leak.stage()}, sess, Options{Log: slog.New(slog.NewTextHandler(&workshopLog, nil))})
 	events, stop := r.Subscribe()
 	if err := r.RunAll(context.Background()); err != nil {
 		t.Fatal(err)
@@ -108,6 +111,12 @@ func TestKeptLogRedactsSecrets(t *testing.T) {
 	}
 	if strings.Contains(string(raw), secret) {
 		t.Errorf("the secret is on disk in the kept log:\n%s", raw)
+	}
+	if !strings.Contains(workshopLog.String(), "calling with secret=[redacted]") {
+		t.Errorf("the workshop log lacks the redacted line:\n%s", workshopLog.String())
+	}
+	if strings.Contains(workshopLog.String(), secret) {
+		t.Errorf("the secret is in the workshop log:\n%s", workshopLog.String())
 	}
 }
 

@@ -640,7 +640,9 @@ func (p *reporter) Log(format string, args ...any) {
 	}
 	p.r.publishLocked(Event{Kind: EventLog, StepID: p.id, RunID: p.runID, Line: line})
 	p.r.mu.Unlock()
-	p.r.log.Info(line, "step", p.id, "run", p.runID)
+	// The workshop log is a file too: it gets the line as the kept log
+	// does, with the workspace's secret values redacted.
+	p.r.log.Info(p.r.sess.Redact(line), "step", p.id, "run", p.runID)
 	p.keep(line)
 }
 
