@@ -1,15 +1,13 @@
 package ui
 
 import (
-	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"agentcore-workshop/internal/app"
+	"agentcore-workshop/internal/app/apptest"
 	"agentcore-workshop/internal/session"
 	"agentcore-workshop/steps"
 	"agentcore-workshop/steps/engine"
@@ -19,19 +17,7 @@ import (
 // runner and UI over the same workspace (a restarted workshop) show stage
 // 6's log, the refusal that teaches, not just its results.
 func TestStageSixLogSurvivesARestart(t *testing.T) {
-	ws := filepath.Join(t.TempDir(), "ws")
-	ctx := context.Background()
-	a, err := app.Open(ctx, app.Options{Workspace: ws, SandboxAddr: "127.0.0.1:0", AutoConsent: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := a.Runner.RunUntil(ctx, "invoke-unauthenticated"); err != nil {
-		a.Close(ctx)
-		t.Fatal(err)
-	}
-	if err := a.Close(ctx); err != nil {
-		t.Fatal(err)
-	}
+	ws := apptest.RanUntil(t, "invoke-unauthenticated")
 
 	sess, err := session.Open(ws)
 	if err != nil {

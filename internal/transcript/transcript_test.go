@@ -2,7 +2,6 @@ package transcript_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"html"
 	"os"
@@ -11,7 +10,7 @@ import (
 	"testing"
 
 	"agentcore-workshop/content"
-	"agentcore-workshop/internal/app"
+	"agentcore-workshop/internal/app/apptest"
 	"agentcore-workshop/internal/session"
 	"agentcore-workshop/internal/transcript"
 	"agentcore-workshop/steps"
@@ -23,19 +22,7 @@ import (
 // stage, keeps stage 6's refusal and the log line that explains it, and
 // shows no secret the workspace holds, in either format.
 func TestTranscriptOfStagesOneToSix(t *testing.T) {
-	ws := filepath.Join(t.TempDir(), "ws")
-	ctx := context.Background()
-	a, err := app.Open(ctx, app.Options{Workspace: ws, SandboxAddr: "127.0.0.1:0", AutoConsent: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := a.Runner.RunUntil(ctx, "invoke-unauthenticated"); err != nil {
-		a.Close(ctx)
-		t.Fatal(err)
-	}
-	if err := a.Close(ctx); err != nil {
-		t.Fatal(err)
-	}
+	ws := apptest.RanUntil(t, "invoke-unauthenticated")
 
 	// The secrets as the file holds them, read independently of session.
 	raw, err := os.ReadFile(filepath.Join(ws, session.SecretsFile))
