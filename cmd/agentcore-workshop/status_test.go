@@ -50,18 +50,7 @@ func statusJSON(t *testing.T, ws string) map[string]string {
 // state file under the live process (it used to rewrite the stage as
 // "failed: interrupted").
 func TestStatusWhileAnotherProcessRunsAStage(t *testing.T) {
-	ws := filepath.Join(t.TempDir(), "ws")
-	sess, err := session.Open(ws)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sess.SetStages(map[string]session.StageRecord{"provision-cognito": {Status: "running", StartedAt: time.Now()}}); err != nil {
-		t.Fatal(err)
-	}
-	unlock, err := sess.Lock() // the live workshop
-	if err != nil {
-		t.Fatal(err)
-	}
+	ws, sess, unlock := workspaceMidStage(t)
 	before, err := os.ReadFile(sess.StatePath())
 	if err != nil {
 		t.Fatal(err)
@@ -130,4 +119,24 @@ func TestStrayArgumentsAreRefused(t *testing.T) {
 	if got := statusJSON(t, ws)["provision-cognito"]; got != "succeeded" {
 		t.Errorf("after the refused commands stage 1 is %q, want succeeded", got)
 	}
+}
+
+// workspaceMidStage is a workspace whose workshop is alive in the middle
+// of stage 1: the stage is saved as running and the lock is held. unlock
+// plays the workshop's death.
+func workspaceMidStage(t *testing.T) (ws string, sess *session.Session, unlock func()) {
+	t.Helper()
+	ws = filepath.Join(t.TempDir(), "ws")
+	sess, err := session.Open(ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.SetStages(map[string]session.StageRecord{"provision-cognito": {Status: "running", StartedAt: time.Now()}}); err != nil {
+		t.Fatal(err)
+	}
+	unlock, err = sess.Lock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ws, sess, unlock
 }

@@ -9,9 +9,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
-
-	"agentcore-workshop/internal/session"
 )
 
 // workspaceFiles lists every file under ws with its contents, so a test
@@ -38,18 +35,7 @@ func workspaceFiles(t *testing.T, ws string) map[string]string {
 // saved as running is shown as running both times, never recorded as
 // interrupted.
 func TestTranscriptNeverWritesTheWorkspace(t *testing.T) {
-	ws := filepath.Join(t.TempDir(), "ws")
-	sess, err := session.Open(ws)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sess.SetStages(map[string]session.StageRecord{"provision-cognito": {Status: "running", StartedAt: time.Now()}}); err != nil {
-		t.Fatal(err)
-	}
-	unlock, err := sess.Lock() // the live workshop
-	if err != nil {
-		t.Fatal(err)
-	}
+	ws, _, unlock := workspaceMidStage(t)
 	for _, live := range []bool{true, false} {
 		if !live {
 			unlock() // the workshop died
