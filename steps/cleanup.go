@@ -77,8 +77,14 @@ func removeAll(ctx context.Context, env *Env, rep Reporter) (removed int, left [
 			todo = append(todo, r)
 		}
 	}
-	if len(todo) > 0 {
-		rep.Log("%d resource(s) to remove, newest first", len(todo))
+	// The credentials file counts among what is to remove, as it counts
+	// among what was removed: the two numbers the learner sees must agree.
+	_, envFile, _ := workshopEnvFile(env)
+	switch n := len(todo); {
+	case n > 0 && envFile:
+		rep.Log("%d to remove: %d resource(s), newest first, and %s", n+1, n, EnvFileName)
+	case n > 0:
+		rep.Log("%d resource(s) to remove, newest first", n)
 	}
 	var errs []error
 	for i, r := range todo {
@@ -125,26 +131,36 @@ func removeAll(ctx context.Context, env *Env, rep Reporter) (removed int, left [
 // removeEnvFile removes the credentials file stage 1 wrote, if it is there
 // and still the workshop's.
 func removeEnvFile(env *Env, rep Reporter) (bool, error) {
-	path := filepath.Join(env.Dir, EnvFileName)
-	f, err := os.Open(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("open %s: %w", path, err)
-	}
-	head := make([]byte, len(envFileHeader))
-	n, _ := f.Read(head)
-	f.Close()
-	if string(head[:n]) != envFileHeader {
-		rep.Log("left %s alone: the workshop did not write it", path)
-		return false, nil
+	path, ours, err := workshopEnvFile(env)
+	if err != nil || !ours {
+		if err == nil && path != "" {
+			rep.Log("left %s alone: the workshop did not write it", path)
+		}
+		return false, err
 	}
 	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return false, fmt.Errorf("remove %s: %w", path, err)
 	}
 	rep.Log("✓ removed %s (it held the test users' passwords)", path)
 	return true, nil
+}
+
+// workshopEnvFile reports whether the credentials file is there and the
+// workshop's own (it starts with the header stage 1 writes). path is empty
+// when there is no file at all.
+func workshopEnvFile(env *Env) (path string, ours bool, err error) {
+	path = filepath.Join(env.Dir, EnvFileName)
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return "", false, nil
+	}
+	if err != nil {
+		return path, false, fmt.Errorf("open %s: %w", path, err)
+	}
+	head := make([]byte, len(envFileHeader))
+	n, _ := f.Read(head)
+	f.Close()
+	return path, string(head[:n]) == envFileHeader, nil
 }
 
 // removeOne deletes one ledger entry's resource through its kind's entry.

@@ -160,6 +160,10 @@ func TestCleanupAfterStagesOneToSeven(t *testing.T) {
 			t.Errorf("cleanup log lacks %q:\n%s", want, joined)
 		}
 	}
+	// The count announced agrees with the count removed.
+	if want := fmt.Sprintf("%d to remove: %d resource(s)", len(ledger)+1, len(ledger)); !strings.Contains(joined, want) {
+		t.Errorf("cleanup log lacks %q, the count it then removed:\n%s", want, joined)
+	}
 	// The runtime went first, the pools last: reverse creation order.
 	iRuntime := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, "✓ deleted "+string(steps.ResRuntime)) })
 	iPool := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, "✓ deleted "+string(steps.ResUserPool)) })

@@ -259,7 +259,7 @@ func runBuild(ctx context.Context, env *Env, rep Reporter, project, location str
 				continue
 			}
 			shown[p.PhaseType] = true
-			mark, took := "✓", time.Duration(aws.ToInt64(p.DurationInSeconds))*time.Second
+			mark, took := "✓", phaseTook(p)
 			if p.PhaseStatus != "" && p.PhaseStatus != cbtypes.StatusTypeSucceeded {
 				mark = "✗"
 				for _, c := range p.Contexts {
@@ -268,7 +268,7 @@ func runBuild(ctx context.Context, env *Env, rep Reporter, project, location str
 					}
 				}
 			}
-			rep.Log("%s %-17s %s", mark, p.PhaseType, took)
+			rep.Log("%s %-17s %s", mark, p.PhaseType, engine.FormatElapsed(took))
 		}
 		switch b.BuildStatus {
 		case cbtypes.StatusTypeSucceeded:
@@ -283,6 +283,16 @@ func runBuild(ctx context.Context, env *Env, rep Reporter, project, location str
 		}
 	})
 	return id, err
+}
+
+// phaseTook is how long a build phase ran: from its start and end times,
+// which CodeBuild gives to the millisecond; DurationInSeconds is whole
+// seconds, so every phase of a quick build would read 0s.
+func phaseTook(p cbtypes.BuildPhase) time.Duration {
+	if p.StartTime != nil && p.EndTime != nil {
+		return max(p.EndTime.Sub(*p.StartTime), 0)
+	}
+	return time.Duration(aws.ToInt64(p.DurationInSeconds)) * time.Second
 }
 
 // recordRuntime writes the runtime's id and ARN into the toolkit config,

@@ -236,9 +236,10 @@ var poolDomains = resource[domainSpec]{
 		}
 		return found{ID: s.domain, OK: true}, nil
 	},
-	// A new domain takes a moment to become ACTIVE on AWS.
+	// A new domain takes a moment to become ACTIVE on AWS. The wait is
+	// named after the domain alone: its log line is "domain x: CREATING".
 	ready: func(ctx context.Context, env *Env, rep Reporter, s domainSpec) error {
-		return poll(ctx, env, rep, wait{what: "domain " + s.domain + " ACTIVE", max: time.Second, timeout: 2 * time.Minute}, func(ctx context.Context) (bool, string, error) {
+		return poll(ctx, env, rep, wait{what: "domain " + s.domain, max: time.Second, timeout: 2 * time.Minute}, func(ctx context.Context) (bool, string, error) {
 			out, err := env.Cloud.Cognito.DescribeUserPoolDomain(ctx, &cip.DescribeUserPoolDomainInput{Domain: aws.String(s.domain)})
 			if err != nil {
 				return false, "", err

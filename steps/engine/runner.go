@@ -18,6 +18,9 @@ const (
 	ErrMsgInterrupted = "interrupted: the workshop stopped while this stage was running; run it again"
 	ErrMsgCancelled   = "cancelled"
 	ErrMsgTimedOut    = "timed out"
+	// ExpectedErrorNote starts the log line of a stage that got the error
+	// it teaches (stage 6's refusal), which the UI's summary card finds.
+	ExpectedErrorNote = "got the expected error: "
 )
 
 // errReadOnly is what a read-only runner (Options.ReadOnly) answers any write with.
@@ -600,7 +603,7 @@ func judge(ctx context.Context, stage Stage, err error) (Status, string, string)
 		case err == nil:
 			return Failed, fmt.Sprintf("expected %s but the call succeeded", want), ""
 		case exp.Matches(err):
-			return Succeeded, "", "got the expected error: " + err.Error()
+			return Succeeded, "", ExpectedErrorNote + err.Error()
 		default:
 			return Failed, fmt.Sprintf("expected %s but got: %v", want, err), ""
 		}
