@@ -14,7 +14,7 @@ import (
 	"agentcore-workshop/steps/engine"
 )
 
-// Names of stage 9's results.
+// Names of the cleanup stage's results.
 const (
 	CleanupRemoved = "removed" // how many resources and files this run removed
 	CleanupLeft    = "left"    // what could not be removed, one per line, or "none"
@@ -22,7 +22,7 @@ const (
 
 type cleanup struct{}
 
-// Cleanup is stage 9: it deletes every resource in the ledger that is not
+// Cleanup is the last stage: it deletes every resource in the ledger that is not
 // deleted yet, newest first, and the local credentials file.
 //
 // It has no requirements and works on any workspace state: an entry left
@@ -32,12 +32,13 @@ type cleanup struct{}
 // interrupted resumes where it stopped. A failure on one entry does not
 // stop the others; the stage fails at the end, listing what is left.
 //
-// Earlier stages keep their statuses and results after a cleanup: they
-// are the learner's record of the tutorial (the TUI still shows every
-// stage done). Their IDs now name deleted resources, which the closing
-// log line says; `agentcore-workshop reset` starts the workshop over, and
-// re-running stage 1 re-creates the resources (the ledger re-plans
-// deleted entries). A second cleanup finds nothing to do and succeeds.
+// When nothing is left, the stages that built what it removed, and every
+// stage depending on them, become pending again (Result.Undid): their
+// results named resources that no longer exist, so showing them as done
+// would be untrue, and running up to any of them re-creates what it needs
+// (the ledger re-plans deleted entries). Their kept logs stay in the
+// workspace for the transcript. A second cleanup finds nothing to do and
+// succeeds.
 //
 // Cleanup is manual: the UI's "run all" leaves it out, because deleting
 // what the learner is looking at must be their decision.
@@ -58,13 +59,27 @@ func (cleanup) Run(ctx context.Context, env *Env, rep Reporter) (Result, error) 
 	if err != nil {
 		return res, err
 	}
+	res.Undid = builders(env)
 	if removed == 0 {
 		rep.Log("nothing to remove: the workspace has no resources left")
 	} else {
-		rep.Log("every resource the workshop made is gone; earlier stages keep their results as a record " +
-			"(run `agentcore-workshop reset` to start over)")
+		rep.Log("every resource the workshop made is gone; the stages that made them are pending again " +
+			"(their logs stay in the workspace), so running up to any of them re-creates what it needs")
 	}
 	return res, nil
+}
+
+// builders names the stages that made something cleanup removes: every
+// stage with an entry in the ledger, and stage 1, whose credentials file
+// cleanup deletes.
+func builders(env *Env) []string {
+	ids := []string{"provision-cognito"}
+	for _, r := range env.Session.Resources() {
+		if !slices.Contains(ids, r.StepID) {
+			ids = append(ids, r.StepID)
+		}
+	}
+	return ids
 }
 
 // removeAll deletes the ledger's live entries newest first, then the

@@ -170,9 +170,15 @@ func TestCleanupAfterStagesOneToSeven(t *testing.T) {
 	if iRuntime < 0 || iPool < 0 || iRuntime > iPool {
 		t.Errorf("runtime deleted at line %d, first pool at %d: want the runtime first", iRuntime, iPool)
 	}
-	// Earlier stages keep their record.
-	if s := stageState(t, a, "provision-cognito"); s.Status != engine.Succeeded {
-		t.Errorf("stage 1 after cleanup: %s", s.Status)
+	// The stages whose resources are gone are pending again; writing the
+	// agent made nothing cleanup removes, so it keeps its success.
+	for _, id := range []string{"provision-cognito", "configure", "launch", "wait-ready", "invoke-unauthenticated", "invoke-with-token"} {
+		if s := stageState(t, a, id); s.Status != engine.Pending || len(s.Result.Values) != 0 {
+			t.Errorf("%s after cleanup: %s with %d values, want pending with none", id, s.Status, len(s.Result.Values))
+		}
+	}
+	if s := stageState(t, a, "write-agent"); s.Status != engine.Succeeded {
+		t.Errorf("write-agent after cleanup: %s, want succeeded (its files stay)", s.Status)
 	}
 
 	// A second cleanup has nothing to do and still succeeds.
@@ -184,13 +190,21 @@ func TestCleanupAfterStagesOneToSeven(t *testing.T) {
 		t.Errorf("second cleanup: %s removed=%s left=%s", st.Status, resultValue(t, st, steps.CleanupRemoved), resultValue(t, st, steps.CleanupLeft))
 	}
 
-	// Stage 1 can be run again: the ledger re-plans the deleted entries.
-	if err := a.Runner.Run(ctx, "provision-cognito"); err != nil {
-		t.Fatalf("stage 1 after cleanup: %v", err)
+	// Running up to stage 7 again re-creates everything and invokes the
+	// agent for real: the ledger re-plans the deleted entries.
+	if err := a.Runner.RunUntil(ctx, "invoke-with-token"); err != nil {
+		t.Fatalf("stages 1-7 after cleanup: %v", err)
 	}
 	pools, err := a.Cloud.Cognito.ListUserPools(ctx, &cip.ListUserPoolsInput{MaxResults: aws.Int32(60)})
 	if err != nil || len(pools.UserPools) != 2 {
 		t.Fatalf("pools after re-running stage 1: %v %v", pools, err)
+	}
+	again := stageState(t, a, "invoke-with-token")
+	if again.Status != engine.Succeeded || resultValue(t, again, steps.Response) == "" {
+		t.Errorf("invoke-with-token after cleanup: %s %q", again.Status, again.Err)
+	}
+	if got := leftovers(t, a.Cloud, a.Session.Resources()); len(got) == 0 {
+		t.Error("nothing in the sandbox after running stages 1-7 again")
 	}
 }
 

@@ -186,7 +186,7 @@ func statusCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 func resetCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("reset", stderr)
 	workspace := fs.String("workspace", "./"+session.DefaultDir, "workspace `DIR`")
-	to := fs.String("to", "", "mark this `STAGE` (number or id) and every later one pending (default: all stages)")
+	to := fs.String("to", "", "mark this `STAGE` (number or id) and every stage that depends on it pending (default: all stages)")
 	if !parseFlags(fs, args, stderr) {
 		return 2
 	}
@@ -211,7 +211,19 @@ func resetCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return 2
 		}
 		id = s.ID
-		from = fmt.Sprintf("stage %d %s and every later one", s.Index, s.ID)
+		from = fmt.Sprintf("stage %d %s", s.Index, s.ID)
+		deps, err := r.Dependents(id)
+		if err != nil {
+			fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)
+			return 1
+		}
+		if len(deps) > 1 {
+			var names []string
+			for _, d := range deps[1:] {
+				names = append(names, fmt.Sprintf("%d %s", d.Index, d.ID))
+			}
+			from += " and the stages that depend on it (" + strings.Join(names, ", ") + ")"
+		}
 	}
 	if err := r.Reset(id); err != nil {
 		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)

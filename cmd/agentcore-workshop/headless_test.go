@@ -64,6 +64,27 @@ func TestHeadlessWholeTutorialLeavesNothing(t *testing.T) {
 	if !strings.Contains(text, "external profile API") {
 		t.Errorf("stage 8 did not reach the external API:\n%s", text)
 	}
+	if !strings.Contains(text, "provision-cognito] pending again") {
+		t.Errorf("cleanup did not make stage 1 pending again:\n%s", text)
+	}
+	assertWorkspaceClean(t, ws)
+
+	// After cleanup the tutorial can be done again: running up to stage 7
+	// re-creates what it needs and invokes the agent for real.
+	out.Reset()
+	errb.Reset()
+	code = realMain(context.Background(), []string{"run", "--headless", "--until", "invoke-with-token", "--workspace", ws}, &out, &errb)
+	if code != 0 {
+		t.Fatalf("run --until invoke-with-token after cleanup: exit %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errb.String())
+	}
+	for _, id := range []string{"provision-cognito", "configure", "launch", "invoke-with-token"} {
+		if want := id + "] succeeded"; !strings.Contains(out.String(), want) {
+			t.Errorf("second run lacks %q:\n%s", want, out.String())
+		}
+	}
+	if code := realMain(context.Background(), []string{"cleanup", "--workspace", ws}, &out, &errb); code != 0 {
+		t.Fatalf("second cleanup: exit %d: %s", code, errb.String())
+	}
 	assertWorkspaceClean(t, ws)
 }
 

@@ -101,7 +101,7 @@ func TestResetToTakesANumberOrAnID(t *testing.T) {
 		return strings.Join([]string{st["provision-cognito"], st["write-agent"], st["configure"], st["launch"]}, " ")
 	}
 
-	if code, out, errb := reset("3"); code != 0 || !strings.Contains(out, "stage 3 configure and every later one") {
+	if code, out, errb := reset("3"); code != 0 || !strings.Contains(out, "stage 3 configure and the stages that depend on it (4 launch, 5 wait-ready,") {
 		t.Fatalf("reset --to 3: exit %d, stdout %q, stderr %q", code, out, errb)
 	}
 	if got, want := statuses(), "succeeded succeeded pending pending"; got != want {
@@ -114,7 +114,7 @@ func TestResetToTakesANumberOrAnID(t *testing.T) {
 		t.Errorf("after reset --to write-agent: %s, want %s", got, want)
 	}
 
-	for _, bad := range []string{"0", "10", "configure-runtime"} {
+	for _, bad := range []string{"0", "99", "configure-runtime"} {
 		code, _, errb := reset(bad)
 		if code != 2 {
 			t.Errorf("reset --to %s: exit %d, want 2", bad, code)
@@ -122,7 +122,7 @@ func TestResetToTakesANumberOrAnID(t *testing.T) {
 		for _, line := range []string{
 			`(?m)^\s*1 provision-cognito\s+Provision Cognito$`,
 			`(?m)^\s*4 launch\s+Launch$`,
-			`(?m)^\s*9 cleanup\s+Clean up$`,
+			`(?m)^\s*\d+ cleanup\s+Clean up$`,
 		} {
 			if !regexp.MustCompile(line).MatchString(errb) {
 				t.Errorf("reset --to %s: stderr lacks a line %s:\n%s", bad, line, errb)

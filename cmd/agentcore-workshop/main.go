@@ -20,7 +20,7 @@ Commands:
   run            open the workshop in the terminal UI (the default; --headless for scripts and CI)
   status         show each stage's state (--json for machines)
   transcript     turn a workspace into a handout: each stage's takeaway, log, results, timings (secrets redacted)
-  reset          mark stages pending again (--to STAGE: that stage and every later one)
+  reset          mark stages pending again (--to STAGE: that stage and what depends on it)
   cleanup        delete every resource the workshop made, in any state
   sandbox serve  run the offline AWS sandbox on its own, for a room of learners
 

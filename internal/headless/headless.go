@@ -65,6 +65,8 @@ func (p *Printer) Print(e engine.Event) error {
 		if e.Value != nil {
 			lines = []string{pre + "   " + valueText(*e.Value)}
 		}
+	case engine.EventReset:
+		lines = []string{pre + " pending again"}
 	case engine.EventFinished:
 		switch e.Status {
 		case engine.Succeeded:

@@ -12,6 +12,9 @@ const (
 	EventValue     EventKind = "value"      // Value is set
 	EventFinished  EventKind = "finished"   // Status, Elapsed, Err and Result are set
 	EventQueueDone EventKind = "queue-done" // a run-all / run-until ended
+	// EventReset: the stage is pending again, its results forgotten (a
+	// reset, or a later stage such as cleanup undid what it built).
+	EventReset EventKind = "reset"
 )
 
 // Event is what the runner publishes. RunID tags every event of one run of

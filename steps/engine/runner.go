@@ -272,48 +272,140 @@ func (r *Runner) RunUntil(ctx context.Context, id string) error {
 	return r.launch(ctx, modeUntil, id, false)
 }
 
-// Reset marks stage to and every later stage pending, forgetting their
-// results and secrets. The resource ledger stays: cleanup owns resources.
-// An empty to resets every stage.
+// Reset marks stage to and every stage that depends on it (through
+// Requires, directly or not) pending, forgetting their results and
+// secrets. The resource ledger stays: cleanup owns resources. An empty to
+// resets every stage.
 func (r *Runner) Reset(to string) error {
 	r.mu.Lock()
 	if r.busy {
 		defer r.mu.Unlock()
 		return &RefusedError{r.busyReasonLocked()}
 	}
-	from := 0
-	if to != "" {
-		i, ok := r.index[to]
-		if !ok {
+	var reset []int
+	if to == "" {
+		for i := range r.states {
+			reset = append(reset, i)
+		}
+	} else {
+		if _, ok := r.index[to]; !ok {
 			r.mu.Unlock()
 			return &RefusedError{fmt.Errorf("there is no stage called %q", to)}
 		}
-		from = i
+		reset = r.dependentsLocked([]string{to})
 	}
-	recs := map[string]session.StageRecord{}
 	next := slices.Clone(r.states)
-	for i := from; i < len(next); i++ {
-		next[i] = StageState{Index: i + 1, ID: next[i].ID, Title: next[i].Title, Status: Pending}
-		recs[next[i].ID] = toRecord(next[i])
-	}
-	saved := r.store.put(recs)
+	events := resetEvents(next, reset, r.lastRun)
+	saved := r.store.put(recordsOf(next, reset))
 	r.busy = true // nothing starts until the reset is saved and applied
 	r.mu.Unlock()
 
 	err := saved.wait()
 	if err == nil {
-		for i := from; i < len(next) && err == nil; i++ {
-			err = r.sess.DeleteSecrets(next[i].ID)
-		}
+		err = r.forgetSecrets(idsOf(next, reset))
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.busy = false
 	if saved.err == nil {
 		r.states = next
+		for _, e := range events {
+			r.publishLocked(e)
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("reset: %w", err)
+	}
+	return nil
+}
+
+// Dependents returns stage id and every stage that depends on it through
+// Requires, directly or through another stage, in workshop order: what a
+// reset of id would make pending.
+func (r *Runner) Dependents(id string) ([]StageState, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, ok := r.index[id]; !ok {
+		return nil, fmt.Errorf("there is no stage called %q", id)
+	}
+	var out []StageState
+	for _, i := range r.dependentsLocked([]string{id}) {
+		out = append(out, r.states[i])
+	}
+	return out, nil
+}
+
+// dependentsLocked returns the indexes of the stages named in ids and of
+// every stage requiring one of them, transitively, in order. Unknown ids
+// are ignored.
+func (r *Runner) dependentsLocked(ids []string) []int {
+	in := make([]bool, len(r.stages))
+	for _, id := range ids {
+		if i, ok := r.index[id]; ok {
+			in[i] = true
+		}
+	}
+	// Requirements usually name earlier stages, so this settles in one
+	// pass; looping until nothing changes also covers any other order.
+	for changed := true; changed; {
+		changed = false
+		for i, st := range r.stages {
+			if in[i] {
+				continue
+			}
+			for _, need := range st.Requires {
+				if j, ok := r.index[need]; ok && in[j] {
+					in[i], changed = true, true
+					break
+				}
+			}
+		}
+	}
+	var out []int
+	for i, yes := range in {
+		if yes {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// resetEvents applies a reset to each stage in which (of states) and
+// returns the events that tell subscribers.
+func resetEvents(states []StageState, which []int, runID int64) []Event {
+	events := make([]Event, 0, len(which))
+	for _, i := range which {
+		e := Event{Kind: EventReset, StepID: states[i].ID, RunID: max(runID, states[i].RunID)}
+		states[i].Apply(e)
+		events = append(events, e)
+	}
+	return events
+}
+
+// recordsOf returns the records of the stages in which, to save at once.
+func recordsOf(states []StageState, which []int) map[string]session.StageRecord {
+	recs := make(map[string]session.StageRecord, len(which))
+	for _, i := range which {
+		recs[states[i].ID] = toRecord(states[i])
+	}
+	return recs
+}
+
+// idsOf returns the ids of the stages in which.
+func idsOf(states []StageState, which []int) []string {
+	ids := make([]string, len(which))
+	for k, i := range which {
+		ids[k] = states[i].ID
+	}
+	return ids
+}
+
+// forgetSecrets deletes the saved secrets of the stages named.
+func (r *Runner) forgetSecrets(ids []string) error {
+	for _, id := range ids {
+		if err := r.sess.DeleteSecrets(id); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -556,15 +648,31 @@ func (r *Runner) runStage(ctx context.Context, i int) (int64, error) {
 	st.Apply(finished)
 	r.active[i] = 0
 	r.current = -1
-	saved = r.store.put(map[string]session.StageRecord{st.ID: toRecord(*st)})
+	// A successful run that undid earlier stages (cleanup) makes them and
+	// their dependents pending in the same write as its own outcome.
+	var undone []int
+	if status == Succeeded {
+		undone = slices.DeleteFunc(r.dependentsLocked(res.Undid), func(j int) bool { return j == i })
+	}
+	resets := resetEvents(r.states, undone, runID)
+	undoneIDs := idsOf(r.states, undone)
+	outcome := recordsOf(r.states, undone)
+	outcome[st.ID] = toRecord(*st)
+	saved = r.store.put(outcome)
 	r.mu.Unlock()
 
 	saveErr := saved.wait()
+	if saveErr == nil {
+		saveErr = r.forgetSecrets(undoneIDs)
+	}
 	r.mu.Lock()
 	if saveErr != nil {
 		r.log.Error("could not save stage outcome", "step", stage.ID, "err", saveErr)
 		r.publishLocked(Event{Kind: EventLog, StepID: stage.ID, RunID: runID,
 			Line: fmt.Sprintf("warning: could not save the workshop state: %v", saveErr)})
+	}
+	for _, e := range resets {
+		r.publishLocked(e)
 	}
 	r.publishLocked(finished)
 	r.mu.Unlock()

@@ -45,6 +45,11 @@ const (
 // Result is what a stage produced.
 type Result struct {
 	Values []Value `json:"values,omitempty"`
+	// Undid names stages whose outcome this run made untrue (cleanup
+	// deleted what they built). When the run succeeds the runner resets
+	// them, and every stage that depends on them, to pending in the same
+	// save as the outcome. It is an instruction, never persisted.
+	Undid []string `json:"-"`
 }
 
 // Get returns the value named name.

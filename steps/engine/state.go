@@ -41,6 +41,8 @@ func (s *StageState) Apply(e Event) bool {
 	switch e.Kind {
 	case EventStarted:
 		*s = StageState{Index: s.Index, ID: s.ID, Title: s.Title, Status: Running, StartedAt: e.Time}
+	case EventReset:
+		*s = StageState{Index: s.Index, ID: s.ID, Title: s.Title, Status: Pending}
 	case EventProgress:
 		s.Progress = FormatProgress(e.Label, e.Done, e.Total)
 	case EventValue:
