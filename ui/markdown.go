@@ -6,7 +6,29 @@ import (
 	"sync"
 
 	"charm.land/glamour/v2"
+	"charm.land/glamour/v2/ansi"
+	glamourstyles "charm.land/glamour/v2/styles"
 )
+
+// plainStyle is the style used under NO_COLOR ("notty"): glamour's own
+// notty style keeps Markdown's markers (**bold**, *em*, ~~struck~~,
+// "## " before headings), so a page reads as Markdown source. Here the
+// markers go and the text reads as prose. No attribute replaces them:
+// the NO_COLOR screen carries no escape sequences at all.
+func plainStyle() ansi.StyleConfig {
+	st := glamourstyles.NoTTYStyleConfig
+	plain := func(p ansi.StylePrimitive) ansi.StylePrimitive {
+		p.BlockPrefix, p.BlockSuffix, p.Prefix, p.Suffix = "", "", "", ""
+		return p
+	}
+	st.Strong = plain(st.Strong)
+	st.Emph = plain(st.Emph)
+	st.Strikethrough = plain(st.Strikethrough)
+	for _, h := range []*ansi.StyleBlock{&st.H1, &st.H2, &st.H3, &st.H4, &st.H5, &st.H6} {
+		h.StylePrimitive = plain(h.StylePrimitive)
+	}
+	return st
+}
 
 // renderKey names one rendered page: which text, at which width, in which
 // style. Text is the cache's own key for the source (a stage id, or a
@@ -59,7 +81,11 @@ func (c *mdCache) render(k renderKey, md string) (string, error) {
 	r, ok := c.renderers[rk]
 	if !ok {
 		var err error
-		r, err = glamour.NewTermRenderer(glamour.WithStylePath(k.Style), glamour.WithWordWrap(k.Width))
+		style := glamour.WithStylePath(k.Style)
+		if k.Style == "notty" {
+			style = glamour.WithStyles(plainStyle())
+		}
+		r, err = glamour.NewTermRenderer(style, glamour.WithWordWrap(k.Width))
 		if err != nil {
 			return "", fmt.Errorf("glamour renderer (style %s, width %d): %w", k.Style, k.Width, err)
 		}

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/charmbracelet/x/ansi"
 	"time"
 )
 
@@ -60,5 +62,30 @@ func TestRenderWaitsForTheFirstFrame(t *testing.T) {
 	close(ready)
 	if out := <-done; !strings.Contains(out, "some text") {
 		t.Fatalf("render after the gate opened: %q", out)
+	}
+}
+
+// Under NO_COLOR a page reads as prose: no **, no leading #, no ~~, and
+// no escape sequence either.
+func TestNoColorPagesShowNoMarkdownMarkers(t *testing.T) {
+	c := newMDCache(nil)
+	md := "# Title\n\n## What this stage does\n\nThis is **important** and *subtle*, not ~~wrong~~. Run `make run`.\n"
+	out, err := c.render(renderKey{Text: "page", Width: 80, Style: "notty"}, md)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out, "\x1b") {
+		t.Errorf("NO_COLOR page has escape sequences: %q", out)
+	}
+	plain := ansi.Strip(out)
+	for _, marker := range []string{"**", "~~", "# ", "*subtle*"} {
+		if strings.Contains(plain, marker) {
+			t.Errorf("rendered page keeps %q:\n%s", marker, plain)
+		}
+	}
+	for _, want := range []string{"Title", "What this stage does", "important", "subtle", "make run"} {
+		if !strings.Contains(plain, want) {
+			t.Errorf("rendered page lacks %q:\n%s", want, plain)
+		}
 	}
 }

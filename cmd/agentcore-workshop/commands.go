@@ -293,3 +293,9 @@ func orDash(s string) string {
 }
 
 var errNoTTY = errors.New("the terminal UI needs a terminal: use `run --headless` in scripts and CI")
+
+// errDumbTerminal refuses TERM=dumb: such a terminal (an editor's shell
+// buffer, a serial console) cannot move the cursor, so the screen would be
+// drawn as a scroll of escape codes. Headless mode prints plain lines.
+var errDumbTerminal = errors.New("this terminal (TERM=dumb) cannot draw the workshop's screen; " +
+	"run `agentcore-workshop run --headless` for plain line-by-line output, or use a full terminal")

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -89,5 +90,30 @@ func TestPageFuncFollowsLang(t *testing.T) {
 		if !ok || !strings.HasPrefix(p, want) {
 			t.Errorf("pageFunc(%s) = %q…, %v; want it to start %q", lang, strings.SplitN(p, "\n", 2)[0], ok, want)
 		}
+	}
+}
+
+// A terminal that cannot move the cursor, or no terminal at all, is told
+// to use headless mode before anything is written: no workspace appears.
+func TestTUIRefusesDumbAndMissingTerminalsBeforeTheWorkspace(t *testing.T) {
+	for _, term := range []string{"dumb", "xterm-256color"} {
+		t.Run(term, func(t *testing.T) {
+			t.Setenv("TERM", term)
+			ws := filepath.Join(t.TempDir(), "ws")
+			var out, errb bytes.Buffer
+			code := realMain(context.Background(), []string{"run", "--workspace", ws}, &out, &errb)
+			if code != 2 {
+				t.Errorf("exit %d, want 2; stderr %q", code, errb.String())
+			}
+			if !strings.Contains(errb.String(), "--headless") {
+				t.Errorf("the refusal does not point at --headless: %q", errb.String())
+			}
+			if term == "dumb" && !strings.Contains(errb.String(), "TERM=dumb") {
+				t.Errorf("the refusal does not say why: %q", errb.String())
+			}
+			if _, err := os.Stat(ws); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("the workspace was touched: %v", err)
+			}
+		})
 	}
 }

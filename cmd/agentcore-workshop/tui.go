@@ -34,6 +34,10 @@ import (
 // would have before opening.
 func runTUI(ctx context.Context, o app.Options, lang string, stderr io.Writer) int {
 	defer gcpause.Resume() // if no frame was ever drawn
+	if os.Getenv("TERM") == "dumb" {
+		fmt.Fprintln(stderr, errDumbTerminal)
+		return 2
+	}
 	if !term.IsTerminal(os.Stdin.Fd()) || !term.IsTerminal(os.Stdout.Fd()) {
 		fmt.Fprintln(stderr, errNoTTY)
 		return 2
