@@ -26,9 +26,10 @@ func newServices(d edge.Deps, creds sigv4.Credentials, outbound *egress.Policy) 
 	var objects *s3.Service
 	var images *ecr.Service
 	var core *agentcore.Service
+	var pools *cognito.Service
 	for _, build := range []func(edge.Deps) (Service, error){
 		// one entry per service, e.g. func(d edge.Deps) (Service, error) { return cognito.New(d) },
-		func(d edge.Deps) (Service, error) { return cognito.New(d) },
+		keep(&pools, cognito.New),
 		func(d edge.Deps) (Service, error) { return sts.New(d) },
 		func(d edge.Deps) (Service, error) { return iam.New(d) },
 		keep(&objects, s3.New),
@@ -53,6 +54,8 @@ func newServices(d edge.Deps, creds sigv4.Credentials, outbound *egress.Policy) 
 		}
 		out = append(out, s)
 	}
+	// A deleted user's (or pool's) vault tokens go with it.
+	pools.OnUsersDeleted(core.ForgetJWTUsers)
 	return out, nil
 }
 

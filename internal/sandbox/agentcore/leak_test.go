@@ -326,3 +326,35 @@ func TestVaultTokensGoWithTheirRuntime(t *testing.T) {
 		t.Fatalf("vault holds %d tokens after the runtime was deleted", n)
 	}
 }
+
+// TestVaultTokensGoWithTheirUser: deleting the user a token was granted
+// to, or the user's pool, leaves none of that user's tokens in the vault;
+// other users' tokens stay.
+func TestVaultTokensGoWithTheirUser(t *testing.T) {
+	e := newIDEnv(t, envOpts{})
+	in := e.inboundPool("agentcore-identity-runtime-pool")
+	other := e.inboundPool("another-runtime-pool")
+	consentFor := func(p *inboundPool, user string) {
+		wat := ok(e.data.GetWorkloadAccessTokenForJWT(e.ctx, &bedrockagentcore.GetWorkloadAccessTokenForJWTInput{
+			WorkloadName: aws.String(workloadName), UserToken: aws.String(p.signIn(user, p.clientID))}))(t)
+		e.consentAs(t, *wat.WorkloadAccessToken)
+	}
+	consentFor(in, "alice")
+	consentFor(in, "bob")
+	e.consentAs(t, e.wat(workloadName, "carol")) // a ForUserId user: no pool to delete
+	if n := agentcore.VaultLen(e.svc); n != 3 {
+		t.Fatalf("vault holds %d tokens after three consents", n)
+	}
+	ok(e.cog.AdminDeleteUser(e.ctx, &cip.AdminDeleteUserInput{UserPoolId: &in.id, Username: aws.String("alice")}))(t)
+	if n := agentcore.VaultLen(e.svc); n != 2 {
+		t.Fatalf("vault holds %d tokens after alice was deleted, want bob's and carol's", n)
+	}
+	ok(e.cog.DeleteUserPool(e.ctx, &cip.DeleteUserPoolInput{UserPoolId: &other.id}))(t)
+	if n := agentcore.VaultLen(e.svc); n != 2 {
+		t.Fatalf("vault holds %d tokens after another pool was deleted, want 2", n)
+	}
+	ok(e.cog.DeleteUserPool(e.ctx, &cip.DeleteUserPoolInput{UserPoolId: &in.id}))(t)
+	if n := agentcore.VaultLen(e.svc); n != 1 {
+		t.Fatalf("vault holds %d tokens after bob's pool was deleted, want carol's", n)
+	}
+}

@@ -88,6 +88,8 @@ type Options struct {
 	Leeway          time.Duration
 	RefetchInterval time.Duration
 	MaxTokenBytes   int
+	MaxSources      int
+	MaxKeys         int
 	Log             *slog.Logger
 }
 

@@ -13,7 +13,9 @@ import (
 )
 
 // The hosted login's guards, as Amazon Cognito's hosted UI has them (see
-// /work/shared/reference/gateway-identity-facts.md §5):
+// /work/shared/reference/gateway-identity-facts.md §5). The lockout also
+// guards InitiateAuth's USER_PASSWORD_AUTH (op_auth.go), sharing one count
+// per user, as Cognito does:
 //
 //   - CSRF: the login page sets cookie XSRF-TOKEN and puts the same value
 //     in the hidden form field _csrf; a POST without both, or with two that

@@ -128,15 +128,27 @@ func (s *Service) passwordAuth(in *InitiateAuthInput) (AuthResult, *awsErr) {
 	poolID, keys, policy := p.ID, &p.Keys, p.Policy
 	s.mu.RUnlock()
 
+	// The same per-user lockout as the hosted login (hosted_guard.go):
+	// Cognito counts failed password attempts per user whatever the entry
+	// point, so a script cannot brute-force through the API instead.
+	attempt := attemptKey(poolID, username)
+	if s.attempts.locked(attempt, s.now()) {
+		return AuthResult{}, errNotAuthorized(attemptsExceeded)
+	}
 	if !ok {
 		if c.PreventUserExistenceErrors == "ENABLED" {
+			// Counted like a wrong password, so the lockout does not tell
+			// real users from made-up ones.
+			s.attempts.failed(attempt, s.now())
 			return AuthResult{}, errBadCredentials()
 		}
 		return AuthResult{}, errUserNotFound()
 	}
 	if !user.passwordMatches(password) {
+		s.attempts.failed(attempt, s.now())
 		return AuthResult{}, errBadCredentials()
 	}
+	s.attempts.succeeded(attempt)
 	if !user.Enabled {
 		return AuthResult{}, errNotAuthorized("User is disabled.")
 	}

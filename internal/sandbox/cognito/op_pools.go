@@ -191,10 +191,14 @@ func (s *Service) DeleteUserPool(poolID string) *awsErr {
 	for id := range p.Clients {
 		delete(s.clients, id)
 	}
-	return s.commit(func() {
+	if err := s.commit(func() {
 		s.pools[p.ID] = p
 		for id := range p.Clients {
 			s.clients[id] = p.ID
 		}
-	})
+	}); err != nil {
+		return err
+	}
+	s.usersDeleted(p.ID, "")
+	return nil
 }

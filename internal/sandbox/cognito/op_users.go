@@ -143,5 +143,9 @@ func (s *Service) AdminDeleteUser(poolID, username string) *awsErr {
 		return err
 	}
 	delete(p.Users, u.Username)
-	return s.commit(func() { p.Users[u.Username] = u })
+	if err := s.commit(func() { p.Users[u.Username] = u }); err != nil {
+		return err
+	}
+	s.usersDeleted(p.ID, u.Sub)
+	return nil
 }

@@ -45,6 +45,8 @@ type Service struct {
 	// The hosted login's CSRF key and failed-attempt counts (hosted_guard.go).
 	csrf     *csrfKey
 	attempts *attempts
+	// usersGone hears of deleted users (users_gone.go).
+	usersGone func(iss, sub string) error
 
 	muxOnce sync.Once
 	mux     *http.ServeMux // discovery and hosted routes, "/{pool}/..." patterns

@@ -50,6 +50,17 @@ const (
 	DefaultMaxTokenBytes = 16 << 10
 	// DefaultHTTPTimeout bounds each discovery or JWKS fetch.
 	DefaultHTTPTimeout = 10 * time.Second
+	// DefaultMaxSources bounds the cache of discovery URLs. Issuers come
+	// from configuration and, for the resource API, from tokens anyone can
+	// make up, so the cache must not grow with them. A room of 100
+	// learners has about 200 real issuers; the least recently used source
+	// goes when the cache is full, so a flood of made-up issuers costs the
+	// real ones at most a refetch.
+	DefaultMaxSources = 512
+	// DefaultMaxKeys bounds the signing keys kept per key set. Cognito
+	// publishes two; a hostile JWKS of a megabyte could otherwise hold
+	// thousands of parsed RSA keys.
+	DefaultMaxKeys = 32
 )
 
 // WellKnown is the OIDC discovery path under an issuer.
@@ -65,6 +76,8 @@ type Options struct {
 	Leeway          time.Duration
 	RefetchInterval time.Duration
 	MaxTokenBytes   int
+	MaxSources      int // discovery URLs cached; default DefaultMaxSources
+	MaxKeys         int // signing keys kept per JWKS; default DefaultMaxKeys
 	Log             *slog.Logger
 }
 
@@ -74,7 +87,8 @@ type Verifier struct {
 	opt Options
 
 	mu      sync.Mutex
-	sources map[string]*keySource // by discovery URL
+	sources map[string]*keySource // by discovery URL, at most opt.MaxSources
+	tick    uint64                // counts lookups; keySource.used orders eviction
 }
 
 // New returns a Verifier.
@@ -93,6 +107,12 @@ func New(opt Options) *Verifier {
 	}
 	if opt.MaxTokenBytes == 0 {
 		opt.MaxTokenBytes = DefaultMaxTokenBytes
+	}
+	if opt.MaxSources <= 0 {
+		opt.MaxSources = DefaultMaxSources
+	}
+	if opt.MaxKeys <= 0 {
+		opt.MaxKeys = DefaultMaxKeys
 	}
 	if opt.Log == nil {
 		opt.Log = slog.New(slog.DiscardHandler)
@@ -171,14 +191,42 @@ func claimReason(err error) Reason {
 	return BadClaims
 }
 
-// source returns the key source for discoveryURL, creating it empty.
+// source returns the key source for discoveryURL, creating it empty and
+// evicting the least recently used source when the cache is full. A
+// request already holding an evicted source finishes with it.
 func (v *Verifier) source(discoveryURL string) *keySource {
 	v.mu.Lock()
 	defer v.mu.Unlock()
+	v.tick++
 	s := v.sources[discoveryURL]
 	if s == nil {
+		if len(v.sources) >= v.opt.MaxSources {
+			v.evictOldest()
+		}
 		s = &keySource{opt: &v.opt, discoveryURL: discoveryURL}
 		v.sources[discoveryURL] = s
 	}
+	s.used = v.tick
 	return s
+}
+
+// evictOldest drops the least recently used source. The scan is linear,
+// but runs only when a new URL arrives at a full cache of MaxSources.
+// v.mu is held.
+func (v *Verifier) evictOldest() {
+	var oldest string
+	var at uint64
+	for url, s := range v.sources {
+		if oldest == "" || s.used < at {
+			oldest, at = url, s.used
+		}
+	}
+	delete(v.sources, oldest)
+}
+
+// Sources is how many discovery URLs the cache holds now.
+func (v *Verifier) Sources() int {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return len(v.sources)
 }

@@ -36,6 +36,7 @@ var errCacheOnly = errors.New("JWKS refetch refused: this key set serves its cac
 type keySource struct {
 	opt          *Options
 	discoveryURL string
+	used         uint64 // Verifier.tick at the last lookup; guarded by Verifier.mu
 
 	// loadMu serialises discovery, so concurrent first tokens make one
 	// discovery fetch, not one each.
@@ -239,7 +240,7 @@ func (g *jwksGate) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err := json.Unmarshal(body, &ks); err != nil {
 		return nil, fmt.Errorf("decode JWKS: %w", err)
 	}
-	keys := signingKeys(ks.Keys)
+	keys := signingKeys(ks.Keys, g.src.opt.MaxKeys)
 	out, err := json.Marshal(jose.JSONWebKeySet{Keys: keys})
 	if err != nil {
 		return nil, fmt.Errorf("encode filtered JWKS: %w", err)
@@ -252,12 +253,15 @@ func (g *jwksGate) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-// signingKeys keeps the public keys with a kid that may verify RS256
-// tokens. Keys marked for encryption only, or for another algorithm, never
-// verify tokens.
-func signingKeys(ks []jose.JSONWebKey) []jose.JSONWebKey {
+// signingKeys keeps the first max public keys with a kid that may verify
+// RS256 tokens. Keys marked for encryption only, or for another algorithm,
+// never verify tokens.
+func signingKeys(ks []jose.JSONWebKey, max int) []jose.JSONWebKey {
 	var out []jose.JSONWebKey
 	for _, k := range ks {
+		if len(out) == max {
+			break
+		}
 		if k.KeyID == "" || (k.Use != "" && k.Use != "sig") || !k.IsPublic() {
 			continue
 		}
