@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"agentcore-workshop/internal/i18n"
 	"context"
 	"log/slog"
 
@@ -27,7 +28,15 @@ type Env struct {
 	// means the region's cross-region inference profile
 	// (agentpy.ModelForRegion).
 	Model string
+	// Lang is the learner's language ("en", "ko"): stage output is written
+	// in it (see internal/i18n).
+	Lang string
 }
+
+// tr is the Printer for the learner's language: stages format messages
+// that the runner does not translate for them (a value, a composed
+// progress label) with it.
+func (e *Env) tr() i18n.Printer { return i18n.For(e.Lang) }
 
 func (e *Env) clock() clock.Clock {
 	if e.Clock == nil {

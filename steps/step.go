@@ -37,5 +37,5 @@ func bind(env *Env, run body) func(context.Context, Reporter) (Result, error) {
 // NewRunner is the engine's runner over stages, saving to env's session
 // and keeping env's time.
 func NewRunner(env *Env, stages []engine.Stage) *engine.Runner {
-	return engine.NewRunner(stages, env.Session, engine.Options{Log: env.Log, Now: env.clock().Now})
+	return engine.NewRunner(stages, env.Session, engine.Options{Log: env.Log, Now: env.clock().Now, Translate: env.tr().T})
 }

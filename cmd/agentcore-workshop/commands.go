@@ -102,6 +102,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)
 		return 2
 	}
+	c.o.Lang = lang
 	ctx, stop := signalContext(ctx)
 	defer stop()
 	c.o.AutoConsent = *isHeadless
@@ -129,7 +130,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	defer a.Close(context.Background())
 	installTestPause(a) // test-only; see testpause.go
 	fmt.Fprintln(stdout, placeLine(a.Session.Dir(), a.Session.Settings()))
-	ok, err := headless.Run(ctx, a.Runner, *until, stdout)
+	ok, err := headless.Run(ctx, a.Runner, *until, stdout, headless.WithLang(lang))
 	if err != nil {
 		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)
 		return 1

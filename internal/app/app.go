@@ -44,6 +44,8 @@ type Options struct {
 	AutoConsent bool
 	// Model overrides the model id write-agent puts in agent.py (--model).
 	Model string
+	// Lang is the learner's language for stage output (--lang).
+	Lang string
 }
 
 // App is an open workspace. After Open, or OpenLocal then Connect, it is
@@ -124,7 +126,7 @@ func OpenLocal(ctx context.Context, o Options) (*App, error) {
 	if target == cloud.Sandbox && a.Region == "" {
 		a.Region = sandbox.DefaultRegion // what the sandbox and its clients default to
 	}
-	a.Env = &steps.Env{Session: sess, Dir: sess.Dir(), Log: a.Log, Model: o.Model}
+	a.Env = &steps.Env{Session: sess, Dir: sess.Dir(), Log: a.Log, Model: o.Model, Lang: o.Lang}
 	if o.AutoConsent && target == cloud.Sandbox {
 		a.Env.Consent = completeConsent
 	}

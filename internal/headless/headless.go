@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 
+	"agentcore-workshop/internal/i18n"
 	"agentcore-workshop/steps/engine"
 )
 
@@ -25,12 +26,26 @@ const SecretMask = "••••••(secret)"
 type Printer struct {
 	w      io.Writer
 	stages []engine.StageState
+	tr     i18n.Printer
+}
+
+// Option changes how a Printer prints.
+type Option func(*Printer)
+
+// WithLang prints the lines in lang (stage output is already in it: the
+// runner translates it).
+func WithLang(lang string) Option {
+	return func(p *Printer) { p.tr = i18n.For(lang) }
 }
 
 // NewPrinter prints to w; stages (a Runner snapshot) give each line its
 // "[i/N id]" prefix and are what the events are applied to.
-func NewPrinter(w io.Writer, stages []engine.StageState) *Printer {
-	return &Printer{w: w, stages: slices.Clone(stages)}
+func NewPrinter(w io.Writer, stages []engine.StageState, opts ...Option) *Printer {
+	p := &Printer{w: w, stages: slices.Clone(stages)}
+	for _, o := range opts {
+		o(p)
+	}
+	return p
 }
 
 // Stages returns every stage as the events printed so far left it.
@@ -54,27 +69,27 @@ func (p *Printer) Print(e engine.Event) error {
 	var lines []string
 	switch e.Kind {
 	case engine.EventStarted:
-		lines = []string{pre + " started"}
+		lines = []string{pre + " " + p.tr.T("started")}
 	case engine.EventLog:
 		for _, l := range splitLines(Sanitize(e.Line)) {
 			lines = append(lines, pre+"   "+l)
 		}
 	case engine.EventProgress:
-		lines = []string{pre + "   progress: " + engine.FormatProgress(oneLine(e.Label), e.Done, e.Total)}
+		lines = []string{pre + "   " + p.tr.T("progress:") + " " + engine.FormatProgress(oneLine(e.Label), e.Done, e.Total)}
 	case engine.EventValue:
 		if e.Value != nil {
-			lines = []string{pre + "   " + valueText(*e.Value)}
+			lines = []string{pre + "   " + p.valueText(*e.Value)}
 		}
 	case engine.EventReset:
-		lines = []string{pre + " pending again"}
+		lines = []string{pre + " " + p.tr.T("pending again")}
 	case engine.EventFinished:
 		switch e.Status {
 		case engine.Succeeded:
-			lines = []string{fmt.Sprintf("%s succeeded in %s", pre, engine.FormatElapsed(e.Elapsed))}
+			lines = []string{p.tr.Sprintf("%s succeeded in %s", pre, engine.FormatElapsed(e.Elapsed))}
 		case engine.Failed:
-			lines = []string{fmt.Sprintf("%s failed after %s: %s", pre, engine.FormatElapsed(e.Elapsed), oneLine(e.Err))}
+			lines = []string{p.tr.Sprintf("%s failed after %s: %s", pre, engine.FormatElapsed(e.Elapsed), oneLine(e.Err))}
 		case engine.Cancelled:
-			lines = []string{fmt.Sprintf("%s cancelled after %s", pre, engine.FormatElapsed(e.Elapsed))}
+			lines = []string{p.tr.Sprintf("%s cancelled after %s", pre, engine.FormatElapsed(e.Elapsed))}
 		default:
 			lines = []string{fmt.Sprintf("%s %s", pre, e.Status)}
 		}
@@ -89,14 +104,14 @@ func (p *Printer) Print(e engine.Event) error {
 
 // valueText renders "name = value"; secrets are masked and multi-line
 // values (source files) are summarised rather than dumped.
-func valueText(v engine.Value) string {
+func (p *Printer) valueText(v engine.Value) string {
 	name := oneLine(v.Name)
 	switch {
 	case v.Secret:
 		return name + " = " + SecretMask
 	case strings.Contains(v.Value, "\n"):
 		n := len(splitLines(strings.TrimRight(v.Value, "\n")))
-		return fmt.Sprintf("%s = (%d lines)", name, n)
+		return p.tr.Sprintf("%s = (%d lines)", name, n)
 	}
 	return name + " = " + oneLine(v.Value)
 }
@@ -132,13 +147,14 @@ func oneLine(s string) string {
 // those up to and including until, and prints each event to w. ok reports
 // whether every stage that ran met its expectation; err is set when the run
 // could not start (an unknown stage, a requirement not met) or ctx ended it.
-func Run(ctx context.Context, r *engine.Runner, until string, w io.Writer) (ok bool, err error) {
+func Run(ctx context.Context, r *engine.Runner, until string, w io.Writer, opts ...Option) (ok bool, err error) {
 	if until == "" {
 		// Headless means the whole tutorial, cleanup included.
 		st := r.Snapshot()
 		until = st[len(st)-1].ID
 	}
-	f, runErr, printErr := Follow(r, w, func() error { return r.RunUntil(ctx, until) })
+	f, runErr, printErr := Follow(r, w, func() error { return r.RunUntil(ctx, until) }, opts...)
+	tr := NewPrinter(w, nil, opts...).tr
 
 	var ref *engine.RefusedError
 	var se *engine.StageError
@@ -149,16 +165,16 @@ func Run(ctx context.Context, r *engine.Runner, until string, w io.Writer) (ok b
 	case errors.As(runErr, &ref):
 		return false, runErr
 	case ctx.Err() != nil:
-		fmt.Fprintf(w, "stopped: %s\n", oneLine(runErr.Error()))
+		fmt.Fprintln(w, tr.Sprintf("stopped: %s", oneLine(runErr.Error())))
 		return false, ctx.Err()
 	case errors.As(runErr, &se):
-		fmt.Fprintf(w, "FAILED: stage %d %s did not meet its expectation: %s\n", se.Index, se.ID, oneLine(se.Err))
+		fmt.Fprintln(w, tr.Sprintf("FAILED: stage %d %s did not meet its expectation: %s", se.Index, se.ID, oneLine(se.Err)))
 		return false, printErr
 	case runErr != nil:
-		fmt.Fprintf(w, "FAILED: %s\n", oneLine(runErr.Error()))
+		fmt.Fprintln(w, tr.Sprintf("FAILED: %s", oneLine(runErr.Error())))
 		return false, printErr
 	}
-	fmt.Fprintf(w, "ok: %d stage(s) run, every one met its expectation\n", f.Ran)
+	fmt.Fprintln(w, tr.Sprintf("ok: %d stage(s) run, every one met its expectation", f.Ran))
 	return true, printErr
 }
 
@@ -173,10 +189,10 @@ type Followed struct {
 // last event. It returns what it saw, run's error, and the first error
 // writing to w (printing goes on after one, so the run is still followed
 // to its end).
-func Follow(r *engine.Runner, w io.Writer, run func() error) (f Followed, runErr, printErr error) {
+func Follow(r *engine.Runner, w io.Writer, run func() error, opts ...Option) (f Followed, runErr, printErr error) {
 	ch, stop := r.Subscribe()
 	defer stop()
-	p := NewPrinter(w, r.Snapshot())
+	p := NewPrinter(w, r.Snapshot(), opts...)
 	errc := make(chan error, 1)
 	go func() { errc <- run() }()
 

@@ -241,3 +241,25 @@ func TestSanitize(t *testing.T) {
 		t.Errorf("Sanitize = %q, want %q", got, want)
 	}
 }
+
+// Under --lang ko the printer's own words are Korean; the [i/N id] prefix
+// and the ok: and FAILED: markers that scripts read stay as they are.
+func TestRunPrintsInTheLearnersLanguage(t *testing.T) {
+	r := runnerOf(t, provision().stage())
+	var buf bytes.Buffer
+	if ok, err := Run(context.Background(), r, "", &buf, WithLang("ko")); !ok || err != nil {
+		t.Fatalf("Run = %v, %v\n%s", ok, err, buf.String())
+	}
+	out := buf.String()
+	for _, want := range []string{
+		"[1/1 provision-cognito] 시작\n",
+		"[1/1 provision-cognito]   진행: user pools (1/2)\n",
+		"[1/1 provision-cognito]   agent.py = (2줄)\n",
+		"[1/1 provision-cognito] 성공 (",
+		"ok: 단계 1개를 실행했고 모두 예상대로 끝났습니다\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -40,7 +40,7 @@ func StatusTable(states []engine.StageState, w io.Writer) error {
 			return fmt.Errorf("write status: %w", err)
 		}
 		for _, v := range s.Result.Values {
-			fmt.Fprintf(w, "  %s\n", valueText(v))
+			fmt.Fprintf(w, "  %s\n", (&Printer{}).valueText(v))
 		}
 	}
 	return nil

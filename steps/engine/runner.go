@@ -63,6 +63,10 @@ type Options struct {
 	// saved as running is shown running (its process is alive), and any
 	// attempt to run or reset fails instead of overwriting the live state.
 	ReadOnly bool
+	// Translate turns a stage's English log format or progress label into
+	// the learner's language (an i18n.Printer's T); nil keeps English.
+	// Formats are translated before their arguments are put in.
+	Translate func(english string) string
 }
 
 // Runner moves the stages through their statuses, saves every transition
@@ -75,6 +79,7 @@ type Runner struct {
 	sess   *session.Session
 	log    *slog.Logger
 	now    func() time.Time
+	tr     func(string) string // nil: English
 	store  store
 
 	mu      sync.Mutex
@@ -106,6 +111,7 @@ func NewRunner(stages []Stage, sess *session.Session, o Options) *Runner {
 		sess:    sess,
 		log:     log,
 		now:     now,
+		tr:      o.Translate,
 		states:  make([]StageState, len(stages)),
 		active:  make([]int64, len(stages)),
 		current: -1,
@@ -417,6 +423,14 @@ const (
 	modeAll
 	modeUntil
 )
+
+// translate returns english in the learner's language.
+func (r *Runner) translate(english string) string {
+	if r.tr == nil {
+		return english
+	}
+	return r.tr(english)
+}
 
 // busyReasonLocked explains why nothing can start right now.
 func (r *Runner) busyReasonLocked() error {
@@ -743,7 +757,7 @@ func (p *reporter) live() bool {
 }
 
 func (p *reporter) Log(format string, args ...any) {
-	line := fmt.Sprintf(format, args...)
+	line := fmt.Sprintf(p.r.translate(format), args...)
 	p.r.mu.Lock()
 	if !p.liveLocked() {
 		p.r.mu.Unlock()
@@ -771,7 +785,7 @@ func (p *reporter) Progress(label string, done, total int) {
 	p.r.mu.Lock()
 	defer p.r.mu.Unlock()
 	if p.liveLocked() {
-		e := Event{Kind: EventProgress, StepID: p.id, RunID: p.runID, Label: label, Done: done, Total: total}
+		e := Event{Kind: EventProgress, StepID: p.id, RunID: p.runID, Label: p.r.translate(label), Done: done, Total: total}
 		p.r.states[p.i].Apply(e)
 		p.r.publishLocked(e)
 	}

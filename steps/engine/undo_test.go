@@ -158,3 +158,54 @@ func TestAFailedUndoLeavesEveryStageAsItWas(t *testing.T) {
 		}
 	}
 }
+
+// The runner writes a stage's log and progress in the learner's language:
+// the format is translated before its arguments go in.
+func TestLogAndProgressAreTranslated(t *testing.T) {
+	sess, _ := newSession(t)
+	s := ok("a")
+	s.Run = func(ctx context.Context, rep Reporter) (Result, error) {
+		rep.Progress("upload", 1, 2)
+		rep.Log("wrote %s", "x.txt")
+		return Result{}, nil
+	}
+	tr := map[string]string{"wrote %s": "%s 작성", "upload": "업로드"}
+	r := NewRunner([]Stage{s.stage()}, sess, Options{Translate: func(en string) string {
+		if k, ok := tr[en]; ok {
+			return k
+		}
+		return en
+	}})
+	ch, cancel := r.Subscribe()
+	defer cancel()
+	go r.Run(context.Background(), "a")
+	var line, label string
+	for _, e := range collectUntilFinished(t, ch) {
+		switch e.Kind {
+		case EventLog:
+			line = e.Line
+		case EventProgress:
+			label = e.Label
+		}
+	}
+	if line != "x.txt 작성" || label != "업로드" {
+		t.Errorf("log %q, progress %q", line, label)
+	}
+}
+
+func collectUntilFinished(t *testing.T, ch <-chan Event) []Event {
+	t.Helper()
+	var out []Event
+	timeout := time.After(10 * time.Second)
+	for {
+		select {
+		case e := <-ch:
+			out = append(out, e)
+			if e.Kind == EventFinished {
+				return out
+			}
+		case <-timeout:
+			t.Fatalf("no Finished; got %v", kinds(out))
+		}
+	}
+}
