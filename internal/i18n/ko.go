@@ -128,4 +128,24 @@ var ko = map[string]string{
 	"DeleteBucket %s":                                        "DeleteBucket %s",
 	"DeleteRolePolicy %s from %s":                            "DeleteRolePolicy %s (역할 %s)",
 	"DeleteRole %s":                                          "DeleteRole %s",
+
+	// The sandbox's hosted sign-in pages (Cognito's managed login speaks
+	// Korean too).
+	"Sign in · %s":  "로그인 · %s",
+	"Sign in to %s": "%s 로그인",
+	"Username":      "사용자 이름",
+	"Password":      "비밀번호",
+	"Sign in":       "로그인",
+	"Sign-in error": "로그인 오류",
+	"User pool %s · agentcore-workshop offline sandbox":                                 "사용자 풀 %s · agentcore-workshop 오프라인 샌드박스",
+	"An error was encountered with the requested page.":                                 "요청한 페이지에서 오류가 발생했습니다.",
+	"Your sign-in page expired or was not opened from this site. Please sign in again.": "로그인 페이지가 만료되었거나 이 사이트에서 연 페이지가 아닙니다. 다시 로그인하세요.",
+	"Incorrect username or password.":                                                   "사용자 이름 또는 비밀번호가 올바르지 않습니다.",
+	"User is disabled.":                                                                 "비활성화된 사용자입니다.",
+	"Password attempts exceeded":                                                        "비밀번호 시도 횟수를 초과했습니다",
+	"This user must set a new password first (AdminSetUserPassword with Permanent=true); the sandbox login page cannot change passwords.": "이 사용자는 먼저 새 비밀번호를 설정해야 합니다 (AdminSetUserPassword, Permanent=true). 샌드박스 로그인 페이지에서는 비밀번호를 바꿀 수 없습니다.",
+	"This user pool has no hosted sign-in domain.":                             "이 사용자 풀에는 호스팅 로그인 도메인이 없습니다.",
+	"invalid_request: unknown or missing client_id":                            "invalid_request: client_id가 없거나 알 수 없는 값입니다",
+	"redirect_mismatch: redirect_uri is not one of the client's callback URLs": "redirect_mismatch: redirect_uri가 클라이언트의 콜백 URL 중 하나가 아닙니다",
+	"invalid_request: malformed form":                                          "invalid_request: 형식이 잘못된 양식입니다",
 }

@@ -1,6 +1,7 @@
 package cognito
 
 import (
+	"agentcore-workshop/internal/i18n"
 	"crypto/sha256"
 	"crypto/subtle"
 	"embed"
@@ -82,7 +83,8 @@ type authRequest struct {
 	redirectURI, state       string
 	scopes                   []string
 	challenge, method, nonce string
-	params                   url.Values // what the login form carries back
+	params                   url.Values   // what the login form carries back
+	tr                       i18n.Printer // the pages' language (pageLang)
 }
 
 // authFailure says how to answer an invalid authorize request: with an
@@ -118,19 +120,19 @@ func redirectWithError(redirectURI, code, state string) string {
 func (s *Service) validateAuthorize(poolID string, q url.Values) (*authRequest, *authFailure) {
 	p, ok := s.hostedPool(poolID)
 	if !ok {
-		return nil, &authFailure{status: http.StatusNotFound, page: "This user pool has no hosted sign-in domain."}
+		return nil, &authFailure{status: http.StatusNotFound, page: i18n.M("This user pool has no hosted sign-in domain.")}
 	}
 	clientID := q.Get("client_id")
 	c, ok := p.Clients[clientID]
 	if clientID == "" || !ok {
-		return nil, &authFailure{status: http.StatusBadRequest, page: "invalid_request: unknown or missing client_id"}
+		return nil, &authFailure{status: http.StatusBadRequest, page: i18n.M("invalid_request: unknown or missing client_id")}
 	}
 	redirectURI := q.Get("redirect_uri")
 	if redirectURI == "" {
 		redirectURI = c.DefaultRedirectURI
 	}
 	if redirectURI == "" || !slices.Contains(c.CallbackURLs, redirectURI) {
-		return nil, &authFailure{status: http.StatusBadRequest, page: "redirect_mismatch: redirect_uri is not one of the client's callback URLs"}
+		return nil, &authFailure{status: http.StatusBadRequest, page: i18n.M("redirect_mismatch: redirect_uri is not one of the client's callback URLs")}
 	}
 	state := q.Get("state")
 	fail := func(code string) (*authRequest, *authFailure) {
@@ -166,7 +168,7 @@ func (s *Service) validateAuthorize(poolID string, q url.Values) (*authRequest, 
 		return fail("invalid_request")
 	}
 	keep := url.Values{}
-	for _, k := range []string{"client_id", "response_type", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method", "nonce"} {
+	for _, k := range []string{"client_id", "response_type", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method", "nonce", "lang"} {
 		if v := q.Get(k); v != "" {
 			keep.Set(k, v)
 		}
@@ -180,6 +182,13 @@ type hiddenField struct{ Name, Value string }
 type loginPage struct {
 	ClientName, PoolID, Action, Error, Username string
 	Hidden                                      []hiddenField
+	// The page's words, in its language.
+	Lang, Title, Heading, UsernameLabel, PasswordLabel, Button, Note string
+}
+
+// errorPage is the hosted error page.
+type errorPage struct {
+	Lang, Title, Heading, Message string
 }
 
 // pageHeaders are the headers of every hosted page: never cached, and
@@ -194,13 +203,25 @@ func pageHeaders(w http.ResponseWriter) {
 
 // renderLogin shows the login form with a fresh CSRF token.
 func (s *Service) renderLogin(w http.ResponseWriter, status int, ar *authRequest, username, errText string) {
-	page := loginPage{ClientName: ar.client.Name, PoolID: ar.pool.ID, Action: s.Issuer(ar.pool.ID) + "/login", Error: errText, Username: username}
+	tr := ar.tr
+	page := loginPage{ClientName: ar.client.Name, PoolID: ar.pool.ID, Action: s.Issuer(ar.pool.ID) + "/login", Username: username,
+		Lang:          tr.Lang(),
+		Title:         tr.Sprintf("Sign in · %s", ar.client.Name),
+		Heading:       tr.Sprintf("Sign in to %s", ar.client.Name),
+		UsernameLabel: tr.T("Username"),
+		PasswordLabel: tr.T("Password"),
+		Button:        tr.T("Sign in"),
+		Note:          tr.Sprintf("User pool %s · agentcore-workshop offline sandbox", ar.pool.ID),
+	}
+	if errText != "" {
+		page.Error = tr.T(errText)
+	}
 	cookiePath := "/" + ar.pool.ID
 	if u, err := url.Parse(s.Issuer(ar.pool.ID)); err == nil && u.Path != "" {
 		cookiePath = u.Path
 	}
 	page.Hidden = append(page.Hidden, hiddenField{csrfField, s.setCSRF(w, cookiePath)})
-	for _, k := range []string{"client_id", "response_type", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method", "nonce"} {
+	for _, k := range []string{"client_id", "response_type", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method", "nonce", "lang"} {
 		if v := ar.params.Get(k); v != "" {
 			page.Hidden = append(page.Hidden, hiddenField{k, v})
 		}
@@ -210,14 +231,20 @@ func (s *Service) renderLogin(w http.ResponseWriter, status int, ar *authRequest
 	pages().ExecuteTemplate(w, "login.html", page)
 }
 
-func writeAuthFailure(w http.ResponseWriter, r *http.Request, f *authFailure) {
+func writeAuthFailure(w http.ResponseWriter, r *http.Request, params url.Values, f *authFailure) {
 	if f.redirect != "" {
 		http.Redirect(w, r, f.redirect, http.StatusFound)
 		return
 	}
+	tr := pageLang(r, params)
 	pageHeaders(w)
 	w.WriteHeader(f.status)
-	pages().ExecuteTemplate(w, "error.html", f.page)
+	pages().ExecuteTemplate(w, "error.html", errorPage{
+		Lang:    tr.Lang(),
+		Title:   tr.T("Sign-in error"),
+		Heading: tr.T("An error was encountered with the requested page."),
+		Message: tr.T(f.page),
+	})
 }
 
 // serveAuthorize validates the request and shows the login form.
@@ -226,9 +253,10 @@ func (s *Service) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 	ar, f := s.validateAuthorize(r.PathValue("pool"), r.URL.Query())
 	s.mu.RUnlock()
 	if f != nil {
-		writeAuthFailure(w, r, f)
+		writeAuthFailure(w, r, r.URL.Query(), f)
 		return
 	}
+	ar.tr = pageLang(r, r.URL.Query())
 	s.renderLogin(w, http.StatusOK, ar, "", "")
 }
 
@@ -237,7 +265,7 @@ func (s *Service) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 func (s *Service) serveLogin(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
-		writeAuthFailure(w, r, &authFailure{status: http.StatusBadRequest, page: "invalid_request: malformed form"})
+		writeAuthFailure(w, r, r.URL.Query(), &authFailure{status: http.StatusBadRequest, page: i18n.M("invalid_request: malformed form")})
 		return
 	}
 	s.mu.RLock()
@@ -250,13 +278,14 @@ func (s *Service) serveLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.RUnlock()
 	if f != nil {
-		writeAuthFailure(w, r, f)
+		writeAuthFailure(w, r, r.PostForm, f)
 		return
 	}
+	ar.tr = pageLang(r, r.PostForm)
 	if !s.csrf.valid(r, s.now()) {
 		// Not posted from a login page this sandbox served (or served too
 		// long ago): show the form again, with a fresh token.
-		s.renderLogin(w, http.StatusForbidden, ar, "", "Your sign-in page expired or was not opened from this site. Please sign in again.")
+		s.renderLogin(w, http.StatusForbidden, ar, "", i18n.M("Your sign-in page expired or was not opened from this site. Please sign in again."))
 		return
 	}
 	attempt := attemptKey(ar.pool.ID, username)
@@ -267,13 +296,13 @@ func (s *Service) serveLogin(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case !found || !user.passwordMatches(password):
 		s.attempts.failed(attempt, s.now())
-		s.renderLogin(w, http.StatusBadRequest, ar, username, "Incorrect username or password.")
+		s.renderLogin(w, http.StatusBadRequest, ar, username, i18n.M("Incorrect username or password."))
 		return
 	case !user.Enabled:
-		s.renderLogin(w, http.StatusBadRequest, ar, username, "User is disabled.")
+		s.renderLogin(w, http.StatusBadRequest, ar, username, i18n.M("User is disabled."))
 		return
 	case user.Status != "CONFIRMED":
-		s.renderLogin(w, http.StatusBadRequest, ar, username, "This user must set a new password first (AdminSetUserPassword with Permanent=true); the sandbox login page cannot change passwords.")
+		s.renderLogin(w, http.StatusBadRequest, ar, username, i18n.M("This user must set a new password first (AdminSetUserPassword with Permanent=true); the sandbox login page cannot change passwords."))
 		return
 	}
 	s.attempts.succeeded(attempt)
