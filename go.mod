@@ -33,6 +33,7 @@ require (
 	github.com/yuin/goldmark v1.7.8
 	golang.org/x/net v0.39.0
 	golang.org/x/oauth2 v0.37.0
+	golang.org/x/text v0.24.0
 	gopkg.in/yaml.v3 v3.0.1
 )
 
@@ -75,7 +76,6 @@ require (
 	github.com/yuin/goldmark-emoji v1.0.5 // indirect
 	golang.org/x/sync v0.22.0 // indirect
 	golang.org/x/sys v0.47.0 // indirect
-	golang.org/x/text v0.24.0 // indirect
 )
 
 replace github.com/alecthomas/chroma/v2 => ./third_party/chroma
