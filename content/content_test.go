@@ -106,12 +106,12 @@ var editions = []edition{
 		},
 		sections: []string{
 			"## 이 단계에서 하는 일",
-			"## 결과에서 볼 것",
+			"## 살펴볼 내용",
 			"## CLI로 같은 작업 하기",
 			"## 진행자를 위한 메모",
 			"## 핵심 정리",
 		},
-		sandboxNote: "> 샌드박스에서는: ",
+		sandboxNote: "> **샌드박스에서는** ", // KOREAN.md §1.13: a bold lead-in, no colon
 		phrases: map[string][]string{
 			"provision-cognito": {"ID 토큰", "액세스 토큰", "`aud`", "`client_id`",
 				"`sub`", "`iss`", "`token_use`", "`scope`", "`exp`", "비밀번호", "사용자 풀"},
