@@ -57,6 +57,9 @@ type Clients struct {
 	// HTTP makes the calls the SDK cannot: the bearer-token invoke and the
 	// OIDC discovery fetches.
 	HTTP *http.Client
+	// Foreign manages tenants of the sandbox's Auth0-like IdP. Nil on AWS,
+	// where the learner brings an identity provider of their own.
+	Foreign *ForeignAdmin
 	// Partition (aws, aws-cn, aws-us-gov, …) goes into every ARN the
 	// stages build, and DNSSuffix into every AWS endpoint. Identify takes
 	// them from the caller's ARN; until then they are the region's.
@@ -90,6 +93,7 @@ func New(ctx context.Context, t Target) (*Clients, error) {
 		}
 		c.cognitoBase = strings.TrimRight(t.Endpoint, "/")
 		c.dataBase = c.cognitoBase
+		c.Foreign = NewForeignAdmin(c.cognitoBase, t.Region, cfg.Credentials, c.HTTP)
 	case AWS:
 		opts := []func(*config.LoadOptions) error{}
 		if t.Region != "" {

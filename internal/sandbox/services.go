@@ -9,6 +9,7 @@ import (
 	"agentcore-workshop/internal/sandbox/ecr"
 	"agentcore-workshop/internal/sandbox/edge"
 	"agentcore-workshop/internal/sandbox/egress"
+	"agentcore-workshop/internal/sandbox/foreignidp"
 	"agentcore-workshop/internal/sandbox/iam"
 	"agentcore-workshop/internal/sandbox/jwtverify"
 	"agentcore-workshop/internal/sandbox/resourceapi"
@@ -30,6 +31,7 @@ func newServices(d edge.Deps, creds sigv4.Credentials, outbound *egress.Policy) 
 	for _, build := range []func(edge.Deps) (Service, error){
 		// one entry per service, e.g. func(d edge.Deps) (Service, error) { return cognito.New(d) },
 		keep(&pools, cognito.New),
+		func(d edge.Deps) (Service, error) { return foreignidp.New(d) },
 		func(d edge.Deps) (Service, error) { return sts.New(d) },
 		func(d edge.Deps) (Service, error) { return iam.New(d) },
 		keep(&objects, s3.New),

@@ -91,3 +91,23 @@ func TestClientCapsBodies(t *testing.T) {
 		t.Errorf("body over the cap: %d bytes, %v; want ErrBodyTooLarge", n, err)
 	}
 }
+
+// TestSandboxHostedIssuers: every issuer the sandbox hosts is on its own
+// address: Cognito pools and foreign-IdP tenants alike (their issuers end
+// in a slash, as Auth0's do).
+func TestSandboxHostedIssuers(t *testing.T) {
+	p := egress.New("http://127.0.0.1:4747", nil)
+	for _, u := range []string{
+		"http://127.0.0.1:4747/us-west-2_abc/.well-known/openid-configuration",
+		"http://127.0.0.1:4747/foreign-idp/dev-workshop/.well-known/openid-configuration",
+		"http://127.0.0.1:4747/foreign-idp/dev-workshop/.well-known/jwks.json",
+		"http://127.0.0.1:4747/foreign-idp/dev-workshop/oauth/token",
+	} {
+		if !p.Allows(u) {
+			t.Errorf("Allows(%q) = false", u)
+		}
+	}
+	if p.Allows("https://dev-workshop.us.auth0.com/.well-known/openid-configuration") {
+		t.Error("a real Auth0 tenant is allowed without --allow-outbound")
+	}
+}

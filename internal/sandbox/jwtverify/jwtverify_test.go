@@ -297,3 +297,41 @@ func BenchmarkVerify(b *testing.B) {
 		b.Fatalf("warm checks fetched the JWKS: %d fetches", j)
 	}
 }
+
+// TestIssuerWithTrailingSlash: an IdP whose issuer ends in a slash (as
+// Auth0's do) serves its document at the issuer without the slash plus
+// the well-known suffix; it is accepted there, and a token's iss must then
+// equal the issuer exactly, slash included.
+func TestIssuerWithTrailingSlash(t *testing.T) {
+	key := authztest.NewKey(t)
+	var iss string
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /tenant/.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
+		json.NewEncoder(w).Encode(map[string]string{"issuer": iss, "jwks_uri": iss + ".well-known/jwks.json"})
+	})
+	mux.HandleFunc("GET /tenant/.well-known/jwks.json", func(w http.ResponseWriter, r *http.Request) {
+		json.NewEncoder(w).Encode(jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: &key.PublicKey, KeyID: "k1", Algorithm: "RS256", Use: "sig"}}})
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	iss = srv.URL + "/tenant/"
+	disc := jwtverify.DiscoveryURL(iss)
+	if disc != srv.URL+"/tenant/.well-known/openid-configuration" {
+		t.Fatalf("DiscoveryURL(%q) = %q", iss, disc)
+	}
+	clk := clock.NewFake(time.Now())
+	v := newVerifier(clk)
+	claims := func(issuer string) map[string]any {
+		return map[string]any{"iss": issuer, "sub": "client@clients", "aud": "urn:api", "exp": clk.Now().Add(time.Hour).Unix(), "iat": clk.Now().Unix()}
+	}
+	c, err := v.Verify(context.Background(), disc, authztest.Sign(t, key, "k1", claims(iss)), nil)
+	if err != nil {
+		t.Fatalf("token of a trailing-slash issuer refused: %v", err)
+	}
+	if c.Issuer != iss || len(c.Audience) != 1 || c.Audience[0] != "urn:api" {
+		t.Errorf("claims = %+v", c)
+	}
+	if _, err := v.Verify(context.Background(), disc, authztest.Sign(t, key, "k1", claims(strings.TrimSuffix(iss, "/"))), nil); reason(t, err) != jwtverify.WrongIssuer {
+		t.Errorf("iss without the slash: %v, want WrongIssuer", err)
+	}
+}

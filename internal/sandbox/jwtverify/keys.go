@@ -206,7 +206,11 @@ func (s *keySource) discover(ctx context.Context) (issuer, jwksURI string, err e
 	// under, minus the well-known suffix. A document naming another issuer
 	// is refused (as go-oidc's NewProvider refuses it), so tokens of that
 	// other issuer never pass for this IdP's.
-	if want, ok := strings.CutSuffix(s.discoveryURL, WellKnown); ok && d.Issuer != want {
+	// An issuer may end in a slash (Auth0's do: "https://<tenant>/"); its
+	// document still lives at the issuer without it plus the suffix, so
+	// both spellings match, and the token's iss is then compared with the
+	// document's issuer exactly, slash and all.
+	if want, ok := strings.CutSuffix(s.discoveryURL, WellKnown); ok && d.Issuer != want && d.Issuer != want+"/" {
 		return "", "", fmt.Errorf("discovery document at %s names issuer %q, want %q", s.discoveryURL, d.Issuer, want)
 	}
 	return d.Issuer, d.JWKSURI, nil
