@@ -159,7 +159,8 @@ type harness struct {
 	eng       *fakeEngine
 	timers    []tea.Msg
 	quit      bool
-	clipboard []string
+	clipboard []string // OSC 52
+	system    []string // the system clipboard
 	opened    []string
 }
 
@@ -169,6 +170,10 @@ func testOptions(h *harness) []Option {
 		WithClock(func() time.Time { return t0 }),
 		WithOpenURL(func(u string) error {
 			h.opened = append(h.opened, u)
+			return nil
+		}),
+		WithClipboard(func(s string) error {
+			h.system = append(h.system, s)
 			return nil
 		}),
 		func(c *config) {

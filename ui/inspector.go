@@ -421,48 +421,6 @@ func indentLines(s, pre string) []string {
 	return lines
 }
 
-// overlayInspector draws the overlay over the finished frame.
-func (m Model) overlayInspector(base string) string {
-	ig := m.inspGeom()
-	if ig.full {
-		return m.inspectorFull(ig)
-	}
-	rows := strings.Split(base, "\n")
-	for len(rows) < m.height {
-		rows = append(rows, "")
-	}
-	body := visible(m.insp.lines, m.insp.scroll, ig.h-2)
-	inner := make([]string, len(body))
-	for i, l := range body {
-		inner[i] = " " + fit(l, ig.iw) + " "
-	}
-	foot := ""
-	if n := len(m.insp.lines); n > ig.h-2 {
-		foot = fmt.Sprintf("%d–%d of %d", m.insp.scroll+1, m.insp.scroll+len(body), n)
-	}
-	box := m.frame(m.insp.title, foot, inner, ig.w, ig.h, true)
-	for i, l := range box {
-		if r := ig.y + i; r < len(rows) {
-			rows[r] = m.splice(rows[r], l, ig.x, ig.w)
-		}
-	}
-	return strings.Join(rows[:m.height], "\n")
-}
-
-// splice lays over, ig.w columns wide, onto under at column x.
-func (m Model) splice(under, over string, x, w int) string {
-	left := ansi.Truncate(under, x, "")
-	if lw := ansi.StringWidth(left); lw < x {
-		left += strings.Repeat(" ", x-lw)
-	}
-	right := ansi.TruncateLeft(under, x+w, "")
-	if m.cfg.noColor {
-		return left + over + right
-	}
-	// Reset around the box so neither side's colours bleed into the other.
-	return left + "\x1b[m" + over + "\x1b[m" + right
-}
-
 // inspectorFull fills a window too small for the box: a title, the body,
 // and a key hint, each clipped to the width.
 func (m Model) inspectorFull(ig inspGeom) string {

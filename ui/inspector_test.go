@@ -409,3 +409,37 @@ func TestInspectorInFullHelpAndWithoutColour(t *testing.T) {
 		t.Errorf("inspector missing with full help shown:\n%s", v)
 	}
 }
+
+// The inspector is a layer over the panes: every row it covers shows the
+// box alone from its left edge to its right, even where wide characters
+// of the panes straddle its edges, and the row keeps the window's width.
+func TestInspectorIsALayerNothingShowsThrough(t *testing.T) {
+	eng := tokenEngine(accessToken(t))
+	wide := func(id string) (string, bool) {
+		return "# 1 · 토큰 검사기 아래의 넓은 글자들 " + id + "\n\n" + strings.Repeat("넓은 글자가 상자의 가장자리에 걸칩니다. ", 40) + "\n", true
+	}
+	for _, w := range []int{120, 121} { // both parities put the edge mid-character somewhere
+		hs := &harness{t: t, eng: eng}
+		hs.m = New(eng, wide, testInfo, testOptions(hs)...)
+		hs.exec(hs.m.Init())
+		hs.send(tea.WindowSizeMsg{Width: w, Height: 34})
+		hs.exec(hs.m.move(-hs.m.sel))
+		hs.press(keyRune('t'))
+		ig := hs.m.inspGeom()
+		rows := strings.Split(ansi.Strip(hs.view()), "\n")
+		for i := ig.y; i < ig.y+ig.h; i++ {
+			row := rows[i]
+			if sw := ansi.StringWidth(row); sw != w {
+				t.Errorf("%d: row %d is %d wide, want %d: %q", w, i, sw, w, row)
+			}
+			box := ansi.Cut(row, ig.x, ig.x+ig.w)
+			edge := []rune(box)
+			if len(edge) == 0 || !strings.ContainsRune("┏┃┗", edge[0]) || !strings.ContainsRune("┓┃┛", edge[len(edge)-1]) {
+				t.Errorf("%d: row %d: the box's edges are not at columns %d and %d: %q", w, i, ig.x, ig.x+ig.w-1, box)
+			}
+			if i > ig.y && i < ig.y+ig.h-1 && strings.ContainsAny(box, "넓글") {
+				t.Errorf("%d: row %d: the page shows through the box: %q", w, i, box)
+			}
+		}
+	}
+}

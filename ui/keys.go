@@ -13,6 +13,11 @@ type keyMap struct {
 	Focus    key.Binding
 	PageUp   key.Binding
 	PageDown key.Binding
+	Top      key.Binding
+	Bottom   key.Binding
+	Zoom     key.Binding
+	Copy     key.Binding
+	Notes    key.Binding
 	Reveal   key.Binding
 	Open     key.Binding
 	Token    key.Binding
@@ -31,6 +36,11 @@ func defaultKeys() keyMap {
 		Focus:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "switch pane")),
 		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "scroll up")),
 		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "scroll down")),
+		Top:      key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("home/g", "top")),
+		Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("end/G", "bottom (follow)")),
+		Zoom:     key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "maximise pane")),
+		Copy:     key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy a value")),
+		Notes:    key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "facilitator notes")),
 		Reveal:   key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "reveal secrets")),
 		Open:     key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open URL")),
 		Token:    key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "inspect token")),
@@ -52,6 +62,8 @@ var (
 	rawBar    = key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "raw token"))
 	scrollBar = key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓ pgup pgdn", "scroll"))
 	closeBar  = key.NewBinding(key.WithKeys("esc", "t", "q"), key.WithHelp("esc/t/q", "close"))
+	copyBar   = key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy"))
+	zoomBar   = key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "zoom"))
 )
 
 // contextBar is the short help for the current state: cancel instead of
@@ -63,6 +75,7 @@ type contextBar struct {
 	busy             bool
 	secrets, urlHint bool
 	token            bool
+	copyable         bool
 }
 
 func (c contextBar) ShortHelp() []key.Binding {
@@ -83,7 +96,10 @@ func (c contextBar) ShortHelp() []key.Binding {
 	if c.token {
 		b = append(b, tokenBar)
 	}
-	return b
+	if c.copyable {
+		b = append(b, copyBar)
+	}
+	return append(b, zoomBar)
 }
 
 func (c contextBar) FullHelp() [][]key.Binding { return c.keys.FullHelp() }
@@ -93,8 +109,9 @@ func (c contextBar) FullHelp() [][]key.Binding { return c.keys.FullHelp() }
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Run, k.RunAll, k.Cancel},
-		{k.Up, k.Down, k.Focus, k.PageUp, k.PageDown},
-		{k.Reveal, k.Open, k.Token, k.Help, k.Quit},
+		{k.Up, k.Down, k.Focus, k.PageUp, k.PageDown, k.Top, k.Bottom},
+		{k.Zoom, k.Copy, k.Reveal, k.Open, k.Token},
+		{k.Notes, k.Help, k.Quit},
 	}
 }
 

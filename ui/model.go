@@ -75,17 +75,26 @@ type Model struct {
 	spinning      bool
 	ticking       bool
 
-	status      string
-	statusSeq   int
+	status    string
+	statusSeq int
+	// statusBusy marks a status that is true only while a run goes on
+	// ("cancelling…", "a stage is running…"): the run's end clears it.
+	statusBusy  bool
 	confirmQuit bool
 
+	zoom        bool // the focused pane fills the window
+	facilitator bool // the pages show their facilitator notes
+	countdown   bool // the selected stage's results hold a live countdown
+
 	insp inspector // the token overlay
+	pick picker    // the copy/open chooser
+	note notice    // a message shown whole in a box
 }
 
 // New builds the UI over eng. It subscribes to eng's events at once so no
 // event is missed between construction and the first Update.
 func New(eng Engine, page PageFunc, info Info, opts ...Option) Model {
-	cfg := config{isDark: true, now: time.Now, tick: tea.Tick}
+	cfg := config{isDark: true, now: time.Now, tick: tea.Tick, copy: systemClipboard}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -112,6 +121,8 @@ func New(eng Engine, page PageFunc, info Info, opts ...Option) Model {
 		content:  viewport.New(),
 		output:   viewport.New(),
 		spin:     spinner.New(spinner.WithSpinner(spinner.MiniDot)),
+
+		facilitator: cfg.facilitator,
 	}
 	m.restyle()
 	m.content.MouseWheelEnabled = false // the root routes the wheel itself
@@ -126,6 +137,9 @@ func New(eng Engine, page PageFunc, info Info, opts ...Option) Model {
 		m.busy, m.spinning, m.ticking = true, true, true
 	}
 	m.rebuildOutput()
+	if m.countdown {
+		m.ticking = true // Init starts the clock
+	}
 	return m
 }
 
@@ -157,14 +171,14 @@ func (m Model) Next(stages []engine.StageState) string {
 		return ""
 	}
 	s := stages[i]
-	next := fmt.Sprintf("next: stage %d %s", s.Index, m.title(s))
+	next := fmt.Sprintf(quitNext, s.Index, m.title(s))
 	switch s.Status {
 	case engine.Failed:
-		next += " (it failed: run it again)"
+		next += quitNextFailed
 	case engine.Cancelled:
-		next += " (cancelled: run it again)"
+		next += quitNextCancelled
 	case engine.Running:
-		next += " (still running)"
+		next += quitNextRunning
 	}
 	return next
 }
@@ -182,10 +196,37 @@ func (m Model) Init() tea.Cmd {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}
 	if m.spinning {
-		cmds = append(cmds, m.spin.Tick, m.tickCmd())
+		cmds = append(cmds, m.spin.Tick)
+	}
+	if m.ticking {
+		cmds = append(cmds, m.tickCmd())
 	}
 	return tea.Batch(cmds...)
 }
+
+// What the model says, in one place for the message catalog.
+const (
+	quitNext          = "next: stage %d %s"
+	quitNextFailed    = " (it failed: run it again)"
+	quitNextCancelled = " (cancelled: run it again)"
+	quitNextRunning   = " (still running)"
+	msgPageFailed     = "could not show this page: "
+	msgCodeFailed     = "could not highlight code: "
+	msgSecretsFailed  = "could not read secrets: "
+	msgConfirmQuit    = "a stage is running: press q again to quit (the stage will be cancelled; run it again next time)"
+	msgNothingRunning = "nothing is running"
+	msgCancelling     = "cancelling…"
+	msgNoStage        = "there is no stage to run"
+	msgCantRun        = "can't run %d %s"
+	msgBusy           = "a stage is running: wait for it, or press c to cancel it"
+	msgCantRunAll     = "can't run all"
+	msgNoResults      = "no results yet: run this stage first"
+	msgNoSecrets      = "this stage has no secret results"
+	msgNotesShown     = "facilitator notes shown (f hides them)"
+	msgNotesHidden    = "facilitator notes hidden (f shows them)"
+	msgNoNotes        = "There are no notes for this stage yet."
+	msgRendering      = "rendering…"
+)
 
 // Messages the UI sends itself.
 type (
@@ -288,12 +329,16 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 
 	case tickMsg:
-		if !m.anyRunning() && !m.insp.open {
+		if !m.anyRunning() && !m.insp.open && !m.countdown {
 			m.ticking = false
 			return m, nil
 		}
 		m.rebuildInspector() // the token's time left moves on
-		return m, m.tickCmd()
+		var cmd tea.Cmd
+		if m.countdown {
+			cmd = m.rebuildOutput() // and so do the results' countdowns
+		}
+		return m, tea.Batch(cmd, m.tickCmd())
 
 	case tokenMsg:
 		return m, m.applyToken(msg)
@@ -308,7 +353,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 	case contentMsg:
 		if msg.err != nil {
-			return m, m.setStatus("could not show this page: " + msg.err.Error())
+			return m, m.setStatus(msgPageFailed + msg.err.Error())
 		}
 		if msg.key == m.wantContentKey() {
 			m.setContent(msg.key, msg.out)
@@ -318,28 +363,34 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 	case codeMsg:
 		if msg.err != nil {
-			return m, m.setStatus("could not highlight code: " + msg.err.Error())
+			return m, m.setStatus(msgCodeFailed + msg.err.Error())
 		}
 		return m, m.rebuildOutput()
 
 	case secretsMsg:
 		if msg.err != nil {
-			return m, m.setStatus("could not read secrets: " + msg.err.Error())
+			return m, m.setStatus(msgSecretsFailed + msg.err.Error())
 		}
 		m.revealed[msg.stepID] = msg.vals
 		return m, m.rebuildOutput()
 
 	case openedMsg:
+		return m, m.opened(msg)
+
+	case copiedMsg:
+		return m, m.copied(msg)
+
+	case copyValueMsg:
 		if msg.err != nil {
-			return m, m.setStatus("could not open a browser (" + msg.err.Error() + "); open it yourself: " + msg.url)
+			return m, m.setStatus(fmt.Sprintf(readSecretFail, msg.item.name, msg.err))
 		}
-		return m, m.setStatus("opened " + msg.url + " (also copied to the clipboard)")
+		return m, m.copyItem(msg.item)
 
 	case actionErrMsg:
 		return m, m.setStatus(msg.what + ": " + msg.err.Error())
 
 	case clearStatusMsg:
-		if msg.seq == m.statusSeq && !m.confirmQuit {
+		if msg.seq == m.statusSeq && !m.confirmQuit && !m.statusBusy {
 			m.status = ""
 		}
 		return m, nil
@@ -348,22 +399,32 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	// Overlays get input first.
+	if m.note.open {
+		m.note = notice{}
+		if msg.String() != "ctrl+c" {
+			return m, nil // any key closes it
+		}
+	}
+	if m.pick.open {
+		return m.pickerKey(msg)
+	}
 	if m.insp.open {
-		return m.inspectorKey(msg) // the overlay gets input first
+		return m.inspectorKey(msg)
 	}
 	if key.Matches(msg, m.keys.Quit) {
 		if m.confirmQuit || !m.busy {
 			return m, m.quit()
 		}
 		m.confirmQuit = true
-		m.status = "a stage is running: press q again to quit (the stage will be cancelled; run it again next time)"
+		m.status, m.statusBusy = msgConfirmQuit, true
 		m.statusSeq++
 		return m, nil
 	}
 	if m.confirmQuit {
 		// Any other key backs out of quitting and then does its own job.
 		m.confirmQuit = false
-		m.status = ""
+		m.status, m.statusBusy = "", false
 	}
 	switch {
 	case key.Matches(msg, m.keys.Help):
@@ -380,6 +441,7 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		} else {
 			m.focus = paneContent
 		}
+		m.layout() // the focused pane gets the larger share
 		return m, nil
 	case key.Matches(msg, m.keys.PageUp):
 		m.focused().PageUp()
@@ -387,16 +449,37 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, m.keys.PageDown):
 		m.focused().PageDown()
 		return m, nil
+	case key.Matches(msg, m.keys.Top):
+		m.focused().GotoTop()
+		return m, nil
+	case key.Matches(msg, m.keys.Bottom):
+		m.focused().GotoBottom()
+		return m, nil
+	case key.Matches(msg, m.keys.Zoom):
+		m.zoom = !m.zoom
+		m.layout()
+		return m, tea.Batch(m.syncContent(), m.rebuildOutput())
+	case key.Matches(msg, m.keys.Notes):
+		m.facilitator = !m.facilitator
+		say := msgNotesHidden
+		if m.facilitator {
+			say = msgNotesShown
+		}
+		return m, tea.Batch(m.syncContent(), m.setStatus(say))
+	case key.Matches(msg, m.keys.Copy):
+		return m, m.copyKey()
 	case key.Matches(msg, m.keys.Run):
 		return m, m.run()
 	case key.Matches(msg, m.keys.RunAll):
 		return m, m.runAll()
 	case key.Matches(msg, m.keys.Cancel):
 		if !m.busy {
-			return m, m.setStatus("nothing is running")
+			return m, m.setStatus(msgNothingRunning)
 		}
 		eng := m.eng
-		return m, tea.Batch(func() tea.Msg { eng.Cancel(); return nil }, m.setStatus("cancelling…"))
+		m.status, m.statusBusy = msgCancelling, true
+		m.statusSeq++
+		return m, func() tea.Msg { eng.Cancel(); return nil }
 	case key.Matches(msg, m.keys.Reveal):
 		return m, m.toggleReveal()
 	case key.Matches(msg, m.keys.Open):
@@ -430,7 +513,7 @@ func (m *Model) quit() tea.Cmd {
 // setStatus shows a transient line and schedules its removal.
 func (m *Model) setStatus(s string) tea.Cmd {
 	m.statusSeq++
-	m.status = s
+	m.status, m.statusBusy = s, false
 	seq := m.statusSeq
 	return m.cfg.tick(statusTTL, func(time.Time) tea.Msg { return clearStatusMsg{seq: seq} })
 }
@@ -452,18 +535,35 @@ func (m *Model) move(d int) tea.Cmd {
 	}
 	m.follow = false
 	m.sel = n
-	return tea.Batch(m.syncContent(), m.rebuildOutput())
+	return tea.Batch(m.syncContent(), m.showOutput())
+}
+
+// showOutput fills the output pane for a newly selected stage: a running
+// stage at its tail, any other at the top of its entry, where its summary
+// is. A countdown in its results starts the clock.
+func (m *Model) showOutput() tea.Cmd {
+	cmd := m.rebuildOutput()
+	if s, ok := m.selected(); ok && s.Status == engine.Running {
+		m.output.GotoBottom()
+	} else {
+		m.output.GotoTop()
+	}
+	if m.countdown && !m.ticking {
+		m.ticking = true
+		cmd = tea.Batch(cmd, m.tickCmd())
+	}
+	return cmd
 }
 
 func (m *Model) run() tea.Cmd {
 	s, ok := m.selected()
 	if !ok {
-		return m.setStatus("there is no stage to run")
+		return m.setStatus(msgNoStage)
 	}
 	m.follow = true
 	// Starting a run is a side effect, so it happens in the Cmd; its
 	// refusal says why in the learner's words.
-	eng, id, what := m.eng, s.ID, fmt.Sprintf("can't run %d %s", s.Index, m.title(s))
+	eng, id, what := m.eng, s.ID, fmt.Sprintf(msgCantRun, s.Index, m.title(s))
 	return func() tea.Msg {
 		if err := eng.Start(id); err != nil {
 			return actionErrMsg{what: what, err: err}
@@ -474,13 +574,13 @@ func (m *Model) run() tea.Cmd {
 
 func (m *Model) runAll() tea.Cmd {
 	if m.busy {
-		return m.setStatus("a stage is running: wait for it, or press c to cancel it")
+		return m.setStatus(msgBusy)
 	}
 	m.follow = true
 	eng := m.eng
 	return func() tea.Msg {
 		if err := eng.StartAll(); err != nil {
-			return actionErrMsg{what: "can't run all", err: err}
+			return actionErrMsg{what: msgCantRunAll, err: err}
 		}
 		return nil
 	}
@@ -499,9 +599,9 @@ func (m *Model) toggleReveal() tea.Cmd {
 	}
 	if len(names) == 0 {
 		if len(s.Result.Values) == 0 {
-			return m.setStatus("no results yet: run this stage first")
+			return m.setStatus(msgNoResults)
 		}
-		return m.setStatus("this stage has no secret results")
+		return m.setStatus(msgNoSecrets)
 	}
 	if _, shown := m.revealed[s.ID]; shown {
 		delete(m.revealed, s.ID) // forget the values, not just hide them
@@ -521,26 +621,6 @@ func (m *Model) toggleReveal() tea.Cmd {
 	}
 }
 
-func (m *Model) open() tea.Cmd {
-	s, ok := m.selected()
-	if !ok {
-		return nil
-	}
-	for _, v := range s.Result.Values {
-		if v.Kind == engine.KindURL && v.Value != "" {
-			open, url := m.cfg.openURL, v.Value
-			m.status = "opening " + url + " …"
-			return tea.Batch(tea.SetClipboard(url), func() tea.Msg {
-				return openedMsg{url: url, err: open(url)}
-			})
-		}
-	}
-	if len(s.Result.Values) == 0 {
-		return m.setStatus("no results yet: run this stage first")
-	}
-	return m.setStatus("this stage has no URL to open")
-}
-
 // wheel scrolls whatever is under the pointer: the stage list moves the
 // selection, the right-hand panes scroll.
 func (m *Model) wheel(msg tea.MouseWheelMsg) tea.Cmd {
@@ -553,11 +633,22 @@ func (m *Model) wheel(msg tea.MouseWheelMsg) tea.Cmd {
 		m.clampInspector()
 		return nil
 	}
+	if m.pick.open || m.note.open {
+		return nil
+	}
 	g := m.geom()
 	if g.tiny {
 		return nil
 	}
 	up := msg.Button == tea.MouseWheelUp
+	if m.zoom {
+		if up {
+			m.focused().ScrollUp(3)
+		} else {
+			m.focused().ScrollDown(3)
+		}
+		return nil
+	}
 	if msg.X < g.leftW {
 		if up {
 			return m.move(-1)
@@ -591,6 +682,11 @@ func (m *Model) anyRunning() bool {
 func (m *Model) applyEvent(ev engine.Event) tea.Cmd {
 	if ev.Kind == engine.EventQueueDone {
 		m.busy = false
+		// What was true only while the run went on is no longer true.
+		if m.statusBusy {
+			m.status, m.statusBusy = "", false
+		}
+		m.confirmQuit = false
 		return nil
 	}
 	i := engine.Apply(m.stages, ev)
@@ -632,6 +728,14 @@ func (m *Model) applyEvent(ev engine.Event) tea.Cmd {
 	}
 	if i == m.sel {
 		cmds = append(cmds, m.rebuildOutput())
+		if ev.Kind == engine.EventFinished {
+			// The entry opens with its summary: show it from the top.
+			m.output.GotoTop()
+		}
+	}
+	if ev.Kind == engine.EventFinished && m.countdown && !m.ticking {
+		m.ticking = true
+		cmds = append(cmds, m.tickCmd())
 	}
 	return tea.Batch(cmds...)
 }
@@ -639,11 +743,29 @@ func (m *Model) applyEvent(ev engine.Event) tea.Cmd {
 // wantContentKey is the render the content pane should show now.
 func (m *Model) wantContentKey() renderKey {
 	s, _ := m.selected()
-	return renderKey{Text: s.ID, Width: m.wrapWidth(m.content.Width()), Style: m.st.glamour}
+	return renderKey{Text: m.pageKey(s.ID), Width: m.pageWidth(m.content.Width()), Style: m.st.glamour}
+}
+
+// pageKey names a stage's page in the render cache: with or without the
+// facilitator notes.
+func (m *Model) pageKey(id string) string {
+	if m.facilitator {
+		return id + "\x00facilitator"
+	}
+	return id
 }
 
 func (m *Model) wrapWidth(paneWidth int) int {
 	return max(paneWidth-1, 10)
+}
+
+// maxPageWidth is the widest a page's lines get, however wide the pane:
+// prose is hard to read in longer lines.
+const maxPageWidth = 100
+
+// pageWidth is the wrap width of the pages in a pane paneWidth wide.
+func (m *Model) pageWidth(paneWidth int) int {
+	return min(m.wrapWidth(paneWidth), maxPageWidth)
 }
 
 // pageTitles reads each stage's title from its page ("# N · Title"), so
@@ -679,7 +801,10 @@ func (m *Model) title(s engine.StageState) string {
 func (m *Model) pageMarkdown(s engine.StageState) string {
 	md, ok := m.page(s.ID)
 	if !ok || strings.TrimSpace(md) == "" {
-		return "There are no notes for this stage yet.\n"
+		return msgNoNotes + "\n"
+	}
+	if !m.facilitator {
+		md = withoutFacilitatorNotes(md)
 	}
 	if first, rest, found := strings.Cut(strings.TrimLeft(md, "\n"), "\n"); found && strings.HasPrefix(first, "# ") {
 		return strings.TrimLeft(rest, "\n")
@@ -699,7 +824,7 @@ func (m *Model) syncContent() tea.Cmd {
 		return m.prefetch()
 	}
 	if m.contentKey.Text != k.Text {
-		m.setContentText("rendering…")
+		m.setContentText(msgRendering)
 		m.content.GotoTop()
 		m.contentKey = renderKey{Text: k.Text}
 	}
@@ -741,7 +866,7 @@ func (m *Model) prefetch() tea.Cmd {
 	}
 	var jobs []job
 	for _, s := range m.stages {
-		jk := renderKey{Text: s.ID, Width: k.Width, Style: k.Style}
+		jk := renderKey{Text: m.pageKey(s.ID), Width: k.Width, Style: k.Style}
 		if _, ok := m.md.get(jk); !ok {
 			jobs = append(jobs, job{jk, m.pageMarkdown(s)})
 		}

@@ -294,8 +294,18 @@ func TestOpenURLGoesThroughCmdAndClipboard(t *testing.T) {
 	h2 := newHarness(t, newFakeEngine(), 120, 34, WithOpenURL(func(string) error { return errors.New("no display") }))
 	runStage1(h2, 1)
 	h2.press(keyRune('o'))
-	if want := "could not open a browser (no display); open it yourself: http://127.0.0.1:4747/login"; h2.m.status != want {
-		t.Errorf("status = %q, want %q", h2.m.status, want)
+	if !h2.m.note.open || !strings.Contains(h2.m.note.text, "no display") || !strings.Contains(h2.m.note.text, "copied") {
+		t.Errorf("no browser: notice %+v, want one saying why and that the URL was copied", h2.m.note)
+	}
+	if v := plain(h2); !strings.Contains(v, "http://127.0.0.1:4747/login") || !strings.Contains(v, "open it yourself") {
+		t.Errorf("the notice does not show the URL whole:\n%s", v)
+	}
+	if len(h2.clipboard) != 1 || h2.clipboard[0] != "http://127.0.0.1:4747/login" {
+		t.Errorf("clipboard = %v, want the URL", h2.clipboard)
+	}
+	h2.press(keyRune('x'))
+	if h2.m.note.open {
+		t.Error("a key did not close the notice")
 	}
 }
 

@@ -63,6 +63,14 @@ type config struct {
 	// renderAfter, when set, holds every Markdown render back until it is
 	// closed (see WithRenderAfter).
 	renderAfter <-chan struct{}
+	// copy puts a copied value on the system clipboard (OSC 52 is sent
+	// besides); it runs in a Cmd.
+	copy func(string) error
+	// facilitator shows the pages' facilitator notes from the start.
+	facilitator bool
+	// expected is how long a stage is expected to take (on AWS), for the
+	// progress line's time left.
+	expected func(stepID string) (time.Duration, bool)
 }
 
 // WithDarkBackground fixes the light/dark choice instead of asking the
@@ -95,4 +103,21 @@ func WithRenderAfter(ready <-chan struct{}) Option {
 // WithClock replaces time.Now for elapsed times (stable golden views).
 func WithClock(now func() time.Time) Option {
 	return func(c *config) { c.now = now }
+}
+
+// WithFacilitatorNotes shows the pages' notes for facilitators, which are
+// hidden by default (the f key toggles them).
+func WithFacilitatorNotes(show bool) Option {
+	return func(c *config) { c.facilitator = show }
+}
+
+// WithExpectedTimes gives the progress line the stages' expected times,
+// used for stages that have not run yet (on AWS, where they take minutes).
+func WithExpectedTimes(expected func(stepID string) (time.Duration, bool)) Option {
+	return func(c *config) { c.expected = expected }
+}
+
+// WithClipboard replaces the system clipboard (tests).
+func WithClipboard(copy func(string) error) Option {
+	return func(c *config) { c.copy = copy }
 }

@@ -13,6 +13,22 @@ import (
 	"agentcore-workshop/steps/engine"
 )
 
+// What the frame says, in one place for the message catalog.
+const (
+	paneOutputTitle = "Output"
+	paneStagesTitle = "Stages"
+	linesFoot       = "%d–%d of %d"
+	tinyHint        = "enlarge the window to read the stage notes"
+	statusRunning   = " running"
+	statusSucceeded = "✓ succeeded"
+	statusFailed    = "✗ failed"
+	statusCancelled = "■ cancelled"
+	statusNotRun    = "○ not run yet"
+	statusIn        = " in "
+	statusAfter     = " after "
+	statusStale     = "  ! an earlier stage was re-run: run this one again"
+)
+
 // geometry is where everything goes at the current size. It is computed
 // from the size and help mode only, so Update (sizing the viewports) and
 // View (drawing) always agree.
@@ -42,9 +58,25 @@ func (m *Model) geom() geometry {
 		g.tiny = true
 		return g
 	}
+	if m.zoom {
+		// The focused pane fills the body.
+		g.rightW = m.width
+		if m.focus == paneContent {
+			g.contentH = g.bodyH
+		} else {
+			g.outputH = g.bodyH
+		}
+		return g
+	}
 	g.leftW = min(max(m.width*28/100, 24), 36)
 	g.rightW = m.width - g.leftW
-	g.contentH = max(g.bodyH*55/100, 4)
+	// The focused pane gets the larger share: the page while reading, the
+	// output while following a run or reading its entry.
+	share := 55
+	if m.focus == paneOutput {
+		share = 40
+	}
+	g.contentH = max(g.bodyH*share/100, 4)
 	g.outputH = g.bodyH - g.contentH
 	if g.outputH < 5 {
 		g.outputH = 5
@@ -73,124 +105,19 @@ func (m *Model) layout() {
 		return
 	}
 	atBottom := m.output.AtBottom()
+	cH, oH := g.contentH, g.outputH
+	if m.zoom {
+		// Both panes take the whole body, so tab switches the one shown
+		// without a new layout.
+		cH, oH = g.bodyH, g.bodyH
+	}
 	m.content.SetWidth(g.rightW - 2)
-	m.content.SetHeight(g.contentH - 2)
+	m.content.SetHeight(cH - 2)
 	m.output.SetWidth(g.rightW - 2)
-	m.output.SetHeight(g.outputH - 3) // border plus the status row
+	m.output.SetHeight(oH - 3) // border plus the status row
 	if atBottom {
 		m.output.GotoBottom()
 	}
-}
-
-// rebuildOutput refills the output pane for the selected stage: its log,
-// then its results. Code results are highlighted through glamour in a Cmd;
-// until that lands they show as plain text.
-func (m *Model) rebuildOutput() tea.Cmd {
-	s, ok := m.selected()
-	if !ok {
-		m.outputLines = nil
-		m.output.SetContentLines(nil)
-		return nil
-	}
-	w := m.output.Width()
-	var b strings.Builder
-	var cmds []tea.Cmd
-	if out := m.out[s.ID]; out != nil {
-		for _, l := range out.lines {
-			b.WriteString(l)
-			b.WriteByte('\n')
-		}
-	}
-	if s.Status == engine.Failed && s.Err != "" {
-		b.WriteString(m.st.Fail.Render("✗ " + s.Err))
-		b.WriteByte('\n')
-	}
-	if vals := s.Result.Values; len(vals) > 0 {
-		if b.Len() > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(m.st.Title.Render("Results"))
-		b.WriteByte('\n')
-		nameW := 0
-		for _, v := range vals {
-			if v.Kind != engine.KindCode {
-				nameW = max(nameW, ansi.StringWidth(v.Name))
-			}
-		}
-		nameW = min(nameW, 24)
-		revealed := m.revealed[s.ID]
-		urlHint := true
-		for _, v := range vals {
-			if v.Kind == engine.KindCode {
-				b.WriteString(m.st.Name.Render(v.Name))
-				b.WriteByte('\n')
-				if w <= 0 {
-					continue
-				}
-				k := codeKey(s.ID, v, m.wrapWidth(w), m.st.glamour)
-				if r, ok := m.md.get(k); ok {
-					b.WriteString(r)
-				} else {
-					b.WriteString(strings.Join(indentLines(strings.TrimRight(v.Value, "\n"), "  "), "\n"))
-					md, cache := codeMarkdown(v.Name, v.Value), m.md
-					cmds = append(cmds, func() tea.Msg {
-						_, err := cache.render(k, md)
-						return codeMsg{err: err}
-					})
-				}
-				b.WriteByte('\n')
-				continue
-			}
-			name := v.Name
-			if ansi.StringWidth(name) > nameW {
-				name = ansi.Truncate(name, nameW, "…")
-			}
-			b.WriteString(m.st.Name.Render(name + strings.Repeat(" ", nameW-ansi.StringWidth(name))))
-			b.WriteString("  ")
-			switch {
-			case v.Secret:
-				hint := "  (v to show)"
-				if v.Kind == engine.KindToken {
-					hint = "  (v to show · t to inspect)"
-				}
-				if val, ok := revealed[v.Name]; ok {
-					b.WriteString(val)
-				} else {
-					b.WriteString("••••••" + m.st.Dim.Render(hint))
-				}
-			case v.Kind == engine.KindURL:
-				b.WriteString(v.Value)
-				if urlHint {
-					b.WriteString(m.st.Dim.Render("  (o to open)"))
-					urlHint = false
-				}
-			default:
-				// Long values wrap within the value column, and continuation
-				// lines line up under the value, not the name.
-				val := v.Value
-				if valW := w - nameW - 2; valW >= 20 {
-					val = ansi.Wrap(val, valW, "")
-				}
-				b.WriteString(strings.ReplaceAll(val, "\n", "\n"+strings.Repeat(" ", nameW+2)))
-			}
-			b.WriteByte('\n')
-		}
-	}
-	if b.Len() == 0 {
-		b.WriteString(m.st.Dim.Render("Nothing yet. Press enter to run this stage; its output and results appear here."))
-	}
-	atBottom := m.output.AtBottom()
-	text := strings.TrimRight(b.String(), "\n")
-	if w > 0 {
-		// Wrap here, once per change, rather than in every frame.
-		text = ansi.Wrap(text, w, "")
-	}
-	m.outputLines = strings.Split(text, "\n")
-	m.output.SetContentLines(m.outputLines)
-	if atBottom {
-		m.output.GotoBottom()
-	}
-	return tea.Batch(cmds...)
 }
 
 // View draws the frame. It only reads state and slices strings already
@@ -208,8 +135,14 @@ func (m Model) render() string {
 		return ""
 	}
 	base := m.renderPanes()
-	if m.insp.open {
-		return m.overlayInspector(base) // drawn last, over everything
+	// Overlays are drawn last, over everything.
+	switch {
+	case m.note.open:
+		return m.overlayNotice(base)
+	case m.pick.open:
+		return m.overlayPicker(base)
+	case m.insp.open:
+		return m.overlayInspector(base)
 	}
 	return base
 }
@@ -223,23 +156,69 @@ func (m Model) renderPanes() string {
 	b.Grow(m.width * m.height * 4)
 	b.WriteString(m.header())
 	b.WriteByte('\n')
-	left := m.stageBox(g)
+	var left []string
+	if !m.zoom {
+		left = m.stageBox(g)
+	}
 	s, _ := m.selected()
 	ctitle := fmt.Sprintf("%d · %s", s.Index, m.title(s))
-	right := m.box(ctitle, inView(m.contentLines, &m.content), g.rightW, g.contentH, m.focus == paneContent)
-	outBody := append([]string{m.outputStatus(s)}, inView(m.outputLines, &m.output)...)
-	right = append(right, m.box("Output", outBody, g.rightW, g.outputH, m.focus == paneOutput)...)
+	var right []string
+	if g.contentH > 0 {
+		right = m.frame(ctitle, scrollFoot(&m.content, len(m.contentLines)), inView(m.contentLines, &m.content),
+			g.rightW, g.contentH, m.focus == paneContent)
+	}
+	if g.outputH > 0 {
+		outBody := append([]string{m.outputStatus(s)}, inView(m.outputLines, &m.output)...)
+		right = append(right, m.frame(paneOutputTitle, scrollFoot(&m.output, len(m.outputLines)), outBody,
+			g.rightW, g.outputH, m.focus == paneOutput)...)
+	}
 	for i := range g.bodyH {
-		b.WriteString(left[i])
+		if i < len(left) {
+			b.WriteString(left[i])
+		}
 		b.WriteString(right[i])
 		b.WriteByte('\n')
 	}
 	b.WriteString(m.statusLine())
 	b.WriteByte('\n')
-	b.WriteString(" " + m.help.View(m.helpBar()))
+	b.WriteString(m.helpView())
 	return b.String()
 }
 
+// helpView is the help row (or, with ?, the full help). The short bar
+// keeps the keys that fit whole: the help model would add one that does
+// not fit when even its "…" would not.
+func (m Model) helpView() string {
+	k := m.helpBar()
+	if m.help.ShowAll {
+		rows := strings.Split(m.help.View(k), "\n")
+		for i, r := range rows {
+			rows[i] = ansi.Truncate(" "+r, m.width, "")
+		}
+		return strings.Join(rows, "\n")
+	}
+	hs := m.help.Styles
+	sep := hs.ShortSeparator.Render(m.help.ShortSeparator)
+	var b strings.Builder
+	w := 1
+	b.WriteString(" ")
+	for i, kb := range k.ShortHelp() {
+		item := hs.ShortKey.Render(kb.Help().Key) + " " + hs.ShortDesc.Render(kb.Help().Desc)
+		if i > 0 {
+			item = sep + item
+		}
+		iw := ansi.StringWidth(item)
+		if w+iw > m.width {
+			break
+		}
+		b.WriteString(item)
+		w += iw
+	}
+	return b.String()
+}
+
+// helpBar offers the keys that act now: v only on a stage with secrets,
+// o only on a URL that still opens something, y only with a value to copy.
 func (m Model) helpBar() help.KeyMap {
 	if m.insp.open {
 		return inspectorBar{keys: m.keys}
@@ -248,11 +227,23 @@ func (m Model) helpBar() help.KeyMap {
 	if s, ok := m.selected(); ok {
 		for _, v := range s.Result.Values {
 			c.secrets = c.secrets || v.Secret
-			c.urlHint = c.urlHint || (v.Kind == engine.KindURL && v.Value != "")
+			c.urlHint = c.urlHint || urlActs(s, v)
 			c.token = c.token || v.Kind == engine.KindToken
+			c.copyable = c.copyable || v.Kind != engine.KindCode
 		}
 	}
 	return c
+}
+
+// scrollFoot is a pane's position, "12–24 of 80", when it holds more
+// than it shows.
+func scrollFoot(vp *viewport.Model, n int) string {
+	h := vp.Height()
+	if n <= h || h <= 0 {
+		return ""
+	}
+	top := min(vp.YOffset(), max(n-h, 0))
+	return fmt.Sprintf(linesFoot, top+1, min(top+h, n), n)
 }
 
 // inView is the slice of lines vp shows at its scroll offset.
@@ -276,7 +267,7 @@ func (m Model) renderTiny(g geometry) string {
 	if m.status != "" {
 		lines = append(lines, fit(m.st.Status.Render(m.status), m.width))
 	}
-	lines = append(lines, fit(m.st.Dim.Render("enlarge the window to read the stage notes"), m.width))
+	lines = append(lines, fit(m.st.Dim.Render(tinyHint), m.width))
 	if len(lines) > m.height {
 		// Keep the selected stage on screen.
 		start := min(max(m.sel+1-(m.height-1), 0), len(lines)-m.height)
@@ -302,11 +293,17 @@ func (m Model) header() string {
 	return m.st.Header.Render(title) + strings.Repeat(" ", m.width-tw-iw) + m.st.HeaderInfo.Render(info)
 }
 
+// statusLine is the transient message, or else where the learner is in
+// the workshop and how long is left.
 func (m Model) statusLine() string {
 	if m.status == "" {
-		return ""
+		p := m.progressLine()
+		if p == "" {
+			return ""
+		}
+		return " " + m.st.Dim.Render(ansi.Truncate(p, max(m.width-1, 0), ellipsis))
 	}
-	return " " + m.st.Status.Render(ansi.Truncate(m.status, max(m.width-1, 0), "…"))
+	return " " + m.st.Status.Render(ansi.Truncate(m.status, max(m.width-1, 0), ellipsis))
 }
 
 func (m Model) stageBox(g geometry) []string {
@@ -320,7 +317,7 @@ func (m Model) stageBox(g geometry) []string {
 		start := min(max(m.sel-inner+1, 0), len(rows)-inner)
 		rows = rows[start : start+inner]
 	}
-	return m.box("Stages", rows, g.leftW, g.bodyH, false)
+	return m.box(paneStagesTitle, rows, g.leftW, g.bodyH, false)
 }
 
 // stageRow is "› ✓! 3 Configure   1s" fitted to w columns.
@@ -384,7 +381,7 @@ func (m Model) outputStatus(s engine.StageState) string {
 	var line string
 	switch s.Status {
 	case engine.Running:
-		line = m.spin.View() + " running"
+		line = m.spin.View() + statusRunning
 		if el != "" {
 			line += " · " + el
 		}
@@ -392,25 +389,25 @@ func (m Model) outputStatus(s engine.StageState) string {
 			line += " · " + s.Progress
 		}
 	case engine.Succeeded:
-		line = m.st.OK.Render("✓ succeeded")
+		line = m.st.OK.Render(statusSucceeded)
 		if el != "" {
-			line += " in " + el
+			line += statusIn + el
 		}
 	case engine.Failed:
-		line = m.st.Fail.Render("✗ failed")
+		line = m.st.Fail.Render(statusFailed)
 		if el != "" {
-			line += " after " + el
+			line += statusAfter + el
 		}
 	case engine.Cancelled:
-		line = m.st.Warn.Render("■ cancelled")
+		line = m.st.Warn.Render(statusCancelled)
 		if el != "" {
-			line += " after " + el
+			line += statusAfter + el
 		}
 	default:
-		line = m.st.Dim.Render("○ not run yet")
+		line = m.st.Dim.Render(statusNotRun)
 	}
 	if s.Stale {
-		line += m.st.Warn.Render("  ! an earlier stage was re-run: run this one again")
+		line += m.st.Warn.Render(statusStale)
 	}
 	return line
 }

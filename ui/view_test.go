@@ -32,7 +32,7 @@ func goldenScene(t *testing.T, w, h int) *harness {
 }
 
 func TestGoldenViews(t *testing.T) {
-	for _, size := range [][2]int{{80, 24}, {120, 34}} {
+	for _, size := range [][2]int{{80, 24}, {120, 34}, {200, 60}} {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
 			h := goldenScene(t, size[0], size[1])
 			v := ansi.Strip(h.view())

@@ -17,13 +17,20 @@ import (
 
 	"agentcore-workshop/content"
 	"agentcore-workshop/internal/app"
+	"agentcore-workshop/internal/cloud"
 	"agentcore-workshop/internal/gcpause"
+	"agentcore-workshop/steps"
 	"agentcore-workshop/ui"
 )
 
+// tuiOptions are the run command's choices for the terminal UI.
+type tuiOptions struct {
+	lang        string // the stage pages' language: one of content.Languages(); see pageLang
+	facilitator bool   // show the pages' facilitator notes from the start
+}
+
 // runTUI opens the workspace and runs the Bubble Tea front end until the
-// learner quits, showing the stage pages in lang (one of
-// content.Languages(); see pageLang).
+// learner quits, showing the stage pages in t.lang.
 //
 // The stage list is drawn before the target is reached: the workspace is
 // opened locally, the first frame goes out, and only then does the embedded
@@ -32,7 +39,7 @@ import (
 // collector, paused since the program started (see gcpause), resumes then
 // too. If connecting fails, the UI closes and says why, as it
 // would have before opening.
-func runTUI(ctx context.Context, o app.Options, lang string, stderr io.Writer) int {
+func runTUI(ctx context.Context, o app.Options, t tuiOptions, stderr io.Writer) int {
 	defer gcpause.Resume() // if no frame was ever drawn
 	if os.Getenv("TERM") == "dumb" {
 		fmt.Fprintln(stderr, errDumbTerminal)
@@ -74,13 +81,17 @@ func runTUI(ctx context.Context, o app.Options, lang string, stderr io.Writer) i
 	// scribble over the UI.
 	browser.Stdout, browser.Stderr = io.Discard, io.Discard
 	out := &frameWatcher{File: os.Stdout, drawn: make(chan struct{})}
-	m := ui.New(connectingEngine{Engine: a.Runner, conn: conn}, pageFunc(lang), ui.Info{
+	opts := []ui.Option{ui.WithOpenURL(browser.OpenURL), ui.WithNoColor(os.Getenv("NO_COLOR") != ""),
+		ui.WithRenderAfter(out.drawn), ui.WithFacilitatorNotes(t.facilitator)}
+	if a.Target == cloud.AWS {
+		opts = append(opts, ui.WithExpectedTimes(steps.TypicalOnAWS)) // the sandbox's times are measured
+	}
+	m := ui.New(connectingEngine{Engine: a.Runner, conn: conn}, pageFunc(t.lang), ui.Info{
 		Title:     "AgentCore Identity · inbound auth",
 		Target:    a.Target,
 		Region:    a.Region,
 		Workspace: a.Session.Dir(),
-	}, ui.WithOpenURL(browser.OpenURL), ui.WithNoColor(os.Getenv("NO_COLOR") != ""),
-		ui.WithRenderAfter(out.drawn))
+	}, opts...)
 	// Bubble Tea writes a composed frame on its next renderer tick; at its
 	// 120 fps ceiling instead of the default 60 the first frame waits at
 	// most ~8 ms for one. An idle tick only compares the view with the last.
