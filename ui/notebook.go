@@ -98,7 +98,7 @@ func (m *Model) card(s engine.StageState, log []string, w int) []string {
 	style := m.st.Fail
 	switch s.Status {
 	case engine.Failed:
-		head = "✗ " + s.Err
+		head = "✗ " + plainError(s.Err)
 		if h := hintFor(s.Err); h != "" {
 			advice = cardWhatToDo + h
 		}
@@ -111,7 +111,7 @@ func (m *Model) card(s engine.StageState, log []string, w int) []string {
 			return nil
 		}
 		style = m.st.OK
-		head = "✓ " + cardRefused + ": " + refusal
+		head = "✓ " + cardRefused + ": " + plainError(refusal)
 		if h := hintFor(refusal); h != "" {
 			advice = cardWhy + h
 		}
@@ -130,6 +130,17 @@ func (m *Model) card(s engine.StageState, log []string, w int) []string {
 		}
 	}
 	return out
+}
+
+// sdkPrefix is what the AWS SDK puts before the service's own error:
+// "operation error Bedrock AgentCore: InvokeAgentRuntime, https response
+// error StatusCode: 403, RequestID: 5d2a…, ".
+var sdkPrefix = regexp.MustCompile(`operation error [^:]+: \w+, (?:https response error StatusCode: \d+, RequestID: [^,]*, )?`)
+
+// plainError is an error as the card shows it: the service's words, without
+// the SDK's plumbing (the log keeps the whole text).
+func plainError(s string) string {
+	return sdkPrefix.ReplaceAllString(s, "")
 }
 
 // expectedRefusal finds the engine's note that a stage got the error it

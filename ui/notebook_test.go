@@ -88,7 +88,7 @@ func TestCardSaysRefusedAsItShouldBe(t *testing.T) {
 	eng.emit(engine.Event{Kind: engine.EventStarted, StepID: id, RunID: 1, Time: t0})
 	eng.emit(engine.Event{Kind: engine.EventLog, StepID: id, RunID: 1, Line: "← 403 AccessDeniedException"})
 	eng.emit(engine.Event{Kind: engine.EventLog, StepID: id, RunID: 1,
-		Line: engine.ExpectedErrorNote + "AccessDeniedException: Authorization method mismatch. The agent is configured for a different authorization token type"})
+		Line: engine.ExpectedErrorNote + "operation error Bedrock AgentCore: InvokeAgentRuntime, https response error StatusCode: 403, RequestID: 5d2ab27d-46fe-420c-bd6b-8146d369527c, AccessDeniedException: Authorization method mismatch. The agent is configured for a different authorization token type"})
 	eng.emit(engine.Event{Kind: engine.EventFinished, StepID: id, RunID: 1, Status: engine.Succeeded, Elapsed: time.Second})
 	h.pump()
 	h.exec(h.m.move(3 - h.m.sel))
