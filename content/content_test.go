@@ -30,8 +30,9 @@ var stages = []struct {
 	{5, "wait-ready", "Wait until READY"},
 	{6, "invoke-unauthenticated", "Invoke without a token"},
 	{7, "invoke-with-token", "Invoke with a token"},
-	{8, "oauth-consent", "OAuth consent"},
-	{9, "cleanup", "Clean up"},
+	{8, "break-it", "Break it"},
+	{9, "oauth-consent", "OAuth consent"},
+	{10, "cleanup", "Clean up"},
 }
 
 // edition is what one language's pages must hold: a title per stage, the
@@ -87,6 +88,7 @@ var editions = []edition{
 			"wait-ready":             {"READY", "failureReason", "Polling is how"},
 			"invoke-unauthenticated": {"AccessDeniedException", "Authorization method mismatch.", "exactly **one**"},
 			"invoke-with-token":      {"JWKS", "`exp`", "Is the token a session?", "session id"},
+			"break-it":               {"A token that decodes is not a valid token", "Doesn't the ID token work too?", "`alg=none`", "401", "403", "try-token"},
 			"oauth-consent":          {"never forwards the inbound token", "per user and per agent", "vault"},
 			"cleanup":                {"Deleting the runtime removes the runtime and nothing else", "ledger"},
 		},
@@ -101,6 +103,7 @@ var editions = []edition{
 			"wait-ready":             "READY까지 기다리기",
 			"invoke-unauthenticated": "토큰 없이 호출하기",
 			"invoke-with-token":      "토큰으로 호출하기",
+			"break-it":               "일부러 깨 보기",
 			"oauth-consent":          "OAuth 동의",
 			"cleanup":                "정리",
 		},
@@ -121,6 +124,7 @@ var editions = []edition{
 			"wait-ready":             {"READY", "failureReason", "폴링은 비동기"},
 			"invoke-unauthenticated": {"AccessDeniedException", "Authorization method mismatch.", "정확히 **하나**"},
 			"invoke-with-token":      {"JWKS", "`exp`", "토큰이 세션인가요?", "세션 ID"},
+			"break-it":               {"디코딩되는 토큰이면 유효한 토큰인가요?", "ID 토큰도 되지 않나요?", "`alg=none`", "401", "403", "try-token"},
 			"oauth-consent":          {"인바운드 토큰을 절대 넘기지 않", "사용자별, 에이전트별", "볼트", "워크로드 액세스"},
 			"cleanup":                {"런타임을 삭제하면 런타임만 삭제되고", "원장"},
 		},

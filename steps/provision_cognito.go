@@ -195,8 +195,8 @@ func claimsTable(tok jwtx.Token, now time.Time) string {
 	for _, c := range tok.Explain(now) {
 		fmt.Fprintf(&b, "%-10s %s\n", c.Name, c.Value)
 	}
-	if _, ok := tok.Claims["aud"]; !ok {
-		b.WriteString("(no aud claim: access tokens name their client in client_id instead)\n")
+	for _, n := range tok.Notes() {
+		b.WriteString("(" + n + ")\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
 }

@@ -2,7 +2,7 @@ package steps
 
 import "agentcore-workshop/steps/engine"
 
-// All returns the workshop's nine stages in order, bound to env.
+// All returns the workshop's stages in order, bound to env.
 func All(env *Env) []engine.Stage {
 	return []engine.Stage{
 		ProvisionCognito(env),      // stage 1
@@ -12,7 +12,8 @@ func All(env *Env) []engine.Stage {
 		WaitReady(env),             // stage 5
 		InvokeUnauthenticated(env), // stage 6
 		InvokeWithToken(env),       // stage 7
-		OAuthConsent(env),          // stage 8
-		Cleanup(env),               // stage 9
+		BreakIt(env),               // stage 8
+		OAuthConsent(env),          // stage 9
+		Cleanup(env),               // stage 10
 	}
 }

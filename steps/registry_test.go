@@ -13,7 +13,7 @@ import (
 	"agentcore-workshop/steps/engine"
 )
 
-func TestAllHasTheNineStagesInOrder(t *testing.T) {
+func TestAllHasTheStagesInOrder(t *testing.T) {
 	want := []struct{ id, title string }{
 		{"provision-cognito", "Provision Cognito"},
 		{"write-agent", "Write the agent"},
@@ -22,6 +22,7 @@ func TestAllHasTheNineStagesInOrder(t *testing.T) {
 		{"wait-ready", "Wait until READY"},
 		{"invoke-unauthenticated", "Invoke without a token"},
 		{"invoke-with-token", "Invoke with a token"},
+		{"break-it", "Break it"},
 		{"oauth-consent", "OAuth consent"},
 		{"cleanup", "Clean up"},
 	}
@@ -43,6 +44,7 @@ func TestAllRequirements(t *testing.T) {
 		"wait-ready":             {"launch"},
 		"invoke-unauthenticated": {"wait-ready"},
 		"invoke-with-token":      {"wait-ready"},
+		"break-it":               {"invoke-with-token"},
 		"oauth-consent":          {"invoke-with-token"},
 		"cleanup":                nil,
 	}
@@ -101,7 +103,7 @@ func TestFreshWorkshopRefusesLaterStages(t *testing.T) {
 	if err := r.Start("configure"); err == nil || err.Error() != want {
 		t.Errorf("Start(configure) = %v, want %q", err, want)
 	}
-	if c := All(nil)[8]; c.ID != "cleanup" || len(c.Requires) != 0 {
+	if c := All(nil)[len(All(nil))-1]; c.ID != "cleanup" || len(c.Requires) != 0 {
 		t.Errorf("cleanup should always be runnable: it requires %v", c.Requires)
 	}
 	snap := r.Snapshot()

@@ -79,7 +79,7 @@ func TestCrashInEachStageThenCleanup(t *testing.T) {
 
 			if stage != steps.Cleanup(nil).ID {
 				out := runOK(t, bin, tutorial...)
-				if want := fmt.Sprintf("[%d/9 %s] succeeded", index, stage); !strings.Contains(out, want) {
+				if want := fmt.Sprintf("[%d/%d %s] succeeded", index, len(steps.All(nil)), stage); !strings.Contains(out, want) {
 					t.Fatalf("the restart did not re-run the interrupted stage (%q missing):\n%s", want, out)
 				}
 			}
@@ -159,7 +159,7 @@ func killWhenPaused(t *testing.T, bin, stage string, args ...string) {
 		}
 		io.Copy(io.Discard, stdout)
 	}()
-	prefix := fmt.Sprintf("[%d/9 %s]", stageIndex(t, stage), stage)
+	prefix := fmt.Sprintf("[%d/%d %s]", stageIndex(t, stage), len(steps.All(nil)), stage)
 	started := false
 	var seen []string
 	deadline := time.NewTimer(time.Minute)
@@ -228,7 +228,7 @@ func checkLedgerAtKill(t *testing.T, ws, stage string) {
 		count[r.State]++
 	}
 	switch stage {
-	case "provision-cognito", "configure", "launch":
+	case "provision-cognito", "configure", "launch", "break-it":
 		if count[session.ResourcePlanned] == 0 {
 			t.Errorf("killed in %s with no planned ledger entry: %v", stage, count)
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -42,8 +43,9 @@ func TestHeadlessUntilWriteAgent(t *testing.T) {
 	}
 }
 
-// The whole tutorial, headless, as CI runs it: all nine stages, the consent
-// completed over HTTP, and nothing left in the sandbox at the end.
+// The whole tutorial, headless, as CI runs it: every stage, break-it's
+// refusals, the consent completed over HTTP, and nothing left in the
+// sandbox at the end.
 func TestHeadlessWholeTutorialLeavesNothing(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short: the whole tutorial and a leftover scan")
@@ -55,11 +57,21 @@ func TestHeadlessWholeTutorialLeavesNothing(t *testing.T) {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errb.String())
 	}
 	text := out.String()
-	for i, id := range []string{"provision-cognito", "write-agent", "configure", "launch", "wait-ready",
-		"invoke-unauthenticated", "invoke-with-token", "oauth-consent", "cleanup"} {
-		if want := fmt.Sprintf("[%d/9 %s] succeeded", i+1, id); !strings.Contains(text, want) {
+	ids := []string{"provision-cognito", "write-agent", "configure", "launch", "wait-ready",
+		"invoke-unauthenticated", "invoke-with-token", "break-it", "oauth-consent", "cleanup"}
+	for i, id := range ids {
+		if want := fmt.Sprintf("[%d/%d %s] succeeded", i+1, len(ids), id); !strings.Contains(text, want) {
 			t.Errorf("output lacks %q", want)
 		}
+	}
+	// break-it prints one line per experiment: at least seven refusals,
+	// then the right token accepted.
+	refusals := regexp.MustCompile(`(?m)^\[\d+/\d+ break-it\]   refused [A-Za-z]+Exception: .+$`).FindAllString(text, -1)
+	if len(refusals) < 7 {
+		t.Errorf("break-it printed %d refusals, want at least 7:\n%s", len(refusals), strings.Join(refusals, "\n"))
+	}
+	if !regexp.MustCompile(`(?m)^\[\d+/\d+ break-it\]   accepted: the right token: `).MatchString(text) {
+		t.Errorf("break-it did not print the right token accepted")
 	}
 	if !strings.Contains(text, "external profile API") {
 		t.Errorf("stage 8 did not reach the external API:\n%s", text)
@@ -88,7 +100,7 @@ func TestHeadlessWholeTutorialLeavesNothing(t *testing.T) {
 	assertWorkspaceClean(t, ws)
 }
 
-// BenchmarkWholeTutorialHeadless runs all nine stages headless on a fresh
+// BenchmarkWholeTutorialHeadless runs every stage headless on a fresh
 // workspace with zero sandbox delays. Target: under 5 s.
 func BenchmarkWholeTutorialHeadless(b *testing.B) {
 	for b.Loop() {

@@ -23,6 +23,7 @@ Commands:
   reset          mark stages pending again (--to STAGE: that stage and what depends on it)
   cleanup        delete every resource the workshop made, in any state
   sandbox serve  run the offline AWS sandbox on its own, for a room of learners
+  try-token      send a token of your own (TOKEN, or - for stdin) to the workshop's runtime and say why it is refused
 
 Run 'agentcore-workshop COMMAND --help' (or 'agentcore-workshop help COMMAND') for a command's flags.
 `
@@ -59,6 +60,8 @@ func realMain(ctx context.Context, args []string, stdout, stderr io.Writer) (cod
 		return cleanupCmd(ctx, args, stdout, stderr)
 	case "sandbox":
 		return sandboxCmd(ctx, args, stdout, stderr)
+	case "try-token":
+		return tryTokenCmd(ctx, args, os.Stdin, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -47,14 +47,17 @@ func (c *Clients) InvokeURL(runtimeARN, qualifier string) string {
 
 // InvokeWithBearer calls a runtime whose inbound auth is a JWT authorizer.
 // The AWS SDK only signs with SigV4, so this is a plain HTTPS request with
-// `Authorization: Bearer`, the way the starter toolkit makes it.
+// `Authorization: Bearer`, the way the starter toolkit makes it. An empty
+// token sends no Authorization header at all (break-it's first experiment).
 func (c *Clients) InvokeWithBearer(ctx context.Context, runtimeARN, qualifier, sessionID, token string, payload []byte) (*Invocation, error) {
 	u := c.InvokeURL(runtimeARN, qualifier)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(payload))
 	if err != nil {
 		return nil, fmt.Errorf("build invoke request: %w", err)
 	}
-	req.Header.Set("Authorization", "Bearer "+token)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
 	if sessionID != "" {

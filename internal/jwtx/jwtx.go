@@ -135,7 +135,7 @@ func (t Token) Explain(now time.Time) []Claim {
 				}
 			}
 		}
-		out = append(out, Claim{Name: name, Value: val, Meaning: meanings[name]})
+		out = append(out, Claim{Name: name, Value: val, Meaning: t.meaning(name)})
 	}
 	for _, n := range order {
 		add(n)
@@ -147,6 +147,54 @@ func (t Token) Explain(now time.Time) []Claim {
 	sort.Strings(rest)
 	for _, n := range rest {
 		add(n)
+	}
+	return out
+}
+
+// machineMeanings replace meanings for a machine-to-machine token, whose
+// claims describe a program rather than a person.
+var machineMeanings = map[string]string{
+	"sub":       "who: the app client itself (client_credentials); no person signed in",
+	"client_id": "the client that asked for the token, which is also its subject",
+	"scope":     "what the client may do: scopes a resource server defines (identifier/name), granted to the client",
+	"auth_time": "when the client authenticated with its secret",
+}
+
+// meaning explains one claim of this token: a machine token's subject and
+// scopes mean something else than a user's.
+func (t Token) meaning(name string) string {
+	if t.Machine() {
+		if m, ok := machineMeanings[name]; ok {
+			return m
+		}
+	}
+	return meanings[name]
+}
+
+// Machine reports whether the token was issued to a program rather than a
+// person: an access token whose subject is its own client, with no user
+// name, which is what Cognito's client_credentials grant issues.
+func (t Token) Machine() bool {
+	sub := t.String("sub")
+	return t.String("token_use") == "access" && sub != "" && sub == t.String("client_id") &&
+		t.String("username") == "" && t.String("cognito:username") == ""
+}
+
+// Notes are what the token as a whole says, beyond its claims one by one:
+// the things a learner should notice. Each is one sentence.
+func (t Token) Notes() []string {
+	var out []string
+	if alg, _ := t.Header["alg"].(string); strings.EqualFold(alg, "none") {
+		out = append(out, "alg none: the token is not signed at all, so it proves nothing and no authorizer accepts it")
+	}
+	if t.Machine() {
+		out = append(out, "a machine token: its subject is the client itself (sub = client_id) and it has no username, so no person is behind it")
+	}
+	if t.String("token_use") == "id" {
+		out = append(out, "an ID token: it describes the user to the app; it has aud (the client) and no client_id, so an authorizer checking allowedClients refuses it")
+	}
+	if _, ok := t.Claims["aud"]; !ok {
+		out = append(out, "no aud claim: access tokens name their client in client_id instead")
 	}
 	return out
 }

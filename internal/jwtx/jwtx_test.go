@@ -51,3 +51,51 @@ func TestRedact(t *testing.T) {
 		t.Fatal("short secret not fully hidden")
 	}
 }
+
+// A client_credentials token from Cognito: the subject is the client,
+// the scopes come from a resource server, and there is no username.
+func TestMachineTokenIsExplainedAsAProgram(t *testing.T) {
+	raw := seg(`{"alg":"RS256","kid":"k1"}`) + "." + seg(`{"sub":"m2mclient","client_id":"m2mclient","token_use":"access",`+
+		`"scope":"agentcore-m2m-abc/read agentcore-m2m-abc/write","auth_time":1,"iat":1,"exp":3601,"version":2}`) + ".sig"
+	tok, err := Decode(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !tok.Machine() {
+		t.Fatal("a client_credentials token is not seen as a machine token")
+	}
+	byName := map[string]Claim{}
+	for _, c := range tok.Explain(time.Unix(0, 0)) {
+		byName[c.Name] = c
+	}
+	if m := byName["sub"].Meaning; !strings.Contains(m, "app client itself") || strings.Contains(m, "user") {
+		t.Errorf("sub meaning = %q", m)
+	}
+	if m := byName["scope"].Meaning; !strings.Contains(m, "resource server") {
+		t.Errorf("scope meaning = %q", m)
+	}
+	notes := strings.Join(tok.Notes(), "\n")
+	for _, want := range []string{"sub = client_id", "no username", "no aud claim"} {
+		if !strings.Contains(notes, want) {
+			t.Errorf("notes lack %q:\n%s", want, notes)
+		}
+	}
+
+	// A user's access token is not a machine token, and keeps the user meanings.
+	user, err := Decode(seg(`{"alg":"RS256"}`) + "." + seg(`{"sub":"u1","client_id":"c1","username":"testuser","token_use":"access","exp":1}`) + ".sig")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if user.Machine() || !strings.Contains(user.Explain(time.Unix(0, 0))[0].Meaning, "user") {
+		t.Errorf("a user's token explained as a machine's: %+v", user.Explain(time.Unix(0, 0))[0])
+	}
+	// Nor is an ID token, and an unsigned one says so.
+	id, err := Decode(seg(`{"alg":"none"}`) + "." + seg(`{"sub":"u1","aud":"c1","token_use":"id","cognito:username":"t","exp":1}`) + ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes = strings.Join(id.Notes(), "\n")
+	if id.Machine() || !strings.Contains(notes, "an ID token") || !strings.Contains(notes, "not signed") || strings.Contains(notes, "no aud") {
+		t.Errorf("ID token notes:\n%s", notes)
+	}
+}

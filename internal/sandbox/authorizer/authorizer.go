@@ -140,7 +140,9 @@ func (a *Authorizer) Check(ctx context.Context, rule Rule, token string) (*Claim
 		scopes = strings.Fields(c.Scope)
 	}
 	if len(rule.AllowedClients) > 0 && (c.ClientID == "" || !slices.Contains(rule.AllowedClients, c.ClientID)) {
-		return nil, forbidden("Claim 'client_id' mismatch.")
+		// The text reported for AWS (agentcore-facts §7, "Claim mismatch":
+		// `Claim 'client_id' mismatch`, third-party), without a period.
+		return nil, forbidden("Claim 'client_id' mismatch")
 	}
 	if len(rule.AllowedAudience) > 0 && !intersects(reg.Audience, rule.AllowedAudience) {
 		return nil, forbidden("Claim 'aud' value mismatch.")

@@ -24,6 +24,7 @@ func (s *Service) pathPatterns() []pathRoute {
 		{"POST /{pool}/oauth2/token", http.HandlerFunc(s.serveToken)},
 		{"GET /{pool}/oauth2/userInfo", http.HandlerFunc(s.serveUserInfo)},
 		{"POST /{pool}/oauth2/userInfo", http.HandlerFunc(s.serveUserInfo)},
+		{"POST /{pool}" + ExpiredTokenPath, http.HandlerFunc(s.serveExpiredCopy)},
 	}
 }
 

@@ -1,0 +1,67 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"agentcore-workshop/internal/app"
+	"agentcore-workshop/steps"
+)
+
+// maxPastedToken bounds a token read from stdin; real ones are a few KB.
+const maxPastedToken = 64 << 10
+
+// tryTokenCmd is `try-token [flags] TOKEN|-`: break-it for a token the
+// learner brings. It sends the token as a bearer to the runtime the
+// workspace launched and prints `accepted: …` or `refused <code>: <why>`.
+// The exit status is 0 when the runtime answered (either way), 1 when it
+// could not be asked.
+func tryTokenCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := newFlagSet("try-token", stderr)
+	var c commonFlags
+	c.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprintln(stderr, "agentcore-workshop try-token: give one TOKEN, or - to read it from stdin (see --help)")
+		return 2
+	}
+	token := fs.Arg(0)
+	if token == "-" {
+		b, err := io.ReadAll(io.LimitReader(stdin, maxPastedToken+1))
+		if err != nil {
+			fmt.Fprintf(stderr, "agentcore-workshop try-token: read stdin: %v\n", err)
+			return 1
+		}
+		if len(b) > maxPastedToken {
+			fmt.Fprintf(stderr, "agentcore-workshop try-token: more than %d bytes on stdin: not a token\n", maxPastedToken)
+			return 2
+		}
+		token = strings.TrimSpace(string(b))
+	}
+	// Opening a workspace creates it: there is no runtime in a new one.
+	if _, err := os.Stat(c.o.Workspace); errors.Is(err, os.ErrNotExist) {
+		fmt.Fprintf(stderr, "agentcore-workshop try-token: no workspace at %s: run the workshop up to stage 5 first\n", c.o.Workspace)
+		return 1
+	}
+	ctx, stop := signalContext(ctx)
+	defer stop()
+	a, err := app.Open(ctx, c.o)
+	if err != nil {
+		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)
+		return 1
+	}
+	defer a.Close(context.Background())
+	_, why, err := steps.TryToken(ctx, a.Env, token)
+	if err != nil {
+		fmt.Fprintf(stderr, "agentcore-workshop try-token: %v\n", err)
+		return 1
+	}
+	fmt.Fprintln(stdout, why)
+	return 0
+}
