@@ -103,9 +103,9 @@ func TestOAuthConsentInRealBrowser(t *testing.T) {
 		t.Fatalf("after signing in the browser shows:\n%s", page)
 	}
 	a.Runner.Wait()
-	st := a.Runner.Snapshot()[7]
+	st := stageState(t, a, "oauth-consent")
 	if st.Status != engine.Succeeded {
-		t.Fatalf("stage 8: %s %s", st.Status, st.Err)
+		t.Fatalf("oauth-consent: %s %s", st.Status, st.Err)
 	}
 	answer, _ := st.Result.Get("external API answer")
 	if !strings.Contains(answer.Value, username) {
