@@ -148,4 +148,29 @@ var ko = map[string]string{
 	"invalid_request: unknown or missing client_id":                            "invalid_request: client_id가 없거나 알 수 없는 값입니다",
 	"redirect_mismatch: redirect_uri is not one of the client's callback URLs": "redirect_mismatch: redirect_uri가 클라이언트의 콜백 URL 중 하나가 아닙니다",
 	"invalid_request: malformed form":                                          "invalid_request: 형식이 잘못된 양식입니다",
+
+	// Stage 8: break-it. The refused/accepted/skipped/answered prefixes
+	// stay English, like ok: and FAILED:, for scripts that count them.
+	"skipped: %s: sandbox only (a forged token)": "skipped: %s: 샌드박스 전용 (위조한 토큰)",
+	"skipped: %s: %s":                                       "skipped: %s: %s",
+	"accepted: %s: %s":                                      "accepted: %s: %s",
+	"refused %s: %s was refused (%d %s)":                    "refused %s: 올바른 요청(%s)이 거부됐습니다 (%d %s)",
+	"refused %s: %s: %s (%d %s)":                            "refused %s: %s: %s (%d %s)",
+	"accepted: %s: the authorizer let it through!":          "accepted: %s: 권한 부여자가 통과시켰습니다!",
+	"answered %d %s: %s: not the authorizer's refusal (%s)": "answered %d %s: %s: 권한 부여자의 거부가 아닙니다 (%s)",
+	"done": "완료",
+	"the access token stage %s saved expired at %s":                                                         "저장한 단계 %s, 만료 시각 %s: 만료된 액세스 토큰입니다",
+	"the sandbox re-signed a copy of the access token with the pool's own key, its exp minutes in the past": "샌드박스가 액세스 토큰의 사본을 풀 자신의 키로 다시 서명했습니다. exp는 몇 분 전입니다",
+
+	// Stage 10: machine-to-machine.
+	"pool domain":                               "사용자 풀 도메인",
+	"resource server":                           "리소스 서버",
+	"client_credentials client":                 "client_credentials 클라이언트",
+	"token endpoint":                            "토큰 엔드포인트",
+	"client_credentials token":                  "client_credentials 토큰",
+	"CreateResourceServer %s in %s (%d scopes)": "CreateResourceServer %s (풀 %s, 범위 %d개)",
+	"DeleteResourceServer %s from %s":           "DeleteResourceServer %s (풀 %s)",
+	"POST %s grant_type=client_credentials scope=%s (client %s, its secret in Basic auth)": "POST %s grant_type=client_credentials scope=%s (클라이언트 %s, 시크릿은 Basic 인증으로)",
+	"← 200 %s token, expires in %ds (no refresh token, no ID token: there is no user)":     "← 200 %s 토큰, 유효 기간 %d초 (새로 고침 토큰과 ID 토큰 없음: 사용자가 없습니다)",
+	"sub = client_id = %s, scope %s, no username: no person is behind this token":          "sub = client_id = %s, 범위 %s, username 없음: 이 토큰 뒤에는 사람이 없습니다",
 }
