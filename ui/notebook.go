@@ -197,11 +197,11 @@ func (m *Model) resultLines(s engine.StageState, w int, cmds *[]tea.Cmd) []strin
 			name = ansi.Truncate(name, nameW, ellipsis)
 		}
 		lead := m.st.Name.Render(name+strings.Repeat(" ", nameW-ansi.StringWidth(name))) + "  "
-		val, hint := v.Value, ""
+		val, hint, whole := v.Value, "", false
 		switch {
 		case v.Secret:
 			if r, ok := revealed[v.Name]; ok {
-				val = r
+				val, whole = r, true // revealing shows the whole value
 			} else {
 				val, hint = secretMask, hintShow
 				if v.Kind == engine.KindToken {
@@ -215,7 +215,7 @@ func (m *Model) resultLines(s engine.StageState, w int, cmds *[]tea.Cmd) []strin
 			val = live
 			m.countdown = true
 		}
-		out = append(out, m.valueLines(lead, pad, val, hint, valW, w)...)
+		out = append(out, m.valueLines(lead, pad, val, hint, valW, w, whole)...)
 	}
 	return out
 }
@@ -223,9 +223,10 @@ func (m *Model) resultLines(s engine.StageState, w int, cmds *[]tea.Cmd) []strin
 // valueLines places one value after its name. A value of one word (an id,
 // an ARN, a URL, a timestamp) is never split: it fits its column, or
 // takes a line of its own under the name, or, longer than a whole line,
-// is shortened in the middle. Text wraps within the column, each of its
-// lines keeping its indentation.
-func (m *Model) valueLines(lead, pad, val, hint string, valW, w int) []string {
+// is shortened in the middle, unless whole is set (a revealed secret):
+// then it is broken at the pane's edge, every character shown. Text wraps
+// within the column, each of its lines keeping its indentation.
+func (m *Model) valueLines(lead, pad, val, hint string, valW, w int, whole bool) []string {
 	if !strings.ContainsAny(val, " \n") {
 		vw := ansi.StringWidth(val)
 		switch {
@@ -239,6 +240,9 @@ func (m *Model) valueLines(lead, pad, val, hint string, valW, w int) []string {
 			name := strings.TrimRight(lead, " ")
 			if hint != "" {
 				name += "  " + m.st.Dim.Render(hint)
+			}
+			if whole {
+				return append([]string{name}, indentLines(ansi.Hardwrap(val, max(w-2, 1), false), "  ")...)
 			}
 			return []string{name, "  " + middle(val, w-2)}
 		}

@@ -281,6 +281,10 @@ func TestCopyPicker(t *testing.T) {
 	if !strings.Contains(v, "copy which value?") || !strings.Contains(v, "authorization URL") || strings.Contains(v, "p4ss-w0rd") {
 		t.Errorf("picker view:\n%s", v)
 	}
+	// The chosen value shows whole under the list, broken only at the box's edge.
+	if !strings.Contains(strings.NewReplacer("┃", "", " ", "", "\n", "").Replace(v), longURL) {
+		t.Errorf("the picker does not show the chosen URL whole:\n%s", v)
+	}
 	checkFrame(t, v, 80, 24)
 	h.press(keyEnter)
 	if h.m.pick.open || len(h.clipboard) != 1 || h.clipboard[0] != longURL {
@@ -431,5 +435,38 @@ func TestProgressLine(t *testing.T) {
 	runStage1(h, 1)
 	if got := h.m.progressLine(); got != "stage 2 of 4 · under a minute left" {
 		t.Errorf("from stage 1's measured 3s: %q", got)
+	}
+}
+
+// The picker and the notice fit every window, however small.
+func TestOverlaysAtTinySizes(t *testing.T) {
+	h := failScene(t, 120, 34)
+	h.m.stages[h.m.sel].Result.Values = append(h.m.stages[h.m.sel].Result.Values, engine.Value{Name: "id", Value: "x-1"})
+	h.press(keyRune('y'))
+	if !h.m.pick.open {
+		t.Fatal("no picker")
+	}
+	eachTinySize(t, h, nil)
+	h.send(tea.WindowSizeMsg{Width: 120, Height: 34})
+	h.press(keyEsc())
+	h.m.note = notice{open: true, title: noBrowserTitle, text: fmt.Sprintf(noBrowserText, "no display"), value: longURL}
+	eachTinySize(t, h, nil)
+}
+
+// A revealed secret is shown whole, however long: revealing is how the
+// learner reads a value the pane would otherwise shorten.
+func TestRevealedSecretIsWhole(t *testing.T) {
+	eng := newFakeEngine()
+	long := "eyJhbGciOiJSUzI1NiJ9." + strings.Repeat("QUJD", 60) + ".c2lnbmF0dXJl"
+	eng.secrets["provision-cognito/ACCESS_TOKEN"] = long
+	eng.set("provision-cognito", func(s *engine.StageState) {
+		s.Status = engine.Succeeded
+		s.Result.Values = []engine.Value{{Name: "ACCESS_TOKEN", Secret: true, Kind: engine.KindToken}}
+	})
+	h := onFirst(newHarness(t, eng, 100, 30))
+	h.press(keyRune('v'))
+	out := ansi.Strip(strings.Join(h.m.outputLines, "\n"))
+	if !strings.Contains(strings.NewReplacer("\n", "", " ", "").Replace(out), long) || strings.Contains(out, "…") {
+		t.Errorf("the revealed token is not whole:\n%s", out)
 	}
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"image"
 	"strings"
 
 	"charm.land/lipgloss/v2"
@@ -13,19 +14,40 @@ import (
 // cells replace the panes' cells, wide characters included, so nothing
 // of the panes shows through at its edges.
 
+// pickDetailRows bounds the picker's view of the chosen value.
+const pickDetailRows = 8
+
 // layered composes box (rows of equal width) over base at column x, row y.
+// Each layer is drawn straight into its rectangle of the canvas: a
+// Compositor would measure the whole frame twice more to work out bounds
+// that are known here.
+//
+// Only the band of rows the box covers goes through the canvas; the rows
+// above and below it are the frame's own.
 func (m Model) layered(base string, box []string, x, y int) string {
-	canvas := lipgloss.NewCanvas(m.width, m.height)
-	canvas.Compose(lipgloss.NewCompositor(
-		lipgloss.NewLayer(base),
-		lipgloss.NewLayer(strings.Join(box, "\n")).X(x).Y(y).Z(1),
-	))
-	out := canvas.Render()
-	// The canvas trims trailing blank rows; the frame keeps the window's height.
-	if n := strings.Count(out, "\n") + 1; n < m.height {
-		out += strings.Repeat("\n", m.height-n)
+	rows := strings.Split(base, "\n")
+	for len(rows) < m.height {
+		rows = append(rows, "")
 	}
-	return out
+	rows = rows[:m.height]
+	y = min(max(y, 0), m.height)
+	h := min(len(box), m.height-y)
+	if h <= 0 {
+		return strings.Join(rows, "\n")
+	}
+	canvas := lipgloss.NewCanvas(m.width, h)
+	lipgloss.NewLayer(strings.Join(rows[y:y+h], "\n")).Draw(canvas, canvas.Bounds())
+	bw := ansi.StringWidth(box[0])
+	lipgloss.NewLayer(strings.Join(box[:h], "\n")).Draw(canvas, image.Rect(x, 0, x+bw, h))
+	band := strings.Split(canvas.Render(), "\n")
+	for i := range h {
+		if i < len(band) {
+			rows[y+i] = band[i]
+		} else {
+			rows[y+i] = "" // the canvas trims trailing blank rows
+		}
+	}
+	return strings.Join(rows, "\n")
 }
 
 // boxAt is where a centred box of w×h goes, keeping the header row and the
@@ -63,7 +85,16 @@ func (m Model) overlayPicker(base string) string {
 	w := min(m.width, 96)
 	iw := max(w-4, 1)
 	rows := m.pickerLines(iw)
-	maxRows := max(m.height-2, 1)
+	// Under the list, the chosen value whole (the rows may shorten it);
+	// a secret stays hidden.
+	var detail []string
+	if it := m.pick.items[m.pick.sel]; !it.secret {
+		for _, l := range strings.Split(it.value, "\n") {
+			detail = append(detail, strings.Split(ansi.Hardwrap(l, iw, true), "\n")...)
+		}
+		detail = detail[:min(len(detail), pickDetailRows)]
+	}
+	maxRows := max(m.height-2-len(detail)-1, 1)
 	off := 0
 	if len(rows) > maxRows-2 {
 		off = min(max(m.pick.sel-(maxRows-2)+1, 0), len(rows)-(maxRows-2))
@@ -72,6 +103,12 @@ func (m Model) overlayPicker(base string) string {
 	inner := make([]string, 0, len(rows))
 	for _, r := range rows {
 		inner = append(inner, " "+fit(r, iw)+" ")
+	}
+	if len(detail) > 0 && m.height >= len(inner)+len(detail)+3 {
+		inner = append(inner, " "+fit("", iw)+" ")
+		for _, d := range detail {
+			inner = append(inner, " "+fit(m.st.Dim.Render(d), iw)+" ")
+		}
 	}
 	title := pickCopyTitle
 	if m.pick.verb == pickVerbOpen {
