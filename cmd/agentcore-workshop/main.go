@@ -24,6 +24,7 @@ Commands:
   cleanup        delete every resource the workshop made, in any state
   sandbox serve  run the offline AWS sandbox on its own, for a room of learners
   try-token      send a token of your own (TOKEN, or - for stdin) to the workshop's runtime and say why it is refused
+  room           the facilitator's live view of a room's learners (--sandbox-url URL --key KEY)
 
 Run 'agentcore-workshop COMMAND --help' (or 'agentcore-workshop help COMMAND') for a command's flags.
 `
@@ -62,6 +63,8 @@ func realMain(ctx context.Context, args []string, stdout, stderr io.Writer) (cod
 		return sandboxCmd(ctx, args, stdout, stderr)
 	case "try-token":
 		return tryTokenCmd(ctx, args, os.Stdin, stdout, stderr)
+	case "room":
+		return roomCmd(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -68,6 +68,7 @@ func sandboxCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintf(stdout, "export %s\n", kv)
 	}
 	fmt.Fprintf(stderr, "sandbox serving on %s (state in %s); Ctrl-C stops it\n", sb.URL, *state)
+	printRoom(stderr, sb)
 	<-ctx.Done()
 	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()

@@ -20,6 +20,7 @@ import (
 	"agentcore-workshop/internal/boundedlog"
 	"agentcore-workshop/internal/cloud"
 	"agentcore-workshop/internal/consent"
+	"agentcore-workshop/internal/roomreport"
 	"agentcore-workshop/internal/sandbox"
 	"agentcore-workshop/internal/sandbox/edge"
 	"agentcore-workshop/internal/session"
@@ -46,6 +47,9 @@ type Options struct {
 	Model string
 	// Lang is the learner's language for stage output (--lang).
 	Lang string
+	// Learner names the learner in the sandbox's room (--learner); empty
+	// means user@host.
+	Learner string
 }
 
 // App is an open workspace. After Open, or OpenLocal then Connect, it is
@@ -69,6 +73,8 @@ type App struct {
 	// http is the clients' HTTP client once Connect built them, kept even
 	// when Connect failed after that: see Close.
 	http *http.Client
+	// room reports progress to the sandbox's room (room.go); nil on AWS.
+	room *roomreport.Reporter
 }
 
 // Open opens the workspace and connects it to its target.
@@ -179,6 +185,9 @@ func (a *App) Connect(ctx context.Context) error {
 		return err
 	}
 	a.Cloud, a.Region, a.Env.Cloud = clients, clients.Region, clients
+	if a.Target == cloud.Sandbox {
+		a.reportToRoom(t.Endpoint)
+	}
 	a.Log.Info("workspace opened", "dir", a.Session.Dir(), "target", a.Target, "region", a.Region, "account", account)
 	return nil
 }
@@ -289,6 +298,9 @@ func (a *App) Close(ctx context.Context) error {
 	if a.Runner != nil {
 		a.Runner.Cancel()
 		a.Runner.Wait()
+	}
+	if a.room != nil {
+		a.room.Close() // before the sandbox it reports to stops
 	}
 	if a.http != nil {
 		// A call cancelled while it dialled (Connect's, when the program is

@@ -100,6 +100,13 @@ type Service interface {
 	Register(e *edge.Edge)
 }
 
+// Drainer is implemented by services that hold requests open (live
+// streams): Shutdown ends them when the server begins shutting down, which
+// otherwise waits for them.
+type Drainer interface {
+	Shutdown()
+}
+
 // Closer is implemented by services with background work to stop.
 type Closer interface {
 	Close() error
@@ -182,6 +189,11 @@ func Start(ctx context.Context, cfg Config) (*Sandbox, error) {
 		srv: &http.Server{Handler: e, ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout, WriteTimeout: writeTimeout,
 			IdleTimeout: idleTimeout, MaxHeaderBytes: maxHeaderBytes, ErrorLog: slog.NewLogLogger(cfg.Log.Handler(), slog.LevelWarn)},
 		done: make(chan error, 1),
+	}
+	for _, s := range svcs {
+		if d, ok := s.(Drainer); ok {
+			sb.srv.RegisterOnShutdown(d.Shutdown)
+		}
 	}
 	go func() { sb.done <- sb.srv.Serve(ln) }()
 	cfg.Log.Info("sandbox started", "url", url, "state", cfg.StateDir)

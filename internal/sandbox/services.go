@@ -13,6 +13,7 @@ import (
 	"agentcore-workshop/internal/sandbox/iam"
 	"agentcore-workshop/internal/sandbox/jwtverify"
 	"agentcore-workshop/internal/sandbox/resourceapi"
+	"agentcore-workshop/internal/sandbox/room"
 	"agentcore-workshop/internal/sandbox/s3"
 	"agentcore-workshop/internal/sandbox/sigv4"
 	"agentcore-workshop/internal/sandbox/sts"
@@ -49,6 +50,7 @@ func newServices(d edge.Deps, creds sigv4.Credentials, outbound *egress.Policy) 
 			return resourceapi.New(d, resourceapi.Options{TrustedIssuer: core.TrustsResourceIssuer,
 				HTTPClient: outbound.Client(jwtverify.DefaultHTTPTimeout)}), nil
 		},
+		func(d edge.Deps) (Service, error) { return room.New(d, room.Options{}) },
 	} {
 		s, err := build(d)
 		if err != nil {
