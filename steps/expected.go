@@ -15,8 +15,9 @@ var typicalOnAWS = map[string]time.Duration{
 	"wait-ready":             2 * time.Minute,
 	"invoke-unauthenticated": 2 * time.Second,
 	"invoke-with-token":      5 * time.Second,
-	"oauth-consent":          time.Minute, // as long as the sign-in takes
-	"cleanup":                time.Minute, // mostly waiting for DELETING
+	"break-it":               10 * time.Second, // "a few seconds on both targets"
+	"oauth-consent":          time.Minute,      // as long as the sign-in takes
+	"cleanup":                time.Minute,      // mostly waiting for DELETING
 }
 
 // TypicalOnAWS is how long stage id usually takes on AWS, if known.
