@@ -13,6 +13,34 @@ import (
 	"agentcore-workshop/steps/engine"
 )
 
+// What the inspector says, in one place for the message catalog.
+const (
+	inspStageN        = "stage %d"
+	inspNoToken       = "no stage holds a token yet: the first stage signs you in and gets one"
+	inspTokenIn       = "this stage has no token: %s has one"
+	inspTokensIn      = "this stage has no token: %s and %s have one"
+	inspFailed        = "could not inspect the token: "
+	inspReading       = "reading the token…"
+	inspKindToken     = "token"
+	inspKindAccess    = "access token"
+	inspKindID        = "ID token"
+	inspHasAud        = "has aud: a runtime with allowedClients would refuse it"
+	inspNoAud         = "no aud: the runtime's allowedClients checks client_id"
+	inspNoAudNoClient = "no aud and no client_id: a runtime with allowedClients would refuse it"
+	inspExpiredNote   = ": the runtime refuses it; run the stage again for a fresh one"
+	inspExpiry        = "expiry"
+	inspExpAt         = "  (exp %s UTC)"
+	inspNoExp         = "no exp claim: nothing says when this token stops working"
+	inspHeader        = "Header"
+	inspClaims        = "Claims"
+	inspNone          = "(none)"
+	inspRaw           = "Raw token"
+	inspRawHide       = "  (v hides it)"
+	inspRawShow       = "  hidden: press v to show it"
+	inspFullHint      = "esc close · v raw · ↑↓ scroll"
+	inspClosedRerun   = "closed the token inspector: its stage is running again"
+)
+
 // headerMeanings explains the JOSE header fields a learner meets.
 var headerMeanings = map[string]string{
 	"alg": "how it was signed; the runtime checks it with the pool's public key",
@@ -62,16 +90,16 @@ func (m *Model) noTokenReason(s engine.StageState) string {
 	var have []string
 	for _, st := range m.stages {
 		if _, ok := tokenValue(st); ok {
-			have = append(have, fmt.Sprintf("stage %d", st.Index))
+			have = append(have, fmt.Sprintf(inspStageN, st.Index))
 		}
 	}
 	switch len(have) {
 	case 0:
-		return "no stage holds a token yet: the first stage signs you in and gets one"
+		return inspNoToken
 	case 1:
-		return "this stage has no token: " + have[0] + " has one"
+		return fmt.Sprintf(inspTokenIn, have[0])
 	}
-	return "this stage has no token: " + strings.Join(have[:len(have)-1], ", ") + " and " + have[len(have)-1] + " have one"
+	return fmt.Sprintf(inspTokensIn, strings.Join(have[:len(have)-1], ", "), have[len(have)-1])
 }
 
 // openInspector opens the overlay at once (showing that it is reading) and
@@ -126,7 +154,7 @@ func (m *Model) applyToken(msg tokenMsg) tea.Cmd {
 	}
 	if msg.err != nil {
 		m.closeInspector()
-		return m.setStatus("could not inspect the token: " + msg.err.Error())
+		return m.setStatus(inspFailed + msg.err.Error())
 	}
 	m.insp.loading, m.insp.raw, m.insp.tok = false, msg.raw, msg.tok
 	m.rebuildInspector()
@@ -208,29 +236,29 @@ func (m *Model) rebuildInspector() {
 	var out []string
 	add := func(lines ...string) { out = append(out, lines...) }
 	if m.insp.loading {
-		m.insp.lines = []string{m.st.Dim.Render("reading the token…")}
+		m.insp.lines = []string{m.st.Dim.Render(inspReading)}
 		m.clampInspector()
 		return
 	}
 	tok, now := m.insp.tok, m.cfg.now()
 
 	// What kind of token this is, and what the runtime makes of it.
-	kind := "token"
+	kind := inspKindToken
 	switch tok.String("token_use") {
 	case "access":
-		kind = "access token"
+		kind = inspKindAccess
 	case "id":
-		kind = "ID token"
+		kind = inspKindID
 	}
 	_, hasAud := tok.Claims["aud"]
 	var verdict string
 	switch {
 	case hasAud:
-		verdict = m.st.Warn.Render("has aud: a runtime with allowedClients would refuse it")
+		verdict = m.st.Warn.Render(inspHasAud)
 	case tok.String("client_id") != "":
-		verdict = m.st.OK.Render("no aud: the runtime's allowedClients checks client_id")
+		verdict = m.st.OK.Render(inspNoAud)
 	default:
-		verdict = m.st.Warn.Render("no aud and no client_id: a runtime with allowedClients would refuse it")
+		verdict = m.st.Warn.Render(inspNoAudNoClient)
 	}
 	add(wrapLines(m.st.Title.Render(kind)+" · "+verdict, iw)...)
 
@@ -240,11 +268,11 @@ func (m *Model) rebuildInspector() {
 		note := ""
 		if !exp.After(now) {
 			st = m.st.Fail
-			note = ": the runtime refuses it; run the stage again for a fresh one"
+			note = inspExpiredNote
 		}
-		add(wrapLines(m.st.Name.Render("expiry")+"  "+st.Render(left)+note+m.st.Dim.Render("  (exp "+exp.UTC().Format("2006-01-02 15:04:05")+" UTC)"), iw)...)
+		add(wrapLines(m.st.Name.Render(inspExpiry)+"  "+st.Render(left)+note+m.st.Dim.Render(fmt.Sprintf(inspExpAt, exp.UTC().Format("2006-01-02 15:04:05"))), iw)...)
 	} else {
-		add(wrapLines(m.st.Warn.Render("no exp claim: nothing says when this token stops working"), iw)...)
+		add(wrapLines(m.st.Warn.Render(inspNoExp), iw)...)
 	}
 
 	// Header and claims share one set of columns.
@@ -252,13 +280,13 @@ func (m *Model) rebuildInspector() {
 	claims := tok.Explain(now)
 	l := layoutFields(append(append([]jwtx.Claim(nil), hdr...), claims...), iw)
 
-	add("", m.st.Title.Render("Header"))
+	add("", m.st.Title.Render(inspHeader))
 	for _, f := range hdr {
 		add(m.field(f, l)...)
 	}
-	add("", m.st.Title.Render("Claims"))
+	add("", m.st.Title.Render(inspClaims))
 	if len(claims) == 0 {
-		add("  " + m.st.Dim.Render("(none)"))
+		add("  " + m.st.Dim.Render(inspNone))
 	}
 	for _, c := range claims {
 		add(m.field(c, l)...)
@@ -267,11 +295,11 @@ func (m *Model) rebuildInspector() {
 	add("")
 	m.insp.rawAt = len(out)
 	if m.insp.showRaw {
-		add(m.st.Title.Render("Raw token") + m.st.Dim.Render("  (v hides it)"))
+		add(m.st.Title.Render(inspRaw) + m.st.Dim.Render(inspRawHide))
 		// A JWT has no spaces: break it at the width, not at words.
 		add(indentLines(ansi.Hardwrap(m.insp.raw, max(iw-2, 1), false), "  ")...)
 	} else {
-		add(wrapLines(m.st.Title.Render("Raw token")+"  ••••••"+m.st.Dim.Render("  hidden: press v to show it"), iw)...)
+		add(wrapLines(m.st.Title.Render(inspRaw)+"  "+secretMask+m.st.Dim.Render(inspRawShow), iw)...)
 	}
 	m.insp.lines = out
 	m.clampInspector()
@@ -431,7 +459,7 @@ func (m Model) inspectorFull(ig inspGeom) string {
 	for _, l := range visible(m.insp.lines, m.insp.scroll, ig.h-2) {
 		lines = append(lines, fit(l, ig.w))
 	}
-	lines = append(lines, fit(m.st.Dim.Render("esc close · v raw · ↑↓ scroll"), ig.w))
+	lines = append(lines, fit(m.st.Dim.Render(inspFullHint), ig.w))
 	if len(lines) > ig.h {
 		lines = lines[:ig.h]
 	}

@@ -706,7 +706,7 @@ func (m *Model) applyEvent(ev engine.Event) tea.Cmd {
 		if m.insp.open && m.insp.stepID == ev.StepID {
 			// The run replaces the token on show; drop the old one.
 			m.closeInspector()
-			cmds = append(cmds, m.setStatus("closed the token inspector: its stage is running again"))
+			cmds = append(cmds, m.setStatus(inspClosedRerun))
 		}
 		if m.follow && i != m.sel {
 			m.sel = i
