@@ -39,10 +39,14 @@ const (
 	MaxHintLen     = 240
 )
 
-// When a learner counts as stuck.
+// When a learner counts as stuck, or away.
 const (
 	StuckOnStage   = 3 * time.Minute // on one stage, not finished
 	StuckOnConsent = 2 * time.Minute // waiting for the browser consent
+	// AwayAfter: a workshop reports at least every 20 s while it is open,
+	// so a learner silent this long has closed it (or lost the network):
+	// the room says so rather than count them stuck.
+	AwayAfter = time.Minute
 )
 
 // Statuses a report may carry.
@@ -158,6 +162,7 @@ type Row struct {
 	LastError      string        `json:"lastError,omitempty"`
 	Hint           string        `json:"hint,omitempty"`
 	LastSeen       time.Duration `json:"lastSeen"` // since the last report
+	Away           bool          `json:"away,omitempty"`
 }
 
 // FormatDuration renders a time on a stage as people read it at a glance:

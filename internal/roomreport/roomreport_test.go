@@ -18,7 +18,9 @@ type fakeRunner struct {
 	events chan engine.Event
 }
 
-func (f *fakeRunner) Snapshot() []engine.StageState { return append([]engine.StageState(nil), f.stages...) }
+func (f *fakeRunner) Snapshot() []engine.StageState {
+	return append([]engine.StageState(nil), f.stages...)
+}
 func (f *fakeRunner) Subscribe() (<-chan engine.Event, func()) {
 	return f.events, func() {}
 }
@@ -162,8 +164,8 @@ func TestHeartbeat(t *testing.T) {
 
 func TestHints(t *testing.T) {
 	for err, want := range map[string]string{
-		"NotAuthorizedException: Password attempts exceeded": "locked out",
-		"no consent after 5m0s: open the authorization URL":  "browser consent",
+		"NotAuthorizedException: Password attempts exceeded":  "locked out",
+		"no consent after 5m0s: open the authorization URL":   "browser consent",
 		"dial tcp 10.0.0.5:4747: connect: connection refused": "sandbox serve",
 		"something nobody foresaw":                            "",
 	} {

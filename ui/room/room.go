@@ -195,13 +195,19 @@ func (m Model) table(w, lines int) string {
 			title = r.Stage
 		}
 		status := r.Status
-		if r.WaitingConsent {
+		switch {
+		case r.Away:
+			status = "away"
+		case r.WaitingConsent:
 			status = "consent"
 		}
 		line := pad(r.Name, nameW) + " " + pad(fmt.Sprintf("%d/%d %s", r.StageIndex, r.Stages, title), stageW) + " " +
 			pad(status, statusW) + " " + pad(roomapi.FormatDuration(r.OnStage), timeW) + " "
 		nameStyle := m.st.name
 		var tail []string // lines for the last column
+		if r.Away {
+			tail = append(tail, m.st.dim.Render(ansi.Truncate("away: last seen "+roomapi.FormatDuration(r.LastSeen)+" ago", rest, "…")))
+		}
 		if r.Stuck {
 			nameStyle = m.st.stuck
 			tail = append(tail, m.st.warn.Render(ansi.Truncate("⚠ stuck: "+r.StuckWhy, rest, "…")))

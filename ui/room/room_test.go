@@ -21,6 +21,7 @@ func scene() roomapi.Board {
 	return roomapi.Board{
 		Stages: []roomapi.StageCount{
 			{Index: 3, Stage: "configure", Title: "Configure", Learners: 2, Stuck: 1},
+			{Index: 4, Stage: "launch", Title: "Launch", Learners: 1},
 			{Index: 9, Stage: "oauth-consent", Title: "OAuth consent", Learners: 1, Stuck: 1},
 			{Index: 13, Stage: "cleanup", Title: "Clean up", Learners: 1},
 		},
@@ -32,6 +33,7 @@ func scene() roomapi.Board {
 			{Name: "carol", Stage: "oauth-consent", StageTitle: "OAuth consent", StageIndex: 9, Stages: 13, Status: "running", OnStage: 2*time.Minute + 30*time.Second,
 				WaitingConsent: true, Waiting: 2*time.Minute + 10*time.Second, Stuck: true, StuckWhy: "waiting for consent for 2m10s"},
 			{Name: "dave", Stage: "cleanup", StageTitle: "Clean up", StageIndex: 13, Stages: 13, Status: "done", OnStage: 12 * time.Minute},
+			{Name: "erin", Stage: "launch", StageTitle: "Launch", StageIndex: 4, Stages: 13, Status: "running", OnStage: 9 * time.Minute, Away: true, LastSeen: 7 * time.Minute},
 		},
 	}
 }
@@ -109,7 +111,7 @@ func TestUpdatePollsThroughCmds(t *testing.T) {
 	}
 	nm, next := m.Update(msg)
 	m = nm.(Model)
-	if calls != 1 || !m.loaded || len(m.board.Learners) != 4 || next == nil {
+	if calls != 1 || !m.loaded || len(m.board.Learners) != 5 || next == nil {
 		t.Fatalf("after the board: calls %d, loaded %v, next %v", calls, m.loaded, next)
 	}
 	// The next read is scheduled (a tick), and the poll it leads to reads

@@ -260,8 +260,9 @@ func row(l *learner, now time.Time) roomapi.Row {
 	if !l.waitingSince.IsZero() {
 		out.WaitingConsent, out.Waiting = true, now.Sub(l.waitingSince)
 	}
+	out.Away = out.LastSeen > roomapi.AwayAfter
 	switch {
-	case r.Status == roomapi.StatusDone:
+	case r.Status == roomapi.StatusDone || out.Away:
 	case out.WaitingConsent && out.Waiting > roomapi.StuckOnConsent:
 		out.Stuck, out.StuckWhy = true, "waiting for consent for "+roomapi.FormatDuration(out.Waiting)
 	case out.OnStage > roomapi.StuckOnStage:

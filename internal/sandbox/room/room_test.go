@@ -177,6 +177,18 @@ func TestBoardCountsAndStuckFlags(t *testing.T) {
 	if s := stuck(e.board(t)); strings.Contains(s, "alice") {
 		t.Errorf("alice moved on but is still stuck: %s", s)
 	}
+	// A learner silent for over a minute has closed the workshop: away,
+	// not stuck.
+	e.clk.Advance(61 * time.Second)
+	e.report(t, alice("launch", 4))
+	for _, r := range e.board(t).Learners {
+		if r.Away != (r.Name != "alice@laptop") || (r.Away && r.Stuck) {
+			t.Errorf("%s: away %v, stuck %v (last seen %v ago)", r.Name, r.Away, r.Stuck, r.LastSeen)
+		}
+	}
+	if _, page, _ := get(t, e.sb.Room().URL()); !strings.Contains(page, "away (last seen 1m01s ago)") {
+		t.Error("the page does not say who is away")
+	}
 }
 
 // Reports are bounded: over MaxReportBytes refused, fields cut, bad
