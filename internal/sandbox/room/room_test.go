@@ -137,12 +137,33 @@ func TestReportsMustBeSigned(t *testing.T) {
 // minutes on a stage, or 2 minutes waiting for consent.
 func TestBoardCountsAndStuckFlags(t *testing.T) {
 	e := start(t, "")
-	e.report(t, alice("configure", 3))
-	e.report(t, roomapi.Report{Learner: "bob", Stage: "configure", StageIndex: 3, Stages: 13, Status: roomapi.StatusFailed,
-		OnStageSeconds: 170, LastError: "ConflictException: exists", Hint: "run cleanup"})
-	e.report(t, roomapi.Report{Learner: "carol", Stage: "oauth-consent", StageIndex: 9, Stages: 13, Status: roomapi.StatusRunning,
-		OnStageSeconds: 100, WaitingConsent: true, WaitingSeconds: 100})
-	e.report(t, roomapi.Report{Learner: "dave", Stage: "cleanup", StageIndex: 13, Stages: 13, Status: roomapi.StatusDone, OnStageSeconds: 900})
+	reps := []roomapi.Report{
+		alice("configure", 3),
+		{Learner: "bob", Stage: "configure", StageIndex: 3, Stages: 13, Status: roomapi.StatusFailed,
+			OnStageSeconds: 170, LastError: "ConflictException: exists", Hint: "run cleanup"},
+		{Learner: "carol", Stage: "oauth-consent", StageIndex: 9, Stages: 13, Status: roomapi.StatusRunning,
+			OnStageSeconds: 100, WaitingConsent: true, WaitingSeconds: 100},
+		{Learner: "dave", Stage: "cleanup", StageIndex: 13, Stages: 13, Status: roomapi.StatusDone, OnStageSeconds: 900},
+	}
+	for _, r := range reps {
+		e.report(t, r)
+	}
+	// beat lets d pass as the learners' workshops do: a report from each
+	// every 20 s, its times on the stage and on the consent moved on.
+	beat := func(d time.Duration) {
+		t.Helper()
+		for step := min(d, 20*time.Second); d > 0; d -= step {
+			step = min(step, d)
+			e.clk.Advance(step)
+			for i := range reps {
+				reps[i].OnStageSeconds += step.Seconds()
+				if reps[i].WaitingConsent {
+					reps[i].WaitingSeconds += step.Seconds()
+				}
+				e.report(t, reps[i])
+			}
+		}
+	}
 	b := e.board(t)
 	want := []roomapi.StageCount{{Index: 3, Stage: "configure", Title: "Stage configure", Learners: 2}, {Index: 9, Stage: "oauth-consent", Learners: 1}, {Index: 13, Stage: "cleanup", Learners: 1}}
 	if fmt.Sprint(b.Stages) != fmt.Sprint(want) {
@@ -160,11 +181,11 @@ func TestBoardCountsAndStuckFlags(t *testing.T) {
 	if s := stuck(b); s != "" {
 		t.Fatalf("stuck at once: %s", s)
 	}
-	e.clk.Advance(21 * time.Second) // carol 2m01s waiting, bob 3m11s on configure
+	beat(21 * time.Second) // carol 2m01s waiting, bob 3m11s on configure
 	if s, want := stuck(e.board(t)), "bob: on this stage for 3m11s; carol: waiting for consent for 2m01s"; s != want {
 		t.Fatalf("stuck = %q, want %q", s, want)
 	}
-	e.clk.Advance(160 * time.Second) // alice 3m01s; dave finished, never stuck
+	beat(160 * time.Second) // alice 3m01s; dave finished, never stuck
 	b = e.board(t)
 	if s, want := stuck(b), "alice@laptop: on this stage for 3m01s; bob: on this stage for 5m51s; carol: waiting for consent for 4m41s"; s != want {
 		t.Fatalf("stuck = %q, want %q", s, want)
@@ -173,14 +194,15 @@ func TestBoardCountsAndStuckFlags(t *testing.T) {
 		t.Errorf("configure counts %d stuck, want 2", b.Stages[0].Stuck)
 	}
 	// A new report on a new stage clears the flag.
-	e.report(t, alice("launch", 4))
+	reps[0] = alice("launch", 4)
+	e.report(t, reps[0])
 	if s := stuck(e.board(t)); strings.Contains(s, "alice") {
 		t.Errorf("alice moved on but is still stuck: %s", s)
 	}
 	// A learner silent for over a minute has closed the workshop: away,
 	// not stuck.
 	e.clk.Advance(61 * time.Second)
-	e.report(t, alice("launch", 4))
+	e.report(t, reps[0])
 	for _, r := range e.board(t).Learners {
 		if r.Away != (r.Name != "alice@laptop") || (r.Away && r.Stuck) {
 			t.Errorf("%s: away %v, stuck %v (last seen %v ago)", r.Name, r.Away, r.Stuck, r.LastSeen)
