@@ -32,7 +32,8 @@ var stages = []struct {
 	{7, "invoke-with-token", "Invoke with a token"},
 	{8, "break-it", "Break it"},
 	{9, "oauth-consent", "OAuth consent"},
-	{10, "cleanup", "Clean up"},
+	{10, "machine-to-machine", "Machine to machine"},
+	{11, "cleanup", "Clean up"},
 }
 
 // edition is what one language's pages must hold: a title per stage, the
@@ -90,6 +91,7 @@ var editions = []edition{
 			"invoke-with-token":      {"JWKS", "`exp`", "Is the token a session?", "session id"},
 			"break-it":               {"A token that decodes is not a valid token", "Doesn't the ID token work too?", "`alg=none`", "401", "403", "try-token"},
 			"oauth-consent":          {"never forwards the inbound token", "per user and per agent", "vault"},
+			"machine-to-machine":     {"client_credentials", "Is there always a user behind a token?", "resource server", "`sub` and `client_id` are the same", "M2M_TOKEN_URL"},
 			"cleanup":                {"Deleting the runtime removes the runtime and nothing else", "ledger"},
 		},
 	},
@@ -105,6 +107,7 @@ var editions = []edition{
 			"invoke-with-token":      "토큰으로 호출하기",
 			"break-it":               "일부러 깨 보기",
 			"oauth-consent":          "OAuth 동의",
+			"machine-to-machine":     "머신 간 인증",
 			"cleanup":                "정리",
 		},
 		sections: []string{
@@ -126,6 +129,7 @@ var editions = []edition{
 			"invoke-with-token":      {"JWKS", "`exp`", "토큰이 세션인가요?", "세션 ID"},
 			"break-it":               {"디코딩되는 토큰이면 유효한 토큰인가요?", "ID 토큰도 되지 않나요?", "`alg=none`", "401", "403", "try-token"},
 			"oauth-consent":          {"인바운드 토큰을 절대 넘기지 않", "사용자별, 에이전트별", "볼트", "워크로드 액세스"},
+			"machine-to-machine":     {"client_credentials", "토큰 뒤에는 언제나 사용자가 있나요?", "리소스 서버", "M2M_TOKEN_URL"},
 			"cleanup":                {"런타임을 삭제하면 런타임만 삭제되고", "원장"},
 		},
 	},

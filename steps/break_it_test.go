@@ -86,27 +86,16 @@ func TestBreakItRefusesEachMistakeAndAcceptsTheRightToken(t *testing.T) {
 	for _, c := range []struct{ token, want string }{
 		{"", "refused UnauthorizedException: no token"},
 		{tok("3. the ID token").String("jti"), "refused UnauthorizedException: not a JWT"},
-		{secret(t, a.Session, "3. the ID token · token"), "refused AccessDeniedException: an ID token"},
-		{secret(t, a.Session, "4. a client not in allowedClients · token"), "is not in allowedClients"},
-		{secret(t, a.Session, "5. an expired token · token"), "refused UnauthorizedException: expired at "},
-		{secret(t, a.Session, "6. a tampered payload · token"), "refused UnauthorizedException: Bearer token signature is invalid."},
-		{secret(t, a.Session, "7. a token from the other pool · token"), "is not the runtime's pool"},
-		{"Bearer " + secret(t, a.Session, "9. the right token · token"), "accepted: "},
+		{secretOf(t, a.Session, "break-it", "3. the ID token · token"), "refused AccessDeniedException: an ID token"},
+		{secretOf(t, a.Session, "break-it", "4. a client not in allowedClients · token"), "is not in allowedClients"},
+		{secretOf(t, a.Session, "break-it", "5. an expired token · token"), "refused UnauthorizedException: expired at "},
+		{secretOf(t, a.Session, "break-it", "6. a tampered payload · token"), "refused UnauthorizedException: Bearer token signature is invalid."},
+		{secretOf(t, a.Session, "break-it", "7. a token from the other pool · token"), "is not the runtime's pool"},
+		{"Bearer " + secretOf(t, a.Session, "break-it", "9. the right token · token"), "accepted: "},
 	} {
 		_, why, err := steps.TryToken(ctx, a.Env, c.token)
 		if err != nil || !strings.Contains(why, c.want) {
 			t.Errorf("TryToken(%.20q…) = %q, %v; want %q", c.token, why, err, c.want)
 		}
 	}
-}
-
-func secret(t *testing.T, a interface {
-	Secret(string, string) (string, bool)
-}, name string) string {
-	t.Helper()
-	v, ok := a.Secret("break-it", name)
-	if !ok {
-		t.Fatalf("no secret %s", name)
-	}
-	return v
 }

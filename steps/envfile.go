@@ -38,7 +38,8 @@ var envFileKeys = []string{RuntimePoolID, RuntimeClientID, RuntimeDiscoveryURL, 
 	IdentityDomain, EnvToken,
 	EnvWorkloadName, CredentialProvider,
 	EnvRole, EnvPolicy, EnvRoleARN, EnvRepo, EnvProject, ImageURI, EnvAgentID, EnvAgentARN,
-	SessionID}
+	SessionID,
+	M2MClientID, M2MClientSecret, M2MTokenURL, M2MScope}
 
 // envFileHeader starts the credentials file. Cleanup removes EnvFileName
 // only when it starts with this, so a file of the same name the learner

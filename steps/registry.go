@@ -14,6 +14,7 @@ func All(env *Env) []engine.Stage {
 		InvokeWithToken(env),       // stage 7
 		BreakIt(env),               // stage 8
 		OAuthConsent(env),          // stage 9
-		Cleanup(env),               // stage 10
+		MachineToMachine(env),      // stage 10
+		Cleanup(env),               // stage 11
 	}
 }

@@ -24,6 +24,7 @@ func TestAllHasTheStagesInOrder(t *testing.T) {
 		{"invoke-with-token", "Invoke with a token"},
 		{"break-it", "Break it"},
 		{"oauth-consent", "OAuth consent"},
+		{"machine-to-machine", "Machine to machine"},
 		{"cleanup", "Clean up"},
 	}
 	all := All(nil)
@@ -46,6 +47,7 @@ func TestAllRequirements(t *testing.T) {
 		"invoke-with-token":      {"wait-ready"},
 		"break-it":               {"invoke-with-token"},
 		"oauth-consent":          {"invoke-with-token"},
+		"machine-to-machine":     {"provision-cognito"},
 		"cleanup":                nil,
 	}
 	for _, s := range All(nil) {

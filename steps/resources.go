@@ -30,6 +30,8 @@ const (
 	ResPoolClient ResourceKind = "cognito-user-pool-client" // PhysicalID: client id; Attrs[AttrPool]
 	ResPoolDomain ResourceKind = "cognito-user-pool-domain" // PhysicalID: domain; Attrs[AttrPool]
 	ResPoolUser   ResourceKind = "cognito-user"             // Name: pool/username; Attrs[AttrPool], Attrs[AttrUsername]
+	// Name and PhysicalID: the identifier; Attrs[AttrPool].
+	ResResourceServer ResourceKind = "cognito-resource-server"
 
 	ResWorkloadIdentity   ResourceKind = "agentcore-workload-identity"          // Name: workload identity name
 	ResCredentialProvider ResourceKind = "agentcore-oauth2-credential-provider" // Name: provider name
@@ -71,6 +73,7 @@ var resourceKinds = []lifecycle{
 	userPools, poolClients, poolDomains, poolUsers,
 	workloadIdentities, credentialProviders,
 	roles, rolePolicies, repositories, buckets, objects, buildProjects, runtimes,
+	resourceServers,
 	localFiles,
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"agentcore-workshop/internal/cloud"
@@ -81,6 +82,8 @@ func TestEveryKindLivesThroughTheRegistry(t *testing.T) {
 		ClientName: aws.String("RegistryClient"), GenerateSecret: true}})
 	ensured(t, env, poolDomains, domainSpec{pool: pool.ID, domain: "registry-" + env.Session.Settings().Suffix})
 	ensured(t, env, poolUsers, userSpec{pool: pool.ID, username: "registryuser"})
+	ensured(t, env, resourceServers, resourceServerSpec{pool: pool.ID, identifier: "registry-rs", name: "RegistryRS",
+		scopes: []types.ResourceServerScopeType{{ScopeName: aws.String("read"), ScopeDescription: aws.String("Read")}}})
 	ensured(t, env, workloadIdentities, workloadSpec{name: "registry_agent-workload"})
 	desc, err := env.Cloud.Cognito.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{UserPoolId: aws.String(pool.ID), ClientId: aws.String(client.ID)})
 	if err != nil {

@@ -22,9 +22,10 @@ import (
 	"agentcore-workshop/steps/engine"
 )
 
-// tutorialEnd is the last stage the crash test runs the tutorial to; every
-// stage up to it, and cleanup, gets a crash of its own.
-const tutorialEnd = "oauth-consent"
+// tutorialEnd is the last stage the crash test runs the tutorial to (the
+// one before cleanup, so a new stage is covered as soon as it is listed);
+// every stage up to it, and cleanup, gets a crash of its own.
+var tutorialEnd = steps.All(nil)[len(steps.All(nil))-2].ID
 
 // crashStages are the stages the test kills the workshop in.
 func crashStages() []string {
@@ -228,7 +229,7 @@ func checkLedgerAtKill(t *testing.T, ws, stage string) {
 		count[r.State]++
 	}
 	switch stage {
-	case "provision-cognito", "configure", "launch", "break-it":
+	case "provision-cognito", "configure", "launch", "break-it", "machine-to-machine":
 		if count[session.ResourcePlanned] == 0 {
 			t.Errorf("killed in %s with no planned ledger entry: %v", stage, count)
 		}

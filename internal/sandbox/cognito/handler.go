@@ -189,6 +189,17 @@ var api = &awswire.JSONAPI[*Service]{
 			}
 			return resourceServerResponse{resourceServerOut(in.UserPoolId, rs)}, nil
 		}),
+		"ListResourceServers": decodeOp(func(s *Service, in *listRef) (any, *awsErr) {
+			rss, next, err := s.ListResourceServers(in.UserPoolId, in.MaxResults, in.NextToken)
+			if err != nil {
+				return nil, err
+			}
+			out := listResourceServersResponse{ResourceServers: make([]resourceServerType, 0, len(rss)), NextToken: next}
+			for _, rs := range rss {
+				out.ResourceServers = append(out.ResourceServers, resourceServerOut(in.UserPoolId, rs))
+			}
+			return out, nil
+		}),
 		"DeleteResourceServer": decodeOp(func(s *Service, in *rsRef) (any, *awsErr) {
 			return empty, s.DeleteResourceServer(in.UserPoolId, in.Identifier)
 		}),

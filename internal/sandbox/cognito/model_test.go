@@ -41,6 +41,17 @@ func TestOutputsMatchModel(t *testing.T) {
 	must(e.api.CreateResourceServer(e.ctx, &cip.CreateResourceServerInput{UserPoolId: pool, Identifier: aws.String("https://api.example.com"),
 		Name: aws.String("api"), Scopes: []types.ResourceServerScopeType{{ScopeName: aws.String("read"), ScopeDescription: aws.String("read it")}}}))
 	must(e.api.DescribeResourceServer(e.ctx, &cip.DescribeResourceServerInput{UserPoolId: pool, Identifier: aws.String("https://api.example.com")}))
+	// Two servers, one a page: the first page says where the second starts.
+	must(e.api.CreateResourceServer(e.ctx, &cip.CreateResourceServerInput{UserPoolId: pool, Identifier: aws.String("agentcore-m2m"),
+		Name: aws.String("m2m"), Scopes: []types.ResourceServerScopeType{{ScopeName: aws.String("write"), ScopeDescription: aws.String("write it")}}}))
+	first := must(e.api.ListResourceServers(e.ctx, &cip.ListResourceServersInput{UserPoolId: pool, MaxResults: aws.Int32(1)}))
+	second := must(e.api.ListResourceServers(e.ctx, &cip.ListResourceServersInput{UserPoolId: pool, MaxResults: aws.Int32(1), NextToken: first.NextToken}))
+	if len(first.ResourceServers) != 1 || first.NextToken == nil || len(second.ResourceServers) != 1 || second.NextToken != nil ||
+		aws.ToString(first.ResourceServers[0].Identifier) != "agentcore-m2m" || aws.ToString(second.ResourceServers[0].Identifier) != "https://api.example.com" ||
+		aws.ToString(second.ResourceServers[0].Scopes[0].ScopeName) != "read" || aws.ToString(second.ResourceServers[0].UserPoolId) != *pool {
+		t.Errorf("ListResourceServers pages: %+v then %+v", first, second)
+	}
+	must(e.api.DeleteResourceServer(e.ctx, &cip.DeleteResourceServerInput{UserPoolId: pool, Identifier: aws.String("agentcore-m2m")}))
 	must(e.api.DeleteResourceServer(e.ctx, &cip.DeleteResourceServerInput{UserPoolId: pool, Identifier: aws.String("https://api.example.com")}))
 	must(e.api.AdminGetUser(e.ctx, &cip.AdminGetUserInput{UserPoolId: pool, Username: aws.String(f.username)}))
 	// A user with a temporary password meets NEW_PASSWORD_REQUIRED.

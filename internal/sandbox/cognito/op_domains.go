@@ -1,6 +1,7 @@
 package cognito
 
 import (
+	"slices"
 	"time"
 )
 
@@ -117,6 +118,40 @@ func (s *Service) DescribeResourceServer(poolID, identifier string) (ResourceSer
 		return ResourceServer{}, errResourceServerNotFound(identifier)
 	}
 	return *rs, nil
+}
+
+// ListResourceServers pages through a pool's resource servers in
+// identifier order (Cognito's default page is 50, its most).
+func (s *Service) ListResourceServers(poolID string, maxResults *int32, nextToken string) ([]ResourceServer, string, *awsErr) {
+	limit := 50
+	if maxResults != nil {
+		limit = int(*maxResults)
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	p, err := s.pool(poolID)
+	if err != nil {
+		return nil, "", err
+	}
+	ids := make([]string, 0, len(p.ResourceServers))
+	for id := range p.ResourceServers {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	start, err := pageStart(ids, nextToken)
+	if err != nil {
+		return nil, "", err
+	}
+	end := min(start+limit, len(ids))
+	out := make([]ResourceServer, 0, end-start)
+	for _, id := range ids[start:end] {
+		out = append(out, *p.ResourceServers[id])
+	}
+	next := ""
+	if end < len(ids) {
+		next = pageToken(ids[end-1])
+	}
+	return out, next, nil
 }
 
 // DeleteResourceServer removes a resource server.

@@ -207,6 +207,7 @@ func TestWireMatchesSDKTypes(t *testing.T) {
 	rawOK(t, e, "CreateResourceServer", map[string]any{"UserPoolId": poolID, "Identifier": "agentcore-m2m", "Name": "m2m",
 		"Scopes": []map[string]string{{"ScopeName": "read", "ScopeDescription": "Read"}}}, cip.CreateResourceServerOutput{}, true, "ResourceServer.Scopes")
 	rawOK(t, e, "DescribeResourceServer", map[string]any{"UserPoolId": poolID, "Identifier": "agentcore-m2m"}, cip.DescribeResourceServerOutput{}, true, "ResourceServer.Identifier")
+	rawOK(t, e, "ListResourceServers", map[string]any{"UserPoolId": poolID, "MaxResults": 50}, cip.ListResourceServersOutput{}, true, "ResourceServers")
 
 	// A public client, as the runtime tutorial makes it.
 	pub := rawOK(t, e, "CreateUserPoolClient", map[string]any{"UserPoolId": poolID, "ClientName": "AgentCorePoolClient",

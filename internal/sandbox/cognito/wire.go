@@ -220,6 +220,11 @@ type userPoolClientResponse struct {
 	UserPoolClient userPoolClientType `json:"UserPoolClient"`
 }
 
+type listResourceServersResponse struct {
+	ResourceServers []resourceServerType `json:"ResourceServers"`
+	NextToken       string               `json:"NextToken,omitempty"`
+}
+
 type listUserPoolClientsResponse struct {
 	UserPoolClients []userPoolClientDescription `json:"UserPoolClients"`
 	NextToken       string                      `json:"NextToken,omitempty"`

@@ -26,7 +26,7 @@ var served = map[string][]string{
 		"GetWorkloadAccessTokenForUserId", "InvokeAgentRuntime"},
 	"cognito-idp": {"AdminCreateUser", "AdminDeleteUser", "AdminGetUser", "AdminSetUserPassword", "CreateResourceServer", "CreateUserPool",
 		"CreateUserPoolClient", "CreateUserPoolDomain", "DeleteResourceServer", "DeleteUserPool", "DeleteUserPoolClient", "DeleteUserPoolDomain",
-		"DescribeResourceServer", "DescribeUserPool", "DescribeUserPoolClient", "DescribeUserPoolDomain", "InitiateAuth", "ListUserPoolClients",
+		"DescribeResourceServer", "DescribeUserPool", "DescribeUserPoolClient", "DescribeUserPoolDomain", "InitiateAuth", "ListResourceServers", "ListUserPoolClients",
 		"ListUserPools", "RespondToAuthChallenge", "UpdateUserPoolClient"},
 	"iam": {"CreateRole", "DeleteRole", "DeleteRolePolicy", "GetRole", "GetRolePolicy", "ListRolePolicies", "ListRoles", "PutRolePolicy",
 		"UpdateAssumeRolePolicy"},
