@@ -133,13 +133,14 @@ func TestBadSignatureUploadsStayBounded(t *testing.T) {
 	}
 }
 
-// slowFlood opens n connections from 127.0.0.1 and sends half a request
-// on each. It returns the connections, how many dials the sandbox did not
+// slowFlood opens n connections from the loopback address from and sends
+// half a request on each. It returns the connections, how many dials the sandbox did not
 // even accept (its accept queue full: a refusal too) and a func that
 // closes them all.
-func slowFlood(t *testing.T, sb *sandbox.Sandbox, n int) (conns []net.Conn, unaccepted int, stop func()) {
+func slowFlood(t *testing.T, sb *sandbox.Sandbox, from string, n int) (conns []net.Conn, unaccepted int, stop func()) {
 	t.Helper()
 	addr := strings.TrimPrefix(sb.URL, "http://")
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(from)}, Timeout: 500 * time.Millisecond}
 	conns = make([]net.Conn, 0, n)
 	stop = func() {
 		for _, c := range conns {
@@ -147,7 +148,7 @@ func slowFlood(t *testing.T, sb *sandbox.Sandbox, n int) (conns []net.Conn, unac
 		}
 	}
 	for range n {
-		c, err := net.DialTimeout("tcp", addr, 500*time.Millisecond)
+		c, err := d.Dial("tcp", addr)
 		if err != nil {
 			var ne net.Error
 			if !errors.As(err, &ne) || !ne.Timeout() {
@@ -218,7 +219,7 @@ func TestSlowConnectionFloodLeavesRoomForOthers(t *testing.T) {
 	const flood = 1100
 	sb := startServed(t, sandbox.Config{})
 	floodStart := time.Now()
-	conns, unaccepted, stop := slowFlood(t, sb, flood)
+	conns, unaccepted, stop := slowFlood(t, sb, "127.0.0.1", flood)
 	defer stop()
 	took, err := legitCall(cognitoClient(sb, localClient("127.0.0.2")))
 	if err != nil {
@@ -389,7 +390,7 @@ func TestSoakAllAttacksAtOnce(t *testing.T) {
 	bombDone := bombBuilds(t, sb, "127.0.0.5", 3)
 
 	watch := memwatch.Watch()
-	conns, unaccepted, stopFlood := slowFlood(t, sb, 1100)
+	conns, unaccepted, stopFlood := slowFlood(t, sb, "127.0.0.1", 1100)
 	defer stopFlood()
 	kept := stillOpen(conns, sandbox.DefaultMaxConnsPerHost)
 	var wg sync.WaitGroup
