@@ -16,31 +16,6 @@ import (
 	"agentcore-workshop/steps/engine"
 )
 
-// browser starts Debian's headless Chromium (at path), as a learner's browser.
-func browser(t *testing.T, path string) context.Context {
-	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path),
-		chromedp.NoSandbox, // tests run as root
-		// No UserDataDir: the allocator makes a fresh profile directory and
-		// removes it once the browser process has exited. A t.TempDir would
-		// race Chromium's helper processes, which write into the profile
-		// while shutting down.
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-	)
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(alloc)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
-	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
-	t.Cleanup(cancelTimeout)
-	if err := chromedp.Run(ctx); err != nil { // starts the browser
-		t.Fatalf("start chromium: %v", err)
-	}
-	return ctx
-}
-
 // signIn fills the hosted login page the way a person would, submits it,
 // waits for the page that answers (the element landing names) and returns
 // that page's text.
@@ -66,7 +41,7 @@ func TestOAuthConsentInRealBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short: drives a real Chromium through the tutorial")
 	}
-	chromium := e2etest.Tool(t, "chromium", "chromium")
+	e2etest.Tool(t, "chromium", "chromium") // skip before the stages run, not after
 	a := openWorkshop(t)
 	ctx := context.Background()
 	if err := a.Runner.RunUntil(ctx, "invoke-with-token"); err != nil {
@@ -85,7 +60,7 @@ func TestOAuthConsentInRealBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	url := awaitValue(t, events, "authorization URL")
-	bctx := browser(t, chromium)
+	bctx := e2etest.Chromium(t, 60*time.Second)
 
 	// A wrong password shows an error on the page and stores no token.
 	page := signIn(t, bctx, url, username, password+"-wrong", "#error")

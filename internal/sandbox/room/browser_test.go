@@ -16,28 +16,6 @@ import (
 	"agentcore-workshop/internal/sandbox/sandboxtest"
 )
 
-// chromium starts Debian's headless Chromium (at path), as the
-// facilitator's browser.
-func chromium(t *testing.T, path string) context.Context {
-	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path),
-		chromedp.NoSandbox, // tests run as root
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-	)
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(alloc)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
-	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
-	t.Cleanup(cancelTimeout)
-	if err := chromedp.Run(ctx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	return ctx
-}
-
 // learner opens a workshop against the shared sandbox, as a learner who
 // pasted its export lines would.
 func learner(t *testing.T, sb *sandbox.Sandbox, name string) *app.App {
@@ -62,13 +40,12 @@ func TestRoomPageInChromium(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short: drives a real Chromium and two workshops")
 	}
-	path := e2etest.Tool(t, "chromium", "chromium")
 	sb := sandboxtest.Start(t, sandbox.Config{})
 	t.Setenv("AWS_ACCESS_KEY_ID", sb.Credentials.AccessKeyID)
 	t.Setenv("AWS_SECRET_ACCESS_KEY", sb.Credentials.SecretAccessKey)
 	t.Setenv("AWS_REGION", sb.Region)
 	alice, bob := learner(t, sb, "alice"), learner(t, sb, "bob")
-	ctx := chromium(t, path)
+	ctx := e2etest.Chromium(t, 90*time.Second)
 
 	wait := func(what, js string) {
 		t.Helper()
