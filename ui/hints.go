@@ -23,11 +23,11 @@ var hints = []hint{
 	{[]string{"ResourceNotFoundException", "untime"}, "the agent runtime is gone (a cleanup, or deleted by hand): run stage 4 (launch) again, then the stages after it"},
 	{[]string{"ResourceNotFoundException"}, "something an earlier stage made is gone: run the earlier stages again in order (reset --to N starts over from stage N)"},
 	{[]string{"UserNotFoundException"}, "the test user is gone: run stage 1 again"},
-	// Tokens.
+	// Tokens: AWS's own session first, since its message also says "expired".
+	{[]string{"ExpiredToken"}, "your AWS session has expired: sign in again (aws sso login, or fresh keys) and run the stage again"},
 	{[]string{"expired"}, "a token or credential has expired: run the stage that made it again for a fresh one (stage 1 signs in again), then this stage"},
 	{[]string{"Invalid token"}, "the runtime refused the bearer token: run stage 1 again for a fresh access token (an ID token, or one from another pool, is refused)"},
 	// AWS credentials and permissions.
-	{[]string{"ExpiredToken"}, "your AWS session has expired: sign in again (aws sso login, or fresh keys) and run the stage again"},
 	{[]string{"UnrecognizedClient"}, "AWS does not recognise your credentials: check AWS_PROFILE or your access keys, then run the stage again"},
 	{[]string{"InvalidClientTokenId"}, "AWS does not recognise your credentials: check AWS_PROFILE or your access keys, then run the stage again"},
 	{[]string{"failed to retrieve credentials"}, "no AWS credentials were found: set AWS_PROFILE (or run aws configure), then run the stage again"},

@@ -728,8 +728,9 @@ func (m *Model) applyEvent(ev engine.Event) tea.Cmd {
 	}
 	if i == m.sel {
 		cmds = append(cmds, m.rebuildOutput())
-		if ev.Kind == engine.EventFinished {
-			// The entry opens with its summary: show it from the top.
+		if ev.Kind == engine.EventFinished || ev.Kind == engine.EventStarted {
+			// A finished entry opens with its summary: show it from the
+			// top. A new run starts empty, at its bottom: it follows.
 			m.output.GotoTop()
 		}
 	}

@@ -101,6 +101,9 @@ func TestCardSaysRefusedAsItShouldBe(t *testing.T) {
 	if got := hintFor("wait for the build: timed out"); !strings.Contains(got, "wait ran out") {
 		t.Errorf("hint for a timeout = %q", got)
 	}
+	if got := hintFor("ExpiredTokenException: The security token included in the request is expired"); !strings.Contains(got, "AWS session") {
+		t.Errorf("hint for an expired AWS session = %q", got)
+	}
 	if got := hintFor("a new error nobody has seen"); got != "" {
 		t.Errorf("an unknown error got the hint %q", got)
 	}
@@ -199,6 +202,17 @@ func TestOutputScrollsAndFollowsOnlyAtTheBottom(t *testing.T) {
 	h.press(tea.KeyPressMsg{Code: tea.KeyEnd})
 	if !h.m.output.AtBottom() {
 		t.Error("end did not go to the bottom")
+	}
+	// A new run of the stage starts at its bottom, following, wherever the
+	// learner had scrolled the last one.
+	h.press(keyRune('g'))
+	eng.emit(engine.Event{Kind: engine.EventStarted, StepID: id, RunID: 2, Time: t0})
+	for i := range 40 {
+		eng.emit(engine.Event{Kind: engine.EventLog, StepID: id, RunID: 2, Line: fmt.Sprintf("run 2 line %02d", i+1)})
+	}
+	h.pump()
+	if !h.m.output.AtBottom() || !strings.Contains(plain(h), "run 2 line 40") {
+		t.Errorf("a new run does not follow its tail:\n%s", plain(h))
 	}
 	// The content pane scrolls the same way when it has the focus.
 	h.press(keyTab, keyRune('G'))
