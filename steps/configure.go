@@ -56,7 +56,12 @@ func (s configure) Run(ctx context.Context, env *Env, rep Reporter) (Result, err
 	// Outbound, part 1: the agent's workload identity.
 	rep.Progress("workload identity", 1, 3)
 	workload := agent + "-workload"
-	wl, err := workloadIdentities.ensure(ctx, env, rep, s.ID(), workloadSpec{name: workload})
+	returnURL, err := chooseReturnURL(env)
+	if err != nil {
+		return res, err
+	}
+	put(Value{Name: ReturnURLName, Value: returnURL, Kind: KindURL})
+	wl, err := workloadIdentities.ensure(ctx, env, rep, s.ID(), workloadSpec{name: workload, returnURL: returnURL})
 	if err != nil {
 		return res, err
 	}
@@ -86,7 +91,7 @@ func (s configure) Run(ctx context.Context, env *Env, rep Reporter) (Result, err
 
 	path := filepath.Join(env.Dir, AgentDir, ToolkitConfigFile)
 	doc, err := toolkitConfig(agent, env.Cloud.Region, filepath.Join(env.Dir, AgentDir), authorizer,
-		provider, pv.ARN, callback, workload, wl.ARN)
+		provider, pv.ARN, callback, workload, wl.ARN, returnURL)
 	if err != nil {
 		return res, err
 	}
@@ -143,7 +148,7 @@ func addCallbackURL(ctx context.Context, env *Env, rep Reporter, poolID, clientI
 
 // toolkitConfig renders .bedrock_agentcore.yaml in the starter toolkit's
 // schema, so the same project can be taken over with `agentcore launch`.
-func toolkitConfig(agent, region, source string, authorizer map[string]any, provider, providerARN, callback, workload, workloadARN string) ([]byte, error) {
+func toolkitConfig(agent, region, source string, authorizer map[string]any, provider, providerARN, callback, workload, workloadARN, returnURL string) ([]byte, error) {
 	type node = map[string]any
 	doc := node{
 		"default_agent": agent,
@@ -167,7 +172,7 @@ func toolkitConfig(agent, region, source string, authorizer map[string]any, prov
 			"authorizer_configuration": authorizer,
 			"identity": node{
 				"credential_providers": []node{{"name": provider, "arn": providerARN, "type": "cognito", "callback_url": callback}},
-				"workload":             node{"name": workload, "arn": workloadARN, "return_urls": []string{ReturnURL}},
+				"workload":             node{"name": workload, "arn": workloadARN, "return_urls": []string{returnURL}},
 			},
 		}},
 	}

@@ -71,11 +71,20 @@ func TestOAuthConsentInRealBrowser(t *testing.T) {
 		t.Fatalf("after a failed sign-in the agent got a token anyway: %q", answer)
 	}
 
-	// The right password lands on AgentCore Identity's callback page,
-	// which has no login form.
+	// The right password goes through AgentCore Identity's callback to
+	// the workshop's return URL, which binds the session
+	// (CompleteResourceTokenAuth) and says so.
 	page = signIn(t, bctx, url, username, password, "body:not(:has(#username))")
-	if !strings.Contains(page, "Authorization complete") {
+	if !strings.Contains(page, "Consent complete") || !strings.Contains(page, "CompleteResourceTokenAuth") {
 		t.Fatalf("after signing in the browser shows:\n%s", page)
+	}
+	var landed string
+	if err := chromedp.Run(bctx, chromedp.Location(&landed)); err != nil {
+		t.Fatal(err)
+	}
+	returnURL := value(t, a, "configure", steps.ReturnURLName)
+	if !strings.HasPrefix(landed, returnURL+"?session_id=") {
+		t.Fatalf("the browser ended at %s, not the return URL %s", landed, returnURL)
 	}
 	a.Runner.Wait()
 	st := stageState(t, a, "oauth-consent")

@@ -31,6 +31,9 @@ type Env struct {
 	// Lang is the learner's language ("en", "ko"): stage output is written
 	// in it (see internal/i18n).
 	Lang string
+	// ReturnPort is the loopback port of the OAuth2 return URL
+	// (--return-port); 0 means a free port chosen when configure runs.
+	ReturnPort int
 }
 
 // tr is the Printer for the learner's language: stages format messages

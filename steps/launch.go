@@ -124,7 +124,8 @@ func (s launch) Run(ctx context.Context, env *Env, rep Reporter) (Result, error)
 
 	rep.Progress("create the runtime", 6, steps)
 	rt, err := runtimes.ensure(ctx, env, rep, s.ID(), runtimeSpec{name: agent, image: image, role: runtimeRole,
-		discoveryURL: in[RuntimeDiscoveryURL], clientID: in[RuntimeClientID], provider: cv[CredentialProvider]})
+		discoveryURL: in[RuntimeDiscoveryURL], clientID: in[RuntimeClientID], provider: cv[CredentialProvider],
+		returnURL: configuredReturnURL(env)})
 	if err != nil {
 		return res, err
 	}

@@ -2,11 +2,18 @@ package steps
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
+	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	dp "github.com/aws/aws-sdk-go-v2/service/bedrockagentcore"
+	dptypes "github.com/aws/aws-sdk-go-v2/service/bedrockagentcore/types"
+	ctl "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol"
+
+	"agentcore-workshop/internal/consent"
 	"agentcore-workshop/internal/jwtx"
 	"agentcore-workshop/steps/engine"
 )
@@ -14,32 +21,81 @@ import (
 // promptExternal asks the agent for the tool that needs the user's consent.
 const promptExternal = `{"prompt": "Please call the external service and show me my profile."}`
 
-// consentTimeout is how long stage 8 waits for the learner to consent:
+// consentTimeout is how long the stage waits for the learner to consent:
 // the SDK's own polling gives up after 600 s too.
 const consentTimeout = 10 * time.Minute
 
-// authURLPattern finds AgentCore Identity's authorization URL in the
-// agent's answer (on AWS and in the sandbox alike).
-var authURLPattern = regexp.MustCompile(`https?://[^\s"'<>]+/identities/oauth2/authorize\?[^\s"'<>]+`)
+// maxConsentInvocations bounds the agent calls of one run of the stage:
+// one to learn that consent is needed, one after the session is bound.
+// The stage never polls the model: each call is a full model run on AWS.
+const maxConsentInvocations = 2
 
-// tokenEvidence is how the agent says its tool got a token: the sandbox's
-// stand-in ("Authenticated to the external service.") and the workshop's
-// agent.py on AWS ("Connected to the external service (token of N
-// characters").
-var tokenEvidence = regexp.MustCompile(`Authenticated to the external service\.|Connected to the external service \(token of \d+ characters`)
+// Names of the values the consent stage records.
+const (
+	AuthorizationURL  = "authorization URL"
+	ExternalAnswer    = "external API answer"
+	OutboundClaims    = "outbound token (as the agent saw it)"
+	WorkloadToken     = "workload access token"
+	BoundSession      = "bound session"
+	InboundToken      = "inbound access token"
+	DelegationChain   = "delegation chain"
+	consentReturnURL  = "return URL"
+	consentInvocation = "agent invocations"
+)
 
 type oauthConsent struct{}
 
-// OAuthConsent is stage 8: in the same session, the agent needs a token for
-// an external service on the user's behalf. The first answer is an
-// authorization URL; after the user signs in and consents, the next call
-// gets the token from the vault and reaches the external API.
+// OAuthConsent is the consent stage: in the same session, the agent needs
+// a token for an external service on the user's behalf. Its tool answers
+// with an authorization URL; the user signs in and consents; AgentCore
+// Identity sends the browser to the workshop's return URL with a
+// session_id; the workshop binds that session to the user
+// (CompleteResourceTokenAuth) and asks the agent once more, and the tool
+// gets the token from the vault and reaches the external service.
 func OAuthConsent(env *Env) engine.Stage {
 	return engine.Stage{ID: "oauth-consent", Title: "OAuth consent", Requires: []string{"invoke-with-token"}, Run: bind(env, oauthConsent{}.Run)}
 }
 
+// toolOutcome is the external-service tool's structured result, as the
+// workshop's agent.py returns it under "external_service" (the sandbox's
+// stand-in returns the same object): internal/agent.Outcome's fields.
+type toolOutcome struct {
+	Status           string          `json:"status"`
+	Provider         string          `json:"provider"`
+	TokenSource      string          `json:"token_source"`
+	TokenLength      int             `json:"token_length"`
+	TokenClaims      map[string]any  `json:"token_claims"`
+	AuthorizationURL string          `json:"authorization_url"`
+	Error            string          `json:"error"`
+	ExternalAPI      json.RawMessage `json:"external_api"`
+}
+
+// toolResult finds the "external_service" object in the agent's reply
+// (JSON, or the last SSE frame that has one); nil when there is none.
+func toolResult(body []byte) *toolOutcome {
+	text := strings.TrimSpace(string(body))
+	if strings.HasPrefix(text, "data:") {
+		var last *toolOutcome
+		for _, line := range strings.Split(text, "\n") {
+			if d, ok := strings.CutPrefix(line, "data:"); ok {
+				if o := toolResult([]byte(strings.TrimSpace(d))); o != nil {
+					last = o
+				}
+			}
+		}
+		return last
+	}
+	var doc struct {
+		ExternalService *toolOutcome `json:"external_service"`
+	}
+	if json.Unmarshal(body, &doc) != nil || doc.ExternalService == nil || doc.ExternalService.Status == "" {
+		return nil
+	}
+	return doc.ExternalService
+}
+
 func (s oauthConsent) Run(ctx context.Context, env *Env, rep Reporter) (Result, error) {
-	lv, err := inputs(env, "launch", RuntimeARN)
+	lv, err := inputs(env, "launch", RuntimeID, RuntimeARN)
 	if err != nil {
 		return Result{}, err
 	}
@@ -59,72 +115,204 @@ func (s oauthConsent) Run(ctx context.Context, env *Env, rep Reporter) (Result, 
 	}
 	session := iv[SessionID]
 	put(Value{Name: SessionID, Value: session})
+	put(Value{Name: InboundToken, Value: token, Secret: true, Kind: KindToken})
 
-	ask := func(ctx context.Context) (string, error) {
-		out, err := env.Cloud.InvokeWithBearer(ctx, lv[RuntimeARN], "DEFAULT", session, token, []byte(promptExternal))
-		if err != nil {
-			return "", err
-		}
-		return agentAnswer(out.Body), nil
+	// Where the browser comes back: the URL the runtime gives agent.py as
+	// OAUTH2_RETURN_URL, which must be on the runtime's own workload
+	// identity's list (the WAT the agent presents names that identity,
+	// not the one configure made for local runs).
+	rt, err := env.Cloud.Control.GetAgentRuntime(ctx, &ctl.GetAgentRuntimeInput{AgentRuntimeId: aws.String(lv[RuntimeID])})
+	if err != nil {
+		return res, fmt.Errorf("read runtime %s: %w", lv[RuntimeID], err)
 	}
-	rep.Log("asking the agent (same session %s) to call the external service", session)
-	answer, err := ask(ctx)
+	returnURL := rt.EnvironmentVariables[ReturnURLName]
+	if returnURL == "" {
+		returnURL = configuredReturnURL(env)
+	}
+	if rt.WorkloadIdentityDetails == nil || aws.ToString(rt.WorkloadIdentityDetails.WorkloadIdentityArn) == "" {
+		return res, fmt.Errorf("runtime %s names no workload identity", lv[RuntimeID])
+	}
+	workload := workloadNameOf(aws.ToString(rt.WorkloadIdentityDetails.WorkloadIdentityArn))
+	if err := allowReturnURL(ctx, env, rep, workload, returnURL); err != nil {
+		return res, err
+	}
+	put(Value{Name: consentReturnURL, Value: returnURL})
+
+	// The one-shot return-URL server binds the session with the very
+	// token that invoked the agent: the runtime minted the agent's
+	// workload access token from it, and CompleteResourceTokenAuth wants
+	// the original artifact (bedrock-agentcore model: "The OAuth2.0 token
+	// or user ID that was used to generate the workload access token").
+	cb, err := consent.Listen(ctx, returnURL, func(ctx context.Context, sessionURI string) error {
+		_, err := env.Cloud.Data.CompleteResourceTokenAuth(ctx, &dp.CompleteResourceTokenAuthInput{
+			SessionUri: aws.String(sessionURI), UserIdentifier: &dptypes.UserIdentifierMemberUserToken{Value: token}})
+		return err
+	})
 	if err != nil {
 		return res, err
 	}
-	url := authURLPattern.FindString(answer)
-	if url == "" {
-		rep.Log("no consent needed: the vault already holds a token for this user and this agent")
-	} else {
-		rep.Log("the agent needs your consent to act on your behalf")
-		put(Value{Name: "authorization URL", Value: url, Kind: KindURL})
-		put(Value{Name: "sign in as", Value: cv[IdentityUsername]})
-		put(Value{Name: "password", Value: cv[IdentityPassword], Secret: true})
-		if env.Consent != nil {
-			rep.Log("completing the consent over HTTP, as a browser would (headless run on the sandbox)")
-			if err := env.Consent(ctx, url, cv[IdentityUsername], cv[IdentityPassword]); err != nil {
-				return res, fmt.Errorf("complete the consent: %w", err)
-			}
-		} else {
-			rep.Log("press o to open it in your browser, sign in as %s (v shows the password) and consent", cv[IdentityUsername])
+	defer cb.Close()
+	rep.Log("serving the return URL %s (one consent, then it closes)", returnURL)
+
+	calls := 0
+	ask := func(ctx context.Context) (*toolOutcome, string, error) {
+		if calls == maxConsentInvocations {
+			return nil, "", fmt.Errorf("the agent was asked %d times already", calls)
 		}
-		answer, err = waitForConsent(ctx, env, rep, ask)
+		calls++
+		out, err := env.Cloud.InvokeWithBearer(ctx, lv[RuntimeARN], "DEFAULT", session, token, []byte(promptExternal))
+		if err != nil {
+			return nil, "", err
+		}
+		return toolResult(out.Body), agentAnswer(out.Body), nil
+	}
+	rep.Log("asking the agent (same session %s) to call the external service", session)
+	outcome, answer, err := ask(ctx)
+	if err != nil {
+		return res, err
+	}
+	if outcome != nil && outcome.Status == "consent_required" {
+		bound, err := s.consent(ctx, env, rep, put, cb, outcome.AuthorizationURL, cv)
 		if err != nil {
 			return res, err
 		}
-	}
-	if !tokenEvidence.MatchString(answer) {
-		// No URL is not success: the tool may have failed (a provider
-		// that does not exist, say), and the agent said so.
-		return res, fmt.Errorf("the agent got no token for the external service; it answered: %s", answer)
-	}
-	rep.Log("%s", answer)
-	put(Value{Name: "external API answer", Value: answer})
-	if tok, err := jwtx.Decode(token); err == nil {
-		if exp, ok := tok.Expiry(); ok {
-			put(Value{Name: "inbound token", Value: "still only the runtime saw it (" + jwtx.Remaining(exp, env.clock().Now()) + ")"})
+		put(Value{Name: BoundSession, Value: bound})
+		rep.Log("asking the agent once more: the vault now holds your token for it")
+		if outcome, answer, err = ask(ctx); err != nil {
+			return res, err
 		}
+	} else if outcome != nil && outcome.Status == "connected" {
+		rep.Log("no consent needed: the vault already holds a token for this user and this agent")
 	}
+	put(Value{Name: consentInvocation, Value: fmt.Sprint(calls)})
+	if err := tokenEvidence(outcome, answer, cv[IdentityUsername]); err != nil {
+		return res, err
+	}
+	s.showChain(ctx, env, rep, put, outcome, token, workload)
 	return res, nil
 }
 
-// waitForConsent asks the agent again until its answer no longer needs
-// consent, counting down to consentTimeout. Cancelling the stage stops it.
-func waitForConsent(ctx context.Context, env *Env, rep Reporter, ask func(context.Context) (string, error)) (string, error) {
-	var answer string
-	err := poll(ctx, env, rep, wait{what: "your consent", first: 200 * time.Millisecond, max: 3 * time.Second, timeout: consentTimeout, countdown: true},
-		func(ctx context.Context) (bool, string, error) {
-			var err error
-			answer, err = ask(ctx)
-			return err == nil && !authURLPattern.MatchString(answer), "", err
+// consent sends the learner (or, headless on the sandbox, the consent
+// driver) to the authorization URL and waits for the browser to come back
+// to the return URL and the session to be bound. It returns the session.
+func (oauthConsent) consent(ctx context.Context, env *Env, rep Reporter, put func(Value), cb *consent.Callback, url string, cv map[string]string) (string, error) {
+	if url == "" {
+		return "", errors.New("the agent's tool needs consent but gave no authorization URL")
+	}
+	cb.Expect(consent.SessionOf(url))
+	rep.Log("the agent needs your consent to act on your behalf")
+	put(Value{Name: AuthorizationURL, Value: url, Kind: KindURL})
+	put(Value{Name: "sign in as", Value: cv[IdentityUsername]})
+	put(Value{Name: "password", Value: cv[IdentityPassword], Secret: true})
+	if env.Consent != nil {
+		rep.Log("completing the consent over HTTP, as a browser would (headless run on the sandbox)")
+		if err := env.Consent(ctx, url, cv[IdentityUsername], cv[IdentityPassword]); err != nil {
+			return "", fmt.Errorf("complete the consent: %w", err)
+		}
+	} else {
+		rep.Log("press o to open it in your browser, sign in as %s (v shows the password) and consent", cv[IdentityUsername])
+	}
+	if err := waitForCallback(ctx, env, rep, cb.Done()); err != nil {
+		return "", err
+	}
+	bound, err := cb.Result()
+	if err != nil {
+		return "", fmt.Errorf("bind the session to you (CompleteResourceTokenAuth): %w", err)
+	}
+	rep.Log("the browser came back with session %s; CompleteResourceTokenAuth bound it to you", bound)
+	return bound, nil
+}
+
+// waitForCallback waits, counting down to consentTimeout, until the
+// browser has come back to the return URL. It looks at a local channel
+// only: the agent is not asked again while the learner consents.
+func waitForCallback(ctx context.Context, env *Env, rep Reporter, done <-chan struct{}) error {
+	err := poll(ctx, env, rep, wait{what: "your consent", first: 200 * time.Millisecond, max: time.Second, timeout: consentTimeout, countdown: true},
+		func(context.Context) (bool, string, error) {
+			select {
+			case <-done:
+				return true, "", nil
+			default:
+				return false, "", nil
+			}
 		})
 	var timedOut *waitTimeout
 	if errors.As(err, &timedOut) {
-		return "", fmt.Errorf("no consent after %s: open the authorization URL, sign in and consent, then run this stage again", consentTimeout)
+		return fmt.Errorf("no consent after %s: open the authorization URL, sign in and consent, then run this stage again", consentTimeout)
 	}
+	return err
+}
+
+// tokenEvidence is the stage's success rule: the agent's tool says it got
+// a token from the vault, and the token is the outbound user's (its
+// claims name them). When the tool reached an external service (the
+// sandbox's external API), its answer must name the user too. The absence
+// of an authorization URL proves nothing: the tool may have failed.
+func tokenEvidence(o *toolOutcome, answer, outboundUser string) error {
+	switch {
+	case o == nil:
+		return fmt.Errorf("the agent's reply carries no external_service result, so there is no evidence the tool ran (an agent.py older than this workshop? run write-agent and launch again); it answered: %s", answer)
+	case o.Status == "failed":
+		return fmt.Errorf("the agent's external-service tool failed: %s", o.Error)
+	case o.Status != "connected":
+		return fmt.Errorf("the agent got no token for the external service (tool status %q); it answered: %s", o.Status, answer)
+	case o.TokenLength == 0:
+		return errors.New("the agent's tool reports a connection but no token")
+	}
+	if user := claimString(o.TokenClaims, "username", "cognito:username"); user != outboundUser {
+		return fmt.Errorf("the token the vault gave the agent is for %q, not the outbound user %s", user, outboundUser)
+	}
+	if len(o.ExternalAPI) > 0 {
+		var api struct {
+			User string `json:"user"`
+		}
+		if json.Unmarshal(o.ExternalAPI, &api) != nil || api.User != outboundUser {
+			return fmt.Errorf("the external service answered for %q, not the outbound user %s: %s", api.User, outboundUser, o.ExternalAPI)
+		}
+	}
+	return nil
+}
+
+func claimString(claims map[string]any, names ...string) string {
+	for _, n := range names {
+		if s, ok := claims[n].(string); ok && s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// showChain records the delegation the agent walked, hop by hop: which
+// token each hop carried, and which it never saw.
+func (oauthConsent) showChain(ctx context.Context, env *Env, rep Reporter, put func(Value), o *toolOutcome, inbound, workload string) {
+	inTok, _ := jwtx.Decode(inbound)
+	put(Value{Name: DelegationChain, Value: strings.Join([]string{
+		fmt.Sprintf("1. you → runtime: your access token (sub %s, client_id %s) checked by the customJWTAuthorizer; it stops there",
+			inTok.String("sub"), inTok.String("client_id")),
+		fmt.Sprintf("2. runtime → agent: a workload access token for (workload %s, you), minted from that JWT; the agent never gets your JWT", workload),
+		fmt.Sprintf("3. agent → token vault: the workload access token plus provider %s; the vault answered with your outbound token (%d characters)",
+			o.Provider, o.TokenLength),
+		"4. agent → external service: the outbound token only; the external service never sees your inbound token or the workload access token",
+	}, "\n")})
+
+	// The workshop asks for a workload access token the way the runtime
+	// did, so the learner can look at one: on AWS it is opaque.
+	wat, err := env.Cloud.Data.GetWorkloadAccessTokenForJWT(ctx, &dp.GetWorkloadAccessTokenForJWTInput{
+		WorkloadName: aws.String(workload), UserToken: aws.String(inbound)})
 	if err != nil {
-		return "", err
+		rep.Log("GetWorkloadAccessTokenForJWT (to show you one): %v", err)
+	} else {
+		put(Value{Name: WorkloadToken, Value: aws.ToString(wat.WorkloadAccessToken), Secret: true})
+		rep.Log("a workload access token is opaque: no claims to decode, only AgentCore Identity can read it")
 	}
-	rep.Log("consent received: the agent got its token from the vault")
-	return answer, nil
+	if b, err := json.Marshal(o.TokenClaims); err == nil && len(o.TokenClaims) > 0 {
+		put(Value{Name: OutboundClaims, Value: string(b)})
+	}
+	if len(o.ExternalAPI) > 0 {
+		put(Value{Name: ExternalAnswer, Value: string(o.ExternalAPI)})
+		rep.Log("external API: %s", o.ExternalAPI)
+	}
+	if exp, ok := inTok.Expiry(); ok {
+		put(Value{Name: "inbound token", Value: "only the runtime saw it (" + jwtx.Remaining(exp, env.clock().Now()) + ")"})
+	}
 }

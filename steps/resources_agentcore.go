@@ -16,7 +16,7 @@ import (
 // AgentCore's kinds: the agent's workload identity, the OAuth2 credential
 // provider for the outbound pool, and the runtime.
 
-type workloadSpec struct{ name string }
+type workloadSpec struct{ name, returnURL string }
 
 var workloadIdentities = resource[workloadSpec]{
 	kind: ResWorkloadIdentity,
@@ -32,10 +32,10 @@ var workloadIdentities = resource[workloadSpec]{
 		return found{ID: name, ARN: aws.ToString(out.WorkloadIdentityArn), OK: true}, nil
 	},
 	create: func(ctx context.Context, env *Env, rep Reporter, s workloadSpec) (found, error) {
-		rep.Log("CreateWorkloadIdentity %s (return URL %s)", s.name, ReturnURL)
+		rep.Log("CreateWorkloadIdentity %s (return URL %s)", s.name, s.returnURL)
 		out, err := env.Cloud.Control.CreateWorkloadIdentity(ctx, &ctl.CreateWorkloadIdentityInput{
 			Name:                            aws.String(s.name),
-			AllowedResourceOauth2ReturnUrls: []string{ReturnURL},
+			AllowedResourceOauth2ReturnUrls: []string{s.returnURL},
 		})
 		if err != nil {
 			return found{}, err
@@ -130,7 +130,7 @@ func staleProvider(out *ctl.GetOauth2CredentialProviderOutput, clientID, discove
 
 // runtimeSpec is the agent's runtime: its image, its role, and the JWT
 // authorizer configure decided on.
-type runtimeSpec struct{ name, image, role, discoveryURL, clientID, provider string }
+type runtimeSpec struct{ name, image, role, discoveryURL, clientID, provider, returnURL string }
 
 // Waits of the runtime deletion: DELETING lasts a while on AWS.
 const (
@@ -186,6 +186,10 @@ func putRuntime(ctx context.Context, env *Env, rep Reporter, s runtimeSpec) (fou
 	// AWS_REGION: the container's SDK clients (Bedrock, AgentCore Identity)
 	// need to know the region; the runtime is not known to set it.
 	envVars := map[string]string{"CREDENTIAL_PROVIDER": s.provider, "AWS_REGION": env.Cloud.Region}
+	if s.returnURL != "" {
+		// agent.py's callback_url: where the browser returns after consent.
+		envVars[ReturnURLName] = s.returnURL
+	}
 
 	existing, err := lookupRuntime(ctx, env.Cloud, s.name, nil)
 	if err != nil {

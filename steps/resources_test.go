@@ -84,7 +84,7 @@ func TestEveryKindLivesThroughTheRegistry(t *testing.T) {
 	ensured(t, env, poolUsers, userSpec{pool: pool.ID, username: "registryuser"})
 	ensured(t, env, resourceServers, resourceServerSpec{pool: pool.ID, identifier: "registry-rs", name: "RegistryRS",
 		scopes: []types.ResourceServerScopeType{{ScopeName: aws.String("read"), ScopeDescription: aws.String("Read")}}})
-	ensured(t, env, workloadIdentities, workloadSpec{name: "registry_agent-workload"})
+	ensured(t, env, workloadIdentities, workloadSpec{name: "registry_agent-workload", returnURL: ReturnURL})
 	desc, err := env.Cloud.Cognito.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{UserPoolId: aws.String(pool.ID), ClientId: aws.String(client.ID)})
 	if err != nil {
 		t.Fatal(err)

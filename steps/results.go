@@ -20,9 +20,9 @@ const (
 	Response           = "response"
 )
 
-// ReturnURL is the OAuth2 return URL the workload identity allows: the
-// starter toolkit's local callback server, where a browser lands after
-// consent when session binding is used.
+// ReturnURL is the starter toolkit's local callback server's URL, the
+// return URL of workspaces configured before configure chose a port of
+// its own (ReturnURLName).
 const ReturnURL = "http://localhost:8081/oauth2/callback"
 
 // publisher returns the put a stage records its values with: each value

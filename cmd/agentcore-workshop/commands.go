@@ -87,6 +87,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	pace := fs.String("pace", "", "the embedded sandbox's `PACE`: lifelike (builds and runtimes take seconds; the UI's default) or instant (headless default)")
 	until := fs.String("until", "", "with --headless: stop after this `STAGE` (id, e.g. write-agent)")
 	fs.StringVar(&c.o.Learner, "learner", "", "your `NAME` in the room of a shared sandbox, as the facilitator sees it (default: user@host)")
+	fs.IntVar(&c.o.ReturnPort, "return-port", 0, "`PORT` on localhost of the OAuth2 return URL the consent stage serves (default: a free port, chosen once by configure)")
 	fs.StringVar(&c.o.Model, "model", "", "`MODEL`: the Bedrock model id written into agent.py (default: the region's cross-region inference profile of Claude Sonnet 4.5)")
 	facilitator := fs.Bool("facilitator", false, "show the stage pages' notes for facilitators (the f key toggles them in the terminal UI)")
 	langFlag := fs.String("lang", "", "language of the stage pages, `LANG`: "+strings.Join(content.Languages(), " or ")+" (default: from LC_ALL / LANG, Korean for ko_*, else English)")

@@ -97,6 +97,7 @@ func fromSpec(cfg Config, ic *IdentityConfig) (behaviour, TokenSource) {
 		return b, failingSource{errors.New("agent.py's @requires_access_token names no provider_name")}
 	}
 	ic.Provider = name
+	ic.ReturnURL = spec.CallbackURLFrom(cfg.Env)
 	return b, nil
 }
 

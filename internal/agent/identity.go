@@ -37,8 +37,12 @@ type IdentityConfig struct {
 	// ExternalAPIURL is the resource the token is for; empty: the sandbox's
 	// external API on Endpoint (Endpoint + resourceapi.ProfilePath).
 	ExternalAPIURL string
-	HTTPClient     *http.Client // nil: a client with a 15 s timeout
-	Log            *slog.Logger
+	// ReturnURL is agent.py's callback_url: sent as resourceOauth2ReturnUrl
+	// in preference to the runtime's OAuth2CallbackUrl header, as the SDK
+	// does. Empty: the header's value, if any.
+	ReturnURL  string
+	HTTPClient *http.Client // nil: a client with a 15 s timeout
+	Log        *slog.Logger
 }
 
 // IdentityClient is the stand-in agent's requires_access_token: it asks
@@ -51,6 +55,7 @@ type IdentityClient struct {
 	scopes   []string
 	flow     types.Oauth2FlowType
 	extURL   string
+	retURL   string
 	log      *slog.Logger
 }
 
@@ -64,7 +69,7 @@ func NewIdentityClient(cfg IdentityConfig) *IdentityClient {
 		api: bedrockagentcore.New(bedrockagentcore.Options{
 			Region: cfg.Region, BaseEndpoint: aws.String(cfg.Endpoint), Credentials: cfg.Credentials, HTTPClient: hc,
 		}),
-		http: hc, provider: cfg.Provider, scopes: cfg.Scopes, extURL: cfg.ExternalAPIURL, log: cfg.Log,
+		http: hc, provider: cfg.Provider, scopes: cfg.Scopes, extURL: cfg.ExternalAPIURL, retURL: cfg.ReturnURL, log: cfg.Log,
 		flow: types.Oauth2FlowType(cfg.Flow),
 	}
 	if c.flow == "" {
@@ -86,9 +91,9 @@ func NewIdentityClient(cfg IdentityConfig) *IdentityClient {
 }
 
 // ResourceToken implements TokenSource: the configured flow (USER_FEDERATION
-// by default) with the runtime's
-// workload access token; the OAuth2CallbackUrl header, when the runtime
-// sent one, becomes resourceOauth2ReturnUrl (as the Python SDK does).
+// by default) with the runtime's workload access token. agent.py's
+// callback_url, else the OAuth2CallbackUrl header when the runtime sent
+// one, becomes resourceOauth2ReturnUrl (as the Python SDK does).
 func (c *IdentityClient) ResourceToken(ctx context.Context, req TokenRequest) (TokenResult, error) {
 	in := &bedrockagentcore.GetResourceOauth2TokenInput{
 		WorkloadIdentityToken:          aws.String(req.WorkloadToken),
@@ -97,8 +102,8 @@ func (c *IdentityClient) ResourceToken(ctx context.Context, req TokenRequest) (T
 		Oauth2Flow:                     c.flow,
 		ForceAuthentication:            aws.Bool(false),
 	}
-	if req.CallbackURL != "" {
-		in.ResourceOauth2ReturnUrl = aws.String(req.CallbackURL)
+	if ret := firstNonEmpty(c.retURL, req.CallbackURL); ret != "" {
+		in.ResourceOauth2ReturnUrl = aws.String(ret)
 	}
 	out, err := c.api.GetResourceOauth2Token(ctx, in)
 	if err != nil {
@@ -111,6 +116,9 @@ func (c *IdentityClient) ResourceToken(ctx context.Context, req TokenRequest) (T
 	c.log.Info("agent: resource token", "provider", c.provider, "token", res.AccessToken != "", "consent_needed", res.AuthorizationURL != "")
 	return res, nil
 }
+
+// ProviderName is the credential provider the client asks.
+func (c *IdentityClient) ProviderName() string { return c.provider }
 
 // CallExternal implements ExternalCaller: GET the external API with the
 // token as a bearer and return its answer.

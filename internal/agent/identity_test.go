@@ -2,6 +2,8 @@ package agent
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -61,18 +63,37 @@ func TestExternalServiceReportsTheExternalAnswer(t *testing.T) {
 		src     *callerSource
 		want    string
 		wantTok string // the token the external call must get; "" = not called
+		status  string // the structured outcome's status
 	}{
-		{"answer shown as indented JSON", &callerSource{res: TokenResult{AccessToken: "tok"}, reply: `{"user":"ext"}`},
-			"External service response:\n{\n  \"user\": \"ext\"\n}", "tok"},
+		{"answer shown as indented JSON", &callerSource{res: TokenResult{AccessToken: jwtLike}, reply: `{"user":"ext"}`},
+			"External service response:\n{\n  \"user\": \"ext\"\n}", jwtLike, StatusConnected},
 		{"refusal reported", &callerSource{res: TokenResult{AccessToken: "tok"}, callErr: errors.New("HTTP 401: nope")},
-			"The external service refused the call: HTTP 401: nope", "tok"},
+			"The external service refused the call: HTTP 401: nope", "tok", StatusFailed},
 		{"consent URL on its own line", &callerSource{res: TokenResult{AuthorizationURL: "http://127.0.0.1:1/identities/oauth2/authorize?request_uri=x"}},
-			"\nhttp://127.0.0.1:1/identities/oauth2/authorize?request_uri=x\n", ""},
+			"\nhttp://127.0.0.1:1/identities/oauth2/authorize?request_uri=x\n", "", StatusConsentRequired},
 	}
 	for _, tc := range tests {
-		text, err := externalService(context.Background(), tc.src, TokenRequest{WorkloadToken: "wat", SessionID: "s1"})
-		if err != nil || !strings.Contains(text, tc.want) || tc.src.gotTok != tc.wantTok {
-			t.Errorf("%s: %q %v (external call got token %q, want %q)", tc.name, text, err, tc.src.gotTok, tc.wantTok)
+		text, out, err := externalService(context.Background(), tc.src, TokenRequest{WorkloadToken: "wat", SessionID: "s1"})
+		if err != nil || !strings.Contains(text, tc.want) || tc.src.gotTok != tc.wantTok || out == nil || out.Status != tc.status {
+			t.Errorf("%s: %q %+v %v (external call got token %q, want %q)", tc.name, text, out, err, tc.src.gotTok, tc.wantTok)
 		}
 	}
+	// The connected outcome names the vault and the token's owner, never the token.
+	_, out, _ := externalService(context.Background(), &callerSource{res: TokenResult{AccessToken: jwtLike}, reply: `{"user":"ext"}`},
+		TokenRequest{WorkloadToken: "wat"})
+	b, _ := json.Marshal(out)
+	if out.TokenSource != VaultSource || out.TokenLength != len(jwtLike) || out.TokenClaims["username"] != "ext" ||
+		out.TokenClaims["secret"] != nil || strings.Contains(string(b), jwtLike) || string(out.ExternalAPI) != `{"user":"ext"}` {
+		t.Errorf("connected outcome: %s", b)
+	}
+	// The consent outcome carries the URL as a field.
+	_, out, _ = externalService(context.Background(), &callerSource{res: TokenResult{AuthorizationURL: "http://x/identities/oauth2/authorize?request_uri=y"}},
+		TokenRequest{WorkloadToken: "wat"})
+	if out.AuthorizationURL != "http://x/identities/oauth2/authorize?request_uri=y" {
+		t.Errorf("consent outcome: %+v", out)
+	}
 }
+
+// jwtLike is an unsigned JWT whose payload names user "ext" and holds a
+// claim TokenClaims must not copy.
+var jwtLike = "eyJhbGciOiJub25lIn0." + base64.RawURLEncoding.EncodeToString([]byte(`{"iss":"https://idp","sub":"42","username":"ext","secret":"s"}`)) + ".sig"

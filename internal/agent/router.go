@@ -131,24 +131,25 @@ func containsAny(s string, words []string) bool {
 }
 
 // answer runs the chosen tool. It returns the reply text (without the
-// stand-in note) and the tool used ("" for none). An error means the caller
+// stand-in note), the tool used ("" for none) and the external-service
+// tool's structured outcome when that tool ran. An error means the caller
 // went away, never that the prompt was bad.
-func answer(ctx context.Context, r route, tokens TokenSource, req TokenRequest) (text, tool string, err error) {
+func answer(ctx context.Context, r route, tokens TokenSource, req TokenRequest) (text, tool string, ext *Outcome, err error) {
 	switch r.intent {
 	case intentCalculator:
 		v, err := Evaluate(r.expr)
 		if err != nil {
-			return fmt.Sprintf("I couldn't calculate %s: %v.", r.expr, err), toolCalculator, nil
+			return fmt.Sprintf("I couldn't calculate %s: %v.", r.expr, err), toolCalculator, nil, nil
 		}
-		return fmt.Sprintf("%s = %s", r.expr, formatNumber(v)), toolCalculator, nil
+		return fmt.Sprintf("%s = %s", r.expr, formatNumber(v)), toolCalculator, nil, nil
 	case intentWeather:
-		return weatherReport(r.city), toolWeather, nil
+		return weatherReport(r.city), toolWeather, nil, nil
 	case intentExternal:
-		text, err := externalService(ctx, tokens, req)
-		return text, toolExternal, err
+		text, ext, err := externalService(ctx, tokens, req)
+		return text, toolExternal, ext, err
 	default:
 		return "I'm the sandbox's stand-in for the tutorial's agent. I can do simple math " +
 			`(try "what is 2+3*4" or "sqrt 16"), tell you the weather ("weather in Seattle"), ` +
-			`and call the external service on your behalf ("call the external service").`, "", nil
+			`and call the external service on your behalf ("call the external service").`, "", nil, nil
 	}
 }

@@ -103,7 +103,7 @@ func TestAnswer(t *testing.T) {
 		{"hello", "", "I'm the sandbox's stand-in for the tutorial's agent.…"},
 	}
 	for _, tc := range tests {
-		text, tool, err := answer(context.Background(), routePrompt(tc.prompt), notConnected{}, TokenRequest{})
+		text, tool, _, err := answer(context.Background(), routePrompt(tc.prompt), notConnected{}, TokenRequest{})
 		prefix, partial := strings.CutSuffix(tc.want, "…")
 		if err != nil || tool != tc.tool || (partial && !strings.HasPrefix(text, prefix)) || (!partial && text != tc.want) {
 			t.Errorf("answer(%q) = %q, %q, %v; want %q, %q", tc.prompt, text, tool, err, tc.want, tc.tool)
@@ -121,7 +121,7 @@ func (cancelledSource) ResourceToken(ctx context.Context, _ TokenRequest) (Token
 func TestExternalServiceCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := externalService(ctx, cancelledSource{}, TokenRequest{WorkloadToken: "wat"})
+	_, _, err := externalService(ctx, cancelledSource{}, TokenRequest{WorkloadToken: "wat"})
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("externalService with a cancelled context: err = %v, want context.Canceled", err)
 	}

@@ -112,6 +112,9 @@ type invokeReply struct {
 	Tool      *string `json:"tool"` // null when no tool ran (the help answer)
 	SessionID string  `json:"session_id"`
 	StandIn   bool    `json:"stand_in"`
+	// ExternalService is the external-service tool's result, as the
+	// workshop's agent.py returns it; absent when that tool did not run.
+	ExternalService *Outcome `json:"external_service,omitempty"`
 }
 
 func (h *handler) invoke(w http.ResponseWriter, r *http.Request) {
@@ -155,7 +158,7 @@ func (h *handler) invoke(w http.ResponseWriter, r *http.Request) {
 	if h.behaviour.tools != nil && rt.intent != intentHelp && !h.behaviour.tools[rt.intent] {
 		rt = route{intent: intentHelp}
 	}
-	text, tool, err := answer(r.Context(), rt, h.tokens, req)
+	text, tool, ext, err := answer(r.Context(), rt, h.tokens, req)
 	if err != nil {
 		// Only a vanished caller gets here; there is no one to answer.
 		h.log.Debug("agent: invocation abandoned", "session", req.SessionID, "err", err)
@@ -165,7 +168,7 @@ func (h *handler) invoke(w http.ResponseWriter, r *http.Request) {
 	h.log.Info("agent: invocation", "session", req.SessionID, "request_id", r.Header.Get(hdrRequestID),
 		"tool", tool, "workload_token", req.WorkloadToken != "")
 
-	reply := invokeReply{Response: text + "\n\n" + standInNote, SessionID: req.SessionID, StandIn: true}
+	reply := invokeReply{Response: text + "\n\n" + standInNote, SessionID: req.SessionID, StandIn: true, ExternalService: ext}
 	if tool != "" {
 		reply.Tool = &tool
 	}

@@ -50,6 +50,8 @@ type Options struct {
 	// Learner names the learner in the sandbox's room (--learner); empty
 	// means user@host.
 	Learner string
+	// ReturnPort fixes the OAuth2 return URL's port (--return-port).
+	ReturnPort int
 }
 
 // App is an open workspace. After Open, or OpenLocal then Connect, it is
@@ -132,7 +134,7 @@ func OpenLocal(ctx context.Context, o Options) (*App, error) {
 	if target == cloud.Sandbox && a.Region == "" {
 		a.Region = sandbox.DefaultRegion // what the sandbox and its clients default to
 	}
-	a.Env = &steps.Env{Session: sess, Dir: sess.Dir(), Log: a.Log, Model: o.Model, Lang: o.Lang}
+	a.Env = &steps.Env{Session: sess, Dir: sess.Dir(), Log: a.Log, Model: o.Model, Lang: o.Lang, ReturnPort: o.ReturnPort}
 	if o.AutoConsent && target == cloud.Sandbox {
 		a.Env.Consent = completeConsent
 	}

@@ -5,7 +5,9 @@ refused every caller without a valid Cognito access token before this code
 runs. The only identity work here is outbound: asking AgentCore Identity for
 a token to an external service, on behalf of the user who called us.
 """
-import asyncio
+import base64
+import contextvars
+import json
 import os
 
 from bedrock_agentcore.identity.auth import requires_access_token
@@ -20,8 +22,25 @@ app = BedrockAgentCoreApp()
 # chooses another.
 MODEL_ID = "{{MODEL_ID}}"
 
-# The authorization URL, when AgentCore Identity says the user must consent.
-pending_consent = {"url": None}
+# What the external-service tool did during this invocation, returned beside
+# the model's answer: the workshop reads the tool's result, not the model's
+# retelling of it.
+tool_results = contextvars.ContextVar("tool_results")
+
+
+class ConsentRequired(Exception):
+    """AgentCore Identity answered with an authorization URL."""
+
+    def __init__(self, url):
+        super().__init__(url)
+        self.url = url
+
+
+def hand_back_url(url):
+    # The SDK calls this with the authorization URL and would then poll
+    # for up to 600 s. Raising stops it: the URL goes back to the caller,
+    # who consents in a browser, binds the session and asks again once.
+    raise ConsentRequired(url)
 
 
 @tool
@@ -36,30 +55,51 @@ def weather(city: str = "Seattle") -> str:
     provider_name=os.environ["CREDENTIAL_PROVIDER"],
     scopes=["openid"],
     auth_flow="USER_FEDERATION",  # 3-legged: the user consents in a browser
-    on_auth_url=lambda url: pending_consent.update(url=url),
+    # Session binding: after consent the browser returns here with a
+    # session_id, and the app that started the flow calls
+    # CompleteResourceTokenAuth for the user. The URL must be one of the
+    # workload identity's allowedResourceOauth2ReturnUrls.
+    callback_url=os.environ.get("OAUTH2_RETURN_URL"),
+    on_auth_url=hand_back_url,
     force_authentication=False,
 )
 async def external_token(*, access_token: str) -> str:
     return access_token
 
 
+def claims_of(token):
+    """The token's non-secret claims, read without verifying it: whose
+    token the vault handed out, never the token itself."""
+    try:
+        payload = token.split(".")[1]
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except Exception:
+        return None  # not a JWT: an opaque token has no claims to show
+    keep = ("iss", "sub", "username", "cognito:username", "client_id", "token_use", "scope", "aud", "exp")
+    return {k: claims[k] for k in keep if k in claims}
+
+
 @tool
 async def check_external_service() -> str:
     """Call the external service on the user's behalf."""
-    pending_consent["url"] = None
-    task = asyncio.create_task(external_token())
-    await asyncio.sleep(0.5)
-    if pending_consent["url"]:
-        task.cancel()
-        return (
-            "Authorization required. Open this URL, sign in and consent, then ask again "
-            "in the same session:\n" + pending_consent["url"]
-        )
+    result = {"provider": os.environ.get("CREDENTIAL_PROVIDER")}
     try:
-        token = await task
+        token = await external_token()
+    except ConsentRequired as c:
+        result.update(status="consent_required", authorization_url=c.url)
     except Exception as e:  # e.g. ResourceNotFoundException: no such provider
-        return f"Failed to authenticate to the external service: {type(e).__name__}: {e}"
-    return f"Connected to the external service (token of {len(token)} characters, kept in the vault)."
+        result.update(status="failed", error=f"{type(e).__name__}: {e}")
+    else:
+        result.update(
+            status="connected",
+            token_source="AgentCore Identity token vault",
+            token_length=len(token),
+            token_claims=claims_of(token),
+        )
+    results = tool_results.get(None)
+    if results is not None:
+        results.append(result)
+    return json.dumps(result)
 
 
 SYSTEM_PROMPT = (
@@ -71,6 +111,8 @@ SYSTEM_PROMPT = (
 @app.entrypoint
 async def invoke(payload, context):
     prompt = payload.get("prompt", "")
+    results = []
+    tool_results.set(results)
     # A fresh Agent per invocation, as the starter toolkit's template does:
     # a module-level Agent would carry every caller's history into the next.
     agent = Agent(
@@ -79,7 +121,11 @@ async def invoke(payload, context):
         system_prompt=SYSTEM_PROMPT,
     )
     result = await agent.invoke_async(prompt)
-    return {"response": str(result.message.get("content", [{}])[0].get("text", ""))}
+    return {
+        "response": str(result.message.get("content", [{}])[0].get("text", "")),
+        # The tool's own result, when the model called it.
+        "external_service": results[-1] if results else None,
+    }
 
 
 if __name__ == "__main__":

@@ -35,6 +35,28 @@ type Spec struct {
 	Tools []string `json:"tools,omitempty"`
 	// Decorated reports whether a @requires_access_token decorator was found.
 	Decorated bool `json:"decorated,omitempty"`
+	// CallbackURL is callback_url when it is a string literal;
+	// CallbackURLEnv the environment variable it reads (with
+	// CallbackURLEnvDefault as os.getenv's fallback). The SDK sends it as
+	// resourceOauth2ReturnUrl, and without it falls back to the runtime's
+	// OAuth2CallbackUrl header (bedrock-agentcore-sdk-python 1.22.0,
+	// identity/auth.py _get_oauth2_callback_url).
+	CallbackURL           string `json:"callbackUrl,omitempty"`
+	CallbackURLEnv        string `json:"callbackUrlEnv,omitempty"`
+	CallbackURLEnvDefault string `json:"callbackUrlEnvDefault,omitempty"`
+}
+
+// CallbackURLFrom resolves callback_url against a runtime environment: ""
+// means the source passes none (or reads an unset variable through
+// os.environ.get, which is None), so the SDK uses the runtime's header.
+func (s Spec) CallbackURLFrom(env map[string]string) string {
+	if s.CallbackURLEnv == "" {
+		return s.CallbackURL
+	}
+	if v, set := env[s.CallbackURLEnv]; set {
+		return v
+	}
+	return s.CallbackURLEnvDefault
 }
 
 // ProviderFrom resolves the provider name against a runtime environment.
@@ -65,14 +87,20 @@ var (
 	kwLiteral   = func(name string) *regexp.Regexp {
 		return regexp.MustCompile(`(?:^|[\s,(])` + name + `\s*=\s*` + strLit)
 	}
-	providerLit = kwLiteral("provider_name")
 	authFlowLit = kwLiteral("auth_flow")
-	// provider_name=os.environ["X"] / os.environ.get("X"[, "d"]) / os.getenv("X"[, "d"])
-	providerEnvRe = regexp.MustCompile(`(?:^|[\s,(])provider_name\s*=\s*(?:os\.)?(environ\s*\[\s*` + strLit +
-		`\s*\]|(?:environ\.get|getenv)\s*\(\s*` + strLit + `\s*(?:,\s*` + strLit + `\s*)?\))`)
-	providerRef = regexp.MustCompile(`(?:^|[\s,(])provider_name\s*=\s*([A-Za-z_]\w*)\s*(?:,|$)`)
-	scopesRe    = regexp.MustCompile(`(?:^|[\s,(])scopes\s*=\s*\[([^\]]*)\]`)
-	strAny      = regexp.MustCompile(strLit)
+	// NAME=os.environ["X"] / os.environ.get("X"[, "d"]) / os.getenv("X"[, "d"])
+	kwEnv = func(name string) *regexp.Regexp {
+		return regexp.MustCompile(`(?:^|[\s,(])` + name + `\s*=\s*(?:os\.)?(environ\s*\[\s*` + strLit +
+			`\s*\]|(?:environ\.get|getenv)\s*\(\s*` + strLit + `\s*(?:,\s*` + strLit + `\s*)?\))`)
+	}
+	// NAME=IDENT: a module-level name whose assignment is read instead.
+	kwRef = func(name string) *regexp.Regexp {
+		return regexp.MustCompile(`(?:^|[\s,(])` + name + `\s*=\s*([A-Za-z_]\w*)\s*(?:,|$)`)
+	}
+	provider = keyword{"provider_name", kwLiteral("provider_name"), kwEnv("provider_name"), kwRef("provider_name")}
+	callback = keyword{"callback_url", kwLiteral("callback_url"), kwEnv("callback_url"), kwRef("callback_url")}
+	scopesRe = regexp.MustCompile(`(?:^|[\s,(])scopes\s*=\s*\[([^\]]*)\]`)
+	strAny   = regexp.MustCompile(strLit)
 	// MODEL_ID = "..." (any upper-case name ending in MODEL or MODEL_ID).
 	modelConstRe = regexp.MustCompile(`(?m)^([A-Z_]*MODEL(?:_ID)?)\s*=\s*` + strLit)
 	// Agent(model="..." | model=NAME, ...): the model argument of Agent(...).
@@ -98,20 +126,10 @@ func Parse(src []byte) Spec {
 	if loc := decoratorRe.FindStringIndex(text); loc != nil {
 		s.Decorated = true
 		args := callArgs(text[loc[1]:])
-		// provider_name=NAME: read NAME's module-level assignment instead.
-		provArgs := args
-		if m := providerRef.FindStringSubmatch(args); m != nil {
-			if a := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(m[1]) + `\s*=\s*(.+)$`).FindStringSubmatch(text); a != nil {
-				provArgs = "provider_name=" + a[1]
-			}
-		}
-		if m := providerEnvRe.FindStringSubmatch(provArgs); m != nil {
-			s.ProviderEnv = unquote(first(m[2], m[3], m[4], m[5]))
-			s.ProviderEnvDefault = unquote(first(m[6], m[7]))
-			s.ProviderEnvRequired = environIndex.MatchString(m[1])
-		} else if m := providerLit.FindStringSubmatch(provArgs); m != nil {
-			s.ProviderName = unquote(first(m[1], m[2]))
-		}
+		p := provider.read(args, text)
+		s.ProviderName, s.ProviderEnv, s.ProviderEnvDefault, s.ProviderEnvRequired = p.literal, p.env, p.envDefault, p.required
+		c := callback.read(args, text)
+		s.CallbackURL, s.CallbackURLEnv, s.CallbackURLEnvDefault = c.literal, c.env, c.envDefault
 		if m := authFlowLit.FindStringSubmatch(args); m != nil {
 			s.AuthFlow = unquote(first(m[1], m[2]))
 		}
@@ -144,6 +162,37 @@ func Parse(src []byte) Spec {
 		}
 	}
 	return s
+}
+
+// keyword is one decorator argument that may be a literal, an environment
+// lookup, or a module-level name holding either.
+type keyword struct {
+	name              string
+	literal, env, ref *regexp.Regexp
+}
+
+// kwValue is what a keyword argument says.
+type kwValue struct {
+	literal, env, envDefault string
+	required                 bool // os.environ["X"]: KeyError when unset
+}
+
+func (k keyword) read(args, text string) kwValue {
+	// NAME=IDENT: read IDENT's module-level assignment instead.
+	if m := k.ref.FindStringSubmatch(args); m != nil {
+		if a := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(m[1]) + `\s*=\s*(.+)$`).FindStringSubmatch(text); a != nil {
+			args = k.name + "=" + a[1]
+		}
+	}
+	var v kwValue
+	if m := k.env.FindStringSubmatch(args); m != nil {
+		v.env = unquote(first(m[2], m[3], m[4], m[5]))
+		v.envDefault = unquote(first(m[6], m[7]))
+		v.required = environIndex.MatchString(m[1])
+	} else if m := k.literal.FindStringSubmatch(args); m != nil {
+		v.literal = unquote(first(m[1], m[2]))
+	}
+	return v
 }
 
 // callArgs returns the text of a call's arguments: from just after its

@@ -37,6 +37,19 @@ func TestParseTemplate(t *testing.T) {
 	if _, ok := s.ProviderFrom(map[string]string{}); ok {
 		t.Error("os.environ[...] of an unset variable resolved")
 	}
+	if s.CallbackURLEnv != "OAUTH2_RETURN_URL" || s.CallbackURL != "" {
+		t.Errorf("callback_url: %+v", s)
+	}
+	if got := s.CallbackURLFrom(map[string]string{"OAUTH2_RETURN_URL": "http://localhost:5/oauth2/callback"}); got != "http://localhost:5/oauth2/callback" {
+		t.Errorf("callback_url resolved to %q", got)
+	}
+	if got := s.CallbackURLFrom(nil); got != "" {
+		t.Errorf("os.environ.get of an unset variable resolved to %q, want None", got)
+	}
+	lit := Parse([]byte(`@requires_access_token(provider_name="p", scopes=[], auth_flow="USER_FEDERATION", callback_url="https://app.example/cb")`))
+	if lit.CallbackURLFrom(nil) != "https://app.example/cb" {
+		t.Errorf("literal callback_url: %+v", lit)
+	}
 }
 
 func TestParseShapes(t *testing.T) {

@@ -313,6 +313,12 @@ func TestVaultTokensGoWithTheirRuntime(t *testing.T) {
 		RoleArn:              aws.String("arn:aws:iam::123456789012:role/agent"),
 		NetworkConfiguration: &ctltypes.NetworkConfiguration{NetworkMode: ctltypes.NetworkModePublic},
 	}))(t)
+	// A runtime's own workload identity starts with no return URLs: 3LO
+	// is refused until one is registered, as on AWS since GA.
+	_, err := e.ask(e.wat(*rt.AgentRuntimeId, "alice"), nil)
+	wantValidation(t, err, "You must register and use at least one ResourceOauth2ReturnUrl on your workload identity to use this flow")
+	ok(e.ctl.UpdateWorkloadIdentity(e.ctx, &bedrockagentcorecontrol.UpdateWorkloadIdentityInput{
+		Name: rt.AgentRuntimeId, AllowedResourceOauth2ReturnUrls: []string{returnURL}}))(t)
 	e.consentAs(t, e.wat(*rt.AgentRuntimeId, "alice"))
 	if n := agentcore.VaultLen(e.svc); n != 1 {
 		t.Fatalf("vault holds %d tokens after one consent", n)

@@ -105,7 +105,8 @@ func TestThreeLeggedFlowEndToEnd(t *testing.T) {
 	_, err = e.ask(e.wat(workloadName, "bob"), func(in *bedrockagentcore.GetResourceOauth2TokenInput) { in.SessionUri = first.SessionUri })
 	wantAccessDenied(t, err, "Invalid or expired session")
 	// The same user under another workload identity gets nothing either.
-	ok(e.ctl.CreateWorkloadIdentity(e.ctx, &bedrockagentcorecontrol.CreateWorkloadIdentityInput{Name: aws.String("other-workload")}))(t)
+	ok(e.ctl.CreateWorkloadIdentity(e.ctx, &bedrockagentcorecontrol.CreateWorkloadIdentityInput{Name: aws.String("other-workload"),
+		AllowedResourceOauth2ReturnUrls: []string{returnURL}}))(t)
 	if other := e.mustAsk(e.wat("other-workload", "alice"), nil); other.AccessToken != nil {
 		t.Fatal("alice's token leaked to another workload")
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -26,6 +27,7 @@ const (
 	flowM2M        = "M2M"
 	flowOnBehalfOf = "ON_BEHALF_OF_TOKEN_EXCHANGE"
 	invalidSession = "Invalid or expired session"
+	noReturnURLs   = "You must register and use at least one ResourceOauth2ReturnUrl on your workload identity to use this flow"
 )
 
 // resourceTokenRequest is a validated GetResourceOauth2Token.
@@ -79,6 +81,13 @@ func (s *Service) GetResourceOauth2Token(ctx context.Context, in resourceTokenRe
 
 	if user == "" {
 		return resourceToken{}, fieldErr("workloadIdentityToken", "USER_FEDERATION needs a workload access token issued for a user (GetWorkloadAccessTokenForJWT or GetWorkloadAccessTokenForUserId); this one names no user.")
+	}
+	// Since AgentCore Identity's general availability, USER_FEDERATION
+	// needs session binding: a workload identity without return URLs gets
+	// this ValidationException, worded as AWS words it (reported from a
+	// runtime agent in awslabs/agentcore-samples#528, 2025-10-21).
+	if len(returnURLs) == 0 {
+		return resourceToken{}, awswire.Errorf(http.StatusBadRequest, "ValidationException", "%s", noReturnURLs)
 	}
 	returnURL := in.ReturnURL
 	if returnURL != "" {
