@@ -285,14 +285,15 @@ func claimString(claims map[string]any, names ...string) string {
 // showChain records the delegation the agent walked, hop by hop: which
 // token each hop carried, and which it never saw.
 func (oauthConsent) showChain(ctx context.Context, env *Env, rep Reporter, put func(Value), o *toolOutcome, inbound, workload string) {
+	tr := env.tr()
 	inTok, _ := jwtx.Decode(inbound)
 	put(Value{Name: DelegationChain, Value: strings.Join([]string{
-		fmt.Sprintf("1. you → runtime: your access token (sub %s, client_id %s) checked by the customJWTAuthorizer; it stops there",
+		tr.Sprintf("1. you → runtime: your access token (sub %s, client_id %s) checked by the customJWTAuthorizer; it stops there",
 			inTok.String("sub"), inTok.String("client_id")),
-		fmt.Sprintf("2. runtime → agent: a workload access token for (workload %s, you), minted from that JWT; the agent never gets your JWT", workload),
-		fmt.Sprintf("3. agent → token vault: the workload access token plus provider %s; the vault answered with your outbound token (%d characters)",
+		tr.Sprintf("2. runtime → agent: a workload access token for (workload %s, you), minted from that JWT; the agent never gets your JWT", workload),
+		tr.Sprintf("3. agent → token vault: the workload access token plus provider %s; the vault answered with your outbound token (%d characters)",
 			o.Provider, o.TokenLength),
-		"4. agent → external service: the outbound token only; the external service never sees your inbound token or the workload access token",
+		tr.T("4. agent → external service: the outbound token only; the external service never sees your inbound token or the workload access token"),
 	}, "\n")})
 
 	// The workshop asks for a workload access token the way the runtime
@@ -313,6 +314,6 @@ func (oauthConsent) showChain(ctx context.Context, env *Env, rep Reporter, put f
 		rep.Log("external API: %s", o.ExternalAPI)
 	}
 	if exp, ok := inTok.Expiry(); ok {
-		put(Value{Name: "inbound token", Value: "only the runtime saw it (" + jwtx.Remaining(exp, env.clock().Now()) + ")"})
+		put(Value{Name: "inbound token", Value: tr.Sprintf("only the runtime saw it (%s)", jwtx.Remaining(exp, env.clock().Now()))})
 	}
 }
