@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/bedrockagentcore"
 	dptypes "github.com/aws/aws-sdk-go-v2/service/bedrockagentcore/types"
 
+	"agentcore-workshop/internal/app"
 	"agentcore-workshop/internal/consent"
 	"agentcore-workshop/internal/sandbox/sandboxtest"
 	"agentcore-workshop/steps"
@@ -84,7 +85,7 @@ func TestConsentStageBindsTheSession(t *testing.T) {
 	// session, but never gets there.
 	browserClient := &http.Client{Transport: refuseHost{next: http.DefaultTransport, host: ret.Host}, Timeout: time.Minute}
 	res, err := consent.Run(ctx, browserClient, authURL, value(t, a, "provision-cognito", steps.IdentityUsername),
-		secret(t, a.Runner, "provision-cognito", steps.IdentityPassword))
+		runnerSecret(t, a, "provision-cognito", steps.IdentityPassword))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,11 +194,10 @@ func TestConsentStageBindsTheSession(t *testing.T) {
 	}
 }
 
-func secret(tb testing.TB, a interface {
-	Secret(stage, name string) (string, error)
-}, stage, name string) string {
+// runnerSecret reads a stage's secret value through the runner.
+func runnerSecret(tb testing.TB, a *app.App, stage, name string) string {
 	tb.Helper()
-	s, err := a.Secret(stage, name)
+	s, err := a.Runner.Secret(stage, name)
 	if err != nil {
 		tb.Fatal(err)
 	}
