@@ -81,3 +81,5 @@ require (
 replace github.com/alecthomas/chroma/v2 => ./third_party/chroma
 
 replace charm.land/lipgloss/v2 => ./third_party/lipgloss
+
+replace github.com/aws/smithy-go => ./third_party/smithy-go
