@@ -15,11 +15,12 @@ import (
 )
 
 // The harness of issue 8: a 160x48 terminal, and the text that says the
-// stage list is drawn (the list's last line; the whole frame is written at
-// once).
+// stage list is drawn: the title of its last stage, cleanup, whatever its
+// number (the whole frame is written at once; nothing above the list says
+// "Clean up").
 var (
 	screenSize     = firstframe.Size{Cols: 160, Rows: 48}
-	workshopMarker = "9 Clean up"
+	workshopMarker = "Clean up"
 )
 
 // ieEnv names the InnovationEngine binary to compare with. Build it from
@@ -127,7 +128,7 @@ func BenchmarkFirstFrame(b *testing.B) {
 		b.Fatal(err)
 	}
 
-	launch := func(marker, name string, args ...string) time.Duration {
+	launch := func(marker, name string, args ...string) firstframe.Launch {
 		b.Helper()
 		c, cancel := context.WithTimeout(ctx, 30*time.Second)
 		defer cancel()
@@ -137,9 +138,9 @@ func BenchmarkFirstFrame(b *testing.B) {
 		if err != nil {
 			b.Fatalf("%v\nscreen so far:\n%s", err, l.Screen)
 		}
-		return l.Elapsed
+		return l
 	}
-	var fresh, again, peer []time.Duration
+	var fresh, again, peer []firstframe.Launch
 	i := 0
 	b.ResetTimer()
 	for b.Loop() {
@@ -151,11 +152,22 @@ func BenchmarkFirstFrame(b *testing.B) {
 			peer = append(peer, launch(ieMarker, ie, "interactive", scenario))
 		}
 	}
-	b.ReportMetric(medianMS(fresh), "fresh-ms")
-	b.ReportMetric(medianMS(again), "resumed-ms")
-	if ie != "" {
-		b.ReportMetric(medianMS(peer), "ie-ms")
+	report := func(name string, ls []firstframe.Launch) {
+		if len(ls) == 0 {
+			return
+		}
+		var wall, cpu []time.Duration
+		for _, l := range ls {
+			wall, cpu = append(wall, l.Elapsed), append(cpu, l.CPU)
+		}
+		b.ReportMetric(medianMS(wall), name+"-ms")
+		// Processor time until the frame: what the launch cost, which a
+		// busy machine stretches less than the wall clock.
+		b.ReportMetric(medianMS(cpu), name+"-cpu-ms")
 	}
+	report("fresh", fresh)
+	report("resumed", again)
+	report("ie", peer)
 }
 
 // The peer's scenario: two shell steps. ie's first frame shows the first

@@ -15,6 +15,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -36,6 +37,11 @@ type Launch struct {
 	// Screen is everything the program wrote up to then, escape sequences
 	// removed, for error messages.
 	Screen string
+	// CPU is the processor time the program's threads had used when the
+	// marker was read (from /proc; 0 where that is missing). Unlike Elapsed
+	// it hardly grows when other processes load the machine, so it shows
+	// what a change saves even when wall-clock medians are noisy.
+	CPU time.Duration
 }
 
 // Measure starts cmd in a new pseudo-terminal of size sz and returns how
@@ -62,6 +68,7 @@ func Measure(ctx context.Context, cmd *exec.Cmd, sz Size, marker string) (Launch
 	type seen struct {
 		at     time.Time
 		screen string
+		cpu    time.Duration
 	}
 	found := make(chan seen, 1)
 	readDone := make(chan error, 1)
@@ -79,7 +86,7 @@ func Measure(ctx context.Context, cmd *exec.Cmd, sz Size, marker string) (Launch
 				raw = append(raw, buf[:n]...)
 				if screen := ansi.Strip(string(raw)); strings.Contains(squeeze(screen), want) {
 					matched = true
-					found <- seen{at, screen}
+					found <- seen{at, screen, cpuTime(cmd.Process.Pid)}
 				} else if reply := term.answer(raw); len(reply) > 0 {
 					_, _ = tty.Write(reply)
 				}
@@ -95,7 +102,7 @@ func Measure(ctx context.Context, cmd *exec.Cmd, sz Size, marker string) (Launch
 	var waitErr error
 	select {
 	case s := <-found:
-		l = Launch{Elapsed: s.at.Sub(start), Screen: s.screen}
+		l = Launch{Elapsed: s.at.Sub(start), Screen: s.screen, CPU: s.cpu}
 	case err := <-readDone:
 		waitErr = fmt.Errorf("%s ended its output before showing %q: %w", cmd.Path, marker, err)
 	case <-ctx.Done():
@@ -105,6 +112,32 @@ func Measure(ctx context.Context, cmd *exec.Cmd, sz Size, marker string) (Launch
 		waitErr = err
 	}
 	return l, waitErr
+}
+
+// cpuTime sums the time on a processor of every thread of process pid, from
+// the first field of /proc/PID/task/TID/schedstat (nanoseconds). It returns
+// 0 when /proc does not say.
+func cpuTime(pid int) time.Duration {
+	dir := fmt.Sprintf("/proc/%d/task", pid)
+	tasks, err := os.ReadDir(dir)
+	if err != nil {
+		return 0
+	}
+	var sum time.Duration
+	for _, t := range tasks {
+		b, err := os.ReadFile(filepath.Join(dir, t.Name(), "schedstat"))
+		if err != nil {
+			continue // the thread ended meanwhile
+		}
+		f := strings.Fields(string(b))
+		if len(f) == 0 {
+			continue
+		}
+		if ns, err := strconv.ParseInt(f[0], 10, 64); err == nil {
+			sum += time.Duration(ns)
+		}
+	}
+	return sum
 }
 
 // stop ends a launched program and reaps it.

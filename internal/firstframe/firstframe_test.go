@@ -2,7 +2,9 @@ package firstframe_test
 
 import (
 	"context"
+	"os"
 	"os/exec"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -54,6 +56,10 @@ func TestMeasureSeesTheMarker(t *testing.T) {
 	}
 	if l.Elapsed <= 0 || !strings.Contains(l.Screen, "Clean") {
 		t.Fatalf("launch %+v", l)
+	}
+	if _, err := os.Stat("/proc/self/task"); err == nil &&
+		(l.CPU <= 0 || l.CPU > time.Duration(runtime.NumCPU())*l.Elapsed) {
+		t.Fatalf("CPU = %v for a launch of %v", l.CPU, l.Elapsed)
 	}
 	if cmd.ProcessState == nil {
 		t.Fatal("the program was not waited for")
