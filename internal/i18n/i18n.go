@@ -13,7 +13,9 @@
 // How code marks a message for translation:
 //   - a stage's rep.Log and rep.Progress formats (the runner translates);
 //   - tr.T("…") and tr.Sprintf("…", …) on a Printer named tr;
-//   - i18n.M("…") around a string kept in a table and translated later.
+//   - i18n.M("…") around a string kept in a table and translated later;
+//   - a const block whose doc comment says it is "for the message
+//     catalog", each use of which goes through tr.T or tr.Sprintf.
 package i18n
 
 import (

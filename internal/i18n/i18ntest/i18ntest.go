@@ -55,24 +55,28 @@ func Marked(t *testing.T, dir string) map[string][]string {
 			if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
 				return nil
 			}
-			f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
+			f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution|parser.ParseComments)
 			if err != nil {
 				return err
+			}
+			add := func(lit *ast.BasicLit) {
+				if s, err := strconv.Unquote(lit.Value); err == nil && s != "" {
+					out[s] = append(out[s], fset.Position(lit.Pos()).String())
+				}
+			}
+			for _, decl := range f.Decls {
+				for _, lit := range catalogConsts(decl) {
+					add(lit)
+				}
 			}
 			ast.Inspect(f, func(n ast.Node) bool {
 				call, ok := n.(*ast.CallExpr)
 				if !ok || len(call.Args) == 0 || !Marks(call.Fun) {
 					return true
 				}
-				lit, ok := call.Args[0].(*ast.BasicLit)
-				if !ok || lit.Kind != token.STRING {
-					return true
+				if lit, ok := call.Args[0].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+					add(lit)
 				}
-				s, err := strconv.Unquote(lit.Value)
-				if err != nil {
-					return true
-				}
-				out[s] = append(out[s], fset.Position(lit.Pos()).String())
 				return true
 			})
 			return nil
@@ -110,4 +114,27 @@ func Marks(fun ast.Expr) bool {
 		}
 	}
 	return false
+}
+
+// catalogConsts returns the string literals of a const block whose doc
+// comment says it is "for the message catalog": a file keeps what it
+// says in such a block and translates each use with tr.T or tr.Sprintf.
+func catalogConsts(decl ast.Decl) []*ast.BasicLit {
+	gd, ok := decl.(*ast.GenDecl)
+	if !ok || gd.Tok != token.CONST || gd.Doc == nil || !strings.Contains(gd.Doc.Text(), "message catalog") {
+		return nil
+	}
+	var out []*ast.BasicLit
+	for _, spec := range gd.Specs {
+		vs, ok := spec.(*ast.ValueSpec)
+		if !ok {
+			continue
+		}
+		for _, v := range vs.Values {
+			if lit, ok := v.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+				out = append(out, lit)
+			}
+		}
+	}
+	return out
 }

@@ -3,6 +3,8 @@ package i18ntest
 import (
 	"go/ast"
 	"go/parser"
+	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -24,5 +26,33 @@ func TestMarksSeesEveryWayOfMarking(t *testing.T) {
 		if Marks(e.(*ast.CallExpr).Fun) {
 			t.Errorf("%s is wrongly seen as marking its message", src)
 		}
+	}
+}
+
+func TestCatalogConstBlocksAreMarked(t *testing.T) {
+	dir := t.TempDir()
+	src := `package x
+
+// What x says, in one place for the message catalog.
+const (
+	a = "first message"
+	b = "second %d"
+)
+
+// Not for translating.
+const c = "plumbing"
+`
+	if err := os.WriteFile(filepath.Join(dir, "x.go"), []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got := Marked(t, dir)
+	if _, ok := got["first message"]; !ok {
+		t.Errorf("a catalog const was missed: %v", got)
+	}
+	if _, ok := got["second %d"]; !ok {
+		t.Errorf("a catalog const was missed: %v", got)
+	}
+	if _, ok := got["plumbing"]; ok {
+		t.Errorf("a const outside a catalog block was taken: %v", got)
 	}
 }
