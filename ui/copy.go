@@ -84,7 +84,7 @@ func (m *Model) copyItems(s engine.StageState) []copyItem {
 		if v.Kind == engine.KindCode {
 			continue
 		}
-		it := copyItem{name: v.Name, value: v.Value, stepID: s.ID, url: v.Kind == engine.KindURL}
+		it := copyItem{name: m.tr.T(v.Name), value: v.Value, stepID: s.ID, url: v.Kind == engine.KindURL}
 		if v.Secret {
 			it.secret = true
 			it.value = m.revealed[s.ID][v.Name]
@@ -95,17 +95,17 @@ func (m *Model) copyItems(s engine.StageState) []copyItem {
 		items = append(items, it)
 	}
 	for _, c := range pageCommands(m.pageMarkdown(s)) {
-		items = append(items, copyItem{name: fmt.Sprintf(commandItemName, commandName(c)), value: c})
+		items = append(items, copyItem{name: m.tr.Sprintf(commandItemName, commandName(c)), value: c})
 	}
 	return items
 }
 
 // openItems lists the URLs o can open on stage s: those that still act.
-func openItems(s engine.StageState) []copyItem {
+func (m *Model) openItems(s engine.StageState) []copyItem {
 	var items []copyItem
 	for _, v := range s.Result.Values {
 		if urlActs(s, v) {
-			items = append(items, copyItem{name: v.Name, value: v.Value, stepID: s.ID, url: true})
+			items = append(items, copyItem{name: m.tr.T(v.Name), value: v.Value, stepID: s.ID, url: true})
 		}
 	}
 	return items
@@ -121,9 +121,9 @@ func (m *Model) copyKey() tea.Cmd {
 	switch len(items) {
 	case 0:
 		if len(s.Result.Values) == 0 {
-			return m.setStatus(nothingToCopy)
+			return m.setStatus(m.tr.T(nothingToCopy))
 		}
-		return m.setStatus(noValueToCopy)
+		return m.setStatus(m.tr.T(noValueToCopy))
 	case 1:
 		return m.copyItem(items[0])
 	}
@@ -137,18 +137,18 @@ func (m *Model) open() tea.Cmd {
 	if !ok {
 		return nil
 	}
-	items := openItems(s)
+	items := m.openItems(s)
 	switch len(items) {
 	case 0:
 		if len(s.Result.Values) == 0 {
-			return m.setStatus(nothingToCopy)
+			return m.setStatus(m.tr.T(nothingToCopy))
 		}
 		for _, v := range s.Result.Values {
 			if v.Kind == engine.KindURL && v.Value != "" {
-				return m.setStatus(urlDoneOpen)
+				return m.setStatus(m.tr.T(urlDoneOpen))
 			}
 		}
-		return m.setStatus(noURLToOpen)
+		return m.setStatus(m.tr.T(noURLToOpen))
 	case 1:
 		return m.openURL(items[0].value)
 	}
@@ -168,7 +168,7 @@ func (m *Model) copyItem(it copyItem) tea.Cmd {
 	}
 	shown := it.value
 	if it.secret {
-		shown = copiedSecret
+		shown = m.tr.T(copiedSecret)
 	} else if strings.Contains(shown, "\n") {
 		shown = strings.ReplaceAll(shown, "\n", " ")
 	}
@@ -180,7 +180,7 @@ func (m *Model) copyItem(it copyItem) tea.Cmd {
 
 func (m *Model) openURL(u string) tea.Cmd {
 	open := m.cfg.openURL
-	m.status, m.statusBusy = fmt.Sprintf(openingURL, u), false
+	m.status, m.statusBusy = m.tr.Sprintf(openingURL, u), false
 	m.statusSeq++
 	return tea.Batch(tea.SetClipboard(u), func() tea.Msg {
 		return openedMsg{url: u, err: open(u)}
@@ -190,9 +190,9 @@ func (m *Model) openURL(u string) tea.Cmd {
 // copied says what was copied and how.
 func (m *Model) copied(msg copiedMsg) tea.Cmd {
 	if msg.system != nil {
-		return m.setStatus(fmt.Sprintf(copiedTerminal, msg.name, msg.shown))
+		return m.setStatus(m.tr.Sprintf(copiedTerminal, msg.name, msg.shown))
 	}
-	return m.setStatus(fmt.Sprintf(copiedBoth, msg.name, msg.shown))
+	return m.setStatus(m.tr.Sprintf(copiedBoth, msg.name, msg.shown))
 }
 
 // opened reports the browser's answer; without one, the whole URL goes in
@@ -200,10 +200,10 @@ func (m *Model) copied(msg copiedMsg) tea.Cmd {
 func (m *Model) opened(msg openedMsg) tea.Cmd {
 	if msg.err != nil {
 		m.status = ""
-		m.note = notice{open: true, title: noBrowserTitle, text: fmt.Sprintf(noBrowserText, msg.err), value: msg.url}
+		m.note = notice{open: true, title: m.tr.T(noBrowserTitle), text: m.tr.Sprintf(noBrowserText, msg.err), value: msg.url}
 		return nil
 	}
-	return m.setStatus(fmt.Sprintf(openedURL, msg.url))
+	return m.setStatus(m.tr.Sprintf(openedURL, msg.url))
 }
 
 // pickerKey handles every key while the picker is open.
@@ -256,7 +256,7 @@ func (m *Model) pickerLines(iw int) []string {
 		name += strings.Repeat(" ", nameW-ansi.StringWidth(name))
 		val := it.value
 		if it.secret {
-			val = secretMask
+			val = m.tr.T(secretMask)
 		}
 		val = strings.ReplaceAll(val, "\n", " ")
 		room := iw - 2 - 2 - nameW - 2

@@ -16,6 +16,7 @@ import (
 // What the inspector says, in one place for the message catalog.
 const (
 	inspStageN        = "stage %d"
+	inspTitle         = "%s · stage %d %s"
 	inspNoToken       = "no stage holds a token yet: the first stage signs you in and gets one"
 	inspTokenIn       = "this stage has no token: %s has one"
 	inspTokensIn      = "this stage has no token: %s and %s have one"
@@ -90,16 +91,16 @@ func (m *Model) noTokenReason(s engine.StageState) string {
 	var have []string
 	for _, st := range m.stages {
 		if _, ok := tokenValue(st); ok {
-			have = append(have, fmt.Sprintf(inspStageN, st.Index))
+			have = append(have, m.tr.Sprintf(inspStageN, st.Index))
 		}
 	}
 	switch len(have) {
 	case 0:
-		return inspNoToken
+		return m.tr.T(inspNoToken)
 	case 1:
-		return fmt.Sprintf(inspTokenIn, have[0])
+		return m.tr.Sprintf(inspTokenIn, have[0])
 	}
-	return fmt.Sprintf(inspTokensIn, strings.Join(have[:len(have)-1], ", "), have[len(have)-1])
+	return m.tr.Sprintf(inspTokensIn, strings.Join(have[:len(have)-1], ", "), have[len(have)-1])
 }
 
 // openInspector opens the overlay at once (showing that it is reading) and
@@ -116,7 +117,7 @@ func (m *Model) openInspector() tea.Cmd {
 	seq := m.insp.seq + 1
 	m.insp = inspector{
 		open: true, seq: seq, loading: true, stepID: s.ID,
-		title: fmt.Sprintf("%s · stage %d %s", v.Name, s.Index, m.title(s)),
+		title: m.tr.Sprintf(inspTitle, m.tr.T(v.Name), s.Index, m.title(s)),
 	}
 	m.rebuildInspector()
 	eng, id, name, val, secret := m.eng, s.ID, v.Name, v.Value, v.Secret
@@ -154,7 +155,7 @@ func (m *Model) applyToken(msg tokenMsg) tea.Cmd {
 	}
 	if msg.err != nil {
 		m.closeInspector()
-		return m.setStatus(inspFailed + msg.err.Error())
+		return m.setStatus(m.tr.T(inspFailed) + msg.err.Error())
 	}
 	m.insp.loading, m.insp.raw, m.insp.tok = false, msg.raw, msg.tok
 	m.rebuildInspector()
@@ -236,29 +237,29 @@ func (m *Model) rebuildInspector() {
 	var out []string
 	add := func(lines ...string) { out = append(out, lines...) }
 	if m.insp.loading {
-		m.insp.lines = []string{m.st.Dim.Render(inspReading)}
+		m.insp.lines = []string{m.st.Dim.Render(m.tr.T(inspReading))}
 		m.clampInspector()
 		return
 	}
 	tok, now := m.insp.tok, m.cfg.now()
 
 	// What kind of token this is, and what the runtime makes of it.
-	kind := inspKindToken
+	kind := m.tr.T(inspKindToken)
 	switch tok.String("token_use") {
 	case "access":
-		kind = inspKindAccess
+		kind = m.tr.T(inspKindAccess)
 	case "id":
-		kind = inspKindID
+		kind = m.tr.T(inspKindID)
 	}
 	_, hasAud := tok.Claims["aud"]
 	var verdict string
 	switch {
 	case hasAud:
-		verdict = m.st.Warn.Render(inspHasAud)
+		verdict = m.st.Warn.Render(m.tr.T(inspHasAud))
 	case tok.String("client_id") != "":
-		verdict = m.st.OK.Render(inspNoAud)
+		verdict = m.st.OK.Render(m.tr.T(inspNoAud))
 	default:
-		verdict = m.st.Warn.Render(inspNoAudNoClient)
+		verdict = m.st.Warn.Render(m.tr.T(inspNoAudNoClient))
 	}
 	add(wrapLines(m.st.Title.Render(kind)+" · "+verdict, iw)...)
 
@@ -268,11 +269,11 @@ func (m *Model) rebuildInspector() {
 		note := ""
 		if !exp.After(now) {
 			st = m.st.Fail
-			note = inspExpiredNote
+			note = m.tr.T(inspExpiredNote)
 		}
-		add(wrapLines(m.st.Name.Render(inspExpiry)+"  "+st.Render(left)+note+m.st.Dim.Render(fmt.Sprintf(inspExpAt, exp.UTC().Format("2006-01-02 15:04:05"))), iw)...)
+		add(wrapLines(m.st.Name.Render(m.tr.T(inspExpiry))+"  "+st.Render(left)+note+m.st.Dim.Render(m.tr.Sprintf(inspExpAt, exp.UTC().Format("2006-01-02 15:04:05"))), iw)...)
 	} else {
-		add(wrapLines(m.st.Warn.Render(inspNoExp), iw)...)
+		add(wrapLines(m.st.Warn.Render(m.tr.T(inspNoExp)), iw)...)
 	}
 
 	// Header and claims share one set of columns.
@@ -280,13 +281,13 @@ func (m *Model) rebuildInspector() {
 	claims := tok.Explain(now)
 	l := layoutFields(append(append([]jwtx.Claim(nil), hdr...), claims...), iw)
 
-	add("", m.st.Title.Render(inspHeader))
+	add("", m.st.Title.Render(m.tr.T(inspHeader)))
 	for _, f := range hdr {
 		add(m.field(f, l)...)
 	}
-	add("", m.st.Title.Render(inspClaims))
+	add("", m.st.Title.Render(m.tr.T(inspClaims)))
 	if len(claims) == 0 {
-		add("  " + m.st.Dim.Render(inspNone))
+		add("  " + m.st.Dim.Render(m.tr.T(inspNone)))
 	}
 	for _, c := range claims {
 		add(m.field(c, l)...)
@@ -295,11 +296,11 @@ func (m *Model) rebuildInspector() {
 	add("")
 	m.insp.rawAt = len(out)
 	if m.insp.showRaw {
-		add(m.st.Title.Render(inspRaw) + m.st.Dim.Render(inspRawHide))
+		add(m.st.Title.Render(m.tr.T(inspRaw)) + m.st.Dim.Render(m.tr.T(inspRawHide)))
 		// A JWT has no spaces: break it at the width, not at words.
 		add(indentLines(ansi.Hardwrap(m.insp.raw, max(iw-2, 1), false), "  ")...)
 	} else {
-		add(wrapLines(m.st.Title.Render(inspRaw)+"  "+secretMask+m.st.Dim.Render(inspRawShow), iw)...)
+		add(wrapLines(m.st.Title.Render(m.tr.T(inspRaw))+"  "+m.tr.T(secretMask)+m.st.Dim.Render(m.tr.T(inspRawShow)), iw)...)
 	}
 	m.insp.lines = out
 	m.clampInspector()
@@ -459,7 +460,7 @@ func (m Model) inspectorFull(ig inspGeom) string {
 	for _, l := range visible(m.insp.lines, m.insp.scroll, ig.h-2) {
 		lines = append(lines, fit(l, ig.w))
 	}
-	lines = append(lines, fit(m.st.Dim.Render(inspFullHint), ig.w))
+	lines = append(lines, fit(m.st.Dim.Render(m.tr.T(inspFullHint)), ig.w))
 	if len(lines) > ig.h {
 		lines = lines[:ig.h]
 	}

@@ -1,6 +1,10 @@
 package ui
 
-import "charm.land/bubbles/v2/key"
+import (
+	"charm.land/bubbles/v2/key"
+
+	"agentcore-workshop/internal/i18n"
+)
 
 // keyMap holds every binding. Bindings stay enabled even when they can't act
 // right now: a disabled binding would be silently ignored, and the UI
@@ -25,46 +29,45 @@ type keyMap struct {
 	Cancel   key.Binding
 	Help     key.Binding
 	Quit     key.Binding
+	// Display-only bindings for the short bar, whose words are shorter
+	// than the full help's.
+	upDown, tabPane, revealBar, openBar, tokenBar, rawBar, scrollBar, closeBar, copyBar, zoomBar key.Binding
 }
 
-func defaultKeys() keyMap {
+func defaultKeys(tr i18n.Printer) keyMap {
 	return keyMap{
-		Run:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "run")),
-		RunAll:   key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "run all")),
-		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "previous stage")),
-		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "next stage")),
-		Focus:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "switch pane")),
-		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "scroll up")),
-		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "scroll down")),
-		Top:      key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("home/g", "top")),
-		Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("end/G", "bottom (follow)")),
-		Zoom:     key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "maximise pane")),
-		Copy:     key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy a value")),
-		Notes:    key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "facilitator notes")),
-		Reveal:   key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "reveal secrets")),
-		Open:     key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open URL")),
-		Token:    key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "inspect token")),
-		Close:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close")),
-		Cancel:   key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "cancel")),
-		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
-		Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		Run:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", tr.T("run"))),
+		RunAll:   key.NewBinding(key.WithKeys("a"), key.WithHelp("a", tr.T("run all"))),
+		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", tr.T("previous stage"))),
+		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", tr.T("next stage"))),
+		Focus:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", tr.T("switch pane"))),
+		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", tr.T("scroll up"))),
+		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", tr.T("scroll down"))),
+		Top:      key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("home/g", tr.T("top"))),
+		Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("end/G", tr.T("bottom (follow)"))),
+		Zoom:     key.NewBinding(key.WithKeys("z"), key.WithHelp("z", tr.T("maximise pane"))),
+		Copy:     key.NewBinding(key.WithKeys("y"), key.WithHelp("y", tr.T("copy a value"))),
+		Notes:    key.NewBinding(key.WithKeys("f"), key.WithHelp("f", tr.T("facilitator notes"))),
+		Reveal:   key.NewBinding(key.WithKeys("v"), key.WithHelp("v", tr.T("reveal secrets"))),
+		Open:     key.NewBinding(key.WithKeys("o"), key.WithHelp("o", tr.T("open URL"))),
+		Token:    key.NewBinding(key.WithKeys("t"), key.WithHelp("t", tr.T("inspect token"))),
+		Close:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", tr.T("close"))),
+		Cancel:   key.NewBinding(key.WithKeys("c"), key.WithHelp("c", tr.T("cancel"))),
+		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", tr.T("help"))),
+		Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", tr.T("quit"))),
+
+		upDown:    key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓", tr.T("stage"))),
+		tabPane:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", tr.T("pane"))),
+		revealBar: key.NewBinding(key.WithKeys("v"), key.WithHelp("v", tr.T("reveal"))),
+		openBar:   key.NewBinding(key.WithKeys("o"), key.WithHelp("o", tr.T("open"))),
+		tokenBar:  key.NewBinding(key.WithKeys("t"), key.WithHelp("t", tr.T("token"))),
+		rawBar:    key.NewBinding(key.WithKeys("v"), key.WithHelp("v", tr.T("raw token"))),
+		scrollBar: key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓ pgup pgdn", tr.T("scroll"))),
+		closeBar:  key.NewBinding(key.WithKeys("esc", "t", "q"), key.WithHelp("esc/t/q", tr.T("close"))),
+		copyBar:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", tr.T("copy"))),
+		zoomBar:   key.NewBinding(key.WithKeys("z"), key.WithHelp("z", tr.T("zoom"))),
 	}
 }
-
-// Display-only bindings for the short bar, whose words are shorter than
-// the full help's.
-var (
-	upDown    = key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓", "stage"))
-	tabPane   = key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "pane"))
-	revealBar = key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "reveal"))
-	openBar   = key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open"))
-	tokenBar  = key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "token"))
-	rawBar    = key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "raw token"))
-	scrollBar = key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓ pgup pgdn", "scroll"))
-	closeBar  = key.NewBinding(key.WithKeys("esc", "t", "q"), key.WithHelp("esc/t/q", "close"))
-	copyBar   = key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy"))
-	zoomBar   = key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "zoom"))
-)
 
 // contextBar is the short help for the current state: cancel instead of
 // run while busy, and reveal/open only when the selected stage has a
@@ -86,20 +89,20 @@ func (c contextBar) ShortHelp() []key.Binding {
 	} else {
 		b = append(b, k.Run, k.RunAll)
 	}
-	b = append(b, upDown, tabPane, k.Help, k.Quit)
+	b = append(b, k.upDown, k.tabPane, k.Help, k.Quit)
 	if c.secrets {
-		b = append(b, revealBar)
+		b = append(b, k.revealBar)
 	}
 	if c.urlHint {
-		b = append(b, openBar)
+		b = append(b, k.openBar)
 	}
 	if c.token {
-		b = append(b, tokenBar)
+		b = append(b, k.tokenBar)
 	}
 	if c.copyable {
-		b = append(b, copyBar)
+		b = append(b, k.copyBar)
 	}
-	return append(b, zoomBar)
+	return append(b, k.zoomBar)
 }
 
 func (c contextBar) FullHelp() [][]key.Binding { return c.keys.FullHelp() }
@@ -119,7 +122,8 @@ func (k keyMap) FullHelp() [][]key.Binding {
 type inspectorBar struct{ keys keyMap }
 
 func (i inspectorBar) ShortHelp() []key.Binding {
-	return []key.Binding{closeBar, rawBar, scrollBar}
+	k := i.keys
+	return []key.Binding{k.closeBar, k.rawBar, k.scrollBar}
 }
 
 func (i inspectorBar) FullHelp() [][]key.Binding { return i.keys.FullHelp() }

@@ -14,6 +14,7 @@ import (
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 
+	"agentcore-workshop/internal/i18n"
 	"agentcore-workshop/steps/engine"
 )
 
@@ -86,6 +87,8 @@ type Model struct {
 	facilitator bool // the pages show their facilitator notes
 	countdown   bool // the selected stage's results hold a live countdown
 
+	tr i18n.Printer // the UI's own words, in the learner's language
+
 	insp inspector // the token overlay
 	pick picker    // the copy/open chooser
 	note notice    // a message shown whole in a box
@@ -102,8 +105,9 @@ func New(eng Engine, page PageFunc, info Info, opts ...Option) Model {
 		cfg.openURL = func(string) error { return errors.New("no browser configured") }
 	}
 	if info.Title == "" {
-		info.Title = "AgentCore Identity workshop"
+		info.Title = i18n.M("AgentCore Identity workshop")
 	}
+	info.Title = i18n.For(cfg.lang).T(info.Title) // a title the catalog knows reads in the learner's language
 	if page == nil {
 		page = func(string) (string, bool) { return "", false }
 	}
@@ -112,7 +116,8 @@ func New(eng Engine, page PageFunc, info Info, opts ...Option) Model {
 		page:     page,
 		info:     info,
 		cfg:      cfg,
-		keys:     defaultKeys(),
+		tr:       i18n.For(cfg.lang),
+		keys:     defaultKeys(i18n.For(cfg.lang)),
 		help:     help.New(),
 		md:       newMDCache(cfg.renderAfter),
 		gen:      new(atomic.Int64),
@@ -171,14 +176,14 @@ func (m Model) Next(stages []engine.StageState) string {
 		return ""
 	}
 	s := stages[i]
-	next := fmt.Sprintf(quitNext, s.Index, m.title(s))
+	next := m.tr.Sprintf(quitNext, s.Index, m.title(s))
 	switch s.Status {
 	case engine.Failed:
-		next += quitNextFailed
+		next += m.tr.T(quitNextFailed)
 	case engine.Cancelled:
-		next += quitNextCancelled
+		next += m.tr.T(quitNextCancelled)
 	case engine.Running:
-		next += quitNextRunning
+		next += m.tr.T(quitNextRunning)
 	}
 	return next
 }
@@ -353,7 +358,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 	case contentMsg:
 		if msg.err != nil {
-			return m, m.setStatus(msgPageFailed + msg.err.Error())
+			return m, m.setStatus(m.tr.T(msgPageFailed) + msg.err.Error())
 		}
 		if msg.key == m.wantContentKey() {
 			m.setContent(msg.key, msg.out)
@@ -363,13 +368,13 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 	case codeMsg:
 		if msg.err != nil {
-			return m, m.setStatus(msgCodeFailed + msg.err.Error())
+			return m, m.setStatus(m.tr.T(msgCodeFailed) + msg.err.Error())
 		}
 		return m, m.rebuildOutput()
 
 	case secretsMsg:
 		if msg.err != nil {
-			return m, m.setStatus(msgSecretsFailed + msg.err.Error())
+			return m, m.setStatus(m.tr.T(msgSecretsFailed) + msg.err.Error())
 		}
 		m.revealed[msg.stepID] = msg.vals
 		return m, m.rebuildOutput()
@@ -382,7 +387,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 	case copyValueMsg:
 		if msg.err != nil {
-			return m, m.setStatus(fmt.Sprintf(readSecretFail, msg.item.name, msg.err))
+			return m, m.setStatus(m.tr.Sprintf(readSecretFail, msg.item.name, msg.err))
 		}
 		return m, m.copyItem(msg.item)
 
@@ -417,7 +422,7 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			return m, m.quit()
 		}
 		m.confirmQuit = true
-		m.status, m.statusBusy = msgConfirmQuit, true
+		m.status, m.statusBusy = m.tr.T(msgConfirmQuit), true
 		m.statusSeq++
 		return m, nil
 	}
@@ -461,9 +466,9 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(m.syncContent(), m.rebuildOutput())
 	case key.Matches(msg, m.keys.Notes):
 		m.facilitator = !m.facilitator
-		say := msgNotesHidden
+		say := m.tr.T(msgNotesHidden)
 		if m.facilitator {
-			say = msgNotesShown
+			say = m.tr.T(msgNotesShown)
 		}
 		return m, tea.Batch(m.syncContent(), m.setStatus(say))
 	case key.Matches(msg, m.keys.Copy):
@@ -474,10 +479,10 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, m.runAll()
 	case key.Matches(msg, m.keys.Cancel):
 		if !m.busy {
-			return m, m.setStatus(msgNothingRunning)
+			return m, m.setStatus(m.tr.T(msgNothingRunning))
 		}
 		eng := m.eng
-		m.status, m.statusBusy = msgCancelling, true
+		m.status, m.statusBusy = m.tr.T(msgCancelling), true
 		m.statusSeq++
 		return m, func() tea.Msg { eng.Cancel(); return nil }
 	case key.Matches(msg, m.keys.Reveal):
@@ -558,12 +563,12 @@ func (m *Model) showOutput() tea.Cmd {
 func (m *Model) run() tea.Cmd {
 	s, ok := m.selected()
 	if !ok {
-		return m.setStatus(msgNoStage)
+		return m.setStatus(m.tr.T(msgNoStage))
 	}
 	m.follow = true
 	// Starting a run is a side effect, so it happens in the Cmd; its
 	// refusal says why in the learner's words.
-	eng, id, what := m.eng, s.ID, fmt.Sprintf(msgCantRun, s.Index, m.title(s))
+	eng, id, what := m.eng, s.ID, m.tr.Sprintf(msgCantRun, s.Index, m.title(s))
 	return func() tea.Msg {
 		if err := eng.Start(id); err != nil {
 			return actionErrMsg{what: what, err: err}
@@ -574,13 +579,13 @@ func (m *Model) run() tea.Cmd {
 
 func (m *Model) runAll() tea.Cmd {
 	if m.busy {
-		return m.setStatus(msgBusy)
+		return m.setStatus(m.tr.T(msgBusy))
 	}
 	m.follow = true
 	eng := m.eng
 	return func() tea.Msg {
 		if err := eng.StartAll(); err != nil {
-			return actionErrMsg{what: msgCantRunAll, err: err}
+			return actionErrMsg{what: m.tr.T(msgCantRunAll), err: err}
 		}
 		return nil
 	}
@@ -599,9 +604,9 @@ func (m *Model) toggleReveal() tea.Cmd {
 	}
 	if len(names) == 0 {
 		if len(s.Result.Values) == 0 {
-			return m.setStatus(msgNoResults)
+			return m.setStatus(m.tr.T(msgNoResults))
 		}
-		return m.setStatus(msgNoSecrets)
+		return m.setStatus(m.tr.T(msgNoSecrets))
 	}
 	if _, shown := m.revealed[s.ID]; shown {
 		delete(m.revealed, s.ID) // forget the values, not just hide them
@@ -706,7 +711,7 @@ func (m *Model) applyEvent(ev engine.Event) tea.Cmd {
 		if m.insp.open && m.insp.stepID == ev.StepID {
 			// The run replaces the token on show; drop the old one.
 			m.closeInspector()
-			cmds = append(cmds, m.setStatus(inspClosedRerun))
+			cmds = append(cmds, m.setStatus(m.tr.T(inspClosedRerun)))
 		}
 		if m.follow && i != m.sel {
 			m.sel = i
@@ -802,7 +807,7 @@ func (m *Model) title(s engine.StageState) string {
 func (m *Model) pageMarkdown(s engine.StageState) string {
 	md, ok := m.page(s.ID)
 	if !ok || strings.TrimSpace(md) == "" {
-		return msgNoNotes + "\n"
+		return m.tr.T(msgNoNotes) + "\n"
 	}
 	if !m.facilitator {
 		md = withoutFacilitatorNotes(md)
@@ -825,7 +830,7 @@ func (m *Model) syncContent() tea.Cmd {
 		return m.prefetch()
 	}
 	if m.contentKey.Text != k.Text {
-		m.setContentText(msgRendering)
+		m.setContentText(m.tr.T(msgRendering))
 		m.content.GotoTop()
 		m.contentKey = renderKey{Text: k.Text}
 	}

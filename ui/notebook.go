@@ -66,20 +66,20 @@ func (m *Model) rebuildOutput() tea.Cmd {
 		if len(lines) > 0 {
 			lines = append(lines, "")
 		}
-		lines = append(lines, m.st.Title.Render(sectionResults))
+		lines = append(lines, m.st.Title.Render(m.tr.T(sectionResults)))
 		lines = append(lines, res...)
 	}
 	if len(log) > 0 {
 		if len(lines) > 0 {
 			lines = append(lines, "")
-			lines = append(lines, m.st.Title.Render(sectionLog))
+			lines = append(lines, m.st.Title.Render(m.tr.T(sectionLog)))
 		}
 		for _, l := range log {
 			lines = append(lines, wrapKeep(l, w)...)
 		}
 	}
 	if len(lines) == 0 {
-		lines = wrapKeep(m.st.Dim.Render(outputEmpty), w)
+		lines = wrapKeep(m.st.Dim.Render(m.tr.T(outputEmpty)), w)
 	}
 	atBottom := m.output.AtBottom()
 	m.outputLines = lines
@@ -100,20 +100,20 @@ func (m *Model) card(s engine.StageState, log []string, w int) []string {
 	case engine.Failed:
 		head = "✗ " + plainError(s.Err)
 		if h := hintFor(s.Err); h != "" {
-			advice = cardWhatToDo + h
+			advice = m.tr.T(cardWhatToDo) + m.tr.T(h)
 		}
 	case engine.Cancelled:
 		style = m.st.Warn
-		head = "■ " + cardCancelled
+		head = "■ " + m.tr.T(cardCancelled)
 	case engine.Succeeded:
-		refusal, ok := expectedRefusal(log)
+		refusal, ok := expectedRefusal(log, engine.ExpectedErrorNote, m.tr.T(engine.ExpectedErrorNote))
 		if !ok {
 			return nil
 		}
 		style = m.st.OK
-		head = "✓ " + cardRefused + ": " + plainError(refusal)
+		head = "✓ " + m.tr.T(cardRefused) + ": " + plainError(refusal)
 		if h := hintFor(refusal); h != "" {
-			advice = cardWhy + h
+			advice = m.tr.T(cardWhy) + m.tr.T(h)
 		}
 	default:
 		return nil
@@ -144,11 +144,14 @@ func plainError(s string) string {
 }
 
 // expectedRefusal finds the engine's note that a stage got the error it
-// teaches, and returns that error.
-func expectedRefusal(log []string) (string, bool) {
+// teaches (notes: the note's prefix in each language the log may be in),
+// and returns that error.
+func expectedRefusal(log []string, notes ...string) (string, bool) {
 	for i := len(log) - 1; i >= 0; i-- {
-		if rest, ok := strings.CutPrefix(log[i], engine.ExpectedErrorNote); ok {
-			return rest, true
+		for _, note := range notes {
+			if rest, ok := strings.CutPrefix(log[i], note); ok {
+				return rest, true
+			}
 		}
 	}
 	return "", false
@@ -164,7 +167,7 @@ func (m *Model) resultLines(s engine.StageState, w int, cmds *[]tea.Cmd) []strin
 	nameW := 0
 	for _, v := range vals {
 		if v.Kind != engine.KindCode {
-			nameW = max(nameW, ansi.StringWidth(v.Name))
+			nameW = max(nameW, ansi.StringWidth(m.tr.T(v.Name)))
 		}
 	}
 	nameW = min(nameW, 24, max(w/3, 4))
@@ -192,7 +195,7 @@ func (m *Model) resultLines(s engine.StageState, w int, cmds *[]tea.Cmd) []strin
 			})
 			continue
 		}
-		name := v.Name
+		name := m.tr.T(v.Name) // a lowercase name reads in the learner's language; .env keys stay
 		if ansi.StringWidth(name) > nameW {
 			name = ansi.Truncate(name, nameW, ellipsis)
 		}
@@ -203,13 +206,13 @@ func (m *Model) resultLines(s engine.StageState, w int, cmds *[]tea.Cmd) []strin
 			if r, ok := revealed[v.Name]; ok {
 				val, whole = r, true // revealing shows the whole value
 			} else {
-				val, hint = secretMask, hintShow
+				val, hint = m.tr.T(secretMask), m.tr.T(hintShow)
 				if v.Kind == engine.KindToken {
-					hint = hintShowInspect
+					hint = m.tr.T(hintShowInspect)
 				}
 			}
 		case v.Kind == engine.KindURL && urlActs(s, v) && urlHint:
-			hint, urlHint = hintOpen, false
+			hint, urlHint = m.tr.T(hintOpen), false
 		}
 		if live, ok := liveCountdown(val, now); ok {
 			val = live

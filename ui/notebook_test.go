@@ -20,10 +20,10 @@ const poolGone = "ResourceNotFoundException: User pool us-west-2_AbCdEf123 does 
 
 // failScene has stage 3 failed after a long log, with a long URL among its
 // results; stage 3 is selected and the output pane focused.
-func failScene(t *testing.T, w, h int) *harness {
+func failScene(t *testing.T, w, h int, extra ...Option) *harness {
 	t.Helper()
 	eng := newFakeEngine()
-	hs := newHarness(t, eng, w, h)
+	hs := newHarness(t, eng, w, h, extra...)
 	runStage1(hs, 1)
 	id := "configure"
 	eng.emit(engine.Event{Kind: engine.EventStarted, StepID: id, RunID: 3, Time: t0.Add(-2 * time.Second)})
@@ -73,6 +73,30 @@ func TestGoldenNotebook(t *testing.T) {
 				}
 			} else if !strings.Contains(out, "  http://127.0.0.1:4747/oa") || !strings.Contains(out, "…") || !strings.Contains(out, "callback\n") {
 				t.Errorf("at %d columns the URL is not on a line of its own, shortened in the middle:\n%s", size[0], out)
+			}
+			golden.RequireEqual(t, v)
+		})
+	}
+}
+
+// Under --lang ko the UI's own words are Korean at every size: pane
+// titles, the status row, the card and its hint, and the help bar; the
+// frame still fits the window (a Hangul syllable is two columns wide).
+func TestGoldenKoreanChrome(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 34}, {200, 60}} {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			h := failScene(t, size[0], size[1], WithLang("ko"))
+			v := ansi.Strip(h.view())
+			checkFrame(t, v, size[0], size[1])
+			for _, want := range []string{"━ 출력 ", "단계 ", "✗ 실패", "해결 방법: 사용자 풀이 없습니다", "enter 실행", "q 종료"} {
+				if !strings.Contains(v, want) {
+					t.Errorf("Korean view lacks %q:\n%s", want, v)
+				}
+			}
+			for _, english := range []string{"Output", "failed after", "what to do", " run all", " quit"} {
+				if strings.Contains(v, english) {
+					t.Errorf("Korean view still says %q:\n%s", english, v)
+				}
 			}
 			golden.RequireEqual(t, v)
 		})

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"image"
 	"strings"
 
@@ -74,7 +73,7 @@ func (m Model) overlayInspector(base string) string {
 	}
 	foot := ""
 	if n := len(m.insp.lines); n > ig.h-2 {
-		foot = fmt.Sprintf(linesFoot, m.insp.scroll+1, m.insp.scroll+len(body), n)
+		foot = m.tr.Sprintf(linesFoot, m.insp.scroll+1, m.insp.scroll+len(body), n)
 	}
 	box := m.frame(m.insp.title, foot, inner, ig.w, ig.h, true)
 	return m.layered(base, box, ig.x, ig.y)
@@ -110,12 +109,12 @@ func (m Model) overlayPicker(base string) string {
 			inner = append(inner, " "+fit(m.st.Dim.Render(d), iw)+" ")
 		}
 	}
-	title := pickCopyTitle
+	title := m.tr.T(pickCopyTitle)
 	if m.pick.verb == pickVerbOpen {
-		title = pickOpenTitle
+		title = m.tr.T(pickOpenTitle)
 	}
 	h := len(inner) + 2
-	box := m.frame(title, fmt.Sprintf(pickFoot, m.pick.verb), inner, w, h, true)
+	box := m.frame(title, m.tr.Sprintf(pickFoot, m.tr.T(m.pick.verb)), inner, w, h, true)
 	x, y := m.boxAt(w, h)
 	return m.layered(base, box, x, y)
 }
@@ -131,7 +130,7 @@ func (m Model) overlayNotice(base string) string {
 		lines = append(lines, "")
 		lines = append(lines, strings.Split(ansi.Hardwrap(m.note.value, iw, false), "\n")...)
 	}
-	lines = append(lines, "", m.st.Dim.Render(noteDismiss))
+	lines = append(lines, "", m.st.Dim.Render(m.tr.T(noteDismiss)))
 	if len(lines) > m.height-2 {
 		lines = lines[:max(m.height-2, 0)]
 	}

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"math"
 	"time"
 
@@ -28,16 +27,16 @@ func (m *Model) progressLine() string {
 		return ""
 	}
 	if i < 0 {
-		return fmt.Sprintf(progressAllDone, n)
+		return m.tr.Sprintf(progressAllDone, n)
 	}
-	line := fmt.Sprintf(progressAt, m.stages[i].Index, n)
+	line := m.tr.Sprintf(progressAt, m.stages[i].Index, n)
 	left, known := m.timeLeft(i)
 	switch {
 	case !known:
 	case left < time.Minute:
-		line += progressUnderOne
+		line += m.tr.T(progressUnderOne)
 	default:
-		line += fmt.Sprintf(progressMinutes, int(math.Ceil(left.Minutes())))
+		line += m.tr.Sprintf(progressMinutes, int(math.Ceil(left.Minutes())))
 	}
 	return line
 }

@@ -71,6 +71,8 @@ type config struct {
 	// expected is how long a stage is expected to take (on AWS), for the
 	// progress line's time left.
 	expected func(stepID string) (time.Duration, bool)
+	// lang is the language of the UI's own words (the pages bring theirs).
+	lang string
 }
 
 // WithDarkBackground fixes the light/dark choice instead of asking the
@@ -115,6 +117,12 @@ func WithFacilitatorNotes(show bool) Option {
 // used for stages that have not run yet (on AWS, where they take minutes).
 func WithExpectedTimes(expected func(stepID string) (time.Duration, bool)) Option {
 	return func(c *config) { c.expected = expected }
+}
+
+// WithLang sets the language of the UI's own words: pane titles, the
+// help bar, hints, status messages and cards (see internal/i18n).
+func WithLang(lang string) Option {
+	return func(c *config) { c.lang = lang }
 }
 
 // WithClipboard replaces the system clipboard (tests).

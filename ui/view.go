@@ -164,12 +164,12 @@ func (m Model) renderPanes() string {
 	ctitle := fmt.Sprintf("%d · %s", s.Index, m.title(s))
 	var right []string
 	if g.contentH > 0 {
-		right = m.frame(ctitle, scrollFoot(&m.content, len(m.contentLines)), inView(m.contentLines, &m.content),
+		right = m.frame(ctitle, m.scrollFoot(&m.content, len(m.contentLines)), inView(m.contentLines, &m.content),
 			g.rightW, g.contentH, m.focus == paneContent)
 	}
 	if g.outputH > 0 {
 		outBody := append([]string{m.outputStatus(s)}, inView(m.outputLines, &m.output)...)
-		right = append(right, m.frame(paneOutputTitle, scrollFoot(&m.output, len(m.outputLines)), outBody,
+		right = append(right, m.frame(m.tr.T(paneOutputTitle), m.scrollFoot(&m.output, len(m.outputLines)), outBody,
 			g.rightW, g.outputH, m.focus == paneOutput)...)
 	}
 	for i := range g.bodyH {
@@ -237,13 +237,13 @@ func (m Model) helpBar() help.KeyMap {
 
 // scrollFoot is a pane's position, "12–24 of 80", when it holds more
 // than it shows.
-func scrollFoot(vp *viewport.Model, n int) string {
+func (m Model) scrollFoot(vp *viewport.Model, n int) string {
 	h := vp.Height()
 	if n <= h || h <= 0 {
 		return ""
 	}
 	top := min(vp.YOffset(), max(n-h, 0))
-	return fmt.Sprintf(linesFoot, top+1, min(top+h, n), n)
+	return m.tr.Sprintf(linesFoot, top+1, min(top+h, n), n)
 }
 
 // inView is the slice of lines vp shows at its scroll offset.
@@ -267,7 +267,7 @@ func (m Model) renderTiny(g geometry) string {
 	if m.status != "" {
 		lines = append(lines, fit(m.st.Status.Render(m.status), m.width))
 	}
-	lines = append(lines, fit(m.st.Dim.Render(tinyHint), m.width))
+	lines = append(lines, fit(m.st.Dim.Render(m.tr.T(tinyHint)), m.width))
 	if len(lines) > m.height {
 		// Keep the selected stage on screen.
 		start := min(max(m.sel+1-(m.height-1), 0), len(lines)-m.height)
@@ -317,7 +317,7 @@ func (m Model) stageBox(g geometry) []string {
 		start := min(max(m.sel-inner+1, 0), len(rows)-inner)
 		rows = rows[start : start+inner]
 	}
-	return m.box(paneStagesTitle, rows, g.leftW, g.bodyH, false)
+	return m.box(m.tr.T(paneStagesTitle), rows, g.leftW, g.bodyH, false)
 }
 
 // stageRow is "› ✓! 3 Configure   1s" fitted to w columns.
@@ -381,7 +381,7 @@ func (m Model) outputStatus(s engine.StageState) string {
 	var line string
 	switch s.Status {
 	case engine.Running:
-		line = m.spin.View() + statusRunning
+		line = m.spin.View() + m.tr.T(statusRunning)
 		if el != "" {
 			line += " · " + el
 		}
@@ -389,25 +389,25 @@ func (m Model) outputStatus(s engine.StageState) string {
 			line += " · " + s.Progress
 		}
 	case engine.Succeeded:
-		line = m.st.OK.Render(statusSucceeded)
+		line = m.st.OK.Render(m.tr.T(statusSucceeded))
 		if el != "" {
-			line += statusIn + el
+			line += m.tr.T(statusIn) + el
 		}
 	case engine.Failed:
-		line = m.st.Fail.Render(statusFailed)
+		line = m.st.Fail.Render(m.tr.T(statusFailed))
 		if el != "" {
-			line += statusAfter + el
+			line += m.tr.T(statusAfter) + el
 		}
 	case engine.Cancelled:
-		line = m.st.Warn.Render(statusCancelled)
+		line = m.st.Warn.Render(m.tr.T(statusCancelled))
 		if el != "" {
-			line += statusAfter + el
+			line += m.tr.T(statusAfter) + el
 		}
 	default:
-		line = m.st.Dim.Render(statusNotRun)
+		line = m.st.Dim.Render(m.tr.T(statusNotRun))
 	}
 	if s.Stale {
-		line += m.st.Warn.Render(statusStale)
+		line += m.st.Warn.Render(m.tr.T(statusStale))
 	}
 	return line
 }

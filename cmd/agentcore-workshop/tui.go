@@ -19,6 +19,7 @@ import (
 	"agentcore-workshop/internal/app"
 	"agentcore-workshop/internal/cloud"
 	"agentcore-workshop/internal/gcpause"
+	"agentcore-workshop/internal/i18n"
 	"agentcore-workshop/steps"
 	"agentcore-workshop/ui"
 )
@@ -82,12 +83,12 @@ func runTUI(ctx context.Context, o app.Options, t tuiOptions, stderr io.Writer) 
 	browser.Stdout, browser.Stderr = io.Discard, io.Discard
 	out := &frameWatcher{File: os.Stdout, drawn: make(chan struct{})}
 	opts := []ui.Option{ui.WithOpenURL(browser.OpenURL), ui.WithNoColor(os.Getenv("NO_COLOR") != ""),
-		ui.WithRenderAfter(out.drawn), ui.WithFacilitatorNotes(t.facilitator)}
+		ui.WithRenderAfter(out.drawn), ui.WithFacilitatorNotes(t.facilitator), ui.WithLang(t.lang)}
 	if a.Target == cloud.AWS {
 		opts = append(opts, ui.WithExpectedTimes(steps.TypicalOnAWS)) // the sandbox's times are measured
 	}
 	m := ui.New(connectingEngine{Engine: a.Runner, conn: conn}, pageFunc(t.lang), ui.Info{
-		Title:     "AgentCore Identity · inbound auth",
+		Title:     i18n.M("AgentCore Identity · inbound auth"),
 		Target:    a.Target,
 		Region:    a.Region,
 		Workspace: a.Session.Dir(),

@@ -634,7 +634,7 @@ func (r *Runner) runStage(ctx context.Context, i int) (int64, error) {
 
 	rep := &reporter{r: r, i: i, id: stage.ID, runID: runID, started: started.Time}
 	res, runErr := r.call(ctx, stage, rep)
-	status, msg, note := judge(ctx, stage, runErr)
+	status, msg, note := r.judge(ctx, stage, runErr)
 	// Values the stage returned without reporting join its result here;
 	// their secrets are saved first, outside the lock.
 	for _, v := range res.Values {
@@ -712,7 +712,7 @@ func (r *Runner) call(ctx context.Context, stage Stage, rep Reporter) (res Resul
 
 // judge turns what Run returned into the stage's outcome, an error text
 // for the learner, and an optional note to log.
-func judge(ctx context.Context, stage Stage, err error) (Status, string, string) {
+func (r *Runner) judge(ctx context.Context, stage Stage, err error) (Status, string, string) {
 	if err != nil && ctx.Err() != nil {
 		return cancelStatus(ctx), cancelMessage(ctx), ""
 	}
@@ -725,7 +725,7 @@ func judge(ctx context.Context, stage Stage, err error) (Status, string, string)
 		case err == nil:
 			return Failed, fmt.Sprintf("expected %s but the call succeeded", want), ""
 		case exp.Matches(err):
-			return Succeeded, "", ExpectedErrorNote + err.Error()
+			return Succeeded, "", r.translate(ExpectedErrorNote) + err.Error()
 		default:
 			return Failed, fmt.Sprintf("expected %s but got: %v", want, err), ""
 		}
