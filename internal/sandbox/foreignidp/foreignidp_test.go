@@ -263,7 +263,7 @@ func TestAuthorizerChecksTheForeignAudience(t *testing.T) {
 		msg    string
 	}{
 		"other audience allowed": {authorizer.Rule{DiscoveryURL: disc, AllowedAudience: []string{other}}, 403, "Claim 'aud' value mismatch."},
-		"allowedClients":         {authorizer.Rule{DiscoveryURL: disc, AllowedClients: []string{f.client.ClientID}}, 403, "Claim 'client_id' mismatch."},
+		"allowedClients":         {authorizer.Rule{DiscoveryURL: disc, AllowedClients: []string{f.client.ClientID}}, 403, "Claim 'client_id' mismatch"},
 		"a Cognito pool's URL":   {authorizer.Rule{DiscoveryURL: cognito.DiscoveryURL(sb.URL, "us-west-2_nopool"), AllowedAudience: []string{audience}}, 401, ""},
 	} {
 		_, err := a.Check(ctx, tc.rule, tok)
