@@ -45,7 +45,7 @@ func Delays(pace string) (edge.Delays, error) {
 	case PaceLifelike:
 		// Seconds where AWS takes minutes: enough to see the phases and the
 		// polling, short enough for a room.
-		return edge.Delays{RuntimeReady: 6000, BuildPhase: 400, DomainActive: 1500, RuntimeDelete: 2000}, nil
+		return edge.Delays{RuntimeReady: 6000, BuildPhase: 400, DomainActive: 1500, RuntimeDelete: 2000, GatewayReady: 3000}, nil
 	default:
 		return edge.Delays{}, fmt.Errorf("unknown pace %q (want %q or %q)", pace, PaceInstant, PaceLifelike)
 	}

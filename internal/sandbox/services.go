@@ -10,6 +10,7 @@ import (
 	"agentcore-workshop/internal/sandbox/edge"
 	"agentcore-workshop/internal/sandbox/egress"
 	"agentcore-workshop/internal/sandbox/foreignidp"
+	"agentcore-workshop/internal/sandbox/gateway"
 	"agentcore-workshop/internal/sandbox/iam"
 	"agentcore-workshop/internal/sandbox/jwtverify"
 	"agentcore-workshop/internal/sandbox/resourceapi"
@@ -44,6 +45,7 @@ func newServices(d edge.Deps, creds sigv4.Credentials, outbound *egress.Policy) 
 			return agentcore.New(d, agentcore.Options{ImageChecker: images.ImageExists, ImageConfig: images.ImageConfig, Egress: outbound,
 				Credentials: credentials.NewStaticCredentialsProvider(creds.AccessKeyID, creds.SecretAccessKey, "")})
 		}),
+		func(d edge.Deps) (Service, error) { return gateway.New(d, gateway.Options{Egress: outbound}) },
 		// The external service trusts the outbound pools: the issuers of
 		// the OAuth2 credential providers.
 		func(d edge.Deps) (Service, error) {

@@ -47,6 +47,7 @@ type Delays struct {
 	BuildPhase    int64 `json:"buildPhaseMs"`    // each CodeBuild phase
 	DomainActive  int64 `json:"domainActiveMs"`  // Cognito domain CREATING → ACTIVE
 	RuntimeDelete int64 `json:"runtimeDeleteMs"` // DELETING → gone
+	GatewayReady  int64 `json:"gatewayReadyMs"`  // a gateway or target CREATING/UPDATING → READY, DELETING → gone
 }
 
 // Route registers one AWS service at the edge.
@@ -58,6 +59,10 @@ type Route struct {
 	Handler      http.Handler
 	// MaxBodyBytes bounds a request body; zero means DefaultMaxBodyBytes.
 	MaxBodyBytes int64
+	// PathPrefix, when set, narrows a SigningName route to the requests
+	// whose path starts with it: two services signing with one name (the
+	// AgentCore runtimes and the gateways) are told apart by path.
+	PathPrefix string
 }
 
 func (rt Route) maxBody() int64 {
@@ -72,6 +77,7 @@ type Edge struct {
 	verifier *sigv4.Verifier
 	byTarget map[string]Route
 	byScope  map[string]Route
+	byPath   map[string][]Route // signing name → routes narrowed by PathPrefix
 	paths    *http.ServeMux
 	log      *slog.Logger
 }
@@ -85,6 +91,7 @@ func New(verifier *sigv4.Verifier, log *slog.Logger) *Edge {
 		verifier: verifier,
 		byTarget: map[string]Route{},
 		byScope:  map[string]Route{},
+		byPath:   map[string][]Route{},
 		paths:    http.NewServeMux(),
 		log:      log,
 	}
@@ -94,6 +101,10 @@ func New(verifier *sigv4.Verifier, log *slog.Logger) *Edge {
 func (e *Edge) Register(rt Route) {
 	if rt.TargetPrefix != "" {
 		e.byTarget[rt.TargetPrefix] = rt
+	}
+	if rt.SigningName != "" && rt.PathPrefix != "" {
+		e.byPath[rt.SigningName] = append(e.byPath[rt.SigningName], rt)
+		return
 	}
 	if rt.SigningName != "" {
 		if _, dup := e.byScope[rt.SigningName]; !dup || rt.TargetPrefix == "" {
@@ -151,7 +162,7 @@ func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if !found {
-			rt, found = e.byScope[scope.Service]
+			rt, found = e.scopeRoute(scope.Service, r.URL.Path)
 			if !found {
 				// A signed request for a service the sandbox does not run
 				// may still target a path route (never for AWS services).
@@ -185,6 +196,18 @@ func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	e.servePath(w, r)
+}
+
+// scopeRoute is the route of a signed request by its signing name: one
+// narrowed to the request's path when there is one, else the name's own.
+func (e *Edge) scopeRoute(service, path string) (Route, bool) {
+	for _, rt := range e.byPath[service] {
+		if strings.HasPrefix(path, rt.PathPrefix) {
+			return rt, true
+		}
+	}
+	rt, ok := e.byScope[service]
+	return rt, ok
 }
 
 // servePath serves an unsigned path route (OIDC, the hosted login, bearer

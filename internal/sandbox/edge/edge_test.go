@@ -136,3 +136,48 @@ func TestMalformedSignatureIsAnAWSError(t *testing.T) {
 		t.Errorf("%d malformed requests reached the service", svcHits.Load())
 	}
 }
+
+// Two services signing with one name (AgentCore's runtimes and gateways)
+// are told apart by path: a route narrowed by PathPrefix takes the paths
+// under it, the name's own route the rest, and both still need a valid
+// signature.
+func TestPathPrefixSplitsOneSigningName(t *testing.T) {
+	var wide, narrow atomic.Int64
+	e := New(&sigv4.Verifier{Keys: map[string]sigv4.Credentials{creds.AccessKeyID: creds}}, nil)
+	count := func(n *atomic.Int64) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			n.Add(1)
+			awswire.WriteJSON(w, awswire.RestJSON, http.StatusOK, map[string]any{})
+		})
+	}
+	e.Register(Route{Name: "runtimes", Protocol: awswire.RestJSON, SigningName: "shared", Handler: count(&wide)})
+	e.Register(Route{Name: "gateways", Protocol: awswire.RestJSON, SigningName: "shared", PathPrefix: "/gateways", Handler: count(&narrow)})
+	srv := httptest.NewServer(e)
+	t.Cleanup(srv.Close)
+	send := func(path string, key aws.Credentials) int {
+		req, err := http.NewRequest(http.MethodGet, srv.URL+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.Sum256(nil)
+		if err := v4.NewSigner().SignHTTP(context.Background(), key, req, hex.EncodeToString(sum[:]), "shared", "us-west-2", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	good := aws.Credentials{AccessKeyID: creds.AccessKeyID, SecretAccessKey: creds.SecretAccessKey}
+	for path, want := range map[string]*atomic.Int64{"/gateways/": &narrow, "/gateways/g-abcdefghij/targets/": &narrow, "/runtimes/": &wide, "/": &wide} {
+		before := want.Load()
+		if st := send(path, good); st != http.StatusOK || want.Load() != before+1 {
+			t.Errorf("%s: HTTP %d, routed elsewhere", path, st)
+		}
+	}
+	if st := send("/gateways/", aws.Credentials{AccessKeyID: creds.AccessKeyID, SecretAccessKey: "wrong"}); st < 400 || narrow.Load() != 2 {
+		t.Errorf("a bad signature under the prefix: HTTP %d, %d hits", st, narrow.Load())
+	}
+}

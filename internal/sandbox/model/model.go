@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -254,7 +255,31 @@ func compilePattern(p string) (*regexp.Regexp, error) {
 		}
 		b.WriteByte(p[i])
 	}
-	return regexp.Compile(`^(?:` + b.String() + `)$`)
+	return regexp.Compile(`^(?:` + splitRepeats(b.String()) + `)$`)
+}
+
+// bigRepeat is a counted repetition of one character or class whose upper
+// bound is over RE2's limit of 1000 (S3BucketUri's `s3://.{1,2043}`).
+var bigRepeat = regexp.MustCompile(`(\\.|\[[^\]]*\]|[^\\\])}])\{(\d+),(\d+)\}`)
+
+// splitRepeats rewrites each repetition over RE2's bound as a chain of
+// smaller ones that accepts exactly the same strings (X{1,2043} is
+// X{1,1000}X{0,1000}X{0,43}), so the constraint is still enforced.
+func splitRepeats(p string) string {
+	return bigRepeat.ReplaceAllStringFunc(p, func(m string) string {
+		g := bigRepeat.FindStringSubmatch(m)
+		lo, _ := strconv.Atoi(g[2])
+		hi, err := strconv.Atoi(g[3])
+		if err != nil || hi <= 1000 || lo > 1000 {
+			return m
+		}
+		var b strings.Builder
+		fmt.Fprintf(&b, "%s{%d,%d}", g[1], lo, 1000)
+		for rest := hi - 1000; rest > 0; rest -= 1000 {
+			fmt.Fprintf(&b, "%s{0,%d}", g[1], min(rest, 1000))
+		}
+		return b.String()
+	})
 }
 
 // MemberName is the name AWS puts in a field path for a member: the

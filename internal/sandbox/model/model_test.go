@@ -150,3 +150,17 @@ func BenchmarkCheckInput(b *testing.B) {
 		}
 	}
 }
+
+// A repetition over RE2's bound of 1000 is split, not dropped: the
+// constraint still holds at its exact limit.
+func TestBigRepeatsAreEnforced(t *testing.T) {
+	sh := AgentCoreControl.Shape("S3BucketUri")
+	if sh.PatternError() != nil {
+		t.Fatal(sh.PatternError())
+	}
+	for n, want := range map[int]bool{0: false, 1: true, 1000: true, 1001: true, 2043: true, 2044: false} {
+		if got := sh.regexp().MatchString("s3://" + strings.Repeat("a", n)); got != want {
+			t.Errorf("s3:// + %d characters: match %v, want %v", n, got, want)
+		}
+	}
+}

@@ -21,7 +21,10 @@ var served = map[string][]string{
 	"bedrock-agentcore-control": {"CreateAgentRuntime", "CreateOauth2CredentialProvider", "CreateWorkloadIdentity", "DeleteAgentRuntime",
 		"DeleteOauth2CredentialProvider", "DeleteWorkloadIdentity", "GetAgentRuntime", "GetAgentRuntimeEndpoint", "GetOauth2CredentialProvider",
 		"GetTokenVault", "GetWorkloadIdentity", "ListAgentRuntimeEndpoints", "ListAgentRuntimes", "ListOauth2CredentialProviders",
-		"ListWorkloadIdentities", "UpdateAgentRuntime", "UpdateWorkloadIdentity"},
+		"ListWorkloadIdentities", "UpdateAgentRuntime", "UpdateWorkloadIdentity",
+		// Gateways and their targets (package gateway).
+		"CreateGateway", "CreateGatewayTarget", "DeleteGateway", "DeleteGatewayTarget", "GetGateway", "GetGatewayTarget",
+		"ListGatewayTargets", "ListGateways", "UpdateGateway"},
 	"bedrock-agentcore": {"CompleteResourceTokenAuth", "GetResourceOauth2Token", "GetWorkloadAccessToken", "GetWorkloadAccessTokenForJWT",
 		"GetWorkloadAccessTokenForUserId", "InvokeAgentRuntime"},
 	"cognito-idp": {"AdminCreateUser", "AdminDeleteUser", "AdminGetUser", "AdminSetUserPassword", "CreateResourceServer", "CreateUserPool",
