@@ -74,6 +74,7 @@ var resourceKinds = []lifecycle{
 	workloadIdentities, credentialProviders,
 	roles, rolePolicies, repositories, buckets, objects, buildProjects, runtimes,
 	resourceServers,
+	gateways, gatewayTargets,
 	localFiles,
 }
 

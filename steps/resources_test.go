@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	ctltypes "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol/types"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -104,6 +105,10 @@ func TestEveryKindLivesThroughTheRegistry(t *testing.T) {
 	// No image was pushed: the runtime will fail to start, but it exists.
 	ensured(t, env, runtimes, runtimeSpec{name: "registry_agent", image: repo.ID + ":t1", role: runtimeRole.ARN,
 		discoveryURL: discovery, clientID: client.ID, provider: "RegistryProvider"})
+	ensured(t, env, gateways, gatewaySpec{name: "RegistryGateway", role: runtimeRole.ARN,
+		jwt: ctltypes.CustomJWTAuthorizerConfiguration{DiscoveryUrl: aws.String(discovery), AllowedClients: []string{client.ID}}})
+	ensured(t, env, gatewayTargets, targetSpec{gateway: "RegistryGateway", name: "RegistryTarget",
+		lambdaARN: "arn:aws:lambda:" + region + ":" + account + ":function:" + gatewayFunction, tools: gatewayTools()})
 
 	ledger := env.Session.Resources()
 	var covered []ResourceKind
