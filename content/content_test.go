@@ -33,6 +33,7 @@ var stages = []struct {
 	{8, "break-it", "Break it"},
 	{9, "oauth-consent", "OAuth consent"},
 	{10, "machine-to-machine", "Machine to machine"},
+	{12, "gateway", "Gateway"},
 	{11, "cleanup", "Clean up"},
 }
 
@@ -93,6 +94,7 @@ var editions = []edition{
 			"oauth-consent":          {"never forwards the inbound token", "per user and per agent", "vault"},
 			"machine-to-machine":     {"client_credentials", "Is there always a user behind a token?", "resource server", "`sub` and `client_id` are the same", "M2M_TOKEN_URL"},
 			"cleanup":                {"Deleting the runtime removes the runtime and nothing else", "ledger"},
+			"gateway":                {"same kind as the runtime's", "`WWW-Authenticate`", "`<target>___<tool>`", "allowedAudience", "allowedClients"},
 		},
 	},
 	{
@@ -109,6 +111,7 @@ var editions = []edition{
 			"oauth-consent":          "OAuth 동의",
 			"machine-to-machine":     "머신 간 인증",
 			"cleanup":                "정리",
+			"gateway":                "게이트웨이",
 		},
 		sections: []string{
 			"## 이 단계에서 하는 일",
@@ -131,6 +134,7 @@ var editions = []edition{
 			"oauth-consent":          {"인바운드 토큰을 절대 넘기지 않", "사용자별, 에이전트별", "볼트", "워크로드 액세스"},
 			"machine-to-machine":     {"client_credentials", "토큰 뒤에는 언제나 사용자가 있나요?", "리소스 서버", "M2M_TOKEN_URL"},
 			"cleanup":                {"런타임을 삭제하면 런타임만 삭제되고", "원장"},
+			"gateway":                {"런타임과 같은 방식", "`WWW-Authenticate`", "`<target>___<tool>`", "allowedAudience", "allowedClients"},
 		},
 	},
 }
