@@ -32,7 +32,15 @@ func Tool(t testing.TB, name, pkg string) string {
 	if err == nil {
 		return path
 	}
-	why := fmt.Sprintf("%s needs %s, which is not installed (apt-get install %s)", t.Name(), name, pkg)
+	Missing(t, name, pkg)
+	return ""
+}
+
+// Missing skips t because what (a command, a Python module) is not
+// installed, or fails it when RequireEnv is set.
+func Missing(t testing.TB, what, pkg string) {
+	t.Helper()
+	why := fmt.Sprintf("%s needs %s, which is not installed (apt-get install %s)", t.Name(), what, pkg)
 	if os.Getenv(RequireEnv) == "1" {
 		t.Fatalf("%s; %s=1 requires every end-to-end test to run", why, RequireEnv)
 	}
@@ -40,7 +48,6 @@ func Tool(t testing.TB, name, pkg string) string {
 		t.Errorf("recording the skip: %v", err)
 	}
 	t.Skip(why)
-	return ""
 }
 
 // logSkip appends one line to the skip log, if there is one. The test
