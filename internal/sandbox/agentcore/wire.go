@@ -1,9 +1,7 @@
 package agentcore
 
 import (
-	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 
 	"agentcore-workshop/internal/sandbox/awswire"
@@ -23,28 +21,7 @@ import (
 // validationErr; a request that cannot be read or decoded is answered at
 // once (CannotParse).
 func readInput(r *http.Request, m *model.Model, op string, dst any) (model.Violations, *awswire.Error) {
-	b, err := io.ReadAll(r.Body)
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return nil, cannotParse("Request body is too large.")
-		}
-		return nil, cannotParse("Could not read the request body: %v", err)
-	}
-	in, err := m.DecodeREST(op, r, b)
-	if err == nil {
-		err = m.CheckInput(op, in)
-	}
-	var vs model.Violations
-	if err != nil && !errors.As(err, &vs) {
-		return nil, cannotParse("Could not parse the request as the operation's input: %v", err)
-	}
-	if dst != nil && len(b) > 0 {
-		if err := json.Unmarshal(b, dst); err != nil {
-			return nil, cannotParse("Could not parse the request body as the operation's JSON input: %v", err)
-		}
-	}
-	return vs, nil
+	return awswire.RESTRead(r, m, op, dst)
 }
 
 // readValid is readInput for operations without rules of their own: any

@@ -1,7 +1,9 @@
 package awswire
 
 import (
+	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/url"
 
@@ -90,4 +92,40 @@ func RESTInvalid(vs model.Violations) *Error {
 	e := Invalid("ValidationException", vs)
 	e.Fields = map[string]any{"reason": "FieldValidationFailed", "fieldList": list}
 	return e
+}
+
+// RESTRead reads r as op's restJson input in model m and decodes the body
+// into dst (nil: the operation has no body members). It returns the
+// model's violations, for the service to add its own rules to (one
+// ValidationException lists both, as AgentCore's does, see RESTInvalid);
+// a request that cannot be read or decoded is answered at once with
+// ValidationException reason CannotParse.
+func RESTRead(r *http.Request, m *model.Model, op string, dst any) (model.Violations, *Error) {
+	cannotParse := func(format string, args ...any) *Error {
+		e := Errorf(http.StatusBadRequest, "ValidationException", format, args...)
+		e.Fields = map[string]any{"reason": "CannotParse"}
+		return e
+	}
+	b, err := io.ReadAll(r.Body)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, cannotParse("Request body is too large.")
+		}
+		return nil, cannotParse("Could not read the request body: %v", err)
+	}
+	in, err := m.DecodeREST(op, r, b)
+	if err == nil {
+		err = m.CheckInput(op, in)
+	}
+	var vs model.Violations
+	if err != nil && !errors.As(err, &vs) {
+		return nil, cannotParse("Could not parse the request as the operation's input: %v", err)
+	}
+	if dst != nil && len(b) > 0 {
+		if err := json.Unmarshal(b, dst); err != nil {
+			return nil, cannotParse("Could not parse the request body as the operation's JSON input: %v", err)
+		}
+	}
+	return vs, nil
 }

@@ -33,14 +33,6 @@ func invalid(field, msg string) *awswire.Error {
 	return awswire.RESTInvalid(model.Violations{{Path: field, Message: msg}})
 }
 
-// cannotParse is a ValidationException for a body that is not the JSON the
-// operation expects.
-func cannotParse(format string, args ...any) *awswire.Error {
-	e := awswire.Errorf(http.StatusBadRequest, "ValidationException", format, args...)
-	e.Fields = map[string]any{"reason": "CannotParse"}
-	return e
-}
-
 func gatewayNotFound(id string) *awswire.Error {
 	return notFound("Gateway not found: %s", id)
 }

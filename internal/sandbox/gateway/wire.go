@@ -1,9 +1,7 @@
 package gateway
 
 import (
-	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -17,33 +15,10 @@ import (
 // as the model's input, validate it, decode the body into the operation's
 // typed input, and answer the service's result or typed AWS error.
 
-// readInput reads r as op's input and decodes the body into dst (nil: no
-// body members). It returns the model's violations, for the caller to add
-// its own rules to (one ValidationException lists both, as AWS's does); a
-// request that cannot be read or decoded is answered at once (CannotParse).
+// readInput reads r as op's input and decodes the body into dst (see
+// awswire.RESTRead).
 func readInput(r *http.Request, op string, dst any) (model.Violations, *awswire.Error) {
-	b, err := io.ReadAll(r.Body)
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return nil, cannotParse("Request body is too large.")
-		}
-		return nil, cannotParse("Could not read the request body: %v", err)
-	}
-	in, err := model.AgentCoreControl.DecodeREST(op, r, b)
-	if err == nil {
-		err = model.AgentCoreControl.CheckInput(op, in)
-	}
-	var vs model.Violations
-	if err != nil && !errors.As(err, &vs) {
-		return nil, cannotParse("Could not parse the request as the operation's input: %v", err)
-	}
-	if dst != nil && len(b) > 0 {
-		if err := json.Unmarshal(b, dst); err != nil {
-			return nil, cannotParse("Could not parse the request body as the operation's JSON input: %v", err)
-		}
-	}
-	return vs, nil
+	return awswire.RESTRead(r, model.AgentCoreControl, op, dst)
 }
 
 // readValid is readInput for operations without rules of their own.
