@@ -142,6 +142,22 @@ var ko = map[string]string{
 	"DeleteRolePolicy %s from %s":                            "DeleteRolePolicy %s (역할 %s)",
 	"DeleteRole %s":                                          "DeleteRole %s",
 
+	// Stage 12, gateway.
+	"tokens from both IdPs":                              "두 IdP의 토큰",
+	"gateway role":                                       "게이트웨이 역할",
+	"gateways until READY":                               "게이트웨이 READY 대기",
+	"targets until READY":                                "게이트웨이 대상 READY 대기",
+	"MCP with the right token":                           "맞는 토큰으로 MCP 호출",
+	"gateway %s READY at %s":                             "게이트웨이 %s READY: %s",
+	"%s gateway %s: ← %d":                                "%s 게이트웨이 %s: ← %d",
+	"%s gateway, no token: ← %d WWW-Authenticate: %s":    "%s 게이트웨이, 토큰 없음: ← %d WWW-Authenticate: %s",
+	"%s gateway, the %s IdP's token: ← %d %s":            "%s 게이트웨이, 다른 IdP(%s) 토큰: ← %d %s",
+	"%s is busy (%v); waiting":                           "%s: 처리 중이라 기다립니다 (%v)",
+	"CreateGateway %s (MCP, CUSTOM_JWT, discovery %s)":   "CreateGateway %s (MCP, CUSTOM_JWT, 디스커버리 %s)",
+	"CreateGatewayTarget %s on %s (Lambda %s, %d tools)": "CreateGatewayTarget %s (게이트웨이 %s, Lambda %s, 도구 %d개)",
+	"DeleteGateway %s (%s)":                              "DeleteGateway %s (%s)",
+	"DeleteGatewayTarget %s (%s on %s)":                  "DeleteGatewayTarget %s (%s, 게이트웨이 %s)",
+
 	// The sandbox's hosted sign-in pages (Cognito's managed login speaks
 	// Korean too).
 	"Sign in · %s":  "로그인 · %s",
