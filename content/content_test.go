@@ -33,8 +33,9 @@ var stages = []struct {
 	{8, "break-it", "Break it"},
 	{9, "oauth-consent", "OAuth consent"},
 	{10, "machine-to-machine", "Machine to machine"},
+	{11, "foreign-idp", "Foreign identity provider"},
 	{12, "gateway", "Gateway"},
-	{11, "cleanup", "Clean up"},
+	{13, "cleanup", "Clean up"},
 }
 
 // edition is what one language's pages must hold: a title per stage, the
@@ -93,6 +94,7 @@ var editions = []edition{
 			"break-it":               {"A token that decodes is not a valid token", "Doesn't the ID token work too?", "`alg=none`", "401", "403", "try-token"},
 			"oauth-consent":          {"never forwards the inbound token", "per user and per agent", "vault"},
 			"machine-to-machine":     {"client_credentials", "Is there always a user behind a token?", "resource server", "`sub` and `client_id` are the same", "M2M_TOKEN_URL"},
+			"foreign-idp":            {"allowedAudience", "allowedClients", "`aud`", "`client_id`", "discovery URL", "Service not found", "not interchangeable"},
 			"cleanup":                {"Deleting the runtime removes the runtime and nothing else", "ledger"},
 			"gateway":                {"same kind as the runtime's", "`WWW-Authenticate`", "`<target>___<tool>`", "allowedAudience", "allowedClients"},
 		},
@@ -110,6 +112,7 @@ var editions = []edition{
 			"break-it":               "일부러 깨 보기",
 			"oauth-consent":          "OAuth 동의",
 			"machine-to-machine":     "머신 간 인증",
+			"foreign-idp":            "외부 ID 공급자",
 			"cleanup":                "정리",
 			"gateway":                "게이트웨이",
 		},
@@ -133,6 +136,7 @@ var editions = []edition{
 			"break-it":               {"디코딩되는 토큰이면 유효한 토큰인가요?", "ID 토큰도 되지 않나요?", "`alg=none`", "401", "403", "try-token"},
 			"oauth-consent":          {"인바운드 토큰을 절대 넘기지 않", "사용자별, 에이전트별", "볼트", "워크로드 액세스"},
 			"machine-to-machine":     {"client_credentials", "토큰 뒤에는 언제나 사용자가 있나요?", "리소스 서버", "M2M_TOKEN_URL"},
+			"foreign-idp":            {"allowedAudience", "allowedClients", "`aud`", "`client_id`", "디스커버리 URL", "Service not found", "바꿔 쓸 수 없습니다"},
 			"cleanup":                {"런타임을 삭제하면 런타임만 삭제되고", "원장"},
 			"gateway":                {"런타임과 같은 방식", "`WWW-Authenticate`", "`<target>___<tool>`", "allowedAudience", "allowedClients"},
 		},

@@ -34,6 +34,10 @@ type Env struct {
 	// ReturnPort is the loopback port of the OAuth2 return URL
 	// (--return-port); 0 means a free port chosen when configure runs.
 	ReturnPort int
+	// ForeignIdP is the learner's own OIDC provider for the foreign-idp
+	// stage (run's --foreign-* flags); nil lets the stage make a tenant
+	// where the target hosts one (the sandbox), or skip.
+	ForeignIdP *ForeignIdP
 }
 
 // tr is the Printer for the learner's language: stages format messages

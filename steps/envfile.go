@@ -39,7 +39,8 @@ var envFileKeys = []string{RuntimePoolID, RuntimeClientID, RuntimeDiscoveryURL, 
 	EnvWorkloadName, CredentialProvider,
 	EnvRole, EnvPolicy, EnvRoleARN, EnvRepo, EnvProject, ImageURI, EnvAgentID, EnvAgentARN,
 	SessionID,
-	M2MClientID, M2MClientSecret, M2MTokenURL, M2MScope}
+	M2MClientID, M2MClientSecret, M2MTokenURL, M2MScope,
+	ForeignDiscoveryURL, ForeignClientID, ForeignClientSecret, ForeignTokenURL, ForeignAudience}
 
 // envFileHeader starts the credentials file. Cleanup removes EnvFileName
 // only when it starts with this, so a file of the same name the learner

@@ -18,14 +18,9 @@ import (
 	"agentcore-workshop/steps/engine"
 )
 
-// The values the gateway stage reads from the foreign-idp stage (the
-// machine-to-machine stage's are in machine_to_machine.go).
+// The stages the gateway stage reads from (their values are named in
+// machine_to_machine.go and foreign_idp.go).
 const (
-	ForeignDiscoveryURL   = "FOREIGN_DISCOVERY_URL"
-	ForeignClientID       = "FOREIGN_CLIENT_ID"
-	ForeignClientSecret   = "FOREIGN_CLIENT_SECRET"
-	ForeignTokenURL       = "FOREIGN_TOKEN_URL"
-	ForeignAudience       = "FOREIGN_AUDIENCE"
 	stageMachineToMachine = "machine-to-machine"
 	stageForeignIdP       = "foreign-idp"
 )

@@ -15,6 +15,7 @@ func All(env *Env) []engine.Stage {
 		BreakIt(env),               // stage 8
 		OAuthConsent(env),          // stage 9
 		MachineToMachine(env),      // stage 10
-		Cleanup(env),               // stage 11
+		ForeignIdPStage(env),       // stage 11
+		Cleanup(env),               // stage 12
 	}
 }

@@ -25,6 +25,7 @@ func TestAllHasTheStagesInOrder(t *testing.T) {
 		{"break-it", "Break it"},
 		{"oauth-consent", "OAuth consent"},
 		{"machine-to-machine", "Machine to machine"},
+		{"foreign-idp", "Foreign identity provider"},
 		{"cleanup", "Clean up"},
 	}
 	all := All(nil)
@@ -48,6 +49,7 @@ func TestAllRequirements(t *testing.T) {
 		"break-it":               {"invoke-with-token"},
 		"oauth-consent":          {"invoke-with-token"},
 		"machine-to-machine":     {"provision-cognito"},
+		"foreign-idp":            {"wait-ready"},
 		"cleanup":                nil,
 	}
 	for _, s := range All(nil) {

@@ -75,6 +75,7 @@ var resourceKinds = []lifecycle{
 	roles, rolePolicies, repositories, buckets, objects, buildProjects, runtimes,
 	resourceServers,
 	gateways, gatewayTargets,
+	foreignTenants,
 	localFiles,
 }
 

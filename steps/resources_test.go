@@ -110,6 +110,8 @@ func TestEveryKindLivesThroughTheRegistry(t *testing.T) {
 	ensured(t, env, gatewayTargets, targetSpec{gateway: "RegistryGateway", name: "RegistryTarget",
 		lambdaARN: "arn:aws:lambda:" + region + ":" + account + ":function:" + gatewayFunction, tools: gatewayTools()})
 
+	ensured(t, env, foreignTenants, foreignTenantSpec{name: "dev-registry"})
+
 	ledger := env.Session.Resources()
 	var covered []ResourceKind
 	for _, r := range ledger {

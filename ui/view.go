@@ -363,6 +363,8 @@ func (m Model) icon(s engine.StageState) string {
 		return m.st.Fail.Render("✗")
 	case engine.Cancelled:
 		return m.st.Warn.Render("■")
+	case engine.Skipped:
+		return m.st.Dim.Render("–")
 	}
 	return m.st.Dim.Render("○")
 }
@@ -403,6 +405,8 @@ func (m Model) outputStatus(s engine.StageState) string {
 		if el != "" {
 			line += m.tr.T(statusAfter) + el
 		}
+	case engine.Skipped:
+		line = m.st.Dim.Render("– skipped") + ": " + s.Err
 	default:
 		line = m.st.Dim.Render(m.tr.T(statusNotRun))
 	}

@@ -91,8 +91,19 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&c.o.Model, "model", "", "`MODEL`: the Bedrock model id written into agent.py (default: the region's cross-region inference profile of Claude Sonnet 4.5)")
 	facilitator := fs.Bool("facilitator", false, "show the stage pages' notes for facilitators (the f key toggles them in the terminal UI)")
 	langFlag := fs.String("lang", "", "language of the stage pages, `LANG`: "+strings.Join(content.Languages(), " or ")+" (default: from LC_ALL / LANG, Korean for ko_*, else English)")
+	var foreign steps.ForeignIdP
+	fs.StringVar(&foreign.DiscoveryURL, "foreign-discovery-url", "", "stage 11 on AWS: your own OIDC provider's discovery `URL` (an Auth0 tenant's, say)")
+	fs.StringVar(&foreign.ClientID, "foreign-client-id", "", "stage 11: a machine-to-machine client `ID` of that provider")
+	fs.StringVar(&foreign.ClientSecret, "foreign-client-secret", "", "stage 11: that client's `SECRET` (or set FOREIGN_CLIENT_SECRET, which keeps it out of the process list)")
+	fs.StringVar(&foreign.Audience, "foreign-audience", "", "stage 11: the `AUDIENCE` (API identifier) to ask tokens for")
 	if !parseFlags(fs, args, stderr) {
 		return 2
+	}
+	if foreign.ClientSecret == "" {
+		foreign.ClientSecret = os.Getenv("FOREIGN_CLIENT_SECRET")
+	}
+	if foreign.DiscoveryURL != "" || foreign.ClientID != "" || foreign.Audience != "" {
+		c.o.ForeignIdP = &foreign
 	}
 	if *until != "" && !*isHeadless {
 		// The UI has no such option: say so rather than open it and

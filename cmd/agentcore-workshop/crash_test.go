@@ -229,7 +229,7 @@ func checkLedgerAtKill(t *testing.T, ws, stage string) {
 		count[r.State]++
 	}
 	switch stage {
-	case "provision-cognito", "configure", "launch", "break-it", "machine-to-machine":
+	case "provision-cognito", "configure", "launch", "break-it", "machine-to-machine", "foreign-idp":
 		if count[session.ResourcePlanned] == 0 {
 			t.Errorf("killed in %s with no planned ledger entry: %v", stage, count)
 		}

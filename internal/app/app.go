@@ -52,6 +52,9 @@ type Options struct {
 	Learner string
 	// ReturnPort fixes the OAuth2 return URL's port (--return-port).
 	ReturnPort int
+	// ForeignIdP is the learner's own identity provider for the
+	// foreign-idp stage (--foreign-*); nil when they named none.
+	ForeignIdP *steps.ForeignIdP
 }
 
 // App is an open workspace. After Open, or OpenLocal then Connect, it is
@@ -134,7 +137,7 @@ func OpenLocal(ctx context.Context, o Options) (*App, error) {
 	if target == cloud.Sandbox && a.Region == "" {
 		a.Region = sandbox.DefaultRegion // what the sandbox and its clients default to
 	}
-	a.Env = &steps.Env{Session: sess, Dir: sess.Dir(), Log: a.Log, Model: o.Model, Lang: o.Lang, ReturnPort: o.ReturnPort}
+	a.Env = &steps.Env{Session: sess, Dir: sess.Dir(), Log: a.Log, Model: o.Model, Lang: o.Lang, ReturnPort: o.ReturnPort, ForeignIdP: o.ForeignIdP}
 	if o.AutoConsent && target == cloud.Sandbox {
 		a.Env.Consent = completeConsent
 	}

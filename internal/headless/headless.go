@@ -90,6 +90,8 @@ func (p *Printer) Print(e engine.Event) error {
 			lines = []string{p.tr.Sprintf("%s failed after %s: %s", pre, engine.FormatElapsed(e.Elapsed), oneLine(e.Err))}
 		case engine.Cancelled:
 			lines = []string{p.tr.Sprintf("%s cancelled after %s", pre, engine.FormatElapsed(e.Elapsed))}
+		case engine.Skipped:
+			lines = []string{p.tr.Sprintf("%s skipped: %s", pre, oneLine(e.Err))}
 		default:
 			lines = []string{fmt.Sprintf("%s %s", pre, e.Status)}
 		}

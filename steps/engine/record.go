@@ -10,7 +10,7 @@ import (
 // fromRecord is a saved stage record as a stage state.
 func fromRecord(st StageState, rec session.StageRecord) StageState {
 	switch s := Status(rec.Status); s {
-	case Pending, Running, Succeeded, Failed, Cancelled:
+	case Pending, Running, Succeeded, Failed, Cancelled, Skipped:
 		st.Status = s
 	default:
 		st.Status = Pending // a status this version does not know: run it again

@@ -465,7 +465,9 @@ func (r *Runner) planLocked(mode runMode, id string) ([]int, error) {
 			if r.stages[i].Manual && (mode == modeAll || i != last) {
 				continue
 			}
-			if st := r.states[i]; st.Status != Succeeded || st.Stale {
+			// A skipped stage asked for by name runs again: the learner
+			// may have given it what it lacked.
+			if st := r.states[i]; !st.Status.Done() || st.Stale || (st.Status == Skipped && mode == modeUntil && i == last) {
 				queue = append(queue, i)
 			}
 		}
@@ -501,6 +503,10 @@ func (r *Runner) requirementsLocked(i int, extra map[string]bool) error {
 		j, ok := r.index[need]
 		if !ok {
 			return fmt.Errorf("stage %d %q needs a stage %q that this workshop does not have", st.Index, st.Title, need)
+		}
+		if r.states[j].Status == Skipped && !extra[need] {
+			return fmt.Errorf("stage %d %q needs stage %d %q, which was skipped: %s",
+				st.Index, st.Title, r.states[j].Index, r.states[j].Title, r.states[j].Err)
 		}
 		if r.states[j].Status != Succeeded && !extra[need] {
 			return fmt.Errorf("stage %d %q needs stage %d %q to succeed first",
@@ -692,7 +698,7 @@ func (r *Runner) runStage(ctx context.Context, i int) (int64, error) {
 	r.mu.Unlock()
 	r.log.Info("stage finished", "step", stage.ID, "run", runID, "status", string(status),
 		"elapsed", finished.Elapsed, "error", msg)
-	if status != Succeeded {
+	if !status.Done() {
 		return runID, &StageError{Index: i + 1, ID: stage.ID, Title: stage.Title, Err: msg}
 	}
 	return runID, nil
@@ -715,6 +721,9 @@ func (r *Runner) call(ctx context.Context, stage Stage, rep Reporter) (res Resul
 func (r *Runner) judge(ctx context.Context, stage Stage, err error) (Status, string, string) {
 	if err != nil && ctx.Err() != nil {
 		return cancelStatus(ctx), cancelMessage(ctx), ""
+	}
+	if skip := (*SkipError)(nil); errors.As(err, &skip) {
+		return Skipped, skip.Reason, ""
 	}
 	if exp := stage.Expect; exp != nil {
 		want := exp.What

@@ -725,3 +725,54 @@ func (c *deadlineOnSignal) Err() error {
 		return nil
 	}
 }
+
+// A stage that returns Skip ends Skipped with its reason, saved and
+// restored as such; the queue goes on past it, run-all does not repeat
+// it, asking for it by name runs it again, and a stage requiring it is
+// refused with the reason.
+func TestSkippedStage(t *testing.T) {
+	sess, dir := newSession(t)
+	skip := ok("b")
+	skip.Run = func(context.Context, Reporter) (Result, error) {
+		return Result{}, fmt.Errorf("wrapped: %w", Skip("no %s given", "IdP"))
+	}
+	needs := ok("d")
+	needs.Requires = []string{"b"}
+	a, c := ok("a"), ok("c")
+	r := newRunner(sess, a, skip, c, needs)
+	if err := r.RunUntil(context.Background(), "c"); err != nil {
+		t.Fatalf("a skipped stage stopped the queue: %v", err)
+	}
+	if st := stateOf(t, r, "b"); st.Status != Skipped || st.Err != "no IdP given" {
+		t.Fatalf("b = %s %q, want skipped with its reason", st.Status, st.Err)
+	}
+	if c.runs.Load() != 1 {
+		t.Errorf("c ran %d times, want 1", c.runs.Load())
+	}
+	if i := Resume(r.Snapshot()); i != 3 {
+		t.Errorf("Resume = %d, want 3 (d): a skipped stage is done", i)
+	}
+	err := r.RunUntil(context.Background(), "d")
+	var refused *RefusedError
+	if !errors.As(err, &refused) || !strings.Contains(err.Error(), "was skipped: no IdP given") {
+		t.Errorf("d after a skipped b: %v", err)
+	}
+	if skip.runs.Load() != 1 {
+		t.Errorf("run-until d re-ran the skipped b (%d runs)", skip.runs.Load())
+	}
+	if err := r.RunUntil(context.Background(), "b"); err != nil || skip.runs.Load() != 2 {
+		t.Errorf("asking for b by name: %v, %d runs", err, skip.runs.Load())
+	}
+	// The status survives a restart.
+	r2 := newRunner(openSession(t, dir), a, skip, c, needs)
+	if st := stateOf(t, r2, "b"); st.Status != Skipped || st.Err != "no IdP given" {
+		t.Errorf("after a restart b = %s %q", st.Status, st.Err)
+	}
+	// The reducer follows the same outcome.
+	s := StageState{ID: "b"}
+	s.Apply(Event{Kind: EventStarted, StepID: "b", RunID: 1})
+	s.Apply(Event{Kind: EventFinished, StepID: "b", RunID: 1, Status: Skipped, Err: "no IdP given"})
+	if s.Status != Skipped || s.Err != "no IdP given" || !s.Status.Done() {
+		t.Errorf("reduced state = %+v", s)
+	}
+}

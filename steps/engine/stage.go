@@ -6,7 +6,10 @@
 // environment, so a front end can depend on this package alone.
 package engine
 
-import "context"
+import (
+	"context"
+	"fmt"
+)
 
 // Status is where a stage stands.
 type Status string
@@ -19,7 +22,25 @@ const (
 	// Cancelled is a run the learner stopped: not a failure of the stage,
 	// and it runs again like any stage that has not succeeded.
 	Cancelled Status = "cancelled"
+	// Skipped is a stage that found it cannot run where it is and said
+	// why (in Err): the foreign-idp stage on AWS when the learner named no
+	// identity provider of their own. It is not a failure: a queue goes on
+	// past it, and "run everything remaining" does not repeat it (running
+	// the stage itself does). It made nothing, so it satisfies no
+	// requirement of a later stage.
+	Skipped Status = "skipped"
 )
+
+// SkipError is what a stage's Run returns to end Skipped, with the
+// reason the learner reads.
+type SkipError struct{ Reason string }
+
+func (e *SkipError) Error() string { return "skipped: " + e.Reason }
+
+// Skip returns a *SkipError with the formatted reason.
+func Skip(format string, args ...any) error {
+	return &SkipError{Reason: fmt.Sprintf(format, args...)}
+}
 
 // Value is one named result of a stage: an ID, an ARN, a URL, a token.
 // Secret values are stored in the workspace's 0600 secrets file, never in

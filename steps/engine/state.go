@@ -110,6 +110,10 @@ func FormatProgress(label string, done, total int) string {
 	return label
 }
 
+// Done reports whether a stage in this status needs no more running:
+// it succeeded, or it was skipped for a reason it gave.
+func (s Status) Done() bool { return s == Succeeded || s == Skipped }
+
 // Resume returns the index of the stage a learner coming back should look
 // at first: the one running, else the first failed (or interrupted) one,
 // else the first that has not succeeded (or is stale); -1 when every stage
@@ -118,7 +122,7 @@ func Resume(stages []StageState) int {
 	for _, want := range []func(StageState) bool{
 		func(s StageState) bool { return s.Status == Running },
 		func(s StageState) bool { return s.Status == Failed || s.Status == Cancelled },
-		func(s StageState) bool { return s.Status != Succeeded || s.Stale },
+		func(s StageState) bool { return !s.Status.Done() || s.Stale },
 	} {
 		if i := slices.IndexFunc(stages, want); i >= 0 {
 			return i
