@@ -55,7 +55,9 @@ const (
 	unknownAudience = "https://not-an-api.example"
 )
 
-func foreignAudienceFor(suffix string) string { return "https://gateway-" + suffix + ".agentcore-workshop.example" }
+func foreignAudienceFor(suffix string) string {
+	return "https://gateway-" + suffix + ".agentcore-workshop.example"
+}
 
 type foreignIdP struct{}
 
