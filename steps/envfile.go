@@ -114,6 +114,18 @@ func updateEnvFile(env *Env, rep Reporter, vals map[string]string) (wrote bool, 
 	return true, nil
 }
 
+// envFileValues picks, from a stage's result, the values that are
+// variables of the credentials file.
+func envFileValues(res Result) map[string]string {
+	vals := map[string]string{}
+	for _, v := range res.Values {
+		if slices.Contains(envFileKeys, v.Name) {
+			vals[v.Name] = v.Value
+		}
+	}
+	return vals
+}
+
 var errForeignEnvFile = errors.New("not written by agentcore-workshop")
 
 // readEnvFile reads the variables of a credentials file the workshop

@@ -33,7 +33,7 @@ type ForeignIdP struct {
 	DiscoveryURL, ClientID, ClientSecret, Audience string
 }
 
-// complete says what is missing, "" when every field is set.
+// missing names the flags not given, "" when every field is set.
 func (f *ForeignIdP) missing() string {
 	var out []string
 	for _, p := range []struct{ v, flag string }{
@@ -132,13 +132,7 @@ func (foreignIdP) Run(ctx context.Context, env *Env, rep Reporter) (Result, erro
 		return res, err
 	}
 
-	vals := map[string]string{}
-	for _, v := range res.Values {
-		if slices.Contains(envFileKeys, v.Name) {
-			vals[v.Name] = v.Value
-		}
-	}
-	wrote, err := updateEnvFile(env, rep, vals)
+	wrote, err := updateEnvFile(env, rep, envFileValues(res))
 	if err != nil {
 		return res, err
 	}

@@ -7,7 +7,6 @@ import (
 	"math/big"
 	mrand "math/rand/v2"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -171,12 +170,8 @@ func (s provisionCognito) Run(ctx context.Context, env *Env, rep Reporter) (Resu
 	put(Value{Name: AccessTokenClaims, Value: claimsTable(tok, env.clock().Now())})
 
 	rep.Progress("credentials file", 6, 6)
-	vals := map[string]string{EnvToken: token}
-	for _, v := range res.Values {
-		if slices.Contains(envFileKeys, v.Name) {
-			vals[v.Name] = v.Value
-		}
-	}
+	vals := envFileValues(res)
+	vals[EnvToken] = token
 	wrote, err := updateEnvFile(env, rep, vals)
 	if err != nil {
 		return res, err

@@ -19,6 +19,7 @@ const (
 	cardWhatToDo    = "what to do: "
 	cardWhy         = "why: "
 	cardCancelled   = "you stopped it: press enter to run it again"
+	cardSkipped     = "skipped, not failed"
 	sectionResults  = "Results"
 	sectionLog      = "Log"
 	outputEmpty     = "Nothing yet. Press enter to run this stage; its output and results appear here."
@@ -105,6 +106,9 @@ func (m *Model) card(s engine.StageState, log []string, w int) []string {
 	case engine.Cancelled:
 		style = m.st.Warn
 		head = "■ " + m.tr.T(cardCancelled)
+	case engine.Skipped:
+		style = m.st.Warn
+		head = "– " + m.tr.T(cardSkipped) + ": " + s.Err
 	case engine.Succeeded:
 		refusal, ok := expectedRefusal(log, engine.ExpectedErrorNote, m.tr.T(engine.ExpectedErrorNote))
 		if !ok {

@@ -508,3 +508,23 @@ func TestRevealedSecretIsWhole(t *testing.T) {
 		t.Errorf("the revealed token is not whole:\n%s", out)
 	}
 }
+
+// A skipped stage says so, with its reason, in its row and on its card:
+// not a failure, nothing to retry blindly.
+func TestSkippedStageShowsItsReason(t *testing.T) {
+	eng := newFakeEngine()
+	h := newHarness(t, eng, 120, 34)
+	h.startRun("provision-cognito", 1)
+	eng.emit(engine.Event{Kind: engine.EventFinished, StepID: "provision-cognito", RunID: 1, Status: engine.Skipped, Err: "no IdP named"})
+	eng.emit(engine.Event{Kind: engine.EventQueueDone, StepID: "provision-cognito", RunID: 1, Status: engine.Succeeded})
+	h.pump()
+	v := ansi.Strip(h.view())
+	for _, want := range []string{"– skipped: no IdP named", "– " + cardSkipped + ": no IdP named"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("view lacks %q:\n%s", want, v)
+		}
+	}
+	if strings.Contains(v, "✗") {
+		t.Errorf("a skipped stage is shown as failed:\n%s", v)
+	}
+}

@@ -297,7 +297,8 @@ func (s *Service) withTenant(name string, fn func(t *Tenant) (undo func(), err *
 	return s.commit(undo)
 }
 
-// readTenant runs fn on a copy-safe view of tenant name under the read lock.
+// readTenant runs fn on tenant name under the read lock; fn copies out
+// what it keeps.
 func (s *Service) readTenant(name string, fn func(t *Tenant)) *mgmtError {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
