@@ -9,7 +9,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
 )
 
 func TestHeadlessUntilWriteAgent(t *testing.T) {
