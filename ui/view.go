@@ -23,6 +23,7 @@ const (
 	statusSucceeded = "✓ succeeded"
 	statusFailed    = "✗ failed"
 	statusCancelled = "■ cancelled"
+	statusSkipped   = "– skipped"
 	statusNotRun    = "○ not run yet"
 	statusIn        = " in "
 	statusAfter     = " after "
@@ -406,7 +407,7 @@ func (m Model) outputStatus(s engine.StageState) string {
 			line += m.tr.T(statusAfter) + el
 		}
 	case engine.Skipped:
-		line = m.st.Dim.Render("– skipped") + ": " + s.Err
+		line = m.st.Dim.Render(m.tr.T(statusSkipped)) + ": " + s.Err
 	default:
 		line = m.st.Dim.Render(m.tr.T(statusNotRun))
 	}

@@ -222,6 +222,7 @@ var ko = map[string]string{
 	"close":               "닫기",
 	"cancel":              "취소",
 	"skipped, not failed": "건너뜀(실패 아님)",
+	"– skipped":           "– 건너뜀",
 	"help":                "도움말",
 	"quit":                "종료",
 	"stage":               "단계",
