@@ -25,6 +25,7 @@ type keyMap struct {
 	Reveal   key.Binding
 	Open     key.Binding
 	Token    key.Binding
+	Paste    key.Binding
 	Close    key.Binding
 	Cancel   key.Binding
 	Help     key.Binding
@@ -51,6 +52,7 @@ func defaultKeys(tr i18n.Printer) keyMap {
 		Reveal:   key.NewBinding(key.WithKeys("v"), key.WithHelp("v", tr.T("reveal secrets"))),
 		Open:     key.NewBinding(key.WithKeys("o"), key.WithHelp("o", tr.T("open URL"))),
 		Token:    key.NewBinding(key.WithKeys("t"), key.WithHelp("t", tr.T("inspect token"))),
+		Paste:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", tr.T("try a token"))),
 		Close:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", tr.T("close"))),
 		Cancel:   key.NewBinding(key.WithKeys("c"), key.WithHelp("c", tr.T("cancel"))),
 		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", tr.T("help"))),
@@ -113,7 +115,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Run, k.RunAll, k.Cancel},
 		{k.Up, k.Down, k.Focus, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Zoom, k.Copy, k.Reveal, k.Open, k.Token},
+		{k.Zoom, k.Copy, k.Reveal, k.Open, k.Token, k.Paste},
 		{k.Notes, k.Help, k.Quit},
 	}
 }

@@ -89,9 +89,10 @@ type Model struct {
 
 	tr i18n.Printer // the UI's own words, in the learner's language
 
-	insp inspector // the token overlay
-	pick picker    // the copy/open chooser
-	note notice    // a message shown whole in a box
+	insp  inspector // the token overlay
+	pick  picker    // the copy/open chooser
+	note  notice    // a message shown whole in a box
+	paste pasteBox  // the learner's own token to try (paste.go)
 }
 
 // New builds the UI over eng. It subscribes to eng's events at once so no
@@ -348,6 +349,15 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tokenMsg:
 		return m, m.applyToken(msg)
 
+	case pasteResultMsg:
+		return m.pasteResult(msg)
+
+	case tea.PasteMsg:
+		if m.paste.open {
+			return m.pasted(msg)
+		}
+		return m, nil
+
 	case spinner.TickMsg:
 		if !m.anyRunning() {
 			m.spinning = false
@@ -410,6 +420,9 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		if msg.String() != "ctrl+c" {
 			return m, nil // any key closes it
 		}
+	}
+	if m.paste.open {
+		return m.pasteKey(msg)
 	}
 	if m.pick.open {
 		return m.pickerKey(msg)
@@ -489,6 +502,8 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, m.toggleReveal()
 	case key.Matches(msg, m.keys.Open):
 		return m, m.open()
+	case key.Matches(msg, m.keys.Paste):
+		return m.openPaste()
 	case key.Matches(msg, m.keys.Token):
 		return m, m.openInspector()
 	}

@@ -49,8 +49,9 @@ type Info struct {
 type Option func(*config)
 
 type config struct {
-	isDark    bool // the background's shade; follows the terminal's reply unless fixedDark
-	fixedDark bool // true: ignore the terminal's background colour
+	tryToken  TryToken // sends a pasted token to the runtime (WithTryToken); nil: p explains why not
+	isDark    bool     // the background's shade; follows the terminal's reply unless fixedDark
+	fixedDark bool     // true: ignore the terminal's background colour
 	noColor   bool
 	openURL   func(url string) error
 	now       func() time.Time

@@ -140,6 +140,8 @@ func (m Model) render() string {
 	switch {
 	case m.note.open:
 		return m.overlayNotice(base)
+	case m.paste.open:
+		return m.overlayPaste(base)
 	case m.pick.open:
 		return m.overlayPicker(base)
 	case m.insp.open:

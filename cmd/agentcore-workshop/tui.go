@@ -83,7 +83,14 @@ func runTUI(ctx context.Context, o app.Options, t tuiOptions, stderr io.Writer) 
 	browser.Stdout, browser.Stderr = io.Discard, io.Discard
 	out := &frameWatcher{File: os.Stdout, drawn: make(chan struct{})}
 	opts := []ui.Option{ui.WithOpenURL(browser.OpenURL), ui.WithNoColor(os.Getenv("NO_COLOR") != ""),
-		ui.WithRenderAfter(out.drawn), ui.WithFacilitatorNotes(t.facilitator), ui.WithLang(t.lang)}
+		ui.WithRenderAfter(out.drawn), ui.WithFacilitatorNotes(t.facilitator), ui.WithLang(t.lang),
+		ui.WithTryToken(func(ctx context.Context, token string) (string, error) {
+			if err := conn.Wait(); err != nil {
+				return "", err
+			}
+			_, why, err := steps.TryToken(ctx, a.Env, token)
+			return why, err
+		})}
 	if a.Target == cloud.AWS {
 		opts = append(opts, ui.WithExpectedTimes(steps.TypicalOnAWS)) // the sandbox's times are measured
 	}

@@ -383,4 +383,14 @@ var ko = map[string]string{
 	"  Authorization: Bearer %s (the foreign token)":                                                         "  Authorization: Bearer %s (외부 IdP의 토큰)",
 	"refused: the runtime trusts only the issuer behind its own discovery URL (the Cognito pool of stage 1)": "거부됨: 런타임은 자체 디스커버리 URL이 가리키는 발급자(1단계의 Cognito 풀)만 신뢰합니다",
 	"added the FOREIGN_* variables to %s":                                                                    "%s 파일에 FOREIGN_* 변수를 추가했습니다",
+
+	// The paste box (ui/paste.go).
+	"try a token": "토큰 시험",
+	"Try a token": "토큰 시험하기",
+	"Paste an access token (or any JWT) and press enter; ctrl+u clears, esc closes.": "액세스 토큰(또는 아무 JWT)을 붙여 넣고 enter를 누르세요. ctrl+u는 지우기, esc는 닫기입니다.",
+	"eyJ…": "eyJ…",
+	"trying a token needs the workshop's runtime: run it with the program, not in a test harness": "토큰을 시험하려면 워크숍의 런타임이 필요합니다. 테스트 하네스가 아니라 프로그램에서 실행하세요",
+	"nothing pasted: paste a token, then press enter":                                             "붙여 넣은 내용이 없습니다. 토큰을 붙여 넣고 enter를 누르세요",
+	"sending the token to the runtime…":                                                           "런타임에 토큰을 보내는 중…",
+	"Your token at the runtime's authorizer":                                                      "런타임 권한 부여자의 응답",
 }
