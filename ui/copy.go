@@ -62,6 +62,8 @@ type notice struct {
 	title string
 	text  string
 	value string // shown whole, broken at the box's width if it must be
+	// footer replaces "any key closes this" when the box asks a question.
+	footer string
 }
 
 // Messages of copying and opening.

@@ -30,6 +30,7 @@ type fakeEngine struct {
 	snapshots int
 	reads     int // Secret calls
 	calls     int // Start and StartAll calls: they take the runner's lock
+	resets    []string
 }
 
 func newFakeEngine() *fakeEngine {
@@ -106,6 +107,43 @@ func (f *fakeEngine) Secret(stepID, name string) (string, error) {
 
 // LastLog: the fake keeps no log across processes.
 func (f *fakeEngine) LastLog(string) ([]string, error) { return nil, nil }
+
+// Dependents: in the fake every stage requires the one before it, so a
+// stage's dependents are it and every later stage.
+func (f *fakeEngine) Dependents(id string) ([]engine.StageState, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i, s := range f.stages {
+		if s.ID == id {
+			return append([]engine.StageState(nil), f.stages[i:]...), nil
+		}
+	}
+	return nil, fmt.Errorf("there is no stage called %q", id)
+}
+
+// Reset records the call and, like the runner, refuses while busy and
+// otherwise makes the stage and its dependents pending, telling
+// subscribers with reset events.
+func (f *fakeEngine) Reset(id string) error {
+	deps, err := f.Dependents(id)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.resets = append(f.resets, id)
+	if err != nil {
+		return err
+	}
+	if f.busy {
+		return errors.New("another stage is running")
+	}
+	for _, d := range deps {
+		e := engine.Event{Kind: engine.EventReset, StepID: d.ID, RunID: d.RunID}
+		for i := range f.stages {
+			f.stages[i].Apply(e)
+		}
+		f.ch <- e
+	}
+	return nil
+}
 
 // setBusy makes Start refuse, as the runner does while a run is in
 // progress. The UI itself learns of runs from events only.

@@ -21,6 +21,7 @@ type keyMap struct {
 	Bottom   key.Binding
 	Zoom     key.Binding
 	Copy     key.Binding
+	Reset    key.Binding
 	Notes    key.Binding
 	Reveal   key.Binding
 	Open     key.Binding
@@ -48,6 +49,7 @@ func defaultKeys(tr i18n.Printer) keyMap {
 		Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("end/G", tr.T("bottom (follow)"))),
 		Zoom:     key.NewBinding(key.WithKeys("z"), key.WithHelp("z", tr.T("maximise pane"))),
 		Copy:     key.NewBinding(key.WithKeys("y"), key.WithHelp("y", tr.T("copy a value"))),
+		Reset:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", tr.T("reset"))),
 		Notes:    key.NewBinding(key.WithKeys("f"), key.WithHelp("f", tr.T("facilitator notes"))),
 		Reveal:   key.NewBinding(key.WithKeys("v"), key.WithHelp("v", tr.T("reveal secrets"))),
 		Open:     key.NewBinding(key.WithKeys("o"), key.WithHelp("o", tr.T("open URL"))),
@@ -113,7 +115,7 @@ func (c contextBar) FullHelp() [][]key.Binding { return c.keys.FullHelp() }
 // inspectorBar both show.
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Run, k.RunAll, k.Cancel},
+		{k.Run, k.RunAll, k.Cancel, k.Reset},
 		{k.Up, k.Down, k.Focus, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Zoom, k.Copy, k.Reveal, k.Open, k.Token, k.Paste},
 		{k.Notes, k.Help, k.Quit},

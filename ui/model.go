@@ -93,6 +93,10 @@ type Model struct {
 	pick  picker    // the copy/open chooser
 	note  notice    // a message shown whole in a box
 	paste pasteBox  // the learner's own token to try (paste.go)
+
+	// resetID is the stage a reset confirmation is open for; resetNames
+	// what the confirmation named.
+	resetID, resetNames string
 }
 
 // New builds the UI over eng. It subscribes to eng's events at once so no
@@ -401,6 +405,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, m.copyItem(msg.item)
 
+	case resetAskMsg:
+		return m, m.askReset(msg)
+
+	case resetDoneMsg:
+		return m, m.setStatus(m.tr.Sprintf(resetDone, msg.names))
+
 	case actionErrMsg:
 		return m, m.setStatus(msg.what + ": " + msg.err.Error())
 
@@ -415,6 +425,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	// Overlays get input first.
+	if m.resetID != "" {
+		cmd := m.confirmResetKey(msg)
+		if msg.String() != "ctrl+c" {
+			return m, cmd
+		}
+	}
 	if m.note.open {
 		m.note = notice{}
 		if msg.String() != "ctrl+c" {
@@ -486,6 +502,8 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(m.syncContent(), m.setStatus(say))
 	case key.Matches(msg, m.keys.Copy):
 		return m, m.copyKey()
+	case key.Matches(msg, m.keys.Reset):
+		return m, m.resetKey()
 	case key.Matches(msg, m.keys.Run):
 		return m, m.run()
 	case key.Matches(msg, m.keys.RunAll):
@@ -712,6 +730,12 @@ func (m *Model) applyEvent(ev engine.Event) tea.Cmd {
 	i := engine.Apply(m.stages, ev)
 	if i < 0 {
 		return nil // another workshop's stage, or a late event of a replaced run
+	}
+	if ev.Kind == engine.EventReset {
+		// A reset stage is pending: what its last run logged and revealed
+		// is no longer its output.
+		delete(m.out, ev.StepID)
+		delete(m.revealed, ev.StepID)
 	}
 	out := m.out[ev.StepID]
 	if out == nil || ev.Kind == engine.EventStarted {

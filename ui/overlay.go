@@ -130,7 +130,11 @@ func (m Model) overlayNotice(base string) string {
 		lines = append(lines, "")
 		lines = append(lines, strings.Split(ansi.Hardwrap(m.note.value, iw, false), "\n")...)
 	}
-	lines = append(lines, "", m.st.Dim.Render(m.tr.T(noteDismiss)))
+	foot := m.tr.T(noteDismiss)
+	if m.note.footer != "" {
+		foot = m.note.footer // already in the learner's language
+	}
+	lines = append(lines, "", m.st.Dim.Render(foot))
 	if len(lines) > m.height-2 {
 		lines = lines[:max(m.height-2, 0)]
 	}

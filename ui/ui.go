@@ -32,6 +32,12 @@ type Engine interface {
 	// LastLog returns the kept log of a stage's last run, secrets
 	// redacted, so a stage an earlier process ran still shows what it did.
 	LastLog(stepID string) ([]string, error)
+	// Dependents returns stage id and every stage that requires it,
+	// directly or not: what Reset(id) makes pending.
+	Dependents(id string) ([]engine.StageState, error)
+	// Reset makes stage id and its dependents pending; it refuses while a
+	// stage runs. Cloud resources stay: cleanup owns them.
+	Reset(id string) error
 }
 
 // PageFunc returns the Markdown page for a stage.

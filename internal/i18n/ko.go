@@ -393,4 +393,17 @@ var ko = map[string]string{
 	"nothing pasted: paste a token, then press enter":                                             "붙여 넣은 내용이 없습니다. 토큰을 붙여 넣고 enter를 누르세요",
 	"sending the token to the runtime…":                                                           "런타임에 토큰을 보내는 중…",
 	"Your token at the runtime's authorizer":                                                      "런타임 권한 부여자의 응답",
+
+	// The terminal UI: resetting a stage and its dependents (ui/reset.go).
+	"reset":        "초기화",
+	"reset stages": "단계 초기화",
+	"Reset %s?":    "다음 단계를 초기화할까요? %s",
+	"Their results and secrets are forgotten, and they show as not run.":    "이 단계들의 결과와 시크릿은 지워지고, 아직 실행하지 않은 단계로 표시됩니다.",
+	"Cloud resources are left as they are: the cleanup stage removes them.": "클라우드 리소스는 그대로 남습니다. 리소스는 정리 단계에서 삭제합니다.",
+	"y resets them · n or esc keeps them":                                   "y 초기화 · n 또는 esc 유지",
+	"a stage is running: reset it when the run has ended":                   "단계가 실행 중입니다. 실행이 끝난 뒤 초기화하세요",
+	"nothing was reset": "초기화하지 않았습니다",
+	"can't reset %d %s": "%d단계(%s)를 초기화할 수 없습니다",
+	"reset: %s":         "초기화함: %s",
+	" and ":             ", 의존 단계: ",
 }
