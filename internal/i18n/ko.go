@@ -402,8 +402,8 @@ var ko = map[string]string{
 	"Cloud resources are left as they are: the cleanup stage removes them.": "클라우드 리소스는 그대로 남습니다. 리소스는 정리 단계에서 삭제합니다.",
 	"y resets them · n or esc keeps them":                                   "y 초기화 · n 또는 esc 유지",
 	"a stage is running: reset it when the run has ended":                   "단계가 실행 중입니다. 실행이 끝난 뒤 초기화하세요",
-	"nothing was reset": "초기화하지 않았습니다",
-	"can't reset %d %s": "%d단계(%s)를 초기화할 수 없습니다",
-	"reset: %s":         "초기화함: %s",
-	" and ":             ", 의존 단계: ",
+	"nothing was reset":        "초기화하지 않았습니다",
+	"can't reset %d %s":        "%d단계(%s)를 초기화할 수 없습니다",
+	"reset: %s":                "초기화함: %s",
+	"%s and its dependents %s": "%s 및 이 단계에 의존하는 %s",
 }
