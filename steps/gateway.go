@@ -34,9 +34,10 @@ const (
 // The Lambda target, as the starter toolkit's gateway quickstart makes it
 // (bedrock_agentcore_starter_toolkit/operations/gateway/create_lambda.py
 // and client.py's create_mcp_gateway_target, toolkit commit 4f90432): the
-// function AgentCoreLambdaTestFunction with the inline tools get_weather
-// and get_time, called with the gateway's own role (GATEWAY_IAM_ROLE).
-// The sandbox runs a stand-in of that function.
+// function AgentCoreLambdaTestFunction (here with the workspace's suffix,
+// so learners sharing an account or a sandbox do not collide) with the
+// inline tools get_weather and get_time, called with the gateway's own
+// role (GATEWAY_IAM_ROLE). The sandbox runs a stand-in of that function.
 const (
 	gatewayFunction = "AgentCoreLambdaTestFunction"
 	gatewayTarget   = "WeatherTools"
@@ -64,10 +65,10 @@ func gatewayTools() []ctltypes.ToolDefinition {
 
 // gatewayPolicy lets the gateway's role invoke the target's function (AWS's
 // documented minimum for a Lambda target).
-func gatewayPolicy(partition, region, account string) string {
+func gatewayPolicy(partition, region, account, function string) string {
 	return mustJSON(map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{
 		"Sid": "InvokeTargetFunction", "Effect": "Allow", "Action": "lambda:InvokeFunction",
-		"Resource":  fmt.Sprintf("arn:%s:lambda:%s:%s:function:%s", partition, region, account, gatewayFunction),
+		"Resource":  fmt.Sprintf("arn:%s:lambda:%s:%s:function:%s", partition, region, account, function),
 		"Condition": map[string]any{"StringEquals": map[string]any{"aws:ResourceAccount": account}},
 	}}})
 }
@@ -113,14 +114,24 @@ func runGateway(ctx context.Context, env *Env, rep Reporter) (Result, error) {
 	put(Value{Name: "M2M token", Value: m2mToken, Secret: true, Kind: KindToken})
 	put(Value{Name: "foreign token", Value: foreignToken, Secret: true, Kind: KindToken})
 
-	rep.Progress("gateway role", 2, steps)
+	rep.Progress("roles and the target's function", 2, steps)
 	who, err := env.Cloud.STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
 		return res, fmt.Errorf("get caller identity: %w", err)
 	}
 	account := aws.ToString(who.Account)
+	function := gatewayFunction + "-" + suffix
 	role, err := ensureRole(ctx, env, rep, "gateway", "AgentCoreWorkshopGateway-"+suffix, trustPolicy("bedrock-agentcore.amazonaws.com", account),
-		"AgentCoreWorkshopGatewayInvoke", gatewayPolicy(env.Cloud.Partition, region, account))
+		"AgentCoreWorkshopGatewayInvoke", gatewayPolicy(env.Cloud.Partition, region, account, function))
+	if err != nil {
+		return res, err
+	}
+	fnRole, err := ensureRole(ctx, env, rep, "gateway", "AgentCoreWorkshopGatewayFn-"+suffix, lambdaTrust,
+		"AgentCoreWorkshopGatewayFnLogs", lambdaPolicy(env.Cloud.Partition, region, account, function))
+	if err != nil {
+		return res, err
+	}
+	fn, err := functions.ensure(ctx, env, rep, "gateway", functionSpec{name: function, role: fnRole, caller: role})
 	if err != nil {
 		return res, err
 	}
@@ -144,9 +155,8 @@ func runGateway(ctx context.Context, env *Env, rep Reporter) (Result, error) {
 	put(Value{Name: ForeignGatewayURL, Value: sides[1].url, Kind: KindURL})
 
 	rep.Progress("targets until READY", 4, steps)
-	fn := fmt.Sprintf("arn:%s:lambda:%s:%s:function:%s", env.Cloud.Partition, region, account, gatewayFunction)
 	for _, s := range sides {
-		if _, err := gatewayTargets.ensure(ctx, env, rep, "gateway", targetSpec{gateway: s.name, name: gatewayTarget, lambdaARN: fn, tools: gatewayTools()}); err != nil {
+		if _, err := gatewayTargets.ensure(ctx, env, rep, "gateway", targetSpec{gateway: s.name, name: gatewayTarget, lambdaARN: fn.ARN, tools: gatewayTools()}); err != nil {
 			return res, err
 		}
 	}

@@ -140,15 +140,19 @@ func TestGatewayStage(t *testing.T) {
 	for _, r := range env.Session.Resources() {
 		kinds[r.Kind]++
 	}
-	if kinds[string(ResGateway)] != 2 || kinds[string(ResGatewayTarget)] != 2 || kinds[string(ResRole)] != 1 {
+	// Two gateways with a target each; the gateway's role and the
+	// function's, each with its policy; one function.
+	if kinds[string(ResGateway)] != 2 || kinds[string(ResGatewayTarget)] != 2 || kinds[string(ResRole)] != 2 ||
+		kinds[string(ResRolePolicy)] != 2 || kinds[string(ResFunction)] != 1 {
 		t.Errorf("ledger: %v", kinds)
 	}
-	// Again: the same gateways and targets, reused.
+	// Again: the same resources, reused.
+	before := len(env.Session.Resources())
 	if _, err := runGateway(ctx, env, &recorder{}); err != nil {
 		t.Fatalf("second run: %v", err)
 	}
-	if n := len(env.Session.Resources()); n != kinds[string(ResGateway)]+kinds[string(ResGatewayTarget)]+kinds[string(ResRole)]+kinds[string(ResRolePolicy)] {
-		t.Errorf("the second run made more resources: %d", n)
+	if n := len(env.Session.Resources()); n != before {
+		t.Errorf("the second run made more resources: %d, then %d", before, n)
 	}
 	// Cleanup walks the ledger backwards: targets (waiting until they are
 	// gone), then gateways, then the role.
@@ -160,7 +164,7 @@ func TestGatewayStage(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, l := range leftovers {
-		if strings.HasPrefix(l, "gateway") || strings.HasPrefix(l, "role AgentCoreWorkshopGateway") {
+		if strings.HasPrefix(l, "gateway") || strings.HasPrefix(l, "role AgentCoreWorkshopGateway") || strings.HasPrefix(l, "function ") {
 			t.Errorf("left after cleanup: %s", l)
 		}
 	}

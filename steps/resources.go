@@ -74,7 +74,7 @@ var resourceKinds = []lifecycle{
 	workloadIdentities, credentialProviders,
 	roles, rolePolicies, repositories, buckets, objects, buildProjects, runtimes,
 	resourceServers,
-	gateways, gatewayTargets,
+	functions, gateways, gatewayTargets,
 	foreignTenants,
 	localFiles,
 }

@@ -105,10 +105,12 @@ func TestEveryKindLivesThroughTheRegistry(t *testing.T) {
 	// No image was pushed: the runtime will fail to start, but it exists.
 	ensured(t, env, runtimes, runtimeSpec{name: "registry_agent", image: repo.ID + ":t1", role: runtimeRole.ARN,
 		discoveryURL: discovery, clientID: client.ID, provider: "RegistryProvider"})
+	fnRole := ensured(t, env, roles, roleSpec{name: "RegistryFunction", trust: lambdaTrust})
+	fn := ensured(t, env, functions, functionSpec{name: "RegistryFunction", role: fnRole.ARN, caller: runtimeRole.ARN})
 	ensured(t, env, gateways, gatewaySpec{name: "RegistryGateway", role: runtimeRole.ARN,
 		jwt: ctltypes.CustomJWTAuthorizerConfiguration{DiscoveryUrl: aws.String(discovery), AllowedClients: []string{client.ID}}})
 	ensured(t, env, gatewayTargets, targetSpec{gateway: "RegistryGateway", name: "RegistryTarget",
-		lambdaARN: "arn:aws:lambda:" + region + ":" + account + ":function:" + gatewayFunction, tools: gatewayTools()})
+		lambdaARN: fn.ARN, tools: gatewayTools()})
 
 	ensured(t, env, foreignTenants, foreignTenantSpec{name: "dev-registry"})
 

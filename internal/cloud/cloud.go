@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
@@ -54,6 +55,7 @@ type Clients struct {
 	S3      *s3.Client
 	ECR     *ecr.Client
 	Build   *codebuild.Client
+	Lambda  *lambda.Client // the gateway's Lambda target
 	// HTTP makes the calls the SDK cannot: the bearer-token invoke and the
 	// OIDC discovery fetches.
 	HTTP *http.Client
@@ -127,6 +129,7 @@ func New(ctx context.Context, t Target) (*Clients, error) {
 	c.IAM = iam.NewFromConfig(cfg)
 	c.ECR = ecr.NewFromConfig(cfg)
 	c.Build = codebuild.NewFromConfig(cfg)
+	c.Lambda = lambda.NewFromConfig(cfg)
 	c.S3 = s3.NewFromConfig(cfg, func(o *s3.Options) {
 		// The sandbox serves one host, so buckets go in the path there.
 		o.UsePathStyle = t.Kind == Sandbox

@@ -13,6 +13,7 @@ import (
 	"agentcore-workshop/internal/sandbox/gateway"
 	"agentcore-workshop/internal/sandbox/iam"
 	"agentcore-workshop/internal/sandbox/jwtverify"
+	"agentcore-workshop/internal/sandbox/lambda"
 	"agentcore-workshop/internal/sandbox/resourceapi"
 	"agentcore-workshop/internal/sandbox/room"
 	"agentcore-workshop/internal/sandbox/s3"
@@ -30,12 +31,14 @@ func newServices(d edge.Deps, creds sigv4.Credentials, outbound *egress.Policy) 
 	var images *ecr.Service
 	var core *agentcore.Service
 	var pools *cognito.Service
+	var roles *iam.Service
+	var functions *lambda.Service
 	for _, build := range []func(edge.Deps) (Service, error){
 		// one entry per service, e.g. func(d edge.Deps) (Service, error) { return cognito.New(d) },
 		keep(&pools, cognito.New),
 		func(d edge.Deps) (Service, error) { return foreignidp.New(d) },
 		func(d edge.Deps) (Service, error) { return sts.New(d) },
-		func(d edge.Deps) (Service, error) { return iam.New(d) },
+		keep(&roles, iam.New),
 		keep(&objects, s3.New),
 		keep(&images, ecr.New),
 		func(d edge.Deps) (Service, error) { return codebuild.New(d, objects, images) },
@@ -45,7 +48,13 @@ func newServices(d edge.Deps, creds sigv4.Credentials, outbound *egress.Policy) 
 			return agentcore.New(d, agentcore.Options{ImageChecker: images.ImageExists, ImageConfig: images.ImageConfig, Egress: outbound,
 				Credentials: credentials.NewStaticCredentialsProvider(creds.AccessKeyID, creds.SecretAccessKey, "")})
 		}),
-		func(d edge.Deps) (Service, error) { return gateway.New(d, gateway.Options{Egress: outbound}) },
+		// A gateway's Lambda targets run the sandbox's functions.
+		keep(&functions, func(d edge.Deps) (*lambda.Service, error) {
+			return lambda.New(d, lambda.Options{AssumableRole: lambda.AssumableIn(roles.GetRole)})
+		}),
+		func(d edge.Deps) (Service, error) {
+			return gateway.New(d, gateway.Options{Egress: outbound, Invoker: functions})
+		},
 		// The external service trusts the outbound pools: the issuers of
 		// the OAuth2 credential providers.
 		func(d edge.Deps) (Service, error) {

@@ -6,8 +6,8 @@
 //
 // The gateway control plane signs as "bedrock-agentcore" like the runtimes
 // (package agentcore); the edge tells the two apart by path (/gateways/).
-// A Lambda target's function runs as a stand-in (see Invoker): the sandbox
-// has no Lambda.
+// A Lambda target's function runs through Options.Invoker: in the sandbox,
+// package lambda's functions; alone, a stand-in (StandInFunction).
 package gateway
 
 import (

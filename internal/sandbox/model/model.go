@@ -35,6 +35,7 @@ var (
 	S3               = newModel("s3", Style{})
 	ECR              = newModel("ecr", Style{})
 	CodeBuild        = newModel("codebuild", Style{})
+	Lambda           = newModel("lambda", Style{})
 )
 
 // Style is how a service words its validation messages. AWS's older

@@ -5,13 +5,16 @@ import (
 	"testing"
 )
 
-var all = []*Model{AgentCoreControl, AgentCoreData, Cognito, IAM, STS, S3, ECR, CodeBuild}
+var all = []*Model{AgentCoreControl, AgentCoreData, Cognito, IAM, STS, S3, ECR, CodeBuild, Lambda}
 
 // uncompilable are model patterns RE2 cannot express, with why that is safe.
 var uncompilable = map[string]string{
 	// A look-behind ("does not end in a dot") on an output-only member of
 	// DescribeUserPoolDomain; no input carries it.
 	"cognito-idp.S3BucketType": "output only",
+	// The same look-behind in a Lambda function's code location in S3;
+	// the sandbox takes code only as ZipFile and refuses S3Bucket itself.
+	"lambda.S3Bucket": "refused by package lambda before it matters",
 }
 
 // Every subset parses, every reference resolves and every pattern compiles

@@ -36,12 +36,17 @@ var served = map[string][]string{
 	"sts": {"GetCallerIdentity"},
 	"s3": {"CreateBucket", "DeleteBucket", "DeleteBucketLifecycle", "DeleteObject", "GetBucketLifecycleConfiguration", "GetBucketLocation",
 		"GetObject", "HeadBucket", "HeadObject", "ListBuckets", "ListObjectsV2", "PutBucketLifecycleConfiguration", "PutObject"},
-	"ecr":       {"BatchDeleteImage", "CreateRepository", "DeleteRepository", "DescribeImages", "DescribeRepositories", "ListImages"},
+	"ecr": {"BatchDeleteImage", "CreateRepository", "DeleteRepository", "DescribeImages", "DescribeRepositories", "ListImages"},
+	// The gateway stage's Lambda target (package lambda).
+	"lambda":    {"AddPermission", "CreateFunction", "DeleteFunction", "GetFunction", "ListFunctions"},
 	"codebuild": {"BatchGetBuilds", "BatchGetProjects", "CreateProject", "DeleteProject", "ListProjects", "StartBuild", "UpdateProject"},
 }
 
 func main() {
 	src := flag.String("src", "../../../../shared/reference/aws-models", "directory of the full service-2.json models")
+	// The shared reference lacks some models the sandbox serves; those
+	// are kept here (botocore's, documentation stripped).
+	extra := flag.String("extra", "gen/models", "directory of the models the shared reference lacks")
 	dst := flag.String("dst", "subsets", "directory to write the subsets to")
 	flag.Parse()
 	names := make([]string, 0, len(served))
@@ -50,7 +55,11 @@ func main() {
 	}
 	slices.Sort(names)
 	for _, n := range names {
-		if err := cut(filepath.Join(*src, n+".service-2.json"), filepath.Join(*dst, n+".json"), served[n]); err != nil {
+		from := filepath.Join(*src, n+".service-2.json")
+		if _, err := os.Stat(from); err != nil {
+			from = filepath.Join(*extra, n+".service-2.json")
+		}
+		if err := cut(from, filepath.Join(*dst, n+".json"), served[n]); err != nil {
 			fmt.Fprintln(os.Stderr, "gen:", err)
 			os.Exit(1)
 		}
