@@ -49,7 +49,7 @@ const (
 // its tools with its own IdP's token, answers no token with 401 and a
 // WWW-Authenticate challenge, and refuses the other IdP's token.
 func Gateway(env *Env) engine.Stage {
-	return engine.Stage{ID: "gateway", Title: "Gateway: tools behind the authorizer", Requires: []string{stageMachineToMachine, stageForeignIdP},
+	return engine.Stage{ID: "gateway", Title: "Gateway", Requires: []string{stageMachineToMachine, stageForeignIdP},
 		Run: bind(env, runGateway)}
 }
 

@@ -16,6 +16,7 @@ func All(env *Env) []engine.Stage {
 		OAuthConsent(env),          // stage 9
 		MachineToMachine(env),      // stage 10
 		ForeignIdPStage(env),       // stage 11
-		Cleanup(env),               // stage 12
+		Gateway(env),               // stage 12
+		Cleanup(env),               // stage 13
 	}
 }

@@ -26,6 +26,7 @@ func TestAllHasTheStagesInOrder(t *testing.T) {
 		{"oauth-consent", "OAuth consent"},
 		{"machine-to-machine", "Machine to machine"},
 		{"foreign-idp", "Foreign identity provider"},
+		{"gateway", "Gateway"},
 		{"cleanup", "Clean up"},
 	}
 	all := All(nil)

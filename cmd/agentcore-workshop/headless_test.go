@@ -58,7 +58,7 @@ func TestHeadlessWholeTutorialLeavesNothing(t *testing.T) {
 	}
 	text := out.String()
 	ids := []string{"provision-cognito", "write-agent", "configure", "launch", "wait-ready",
-		"invoke-unauthenticated", "invoke-with-token", "break-it", "oauth-consent", "machine-to-machine", "foreign-idp", "cleanup"}
+		"invoke-unauthenticated", "invoke-with-token", "break-it", "oauth-consent", "machine-to-machine", "foreign-idp", "gateway", "cleanup"}
 	for i, id := range ids {
 		if want := fmt.Sprintf("[%d/%d %s] succeeded", i+1, len(ids), id); !strings.Contains(text, want) {
 			t.Errorf("output lacks %q", want)
