@@ -56,3 +56,14 @@ const c = "plumbing"
 		t.Errorf("a const outside a catalog block was taken: %v", got)
 	}
 }
+
+func TestOnlyMessagesWithWordsNeedATranslation(t *testing.T) {
+	for msg, want := range map[string]bool{
+		"%s: %s": false, "← %d %s": false, "••••••": false, "  %s": false, "%s %-17s %s": false,
+		"wrote %s": true, "  (exp %s UTC)": true, "%d단계": true,
+	} {
+		if got := hasWords(msg); got != want {
+			t.Errorf("hasWords(%q) = %v, want %v", msg, got, want)
+		}
+	}
+}
