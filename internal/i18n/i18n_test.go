@@ -53,7 +53,7 @@ func verbs(format string) (map[int]string, error) {
 }
 
 func TestTranslationsKeepTheirVerbs(t *testing.T) {
-	for lang, cat := range catalogs {
+	for lang, cat := range catalogs() {
 		for en, tr := range cat {
 			want, err := verbs(en)
 			if err != nil {
