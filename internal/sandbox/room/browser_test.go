@@ -33,6 +33,13 @@ func stageOf(name string) string {
 	return fmt.Sprintf(`(document.querySelector('tr[data-learner=%q] td.stage') || {dataset: {}}).dataset.stage || ""`, name)
 }
 
+// countAt is the JavaScript that reads how many learners the page counts
+// at a stage; "" while the event stream is re-rendering the counts, so a
+// poll sees "not yet" rather than a TypeError that ends it.
+func countAt(stage string) string {
+	return fmt.Sprintf(`(document.querySelector('#counts li[data-stage=%q] .n') || {}).textContent || ""`, stage)
+}
+
 // The issue's "done when": the room page, opened with the key, lists two
 // learners with their stages while they work, and follows them as they
 // move on without being reloaded.
@@ -72,9 +79,7 @@ func TestRoomPageInChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 	wait("alice at configure and bob at write-agent", stageOf("alice")+` === "configure" && `+stageOf("bob")+` === "write-agent"`)
-	wait("one learner counted at each stage",
-		`document.querySelector('#counts li[data-stage="configure"] .n').textContent === "1" && `+
-			`document.querySelector('#counts li[data-stage="write-agent"] .n').textContent === "1"`)
+	wait("one learner counted at each stage", countAt("configure")+` === "1" && `+countAt("write-agent")+` === "1"`)
 	var still bool
 	if err := chromedp.Run(ctx, chromedp.Evaluate(`window.notReloaded === true`, &still)); err != nil || !still {
 		t.Fatalf("the page was reloaded rather than updated (%v)", err)
