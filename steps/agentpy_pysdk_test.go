@@ -1,0 +1,270 @@
+package steps_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	ctl "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol"
+
+	"agentcore-workshop/internal/app"
+	"agentcore-workshop/internal/consent"
+	"agentcore-workshop/internal/e2etest"
+	"agentcore-workshop/steps"
+)
+
+// pyOutcome is agent.py's external_service result, as the consent stage
+// reads it.
+type pyOutcome struct {
+	Status           string          `json:"status"`
+	Provider         string          `json:"provider"`
+	TokenSource      string          `json:"token_source"`
+	TokenLength      int             `json:"token_length"`
+	TokenClaims      map[string]any  `json:"token_claims"`
+	AuthorizationURL string          `json:"authorization_url"`
+	Error            string          `json:"error"`
+	ExternalAPI      json.RawMessage `json:"external_api"`
+}
+
+// pySDK runs testdata/pysdk/harness.py against the workshop's sandbox
+// with a runtime's environment and nothing of the host's AWS setup.
+type pySDK struct {
+	python, harness string
+	env             []string
+}
+
+// newPySDK finds python3 and a boto3 that knows AgentCore; without them
+// the test skips, or fails under e2etest.RequireEnv.
+func newPySDK(t *testing.T) *pySDK {
+	t.Helper()
+	python := e2etest.Tool(t, "python3", "python3-boto3")
+	harness, err := filepath.Abs(filepath.Join("testdata", "pysdk", "harness.py"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &pySDK{python: python, harness: harness, env: []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "PYTHONDONTWRITEBYTECODE=1"}}
+	if pyenv := os.Getenv("PYENV_ROOT"); pyenv != "" {
+		p.env = append(p.env, "PYENV_ROOT="+pyenv) // pyenv's python3 shim finds its interpreter with it
+	}
+	out, err := p.cmd("check").CombinedOutput()
+	var exit *exec.ExitError
+	switch {
+	case errors.As(err, &exit) && exit.ExitCode() == 2:
+		e2etest.Missing(t, "the Python module boto3", "python3-boto3")
+	case errors.As(err, &exit) && exit.ExitCode() == 3:
+		// Debian's python3-boto3 predates AgentCore.
+		e2etest.Missing(t, "a boto3 that knows bedrock-agentcore ("+strings.TrimSpace(string(out))+")", "python3-pip && pip install 'boto3>=1.39'")
+	case err != nil:
+		t.Fatalf("harness check: %v\n%s", err, out)
+	}
+	return p
+}
+
+// target points the harness at a's sandbox, with the runtime's
+// environment variables and the sandbox's credentials.
+func (p *pySDK) target(t *testing.T, a *app.App, runtimeEnv map[string]string) {
+	t.Helper()
+	creds, err := a.Cloud.Config.Credentials.Retrieve(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	endpoint := aws.ToString(a.Cloud.Config.BaseEndpoint)
+	if u, err := url.Parse(endpoint); err != nil || (u.Hostname() != "127.0.0.1" && u.Hostname() != "localhost") {
+		t.Fatalf("the sandbox is not on loopback: %q", endpoint)
+	}
+	p.env = append(p.env, "AWS_ACCESS_KEY_ID="+creds.AccessKeyID, "AWS_SECRET_ACCESS_KEY="+creds.SecretAccessKey,
+		// Both planes at the sandbox, by botocore's service-specific
+		// variables, and every other service too: nothing leaves loopback.
+		"AWS_ENDPOINT_URL="+endpoint, "AWS_ENDPOINT_URL_BEDROCK_AGENTCORE="+endpoint, "AWS_ENDPOINT_URL_BEDROCK_AGENTCORE_CONTROL="+endpoint,
+		"AWS_CONFIG_FILE="+os.DevNull, "AWS_SHARED_CREDENTIALS_FILE="+os.DevNull, "AWS_EC2_METADATA_DISABLED=true", "AWS_MAX_ATTEMPTS=1")
+	for k, v := range runtimeEnv {
+		p.env = append(p.env, k+"="+v)
+	}
+}
+
+func (p *pySDK) cmd(args ...string) *exec.Cmd {
+	cmd := exec.Command(p.python, append([]string{p.harness}, args...)...)
+	cmd.Env = p.env
+	return cmd
+}
+
+// run runs the harness with req on stdin and decodes what it prints.
+func (p *pySDK) run(t *testing.T, req any, out any, args ...string) {
+	t.Helper()
+	in, err := json.Marshal(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := p.cmd(args...)
+	cmd.Stdin = bytes.NewReader(in)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("harness %s: %v\n%s", args[0], err, stderr.String())
+	}
+	if err := json.Unmarshal(stdout, out); err != nil {
+		t.Fatalf("harness %s printed %q: %v\n%s", args[0], stdout, err, stderr.String())
+	}
+}
+
+// invoke runs agent.py's entrypoint once, as the runtime would for the
+// caller whose JWT is userToken, and returns its external_service result.
+func (p *pySDK) invoke(t *testing.T, agentPy, workload, userToken string, headers map[string]string) pyOutcome {
+	t.Helper()
+	var reply struct {
+		Response        string     `json:"response"`
+		ExternalService *pyOutcome `json:"external_service"`
+	}
+	p.run(t, map[string]any{"workload": workload, "user_token": userToken, "headers": headers,
+		"payload": map[string]any{"prompt": "call check_external_service"}}, &reply, "invoke", agentPy)
+	if reply.ExternalService == nil {
+		t.Fatalf("agent.py's reply has no external_service: %+v", reply)
+	}
+	return *reply.ExternalService
+}
+
+// The learner's agent.py, run with the AgentCore Python SDK's own
+// requires_access_token and IdentityClient (testdata/pysdk, boto3 as
+// installed) against the sandbox, with the runtime's environment: the
+// consent flow the workshop teaches works with the code AWS runs, and
+// the sandbox answers what real boto3 accepts. The stand-in agent, which
+// only reads agent.py, must agree with it.
+func TestAgentPyIdentityPathWithThePythonSDK(t *testing.T) {
+	py := newPySDK(t)
+	a := openWorkshop(t)
+	ctx := context.Background()
+	if err := a.Runner.RunUntil(ctx, "invoke-with-token"); err != nil {
+		t.Fatal(err)
+	}
+	rt, err := a.Cloud.Control.GetAgentRuntime(ctx, &ctl.GetAgentRuntimeInput{AgentRuntimeId: aws.String(value(t, a, "launch", steps.RuntimeID))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runtimeEnv := rt.EnvironmentVariables
+	provider, returnURL := runtimeEnv[steps.CredentialProvider], runtimeEnv[steps.ReturnURLName]
+	if provider == "" || returnURL == "" || runtimeEnv["AWS_REGION"] == "" {
+		t.Fatalf("the runtime's environment lacks CREDENTIAL_PROVIDER, OAUTH2_RETURN_URL or AWS_REGION: %v", runtimeEnv)
+	}
+	arn := aws.ToString(rt.WorkloadIdentityDetails.WorkloadIdentityArn)
+	workload := arn[strings.LastIndex(arn, "/")+1:]
+	py.target(t, a, runtimeEnv)
+	agentPy := filepath.Join(a.Env.Dir, steps.AgentDir, "agent.py")
+	user := freshToken(t, a)
+	// What the runtime puts beside the token: the session, and the first
+	// of the workload identity's return URLs as OAuth2CallbackUrl (none
+	// yet; agent.py's callback_url does not depend on it).
+	headers := map[string]string{"X-Amzn-Bedrock-AgentCore-Runtime-Session-Id": value(t, a, "invoke-with-token", steps.SessionID)}
+
+	// Before the return URL is allowed on the runtime's workload identity,
+	// AgentCore refuses USER_FEDERATION: the SDK raises boto3's
+	// ValidationException and agent.py's tool reports it.
+	if o := py.invoke(t, agentPy, workload, user, headers); o.Status != "failed" || !strings.HasPrefix(o.Error, "ValidationException: ") {
+		t.Fatalf("with no return URL allowed: %+v", o)
+	} else {
+		t.Logf("no return URL allowed: %s", o.Error)
+	}
+
+	// The consent stage allows it, as the toolkit's invoke does.
+	wl, err := a.Cloud.Control.GetWorkloadIdentity(ctx, &ctl.GetWorkloadIdentityInput{Name: aws.String(workload)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Cloud.Control.UpdateWorkloadIdentity(ctx, &ctl.UpdateWorkloadIdentityInput{Name: aws.String(workload),
+		AllowedResourceOauth2ReturnUrls: append(slices.Clone(wl.AllowedResourceOauth2ReturnUrls), returnURL)}); err != nil {
+		t.Fatal(err)
+	}
+	headers["OAuth2CallbackUrl"] = returnURL
+
+	// First call: AgentCore Identity answers with an authorization URL,
+	// which the SDK hands to agent.py's on_auth_url.
+	first := py.invoke(t, agentPy, workload, user, headers)
+	authorize := aws.ToString(a.Cloud.Config.BaseEndpoint) + "/identities/oauth2/authorize?request_uri="
+	if first.Status != "consent_required" || !strings.HasPrefix(first.AuthorizationURL, authorize) || first.Provider != provider {
+		t.Fatalf("first call: %+v", first)
+	}
+
+	// The outbound user consents; the browser is sent to the return URL
+	// agent.py passed as callback_url, with the session.
+	ret, err := url.Parse(returnURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	browser := &http.Client{Transport: refuseHost{next: http.DefaultTransport, host: ret.Host}, Timeout: time.Minute}
+	outbound := value(t, a, "provision-cognito", steps.IdentityUsername)
+	res, err := consent.Run(ctx, browser, first.AuthorizationURL, outbound, runnerSecret(t, a, "provision-cognito", steps.IdentityPassword))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sessionURI := res.FinalURL.Query().Get("session_id")
+	if !strings.HasPrefix(res.FinalURL.String(), returnURL+"?") || sessionURI == "" || sessionURI != consent.SessionOf(first.AuthorizationURL) {
+		t.Fatalf("the browser was sent to %s", res.FinalURL)
+	}
+
+	// Consent alone gives the agent nothing: the session is not bound.
+	if o := py.invoke(t, agentPy, workload, user, headers); o.Status != "consent_required" {
+		t.Fatalf("before CompleteResourceTokenAuth: %+v", o)
+	}
+	var done map[string]string
+	py.run(t, map[string]string{"session_uri": sessionURI, "user_token": user}, &done, "complete")
+
+	// Second call after binding: the vault's token, for the outbound user.
+	got := py.invoke(t, agentPy, workload, user, headers)
+	if got.Status != "connected" || got.Provider != provider || got.TokenSource != "AgentCore Identity token vault" || got.TokenLength == 0 {
+		t.Fatalf("after consent and CompleteResourceTokenAuth: %+v", got)
+	}
+	if u, _ := got.TokenClaims["username"].(string); u != outbound {
+		t.Fatalf("the vault's token is for %q, want the outbound user %s: %v", u, outbound, got.TokenClaims)
+	}
+
+	// The stand-in agent, asked the same through the runtime, agrees on
+	// everything agent.py reports (it also calls the sandbox's external
+	// API, which agent.py has no address for).
+	var stand struct {
+		ExternalService *pyOutcome `json:"external_service"`
+	}
+	if err := json.Unmarshal([]byte(askExternal(t, a)), &stand); err != nil || stand.ExternalService == nil {
+		t.Fatalf("the stand-in's reply: %v", err)
+	}
+	s := *stand.ExternalService
+	if len(s.ExternalAPI) == 0 {
+		t.Errorf("the stand-in did not call the external API: %+v", s)
+	}
+	s.ExternalAPI = nil
+	if !reflect.DeepEqual(s, got) {
+		t.Errorf("the stand-in and agent.py under the Python SDK disagree:\nstand-in %+v\nagent.py %+v", s, got)
+	}
+
+	// A provider_name that names no provider: the SDK raises AgentCore
+	// Identity's ResourceNotFoundException, naming it.
+	src, err := os.ReadFile(agentPy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const line = `provider_name=os.environ["CREDENTIAL_PROVIDER"]`
+	if !bytes.Contains(src, []byte(line)) {
+		t.Fatalf("agent.py has no %s", line)
+	}
+	broken := filepath.Join(t.TempDir(), "agent.py")
+	if err := os.WriteFile(broken, bytes.Replace(src, []byte(line), []byte(`provider_name="NoSuchProvider"`), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if o := py.invoke(t, broken, workload, user, headers); o.Status != "failed" ||
+		!strings.HasPrefix(o.Error, "ResourceNotFoundException: ") || !strings.Contains(o.Error, "NoSuchProvider") {
+		t.Fatalf("with provider_name NoSuchProvider: %+v", o)
+	} else {
+		t.Logf("provider_name NoSuchProvider: %s", o.Error)
+	}
+}

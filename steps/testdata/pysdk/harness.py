@@ -1,0 +1,113 @@
+"""Runs the workshop's agent.py with the AgentCore Python SDK's identity code.
+
+Plays the parts around agent.py that are not Python on this machine: the
+runtime (it mints the workload access token from the caller's JWT and
+hands it to the app in the request headers) and the toolkit's return-URL
+server (it binds a consent session to the user). Every AgentCore call
+goes through the SDK's IdentityClient and boto3, to the endpoint in the
+environment (AWS_ENDPOINT_URL*), which must be on loopback.
+
+  python3 harness.py check            exit 0 when boto3 knows bedrock-agentcore,
+                                      2 without boto3, 3 when it is too old
+  python3 harness.py invoke agent.py  stdin {"workload", "user_token", "headers", "payload"}
+  python3 harness.py complete         stdin {"session_uri", "user_token"}
+
+invoke and complete print one JSON document on stdout.
+"""
+
+import importlib.util
+import ipaddress
+import json
+import os
+import sys
+from urllib.parse import urlparse
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+# The SDK copy and the Strands stand-in win over anything installed: the
+# test is about this SDK code, and a real Strands Agent would call a model.
+sys.path[:0] = [os.path.join(HERE, "sdk"), os.path.join(HERE, "shims")]
+# The pydantic stand-in only where pydantic is not installed.
+sys.path.append(os.path.join(HERE, "fallback"))
+
+REGION = os.environ.get("AWS_REGION", "")
+
+
+def check():
+    try:
+        import boto3
+        import botocore
+    except ImportError as e:
+        print(f"no boto3: {e}")
+        return 2
+    services = boto3.session.Session().get_available_services()
+    if "bedrock-agentcore" not in services or "bedrock-agentcore-control" not in services:
+        print(f"botocore {botocore.__version__} does not know bedrock-agentcore (1.39 or newer does)")
+        return 3
+    print(f"boto3 {boto3.__version__}, botocore {botocore.__version__}")
+    return 0
+
+
+def loopback_only(client):
+    """Refuse to run unless the client talks to loopback: a test must never
+    reach AWS, whatever the environment forgot to set."""
+    host = urlparse(client.meta.endpoint_url).hostname or ""
+    try:
+        ok = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        ok = False
+    if not ok:
+        sys.exit(f"harness: {client.meta.service_model.service_name} would call {client.meta.endpoint_url}, not loopback")
+
+
+def identity_client():
+    from bedrock_agentcore.services.identity import IdentityClient
+
+    c = IdentityClient(REGION)
+    loopback_only(c.dp_client)
+    loopback_only(c.cp_client)
+    return c
+
+
+def invoke(agent_py, req):
+    # The runtime: a workload access token for (the runtime's workload
+    # identity, the caller), from the caller's JWT. identity_client()
+    # checks the endpoints before agent.py's decorator builds its own
+    # IdentityClient from the same environment.
+    wat = identity_client().get_workload_access_token(req["workload"], user_token=req["user_token"])["workloadAccessToken"]
+    headers = dict(req.get("headers") or {})
+    headers["WorkloadAccessToken"] = wat
+    headers["X-Amz-Bedrock-AgentCore-Identity-WAT"] = wat
+
+    # The container: agent.py imported as its module, as `python agent.py`
+    # would run it (requires_access_token builds its IdentityClient here).
+    spec = importlib.util.spec_from_file_location("agent", agent_py)
+    agent = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(agent)
+    return agent.app.invoke(req["payload"], headers)
+
+
+def complete(req):
+    # The toolkit's return-URL server: bind the session to the user whose
+    # JWT the runtime minted the workload access token from.
+    from bedrock_agentcore.services.identity import UserTokenIdentifier
+
+    identity_client().complete_resource_token_auth(req["session_uri"], UserTokenIdentifier(user_token=req["user_token"]))
+    return {"completed": req["session_uri"]}
+
+
+def main(argv):
+    if argv[1:2] == ["check"]:
+        return check()
+    req = json.load(sys.stdin)
+    if argv[1:2] == ["invoke"] and len(argv) == 3:
+        out = invoke(argv[2], req)
+    elif argv[1:2] == ["complete"]:
+        out = complete(req)
+    else:
+        sys.exit(__doc__)
+    json.dump(out, sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,1 @@
+"""External service integrations for BedrockAgentCore Runtime SDK."""
