@@ -134,7 +134,7 @@ var editions = []edition{
 			"invoke-unauthenticated": {"AccessDeniedException", "Authorization method mismatch.", "정확히 **하나**"},
 			"invoke-with-token":      {"JWKS", "`exp`", "토큰이 세션인가요?", "세션 ID"},
 			"break-it":               {"디코딩되는 토큰이면 유효한 토큰인가요?", "ID 토큰도 되지 않나요?", "`alg=none`", "401", "403", "try-token"},
-			"oauth-consent":          {"인바운드 토큰을 절대 넘기지 않", "사용자별, 에이전트별", "볼트", "워크로드 액세스"},
+			"oauth-consent":          {"인바운드 토큰을 절대 외부로 전달하지 않", "사용자별, 에이전트별", "볼트", "워크로드 액세스"},
 			"machine-to-machine":     {"client_credentials", "토큰 뒤에는 언제나 사용자가 있나요?", "리소스 서버", "M2M_TOKEN_URL"},
 			"foreign-idp":            {"allowedAudience", "allowedClients", "`aud`", "`client_id`", "디스커버리 URL", "Service not found", "바꿔 쓸 수 없습니다"},
 			"cleanup":                {"런타임을 삭제하면 런타임만 삭제되고", "원장"},
