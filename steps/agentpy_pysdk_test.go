@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
@@ -158,6 +159,19 @@ func TestAgentPyIdentityPathWithThePythonSDK(t *testing.T) {
 	if provider == "" || returnURL == "" || runtimeEnv["AWS_REGION"] == "" {
 		t.Fatalf("the runtime's environment lacks CREDENTIAL_PROVIDER, OAUTH2_RETURN_URL or AWS_REGION: %v", runtimeEnv)
 	}
+	// The image's environment too: the workshop's Dockerfile, like the
+	// toolkit's, sets DOCKER_CONTAINER=1, which makes the SDK refuse to
+	// run without a workload access token instead of creating a workload
+	// identity for local development (identity/auth.py).
+	dockerfile, err := os.ReadFile(filepath.Join(a.Env.Dir, steps.AgentDir, "Dockerfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(dockerfile, []byte("DOCKER_CONTAINER=1")) {
+		t.Fatalf("the Dockerfile does not set DOCKER_CONTAINER=1:\n%s", dockerfile)
+	}
+	runtimeEnv = maps.Clone(runtimeEnv)
+	runtimeEnv["DOCKER_CONTAINER"] = "1"
 	arn := aws.ToString(rt.WorkloadIdentityDetails.WorkloadIdentityArn)
 	workload := arn[strings.LastIndex(arn, "/")+1:]
 	py.target(t, a, runtimeEnv)
@@ -167,6 +181,12 @@ func TestAgentPyIdentityPathWithThePythonSDK(t *testing.T) {
 	// of the workload identity's return URLs as OAuth2CallbackUrl (none
 	// yet; agent.py's callback_url does not depend on it).
 	headers := map[string]string{"X-Amzn-Bedrock-AgentCore-Runtime-Session-Id": value(t, a, "invoke-with-token", steps.SessionID)}
+
+	// Invoked with SigV4 and no user id, the runtime hands the agent no
+	// workload access token: the SDK says what is missing.
+	if o := py.invoke(t, agentPy, workload, "", headers); o.Status != "failed" || !strings.HasPrefix(o.Error, "ValueError: Workload access token has not been set.") {
+		t.Fatalf("without a workload access token: %+v", o)
+	}
 
 	// Before the return URL is allowed on the runtime's workload identity,
 	// AgentCore refuses USER_FEDERATION: the SDK raises boto3's

@@ -9,7 +9,7 @@ environment (AWS_ENDPOINT_URL*), which must be on loopback.
 
   python3 harness.py check            exit 0 when boto3 knows bedrock-agentcore,
                                       2 without boto3, 3 when it is too old
-  python3 harness.py invoke agent.py  stdin {"workload", "user_token", "headers", "payload"}
+  python3 harness.py invoke agent.py  stdin {"workload", "user_token" (may be ""), "headers", "payload"}
   python3 harness.py complete         stdin {"session_uri", "user_token"}
 
 invoke and complete print one JSON document on stdout.
@@ -73,10 +73,13 @@ def invoke(agent_py, req):
     # identity, the caller), from the caller's JWT. identity_client()
     # checks the endpoints before agent.py's decorator builds its own
     # IdentityClient from the same environment.
-    wat = identity_client().get_workload_access_token(req["workload"], user_token=req["user_token"])["workloadAccessToken"]
+    # No user token: a SigV4 call without a user id, which gets none.
+    client = identity_client()
     headers = dict(req.get("headers") or {})
-    headers["WorkloadAccessToken"] = wat
-    headers["X-Amz-Bedrock-AgentCore-Identity-WAT"] = wat
+    if req.get("user_token"):
+        wat = client.get_workload_access_token(req["workload"], user_token=req["user_token"])["workloadAccessToken"]
+        headers["WorkloadAccessToken"] = wat
+        headers["X-Amz-Bedrock-AgentCore-Identity-WAT"] = wat
 
     # The container: agent.py imported as its module, as `python agent.py`
     # would run it (requires_access_token builds its IdentityClient here).
