@@ -30,6 +30,8 @@ type Pool struct {
 	Users           map[string]*User           `json:"users"`
 	ResourceServers map[string]*ResourceServer `json:"resourceServers"`
 	Keys            PoolKeys                   `json:"keys"`
+
+	ver uint64 // changes handed to the writer; s.mu guards it (persist.go)
 }
 
 func (p *Pool) init() {

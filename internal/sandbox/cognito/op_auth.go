@@ -263,37 +263,32 @@ func (s *Service) RespondToAuthChallenge(in *RespondToAuthChallengeInput) (AuthR
 		return AuthResult{}, err
 	}
 
-	s.mu.Lock()
-	p, ok := s.pools[sess.Pool]
-	if !ok {
-		s.mu.Unlock()
-		return AuthResult{}, errPoolNotFound(sess.Pool)
-	}
-	u, ok := p.Users[username]
-	if !ok {
-		s.mu.Unlock()
-		return AuthResult{}, errUserNotFound()
-	}
-	if u.Status != "FORCE_CHANGE_PASSWORD" {
-		s.mu.Unlock()
-		return AuthResult{}, errNotAuthorized("Invalid session for the user.")
-	}
-	if err := checkPassword(p.Policy, newPassword); err != nil {
-		s.mu.Unlock()
-		return AuthResult{}, err
-	}
-	old := *u
+	var user User
 	now := s.now()
-	u.setPassword(newPassword, now)
-	u.Status, u.Modified = "CONFIRMED", now
-	if err := s.commit(func() { *u = old }); err != nil {
-		s.mu.Unlock()
+	if err := s.write(func() (*Pool, *awsErr) {
+		p, ok := s.pools[sess.Pool]
+		if !ok {
+			return nil, errPoolNotFound(sess.Pool)
+		}
+		u, ok := p.Users[username]
+		if !ok {
+			return nil, errUserNotFound()
+		}
+		if u.Status != "FORCE_CHANGE_PASSWORD" {
+			return nil, errNotAuthorized("Invalid session for the user.")
+		}
+		if err := checkPassword(p.Policy, newPassword); err != nil {
+			return nil, err
+		}
+		u.setPassword(newPassword, now)
+		u.Status, u.Modified = "CONFIRMED", now
+		user = *u
+		return p, nil
+	}); err != nil {
 		return AuthResult{}, err
 	}
-	user := *u
-	s.mu.Unlock()
 
-	ts, merr := s.mint(grant{poolID: p.ID, keys: keys, client: c, user: &user, scope: passwordScope, authTime: now}, true, true)
+	ts, merr := s.mint(grant{poolID: sess.Pool, keys: keys, client: c, user: &user, scope: passwordScope, authTime: now}, true, true)
 	if merr != nil {
 		return AuthResult{}, errInternal("issue tokens: %v", merr)
 	}

@@ -174,36 +174,38 @@ func (p *Pool) hasCustomScope(scope string) bool {
 
 // CreateUserPoolClient adds an app client, with a secret when asked.
 func (s *Service) CreateUserPoolClient(in *ClientInput) (Client, *awsErr) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.pool(in.UserPoolId)
-	if err != nil {
-		return Client{}, err
-	}
-	c, err := s.buildClient(p, in)
-	if err != nil {
-		return Client{}, err
-	}
-	if slices.Contains(in.AllowedOAuthFlows, "client_credentials") && !in.GenerateSecret {
-		return Client{}, errInvalidParameter("client_credentials flow can not be selected if client does not have a client secret.")
-	}
-	for {
-		c.ID = newClientID()
-		if _, dup := s.clients[c.ID]; !dup {
-			break
+	var out Client
+	if err := s.write(func() (*Pool, *awsErr) {
+		p, err := s.pool(in.UserPoolId)
+		if err != nil {
+			return nil, err
 		}
-	}
-	if in.GenerateSecret {
-		c.Secret = newClientSecret()
-	}
-	c.Created = s.now()
-	c.Modified = c.Created
-	p.Clients[c.ID] = c
-	s.clients[c.ID] = p.ID
-	if err := s.commit(func() { delete(p.Clients, c.ID); delete(s.clients, c.ID) }); err != nil {
+		c, err := s.buildClient(p, in)
+		if err != nil {
+			return nil, err
+		}
+		if slices.Contains(in.AllowedOAuthFlows, "client_credentials") && !in.GenerateSecret {
+			return nil, errInvalidParameter("client_credentials flow can not be selected if client does not have a client secret.")
+		}
+		for {
+			c.ID = newClientID()
+			if _, dup := s.clients[c.ID]; !dup {
+				break
+			}
+		}
+		if in.GenerateSecret {
+			c.Secret = newClientSecret()
+		}
+		c.Created = s.now()
+		c.Modified = c.Created
+		p.Clients[c.ID] = c
+		s.clients[c.ID] = p.ID
+		out = *c
+		return p, nil
+	}); err != nil {
 		return Client{}, err
 	}
-	return *c, nil
+	return out, nil
 }
 
 // clientIn finds a client that must belong to poolID; callers hold s.mu.
@@ -235,41 +237,43 @@ func (s *Service) DescribeUserPoolClient(poolID, clientID string) (Client, *awsE
 
 // UpdateUserPoolClient replaces a client's settings, keeping its id and secret.
 func (s *Service) UpdateUserPoolClient(in *ClientInput) (Client, *awsErr) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, old, err := s.clientIn(in.UserPoolId, in.ClientId)
-	if err != nil {
+	var out Client
+	if err := s.write(func() (*Pool, *awsErr) {
+		p, old, err := s.clientIn(in.UserPoolId, in.ClientId)
+		if err != nil {
+			return nil, err
+		}
+		if in.ClientName == "" {
+			in.ClientName = old.Name // ClientName is optional on update
+		}
+		c, err := s.buildClient(p, in)
+		if err != nil {
+			return nil, err
+		}
+		if slices.Contains(in.AllowedOAuthFlows, "client_credentials") && old.Secret == "" {
+			return nil, errInvalidParameter("client_credentials flow can not be selected if client does not have a client secret.")
+		}
+		c.ID, c.Secret, c.Created, c.Modified = old.ID, old.Secret, old.Created, s.now()
+		p.Clients[c.ID] = c
+		out = *c
+		return p, nil
+	}); err != nil {
 		return Client{}, err
 	}
-	if in.ClientName == "" {
-		in.ClientName = old.Name // ClientName is optional on update
-	}
-	c, err := s.buildClient(p, in)
-	if err != nil {
-		return Client{}, err
-	}
-	if slices.Contains(in.AllowedOAuthFlows, "client_credentials") && old.Secret == "" {
-		return Client{}, errInvalidParameter("client_credentials flow can not be selected if client does not have a client secret.")
-	}
-	c.ID, c.Secret, c.Created, c.Modified = old.ID, old.Secret, old.Created, s.now()
-	p.Clients[c.ID] = c
-	if err := s.commit(func() { p.Clients[c.ID] = old }); err != nil {
-		return Client{}, err
-	}
-	return *c, nil
+	return out, nil
 }
 
 // DeleteUserPoolClient removes a client.
 func (s *Service) DeleteUserPoolClient(poolID, clientID string) *awsErr {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, c, err := s.clientIn(poolID, clientID)
-	if err != nil {
-		return err
-	}
-	delete(p.Clients, c.ID)
-	delete(s.clients, c.ID)
-	return s.commit(func() { p.Clients[c.ID] = c; s.clients[c.ID] = p.ID })
+	return s.write(func() (*Pool, *awsErr) {
+		p, c, err := s.clientIn(poolID, clientID)
+		if err != nil {
+			return nil, err
+		}
+		delete(p.Clients, c.ID)
+		delete(s.clients, c.ID)
+		return p, nil
+	})
 }
 
 // ListUserPoolClients pages through a pool's clients in creation order.

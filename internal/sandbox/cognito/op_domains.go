@@ -23,21 +23,21 @@ func (s *Service) domainStatus(p *Pool) string {
 
 // CreateUserPoolDomain gives a pool a hosted-UI domain prefix.
 func (s *Service) CreateUserPoolDomain(domain, poolID string) *awsErr {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.pool(poolID)
-	if err != nil {
-		return err
-	}
-	if _, taken := s.domains[domain]; taken {
-		return errInvalidParameter("Domain already associated with another user pool.")
-	}
-	if p.Domain != "" {
-		return errInvalidParameter("The user pool %s already has a domain configured.", p.ID)
-	}
-	p.Domain, p.DomainCreated = domain, s.now()
-	s.domains[domain] = p.ID
-	return s.commit(func() { p.Domain, p.DomainCreated = "", time.Time{}; delete(s.domains, domain) })
+	return s.write(func() (*Pool, *awsErr) {
+		p, err := s.pool(poolID)
+		if err != nil {
+			return nil, err
+		}
+		if _, taken := s.domains[domain]; taken {
+			return nil, errInvalidParameter("Domain already associated with another user pool.")
+		}
+		if p.Domain != "" {
+			return nil, errInvalidParameter("The user pool %s already has a domain configured.", p.ID)
+		}
+		p.Domain, p.DomainCreated = domain, s.now()
+		s.domains[domain] = p.ID
+		return p, nil
+	})
 }
 
 // DescribeUserPoolDomain describes a domain. An unknown domain yields an
@@ -55,19 +55,18 @@ func (s *Service) DescribeUserPoolDomain(domain string) (DomainView, *awsErr) {
 
 // DeleteUserPoolDomain detaches a domain from its pool.
 func (s *Service) DeleteUserPoolDomain(domain, poolID string) *awsErr {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.pool(poolID)
-	if err != nil {
-		return err
-	}
-	if p.Domain != domain {
-		return errInvalidParameter("No such domain or user pool exists.")
-	}
-	created := p.DomainCreated
-	p.Domain, p.DomainCreated = "", time.Time{}
-	delete(s.domains, domain)
-	return s.commit(func() { p.Domain, p.DomainCreated = domain, created; s.domains[domain] = p.ID })
+	return s.write(func() (*Pool, *awsErr) {
+		p, err := s.pool(poolID)
+		if err != nil {
+			return nil, err
+		}
+		if p.Domain != domain {
+			return nil, errInvalidParameter("No such domain or user pool exists.")
+		}
+		p.Domain, p.DomainCreated = "", time.Time{}
+		delete(s.domains, domain)
+		return p, nil
+	})
 }
 
 // ResourceServerInput is CreateResourceServer's request.
@@ -88,21 +87,23 @@ func (s *Service) CreateResourceServer(in *ResourceServerInput) (ResourceServer,
 		}
 		seen[sc.ScopeName] = true
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.pool(in.UserPoolId)
-	if err != nil {
+	var out ResourceServer
+	if err := s.write(func() (*Pool, *awsErr) {
+		p, err := s.pool(in.UserPoolId)
+		if err != nil {
+			return nil, err
+		}
+		if _, dup := p.ResourceServers[in.Identifier]; dup {
+			return nil, errInvalidParameter("%s already exists in user pool %s.", in.Identifier, p.ID)
+		}
+		rs := &ResourceServer{Identifier: in.Identifier, Name: in.Name, Scopes: append([]Scope{}, in.Scopes...)}
+		p.ResourceServers[rs.Identifier] = rs
+		out = *rs
+		return p, nil
+	}); err != nil {
 		return ResourceServer{}, err
 	}
-	if _, dup := p.ResourceServers[in.Identifier]; dup {
-		return ResourceServer{}, errInvalidParameter("%s already exists in user pool %s.", in.Identifier, p.ID)
-	}
-	rs := &ResourceServer{Identifier: in.Identifier, Name: in.Name, Scopes: append([]Scope{}, in.Scopes...)}
-	p.ResourceServers[rs.Identifier] = rs
-	if err := s.commit(func() { delete(p.ResourceServers, rs.Identifier) }); err != nil {
-		return ResourceServer{}, err
-	}
-	return *rs, nil
+	return out, nil
 }
 
 // DescribeResourceServer returns one resource server.
@@ -156,16 +157,15 @@ func (s *Service) ListResourceServers(poolID string, maxResults *int32, nextToke
 
 // DeleteResourceServer removes a resource server.
 func (s *Service) DeleteResourceServer(poolID, identifier string) *awsErr {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.pool(poolID)
-	if err != nil {
-		return err
-	}
-	rs, ok := p.ResourceServers[identifier]
-	if !ok {
-		return errResourceServerNotFound(identifier)
-	}
-	delete(p.ResourceServers, identifier)
-	return s.commit(func() { p.ResourceServers[identifier] = rs })
+	return s.write(func() (*Pool, *awsErr) {
+		p, err := s.pool(poolID)
+		if err != nil {
+			return nil, err
+		}
+		if _, ok := p.ResourceServers[identifier]; !ok {
+			return nil, errResourceServerNotFound(identifier)
+		}
+		delete(p.ResourceServers, identifier)
+		return p, nil
+	})
 }

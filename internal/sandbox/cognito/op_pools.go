@@ -82,25 +82,23 @@ func (s *Service) CreateUserPool(in *CreateUserPoolInput) (_ PoolView, err *awsE
 		p.AdminCreateUserOnly = in.AdminCreateUserConfig.AllowAdminCreateUserOnly
 	}
 	p.init()
-	s.mu.Lock()
-	defer func() {
-		s.mu.Unlock()
-		if err == nil {
-			s.exposePool(p.ID)
+	var v PoolView
+	if err := s.write(func() (*Pool, *awsErr) {
+		for {
+			p.ID = newPoolID(s.region)
+			if _, dup := s.pools[p.ID]; !dup {
+				break
+			}
 		}
-	}()
-	for {
-		p.ID = newPoolID(s.region)
-		if _, dup := s.pools[p.ID]; !dup {
-			break
-		}
-	}
-	p.Arn = fmt.Sprintf("arn:aws:cognito-idp:%s:%s:userpool/%s", s.region, s.accountID, p.ID)
-	s.pools[p.ID] = p
-	if err = s.commit(func() { delete(s.pools, p.ID) }); err != nil {
+		p.Arn = fmt.Sprintf("arn:aws:cognito-idp:%s:%s:userpool/%s", s.region, s.accountID, p.ID)
+		s.pools[p.ID] = p
+		v = p.view()
+		return p, nil
+	}); err != nil {
 		return PoolView{}, err
 	}
-	return p.view(), nil
+	s.exposePool(p.ID)
+	return v, nil
 }
 
 // DescribeUserPool returns one pool.
@@ -175,30 +173,22 @@ func pageStart(ids []string, token string) (int, *awsErr) {
 // DeleteUserPool removes a pool, refusing while a domain is attached or
 // deletion protection is on, as Cognito does.
 func (s *Service) DeleteUserPool(poolID string) *awsErr {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.pool(poolID)
-	if err != nil {
-		return err
-	}
-	if p.DeletionProtection == "ACTIVE" {
-		return errInvalidParameter("The user pool cannot be deleted because deletion protection is activated. Deletion protection must be inactivated first.")
-	}
-	if p.Domain != "" {
-		return errInvalidParameter("User pool cannot be deleted. It has a domain configured that should be deleted first.")
-	}
-	delete(s.pools, p.ID)
-	for id := range p.Clients {
-		delete(s.clients, id)
-	}
-	if err := s.commit(func() {
-		s.pools[p.ID] = p
-		for id := range p.Clients {
-			s.clients[id] = p.ID
+	if err := s.write(func() (*Pool, *awsErr) {
+		p, err := s.pool(poolID)
+		if err != nil {
+			return nil, err
 		}
+		if p.DeletionProtection == "ACTIVE" {
+			return nil, errInvalidParameter("The user pool cannot be deleted because deletion protection is activated. Deletion protection must be inactivated first.")
+		}
+		if p.Domain != "" {
+			return nil, errInvalidParameter("User pool cannot be deleted. It has a domain configured that should be deleted first.")
+		}
+		s.unindex(p)
+		return p, nil
 	}); err != nil {
 		return err
 	}
-	s.usersDeleted(p.ID, "")
+	s.usersDeleted(poolID, "")
 	return nil
 }

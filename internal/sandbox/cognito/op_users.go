@@ -62,39 +62,43 @@ func (s *Service) AdminCreateUser(in *AdminCreateUserInput) (User, *awsErr) {
 		}
 		seen[a.Name] = true
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.pool(in.UserPoolId)
+	var out User
+	err := s.write(func() (*Pool, *awsErr) {
+		p, err := s.pool(in.UserPoolId)
+		if err != nil {
+			return nil, err
+		}
+		if existing, ok := p.Users[in.Username]; ok {
+			if in.MessageAction == "RESEND" {
+				out = *existing // nothing to resend offline; the user is unchanged
+				return nil, nil
+			}
+			return nil, errUsernameExists()
+		}
+		if in.MessageAction == "RESEND" {
+			return nil, errUserNotFound()
+		}
+		if slices.Contains(p.UsernameAttributes, "email") && !strings.Contains(in.Username, "@") && !slices.Contains(p.UsernameAttributes, "phone_number") {
+			return nil, errInvalidParameter("Username should be an email.")
+		}
+		pw := in.TemporaryPassword
+		if pw == "" {
+			pw = generatePassword(p.Policy)
+		} else if err := checkPassword(p.Policy, pw); err != nil {
+			return nil, err
+		}
+		now := s.now()
+		u := &User{Username: in.Username, Sub: uuid.NewString(), Status: "FORCE_CHANGE_PASSWORD", Enabled: true, Created: now, Modified: now}
+		u.Attributes = append([]Attribute{{Name: "sub", Value: u.Sub}}, in.UserAttributes...)
+		u.setPassword(pw, now)
+		p.Users[u.Username] = u
+		out = *u
+		return p, nil
+	})
 	if err != nil {
 		return User{}, err
 	}
-	if existing, ok := p.Users[in.Username]; ok {
-		if in.MessageAction == "RESEND" {
-			return *existing, nil // nothing to resend offline; the user is unchanged
-		}
-		return User{}, errUsernameExists()
-	}
-	if in.MessageAction == "RESEND" {
-		return User{}, errUserNotFound()
-	}
-	if slices.Contains(p.UsernameAttributes, "email") && !strings.Contains(in.Username, "@") && !slices.Contains(p.UsernameAttributes, "phone_number") {
-		return User{}, errInvalidParameter("Username should be an email.")
-	}
-	pw := in.TemporaryPassword
-	if pw == "" {
-		pw = generatePassword(p.Policy)
-	} else if err := checkPassword(p.Policy, pw); err != nil {
-		return User{}, err
-	}
-	now := s.now()
-	u := &User{Username: in.Username, Sub: uuid.NewString(), Status: "FORCE_CHANGE_PASSWORD", Enabled: true, Created: now, Modified: now}
-	u.Attributes = append([]Attribute{{Name: "sub", Value: u.Sub}}, in.UserAttributes...)
-	u.setPassword(pw, now)
-	p.Users[u.Username] = u
-	if err := s.commit(func() { delete(p.Users, u.Username) }); err != nil {
-		return User{}, err
-	}
-	return *u, nil
+	return out, nil
 }
 
 // AdminSetUserPassword sets a password: permanent confirms the user,
@@ -103,23 +107,22 @@ func (s *Service) AdminSetUserPassword(poolID, username, password string, perman
 	if password == "" {
 		return errRequired("password")
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, u, err := s.userIn(poolID, username)
-	if err != nil {
-		return err
-	}
-	if err := checkPassword(p.Policy, password); err != nil {
-		return err
-	}
-	old := *u
-	u.setPassword(password, s.now())
-	u.Modified = s.now()
-	u.Status = "FORCE_CHANGE_PASSWORD"
-	if permanent {
-		u.Status = "CONFIRMED"
-	}
-	return s.commit(func() { *u = old })
+	return s.write(func() (*Pool, *awsErr) {
+		p, u, err := s.userIn(poolID, username)
+		if err != nil {
+			return nil, err
+		}
+		if err := checkPassword(p.Policy, password); err != nil {
+			return nil, err
+		}
+		u.setPassword(password, s.now())
+		u.Modified = s.now()
+		u.Status = "FORCE_CHANGE_PASSWORD"
+		if permanent {
+			u.Status = "CONFIRMED"
+		}
+		return p, nil
+	})
 }
 
 // AdminGetUser returns a user.
@@ -136,16 +139,18 @@ func (s *Service) AdminGetUser(poolID, username string) (User, *awsErr) {
 // AdminDeleteUser removes a user. Tokens already issued stay valid until
 // they expire, as on AWS; refresh tokens stop working at once.
 func (s *Service) AdminDeleteUser(poolID, username string) *awsErr {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, u, err := s.userIn(poolID, username)
-	if err != nil {
+	var sub string
+	if err := s.write(func() (*Pool, *awsErr) {
+		p, u, err := s.userIn(poolID, username)
+		if err != nil {
+			return nil, err
+		}
+		delete(p.Users, u.Username)
+		sub = u.Sub
+		return p, nil
+	}); err != nil {
 		return err
 	}
-	delete(p.Users, u.Username)
-	if err := s.commit(func() { p.Users[u.Username] = u }); err != nil {
-		return err
-	}
-	s.usersDeleted(p.ID, u.Sub)
+	s.usersDeleted(poolID, sub)
 	return nil
 }

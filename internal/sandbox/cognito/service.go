@@ -10,10 +10,8 @@
 package cognito
 
 import (
-	"fmt"
 	"log/slog"
 	"net/http"
-	"sort"
 	"sync"
 	"time"
 
@@ -32,6 +30,7 @@ type Service struct {
 	region    string
 	accountID string
 	store     *store.Store
+	writer    *store.Writer // saves each changed pool off s.mu (persist.go)
 	clock     clock.Clock
 	log       *slog.Logger
 	delays    edge.Delays
@@ -56,7 +55,9 @@ type Service struct {
 	exposed map[string]bool // pool ids whose prefix is registered on edge
 }
 
-// persisted is the on-disk shape of the service's state.
+// persisted is the old on-disk shape of the service's state: every pool in
+// one document, rewritten on every change. New moves it to one record per
+// pool.
 type persisted struct {
 	Pools []*Pool `json:"pools"`
 }
@@ -78,27 +79,8 @@ func New(d edge.Deps) (*Service, error) {
 		pools: map[string]*Pool{}, clients: map[string]string{}, domains: map[string]string{},
 		codes: newCodeStore(), exposed: map[string]bool{}, csrf: newCSRFKey(), attempts: newAttempts(),
 	}
-	if s.store != nil {
-		var st persisted
-		ok, err := s.store.Load(storeDoc, &st)
-		if err != nil {
-			return nil, fmt.Errorf("load cognito state: %w", err)
-		}
-		if ok {
-			for _, p := range st.Pools {
-				if err := p.Keys.load(); err != nil {
-					return nil, fmt.Errorf("load keys of user pool %s: %w", p.ID, err)
-				}
-				p.init()
-				s.pools[p.ID] = p
-				for id := range p.Clients {
-					s.clients[id] = p.ID
-				}
-				if p.Domain != "" {
-					s.domains[p.Domain] = p.ID
-				}
-			}
-		}
+	if err := s.load(); err != nil {
+		return nil, err
 	}
 	return s, nil
 }
@@ -116,34 +98,6 @@ func DiscoveryURL(baseURL, poolID string) string {
 
 // Issuer returns the issuer of poolID on this sandbox.
 func (s *Service) Issuer(poolID string) string { return Issuer(s.url, poolID) }
-
-// save persists the whole state. Callers hold s.mu for writing. When the
-// write fails the caller undoes its change, so an error never leaves the
-// in-memory state ahead of the disk.
-func (s *Service) save() *awswire.Error {
-	if s.store == nil {
-		return nil
-	}
-	st := persisted{Pools: make([]*Pool, 0, len(s.pools))}
-	for _, p := range s.pools {
-		st.Pools = append(st.Pools, p)
-	}
-	sort.Slice(st.Pools, func(i, j int) bool { return st.Pools[i].ID < st.Pools[j].ID })
-	if err := s.store.Save(storeDoc, st); err != nil {
-		s.log.Error("persist cognito state", "err", err)
-		return errInternal("persist state: %v", err)
-	}
-	return nil
-}
-
-// commit saves, running undo when the save fails.
-func (s *Service) commit(undo func()) *awswire.Error {
-	if err := s.save(); err != nil {
-		undo()
-		return err
-	}
-	return nil
-}
 
 func (s *Service) now() time.Time { return s.clock.Now() }
 

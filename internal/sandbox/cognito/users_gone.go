@@ -5,12 +5,12 @@ package cognito
 // sandbox wires it to the token vault, which purges the tokens held for
 // those users, so nothing a deleted user consented to outlives them.
 //
-// Call it before the sandbox serves. f runs while the service's lock is
-// held, so it must not call back into this service; its error is logged,
-// not answered: the deletion itself succeeded.
+// Call it before the sandbox serves. f runs once the deletion is on disk,
+// without the service's lock; its error is logged, not answered: the
+// deletion itself succeeded.
 func (s *Service) OnUsersDeleted(f func(iss, sub string) error) { s.usersGone = f }
 
-// usersDeleted tells the registered listener; s.mu is held.
+// usersDeleted tells the registered listener; s.mu is not held.
 func (s *Service) usersDeleted(poolID, sub string) {
 	if s.usersGone == nil {
 		return

@@ -1,6 +1,9 @@
-// Package store persists the sandbox's state as one JSON document per
-// service in a directory. Every write is atomic (temp file, fsync, rename,
-// directory fsync), so a killed sandbox restarts on the last complete state.
+// Package store persists the sandbox's state in a directory: one JSON
+// document per service, or for a service of many independent records (the
+// user pools) one file per record (records.go), written off the service's
+// lock by a Writer (writer.go). Every write is atomic (temp file, fsync,
+// rename, directory fsync), so a killed sandbox restarts on the last
+// complete state.
 package store
 
 import (
