@@ -177,9 +177,10 @@ func TestAgentPyIdentityPathWithThePythonSDK(t *testing.T) {
 	py.target(t, a, runtimeEnv)
 	agentPy := filepath.Join(a.Env.Dir, steps.AgentDir, "agent.py")
 	user := freshToken(t, a)
-	// What the runtime puts beside the token: the session, and the first
-	// of the workload identity's return URLs as OAuth2CallbackUrl (none
-	// yet; agent.py's callback_url does not depend on it).
+	// What the runtime puts beside the token: the session. The runtime
+	// may also send an OAuth2CallbackUrl, which the SDK uses when
+	// agent.py gives no callback_url; the test sends none, so the return
+	// URL the browser reaches below can only be agent.py's own.
 	headers := map[string]string{"X-Amzn-Bedrock-AgentCore-Runtime-Session-Id": value(t, a, "invoke-with-token", steps.SessionID)}
 
 	// Invoked with SigV4 and no user id, the runtime hands the agent no
@@ -206,7 +207,6 @@ func TestAgentPyIdentityPathWithThePythonSDK(t *testing.T) {
 		AllowedResourceOauth2ReturnUrls: append(slices.Clone(wl.AllowedResourceOauth2ReturnUrls), returnURL)}); err != nil {
 		t.Fatal(err)
 	}
-	headers["OAuth2CallbackUrl"] = returnURL
 
 	// First call: AgentCore Identity answers with an authorization URL,
 	// which the SDK hands to agent.py's on_auth_url.
