@@ -1,9 +1,9 @@
 package cognito
 
 import (
+	"maps"
 	"net/url"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 )
@@ -288,21 +288,9 @@ func (s *Service) ListUserPoolClients(poolID string, maxResults *int32, nextToke
 	if err != nil {
 		return nil, "", err
 	}
-	all := make([]*Client, 0, len(p.Clients))
-	for _, c := range p.Clients {
-		all = append(all, c)
-	}
-	sort.Slice(all, func(i, j int) bool {
-		if !all[i].Created.Equal(all[j].Created) {
-			return all[i].Created.Before(all[j].Created)
-		}
-		return all[i].ID < all[j].ID
-	})
-	ids := make([]string, len(all))
-	for i, c := range all {
-		ids[i] = c.ID
-	}
-	start, err := pageStart(ids, nextToken)
+	all := slices.Collect(maps.Values(p.Clients))
+	keys := sortByCreation(all, func(c *Client) string { return createdKey(c.Created, c.ID) })
+	start, err := pageStart(keys, nextToken)
 	if err != nil {
 		return nil, "", err
 	}
@@ -313,7 +301,7 @@ func (s *Service) ListUserPoolClients(poolID string, maxResults *int32, nextToke
 	}
 	next := ""
 	if end < len(all) {
-		next = pageToken(all[end-1].ID)
+		next = pageToken(keys[end-1])
 	}
 	return out, next, nil
 }

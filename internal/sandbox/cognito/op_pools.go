@@ -3,7 +3,10 @@ package cognito
 import (
 	"encoding/base64"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
+	"strings"
+	"time"
 )
 
 // CreateUserPoolInput is CreateUserPool's request (the members the sandbox honours).
@@ -113,28 +116,16 @@ func (s *Service) DescribeUserPool(poolID string) (PoolView, *awsErr) {
 }
 
 // ListUserPools pages through pools in creation order. The page token is
-// the opaque encoding of the last id returned.
+// the opaque encoding of the last pool's place in that order.
 func (s *Service) ListUserPools(maxResults *int32, nextToken string) ([]PoolView, string, *awsErr) {
 	if maxResults == nil {
 		return nil, "", errRequired("maxResults")
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	all := make([]*Pool, 0, len(s.pools))
-	for _, p := range s.pools {
-		all = append(all, p)
-	}
-	sort.Slice(all, func(i, j int) bool {
-		if !all[i].Created.Equal(all[j].Created) {
-			return all[i].Created.Before(all[j].Created)
-		}
-		return all[i].ID < all[j].ID
-	})
-	ids := make([]string, len(all))
-	for i, p := range all {
-		ids[i] = p.ID
-	}
-	start, err := pageStart(ids, nextToken)
+	all := slices.Collect(maps.Values(s.pools))
+	keys := sortByCreation(all, func(p *Pool) string { return createdKey(p.Created, p.ID) })
+	start, err := pageStart(keys, nextToken)
 	if err != nil {
 		return nil, "", err
 	}
@@ -145,29 +136,55 @@ func (s *Service) ListUserPools(maxResults *int32, nextToken string) ([]PoolView
 	}
 	next := ""
 	if end < len(all) {
-		next = pageToken(all[end-1].ID)
+		next = pageToken(keys[end-1])
 	}
 	return out, next, nil
 }
 
-func pageToken(lastID string) string { return base64.RawURLEncoding.EncodeToString([]byte(lastID)) }
+// createdKey is an item's place in creation order (then id order) as a
+// string that sorts the same way.
+func createdKey(created time.Time, id string) string {
+	return fmt.Sprintf("%020d %s", created.UnixNano(), id)
+}
 
-// pageStart finds where a page that follows token begins in ids.
-func pageStart(ids []string, token string) (int, *awsErr) {
+// sortByCreation sorts items by key and returns their keys in that order.
+func sortByCreation[T any](items []T, key func(T) string) []string {
+	type keyed struct {
+		key  string
+		item T
+	}
+	ks := make([]keyed, len(items))
+	for i, it := range items {
+		ks[i] = keyed{key(it), it}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int { return strings.Compare(a.key, b.key) })
+	keys := make([]string, len(ks))
+	for i, k := range ks {
+		items[i], keys[i] = k.item, k.key
+	}
+	return keys
+}
+
+// pageToken names where a page ended: the sort key of its last item, so
+// the next page starts right even when that item is deleted meanwhile (a
+// room's learners delete their pools while others page through the list).
+func pageToken(lastKey string) string { return base64.RawURLEncoding.EncodeToString([]byte(lastKey)) }
+
+// pageStart finds where a page that follows token begins in keys (sorted).
+func pageStart(keys []string, token string) (int, *awsErr) {
 	if token == "" {
 		return 0, nil
 	}
 	b, err := base64.RawURLEncoding.DecodeString(token)
-	if err != nil {
+	if err != nil || len(b) == 0 {
 		return 0, errInvalidParameter("Invalid pagination token.")
 	}
 	last := string(b)
-	for i, id := range ids {
-		if id == last {
-			return i + 1, nil
-		}
+	i, _ := slices.BinarySearch(keys, last)
+	if i < len(keys) && keys[i] == last {
+		i++
 	}
-	return 0, errInvalidParameter("Invalid pagination token.")
+	return i, nil
 }
 
 // DeleteUserPool removes a pool, refusing while a domain is attached or
