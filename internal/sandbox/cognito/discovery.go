@@ -96,7 +96,7 @@ func (s *Service) serveJWKS(w http.ResponseWriter, r *http.Request) {
 	p, ok := s.pools[id]
 	var set jose.JSONWebKeySet
 	if ok {
-		set.Keys = []jose.JSONWebKey{p.Keys.ID.jwk(), p.Keys.Access.jwk()}
+		set.Keys = []jose.JSONWebKey{p.Keys.ID.JWK(), p.Keys.Access.JWK()}
 	}
 	s.mu.RUnlock()
 	if !ok {

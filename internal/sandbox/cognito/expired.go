@@ -70,7 +70,7 @@ func (s *Service) serveExpiredCopy(w http.ResponseWriter, r *http.Request) {
 	start := end.Add(-time.Duration(exp-iat) * time.Second)
 	claims["iat"], claims["auth_time"], claims["exp"] = start.Unix(), start.Unix(), end.Unix()
 	claims["jti"] = uuid.NewString()
-	tok, err := p.Keys.Access.sign(claims)
+	tok, err := p.Keys.Access.Sign(claims)
 	if err != nil {
 		s.log.Error("cognito: sign an expired copy", "err", err)
 		writePlainJSON(w, http.StatusInternalServerError, map[string]string{"error": "server_error"})

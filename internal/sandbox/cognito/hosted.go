@@ -584,7 +584,7 @@ func (s *Service) verifyAccessToken(p *Pool, raw string) (accessClaims, string) 
 	if err != nil || len(jws.Signatures) != 1 || jws.Signatures[0].Header.KeyID != p.Keys.Access.KID {
 		return c, "Invalid access token"
 	}
-	payload, err := jws.Verify(&p.Keys.Access.priv.PublicKey)
+	payload, err := jws.Verify(p.Keys.Access.Public())
 	if err != nil || json.Unmarshal(payload, &c) != nil {
 		return c, "Invalid access token"
 	}

@@ -70,7 +70,7 @@ func (s *Service) mint(g grant, withID, withRefresh bool) (TokenSet, error) {
 	}
 	var out TokenSet
 	var err error
-	if out.AccessToken, err = g.keys.Access.sign(access); err != nil {
+	if out.AccessToken, err = g.keys.Access.Sign(access); err != nil {
 		return out, fmt.Errorf("access token: %w", err)
 	}
 	out.ExpiresIn = int32(g.client.accessTTL() / time.Second)
@@ -96,7 +96,7 @@ func (s *Service) mint(g grant, withID, withRefresh bool) (TokenSet, error) {
 			sum := sha256.Sum256([]byte(out.AccessToken))
 			id["at_hash"] = base64.RawURLEncoding.EncodeToString(sum[:16])
 		}
-		if out.IDToken, err = g.keys.ID.sign(id); err != nil {
+		if out.IDToken, err = g.keys.ID.Sign(id); err != nil {
 			return out, fmt.Errorf("id token: %w", err)
 		}
 	}

@@ -33,6 +33,7 @@ import (
 
 	"agentcore-workshop/internal/sandbox/clock"
 	"agentcore-workshop/internal/sandbox/edge"
+	"agentcore-workshop/internal/sandbox/signkeys"
 	"agentcore-workshop/internal/sandbox/store"
 )
 
@@ -44,6 +45,9 @@ const SigningName = "foreign-idp"
 
 // storeDoc is the state document's name in the sandbox store.
 const storeDoc = "foreignidp"
+
+// tokenType is the "typ" header of the tenants' tokens, as Auth0's carry.
+const tokenType = "JWT"
 
 // Caps for the whole sandbox: a room shares one, and each tenant holds an
 // RSA key and a few records on disk. Auth0's own quotas are larger; these
@@ -74,12 +78,12 @@ var tenantName = regexp.MustCompile(`^[a-z][a-z0-9-]{2,62}$`)
 
 // Tenant is one identity provider.
 type Tenant struct {
-	Name      string    `json:"name"`
-	Key       KeyPair   `json:"key"`
-	CreatedAt time.Time `json:"createdAt"`
-	APIs      []*API    `json:"apis"`
-	Clients   []*Client `json:"clients"`
-	Grants    []*Grant  `json:"grants"`
+	Name      string           `json:"name"`
+	Key       signkeys.KeyPair `json:"key"` // its own: a token of one tenant never verifies under another's keys, nor a pool's
+	CreatedAt time.Time        `json:"createdAt"`
+	APIs      []*API           `json:"apis"`
+	Clients   []*Client        `json:"clients"`
+	Grants    []*Grant         `json:"grants"`
 }
 
 // API is an Auth0 "resource server": its identifier is the audience a
@@ -155,7 +159,7 @@ func New(d edge.Deps) (*Service, error) {
 	}
 	if ok {
 		for _, t := range st.Tenants {
-			if err := t.Key.load(); err != nil {
+			if err := t.Key.Load(tokenType); err != nil {
 				return nil, fmt.Errorf("load the key of tenant %s: %w", t.Name, err)
 			}
 			s.tenants[t.Name] = t
@@ -209,7 +213,7 @@ func (s *Service) CreateTenant(name string) (*Tenant, *mgmtError) {
 		return nil, errBody("name must be 3 to 63 lowercase letters, digits or hyphens, starting with a letter")
 	}
 	// The key is made before taking the lock: RSA generation is slow.
-	key, err := newKeyPair()
+	key, err := signkeys.Generate(randomString(22, alnum+"-_"), tokenType) // Auth0's kids are opaque random strings
 	if err != nil {
 		return nil, errInternal("%v", err)
 	}

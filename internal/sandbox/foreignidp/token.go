@@ -107,7 +107,7 @@ func (s *Service) Token(tenant string, req tokenRequest) (TokenResponse, *oauthE
 		IssuedAt: now.Unix(), Expiry: now.Unix() + int64(lifetime),
 		Scope: strings.Join(scopes, " "), GTY: "client-credentials", AZP: c.ClientID,
 	}
-	tok, err := key.sign(claims)
+	tok, err := key.Sign(claims)
 	if err != nil {
 		s.log.Error("foreign IdP: sign token", "err", err)
 		return TokenResponse{}, oauthErr(http.StatusInternalServerError, "server_error", "could not sign the token")
@@ -220,7 +220,7 @@ func (s *Service) serveJWKS(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.tenants[name]
 	var doc map[string]any
 	if ok {
-		doc = map[string]any{"keys": []any{t.Key.jwk()}}
+		doc = map[string]any{"keys": []any{t.Key.JWK()}}
 	}
 	s.mu.RUnlock()
 	if !ok {
