@@ -4,6 +4,7 @@ import (
 	"agentcore-workshop/internal/i18n"
 	"context"
 	"log/slog"
+	"sync/atomic"
 
 	"agentcore-workshop/internal/clock"
 	"agentcore-workshop/internal/cloud"
@@ -38,6 +39,9 @@ type Env struct {
 	// stage (run's --foreign-* flags); nil lets the stage make a tenant
 	// where the target hosts one (the sandbox), or skip.
 	ForeignIdP *ForeignIdP
+	// freshConsent is a request for a new consent on the consent stage's
+	// next run (AskFreshConsent, in oauth_consent.go).
+	freshConsent atomic.Bool
 }
 
 // tr is the Printer for the learner's language: stages format messages

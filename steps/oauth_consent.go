@@ -13,6 +13,7 @@ import (
 	dptypes "github.com/aws/aws-sdk-go-v2/service/bedrockagentcore/types"
 	ctl "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol"
 
+	"agentcore-workshop/internal/agent/agentpy"
 	"agentcore-workshop/internal/consent"
 	"agentcore-workshop/internal/jwtx"
 	"agentcore-workshop/steps/engine"
@@ -53,7 +54,35 @@ type oauthConsent struct{}
 // (CompleteResourceTokenAuth) and asks the agent once more, and the tool
 // gets the token from the vault and reaches the external service.
 func OAuthConsent(env *Env) engine.Stage {
-	return engine.Stage{ID: "oauth-consent", Title: "OAuth consent", Requires: []string{"invoke-with-token"}, Run: bind(env, oauthConsent{}.Run)}
+	return engine.Stage{ID: OAuthConsentID, Title: "OAuth consent", Requires: []string{"invoke-with-token"}, Run: bind(env, oauthConsent{}.Run)}
+}
+
+// OAuthConsentID is the consent stage's id.
+const OAuthConsentID = "oauth-consent"
+
+// AskFreshConsent asks that the consent stage's next run show the consent
+// again although the vault holds the user's token. AgentCore Identity has
+// no API that deletes a vaulted token; GetResourceOauth2Token's
+// forceAuthentication ("always initiate a new 3LO flow, regardless of any
+// existing session") is the one that makes it ask again, and agent.py
+// passes it when the invocation's payload says force_consent. withdraw
+// takes the request back, for a run that could not start.
+func (e *Env) AskFreshConsent() (withdraw func()) {
+	e.freshConsent.Store(true)
+	return func() { e.freshConsent.Store(false) }
+}
+
+// takeFreshConsent reports whether a fresh consent was asked for, and
+// clears the request: it holds for one run.
+func (e *Env) takeFreshConsent() bool { return e.freshConsent.Swap(false) }
+
+// consentPayload is the consent stage's invocation: promptExternal, plus
+// agent.py's force_consent when the learner asked for a fresh consent.
+func consentPayload(fresh bool) []byte {
+	if !fresh {
+		return []byte(promptExternal)
+	}
+	return []byte(strings.TrimSuffix(promptExternal, "}") + `, "` + agentpy.FreshConsentKey + `": true}`)
 }
 
 // toolOutcome is the external-service tool's structured result, as the
@@ -155,21 +184,28 @@ func (s oauthConsent) Run(ctx context.Context, env *Env, rep Reporter) (Result, 
 	rep.Log("serving the return URL %s (one consent, then it closes)", returnURL)
 
 	calls := 0
-	ask := func(ctx context.Context) (*toolOutcome, string, error) {
+	ask := func(ctx context.Context, fresh bool) (*toolOutcome, string, error) {
 		if calls == maxConsentInvocations {
 			return nil, "", fmt.Errorf("the agent was asked %d times already", calls)
 		}
 		calls++
-		out, err := env.Cloud.InvokeWithBearer(ctx, lv[RuntimeARN], "DEFAULT", session, token, []byte(promptExternal))
+		out, err := env.Cloud.InvokeWithBearer(ctx, lv[RuntimeARN], "DEFAULT", session, token, consentPayload(fresh))
 		if err != nil {
 			return nil, "", err
 		}
 		return toolResult(out.Body), agentAnswer(out.Body), nil
 	}
+	fresh := env.takeFreshConsent()
+	if fresh {
+		rep.Log("you asked to see the consent again: the payload carries %s: true, so the agent's tool asks AgentCore Identity for a new consent (GetResourceOauth2Token with forceAuthentication), although the vault may hold your token", agentpy.FreshConsentKey)
+	}
 	rep.Log("asking the agent (same session %s) to call the external service", session)
-	outcome, answer, err := ask(ctx)
+	outcome, answer, err := ask(ctx, fresh)
 	if err != nil {
 		return res, err
+	}
+	if fresh && outcome != nil && outcome.Status == "connected" {
+		return res, fmt.Errorf("asked for a fresh consent, the agent's tool still answered with the vault's token: its agent.py does not pass %s to force_authentication (run write-agent and launch again for the workshop's current agent.py)", agentpy.FreshConsentKey)
 	}
 	if outcome != nil && outcome.Status == "consent_required" {
 		bound, err := s.consent(ctx, env, rep, put, cb, outcome.AuthorizationURL, cv)
@@ -178,11 +214,12 @@ func (s oauthConsent) Run(ctx context.Context, env *Env, rep Reporter) (Result, 
 		}
 		put(Value{Name: BoundSession, Value: bound})
 		rep.Log("asking the agent once more: the vault now holds your token for it")
-		if outcome, answer, err = ask(ctx); err != nil {
+		if outcome, answer, err = ask(ctx, false); err != nil {
 			return res, err
 		}
 	} else if outcome != nil && outcome.Status == "connected" {
 		rep.Log("no consent needed: the vault already holds a token for this user and this agent")
+		rep.Log("to see the consent again, ask for a fresh one: n on this stage in the terminal UI, or run --headless --force-consent")
 	}
 	put(Value{Name: consentInvocation, Value: fmt.Sprint(calls)})
 	if err := tokenEvidence(outcome, answer, cv[IdentityUsername]); err != nil {

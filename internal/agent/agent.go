@@ -60,6 +60,9 @@ type Config struct {
 type behaviour struct {
 	modelErr error           // the model call fails: every invocation does
 	tools    map[intent]bool // nil: every tool
+	// consent is agent.py's force_authentication and the payload key that
+	// chooses it: when the tool asks AgentCore Identity for a new consent.
+	consent agentpy.Spec
 }
 
 // fromSpec applies spec to the identity client's settings and returns the
@@ -67,10 +70,11 @@ type behaviour struct {
 // fails the tool as Python's KeyError would.
 func fromSpec(cfg Config, ic *IdentityConfig) (behaviour, TokenSource) {
 	spec := cfg.Spec
-	var b behaviour
+	b := behaviour{consent: agentpy.Shipped()}
 	if spec == nil {
 		return b, nil
 	}
+	b.consent = agentpy.Spec{ForceAuthentication: spec.ForceAuthentication, ForceKey: spec.ForceKey}
 	b.modelErr = agentpy.CheckModel(spec.ModelID, cfg.Region)
 	if len(spec.Tools) > 0 {
 		b.tools = map[intent]bool{}

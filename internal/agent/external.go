@@ -17,6 +17,9 @@ type TokenRequest struct {
 	WorkloadToken string // X-Amz-Bedrock-AgentCore-Identity-WAT, else WorkloadAccessToken
 	SessionID     string // X-Amzn-Bedrock-AgentCore-Runtime-Session-Id
 	CallbackURL   string // OAuth2CallbackUrl: the default resourceOauth2ReturnUrl for 3LO
+	// ForceAuthentication asks for a new consent although the vault may
+	// hold a token: agent.py's force_authentication for this invocation.
+	ForceAuthentication bool
 }
 
 // TokenResult is either a token from the vault or, when the user has not yet

@@ -91,7 +91,9 @@ func NewIdentityClient(cfg IdentityConfig) *IdentityClient {
 }
 
 // ResourceToken implements TokenSource: the configured flow (USER_FEDERATION
-// by default) with the runtime's workload access token. agent.py's
+// by default) with the runtime's workload access token, and
+// forceAuthentication as the invocation asked (agent.py's
+// force_authentication). agent.py's
 // callback_url, else the OAuth2CallbackUrl header when the runtime sent
 // one, becomes resourceOauth2ReturnUrl (as the Python SDK does).
 func (c *IdentityClient) ResourceToken(ctx context.Context, req TokenRequest) (TokenResult, error) {
@@ -100,7 +102,7 @@ func (c *IdentityClient) ResourceToken(ctx context.Context, req TokenRequest) (T
 		ResourceCredentialProviderName: aws.String(c.provider),
 		Scopes:                         c.scopes,
 		Oauth2Flow:                     c.flow,
-		ForceAuthentication:            aws.Bool(false),
+		ForceAuthentication:            aws.Bool(req.ForceAuthentication),
 	}
 	if ret := firstNonEmpty(c.retURL, req.CallbackURL); ret != "" {
 		in.ResourceOauth2ReturnUrl = aws.String(ret)
@@ -113,7 +115,8 @@ func (c *IdentityClient) ResourceToken(ctx context.Context, req TokenRequest) (T
 	if res.AccessToken == "" && res.AuthorizationURL == "" && out.SessionStatus == types.SessionStatusFailed {
 		return TokenResult{}, fmt.Errorf("the authorization session %s failed; ask again to start a new one", aws.ToString(out.SessionUri))
 	}
-	c.log.Info("agent: resource token", "provider", c.provider, "token", res.AccessToken != "", "consent_needed", res.AuthorizationURL != "")
+	c.log.Info("agent: resource token", "provider", c.provider, "force", req.ForceAuthentication,
+		"token", res.AccessToken != "", "consent_needed", res.AuthorizationURL != "")
 	return res, nil
 }
 

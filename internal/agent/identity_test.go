@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"agentcore-workshop/internal/sandbox/resourceapi"
 )
 
@@ -97,3 +99,30 @@ func TestExternalServiceReportsTheExternalAnswer(t *testing.T) {
 // jwtLike is an unsigned JWT whose payload names user "ext" and holds a
 // claim TokenClaims must not copy.
 var jwtLike = "eyJhbGciOiJub25lIn0." + base64.RawURLEncoding.EncodeToString([]byte(`{"iss":"https://idp","sub":"42","username":"ext","secret":"s"}`)) + ".sig"
+
+// The IdentityClient sends the invocation's forceAuthentication on the
+// wire, false as well as true (the SDK always sends the field).
+func TestResourceTokenSendsForceAuthentication(t *testing.T) {
+	var got []map[string]any
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var in map[string]any
+		if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		got = append(got, in)
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"accessToken":"tok"}`))
+	}))
+	defer srv.Close()
+	c := NewIdentityClient(IdentityConfig{Endpoint: srv.URL, Region: "us-west-2",
+		Credentials: aws.AnonymousCredentials{}})
+	for _, force := range []bool{true, false} {
+		if _, err := c.ResourceToken(t.Context(), TokenRequest{WorkloadToken: "wat", ForceAuthentication: force}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(got) != 2 || got[0]["forceAuthentication"] != true || got[1]["forceAuthentication"] != false {
+		t.Errorf("requests %v, want forceAuthentication true then false", got)
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"agentcore-workshop/internal/agent/agentpy"
 	"agentcore-workshop/internal/sandbox/clock"
 )
 
@@ -146,6 +147,13 @@ func (h *handler) invoke(w http.ResponseWriter, r *http.Request) {
 		WorkloadToken: firstNonEmpty(r.Header.Get(hdrWATNew), r.Header.Get(hdrWATOld)),
 		SessionID:     r.Header.Get(hdrSessionID),
 		CallbackURL:   r.Header.Get(hdrCallbackURL),
+	}
+	if h.behaviour.consent.ForceAuthentication != agentpy.ForceNever {
+		// The payload parsed as a JSON object above; agent.py reads its
+		// force key with bool(payload.get(key)).
+		var payload map[string]any
+		_ = json.Unmarshal(body, &payload)
+		req.ForceAuthentication = h.behaviour.consent.Forces(payload)
 	}
 	if h.behaviour.modelErr != nil {
 		// The container's first model call fails; BedrockAgentCoreApp

@@ -72,3 +72,50 @@ func TestSpecModelOfAnotherGeography(t *testing.T) {
 		t.Errorf("%d %s", resp.StatusCode, b)
 	}
 }
+
+// The tool asks for a new consent (forceAuthentication) exactly when
+// agent.py's force_authentication says so for this invocation: per call
+// from the payload key the entrypoint reads, as the workshop's agent.py
+// does, always, or never.
+func TestSpecForceAuthentication(t *testing.T) {
+	const fresh = `{"prompt": "call the external service", "force_consent": true}`
+	const plain = `{"prompt": "call the external service"}`
+	for _, c := range []struct {
+		name  string
+		spec  *agentpy.Spec // nil: the shipped agent.py
+		body  string
+		force bool
+	}{
+		{"shipped agent, flag set", nil, fresh, true},
+		{"shipped agent, no flag", nil, plain, false},
+		{"shipped agent, flag false", nil, `{"prompt": "call the external service", "force_consent": false}`, false},
+		{"per call from another key", &agentpy.Spec{ForceAuthentication: agentpy.ForcePerCall, ForceKey: "again"}, `{"prompt": "call the external service", "again": 1}`, true},
+		{"per call, the key agent.py does not read", &agentpy.Spec{ForceAuthentication: agentpy.ForcePerCall, ForceKey: "again"}, fresh, false},
+		{"force_authentication=False", &agentpy.Spec{}, fresh, false},
+		{"force_authentication=True", &agentpy.Spec{ForceAuthentication: agentpy.ForceAlways}, plain, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			src := &recordingSource{result: TokenResult{AuthorizationURL: "http://127.0.0.1:1/identities/oauth2/authorize?request_uri=x"}}
+			cfg := Config{Addr: "127.0.0.1:0", RuntimeName: "r", Region: "us-west-2", Tokens: src, Env: map[string]string{}}
+			if c.spec != nil {
+				spec := *c.spec
+				spec.Decorated, spec.ProviderName = true, "P"
+				cfg.Spec = &spec
+			}
+			srv, err := Start(t.Context(), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { srv.Close() })
+			h := &harness{srv: srv}
+			resp, b := h.invoke(t, invokeOpts{body: c.body, headers: map[string]string{hdrWATNew: "wat", hdrSessionID: sessionID}})
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("status %d: %s", resp.StatusCode, b)
+			}
+			got := src.requests()
+			if len(got) != 1 || got[0].ForceAuthentication != c.force {
+				t.Errorf("token requests %+v, want one with ForceAuthentication %v", got, c.force)
+			}
+		})
+	}
+}

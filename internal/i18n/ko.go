@@ -400,5 +400,9 @@ func koCatalog() map[string]string {
 		"can't reset %d %s":        "%d단계(%s)를 초기화할 수 없습니다",
 		"reset: %s":                "초기화함: %s",
 		"%s and its dependents %s": "%s 및 이 단계에 의존하는 %s",
+
+		// Stage 9: asking for a fresh consent (forceAuthentication).
+		"you asked to see the consent again: the payload carries %s: true, so the agent's tool asks AgentCore Identity for a new consent (GetResourceOauth2Token with forceAuthentication), although the vault may hold your token": "동의를 다시 보여 달라고 요청했습니다. 페이로드에 %s: true 값을 넣어 호출하므로, 에이전트의 도구가 AgentCore Identity에 새 동의를 요청합니다(GetResourceOauth2Token의 forceAuthentication). 토큰 볼트에 토큰이 있어도 마찬가지입니다",
+		"to see the consent again, ask for a fresh one: n on this stage in the terminal UI, or run --headless --force-consent":                                                                                                      "동의 화면을 다시 보려면 새 동의를 요청하세요. 터미널 UI에서는 이 단계에서 n을 누르고, 헤드리스 실행에서는 run --headless --force-consent 명령을 사용하세요",
 	}
 }

@@ -49,22 +49,44 @@ def weather(city: str = "Seattle") -> str:
     return f"It is sunny in {city}."
 
 
-@requires_access_token(
-    # The OAuth2 credential provider: configure named it, launch passes the
-    # name to the runtime as CREDENTIAL_PROVIDER.
-    provider_name=os.environ["CREDENTIAL_PROVIDER"],
-    scopes=["openid"],
-    auth_flow="USER_FEDERATION",  # 3-legged: the user consents in a browser
-    # Session binding: after consent the browser returns here with a
-    # session_id, and the app that started the flow calls
-    # CompleteResourceTokenAuth for the user. The URL must be one of the
-    # workload identity's allowedResourceOauth2ReturnUrls.
-    callback_url=os.environ.get("OAUTH2_RETURN_URL"),
-    on_auth_url=hand_back_url,
-    force_authentication=False,
-)
-async def external_token(*, access_token: str) -> str:
-    return access_token
+def vault_token(force_authentication):
+    """A function that asks AgentCore Identity for this user's token to the
+    external service: the token vault's, once the user has consented, else
+    an authorization URL (handed to hand_back_url)."""
+
+    @requires_access_token(
+        # The OAuth2 credential provider: configure named it, launch passes
+        # the name to the runtime as CREDENTIAL_PROVIDER.
+        provider_name=os.environ["CREDENTIAL_PROVIDER"],
+        scopes=["openid"],
+        auth_flow="USER_FEDERATION",  # 3-legged: the user consents in a browser
+        # Session binding: after consent the browser returns here with a
+        # session_id, and the app that started the flow calls
+        # CompleteResourceTokenAuth for the user. The URL must be one of the
+        # workload identity's allowedResourceOauth2ReturnUrls.
+        callback_url=os.environ.get("OAUTH2_RETURN_URL"),
+        on_auth_url=hand_back_url,
+        # True asks for a new consent even when the vault holds a token
+        # (GetResourceOauth2Token's forceAuthentication).
+        force_authentication=force_authentication,
+    )
+    async def token(*, access_token: str) -> str:
+        return access_token
+
+    return token
+
+
+# The decorator fixes its arguments when it wraps a function
+# (bedrock-agentcore-sdk-python, identity/auth.py: requires_access_token),
+# so each value of force_authentication is a function of its own.
+external_token = vault_token(force_authentication=False)
+# AgentCore Identity has no API that deletes a token from the vault. To be
+# shown the consent again, invoke with {"prompt": ..., "force_consent": true}:
+# the tool then asks for "a new 3LO flow, regardless of any existing session".
+external_token_fresh_consent = vault_token(force_authentication=True)
+
+# Whether this invocation asked for a fresh consent; the tool reads it.
+force_consent = contextvars.ContextVar("force_consent", default=False)
 
 
 def claims_of(token):
@@ -83,8 +105,9 @@ def claims_of(token):
 async def check_external_service() -> str:
     """Call the external service on the user's behalf."""
     result = {"provider": os.environ.get("CREDENTIAL_PROVIDER")}
+    get_token = external_token_fresh_consent if force_consent.get() else external_token
     try:
-        token = await external_token()
+        token = await get_token()
     except ConsentRequired as c:
         result.update(status="consent_required", authorization_url=c.url)
     except Exception as e:  # e.g. ResourceNotFoundException: no such provider
@@ -113,6 +136,7 @@ async def invoke(payload, context):
     prompt = payload.get("prompt", "")
     results = []
     tool_results.set(results)
+    force_consent.set(bool(payload.get("force_consent")))
     # A fresh Agent per invocation, as the starter toolkit's template does:
     # a module-level Agent would carry every caller's history into the next.
     agent = Agent(

@@ -44,6 +44,68 @@ type Spec struct {
 	CallbackURL           string `json:"callbackUrl,omitempty"`
 	CallbackURLEnv        string `json:"callbackUrlEnv,omitempty"`
 	CallbackURLEnvDefault string `json:"callbackUrlEnvDefault,omitempty"`
+	// ForceAuthentication is force_authentication, which the SDK sends as
+	// GetResourceOauth2Token's forceAuthentication: ForceNever when it is
+	// absent or the literal False, ForceAlways for the literal True, and
+	// ForcePerCall for any other expression (a name agent.py binds per
+	// invocation, as the workshop's vault_token does).
+	ForceAuthentication string `json:"forceAuthentication,omitempty"`
+	// ForceKey is the invocation payload key, besides "prompt", that the
+	// entrypoint reads (payload.get("K") or payload["K"]): with a per-call
+	// force_authentication, a true value there asks for a new consent.
+	ForceKey string `json:"forceKey,omitempty"`
+}
+
+// Values of Spec.ForceAuthentication.
+const (
+	ForceNever   = ""
+	ForceAlways  = "always"
+	ForcePerCall = "per-call"
+)
+
+// FreshConsentKey is the payload key the workshop's agent.py reads to ask
+// for a new consent ({"prompt": ..., "force_consent": true}); the consent
+// stage sends it.
+const FreshConsentKey = "force_consent"
+
+// Shipped is the Spec of the workshop's agent.py as write-agent writes it,
+// for a stand-in that was given none: what it takes from the source
+// besides the provider, which comes from the runtime's configuration.
+func Shipped() Spec {
+	return Spec{ForceAuthentication: ForcePerCall, ForceKey: FreshConsentKey}
+}
+
+// Forces reports whether an invocation whose payload holds payload asks
+// AgentCore Identity for a new consent (forceAuthentication): always, never
+// or, per call, when the payload's ForceKey is true as Python's bool()
+// reads it.
+func (s Spec) Forces(payload map[string]any) bool {
+	switch s.ForceAuthentication {
+	case ForceAlways:
+		return true
+	case ForcePerCall:
+		return s.ForceKey != "" && truthy(payload[s.ForceKey])
+	}
+	return false
+}
+
+// truthy is Python's bool() of a JSON value.
+func truthy(v any) bool {
+	switch v := v.(type) {
+	case nil:
+		return false
+	case bool:
+		return v
+	case float64:
+		return v != 0
+	case string:
+		return v != ""
+	case []any:
+		return len(v) > 0
+	case map[string]any:
+		return len(v) > 0
+	}
+	return true
 }
 
 // CallbackURLFrom resolves callback_url against a runtime environment: ""
@@ -109,6 +171,9 @@ var (
 	modelArgRef = regexp.MustCompile(`(?:^|[\s,(])model\s*=\s*([A-Za-z_]\w*)\s*(?:,|$)`)
 	toolsRe     = regexp.MustCompile(`(?:^|[\s,(])tools\s*=\s*\[([^\]]*)\]`)
 	identRe     = regexp.MustCompile(`[A-Za-z_][\w.]*`)
+	forceArg    = regexp.MustCompile(`(?:^|[\s,(])force_authentication\s*=\s*([^,)]+?)\s*(?:,|$)`)
+	// The entrypoint's first parameter: the invocation payload.
+	entrypointRe = regexp.MustCompile(`@\s*[A-Za-z_][\w.]*\.entrypoint\s+(?:async\s+)?def\s+\w+\s*\(\s*([A-Za-z_]\w*)`)
 	// environIndex tells os.environ["X"] (KeyError when unset) from the
 	// lookups with a fallback.
 	environIndex = regexp.MustCompile(`^environ\s*\[`)
@@ -138,7 +203,17 @@ func Parse(src []byte) Spec {
 				s.Scopes = append(s.Scopes, unquote(first(sm[1], sm[2])))
 			}
 		}
+		if m := forceArg.FindStringSubmatch(args); m != nil {
+			switch m[1] {
+			case "False":
+			case "True":
+				s.ForceAuthentication = ForceAlways
+			default:
+				s.ForceAuthentication = ForcePerCall
+			}
+		}
 	}
+	s.ForceKey = payloadKey(text)
 	consts := map[string]string{}
 	for _, m := range modelConstRe.FindAllStringSubmatch(text, -1) {
 		consts[m[1]] = unquote(first(m[2], m[3]))
@@ -162,6 +237,22 @@ func Parse(src []byte) Spec {
 		}
 	}
 	return s
+}
+
+// payloadKey is the first key besides "prompt" that the entrypoint reads
+// from its payload argument: payload.get("K") or payload["K"].
+func payloadKey(text string) string {
+	m := entrypointRe.FindStringSubmatch(text)
+	if m == nil {
+		return ""
+	}
+	read := regexp.MustCompile(`\b` + regexp.QuoteMeta(m[1]) + `\s*(?:\.get\s*\(\s*|\[\s*)` + strLit)
+	for _, k := range read.FindAllStringSubmatch(text, -1) {
+		if key := unquote(first(k[1], k[2])); key != "prompt" {
+			return key
+		}
+	}
+	return ""
 }
 
 // keyword is one decorator argument that may be a literal, an environment

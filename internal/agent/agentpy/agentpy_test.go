@@ -46,6 +46,17 @@ func TestParseTemplate(t *testing.T) {
 	if got := s.CallbackURLFrom(nil); got != "" {
 		t.Errorf("os.environ.get of an unset variable resolved to %q, want None", got)
 	}
+	// force_authentication is a name vault_token binds per call, and the
+	// entrypoint reads force_consent from the payload.
+	if s.ForceAuthentication != ForcePerCall || s.ForceKey != FreshConsentKey {
+		t.Errorf("force_authentication %q, payload key %q", s.ForceAuthentication, s.ForceKey)
+	}
+	if s.Forces(map[string]any{"prompt": "x"}) || !s.Forces(map[string]any{"prompt": "x", FreshConsentKey: true}) {
+		t.Error("the template's agent forces consent regardless of force_consent")
+	}
+	if sh := Shipped(); sh.ForceAuthentication != s.ForceAuthentication || sh.ForceKey != s.ForceKey {
+		t.Errorf("Shipped() = %+v, but the template parses to %+v", sh, s)
+	}
 	lit := Parse([]byte(`@requires_access_token(provider_name="p", scopes=[], auth_flow="USER_FEDERATION", callback_url="https://app.example/cb")`))
 	if lit.CallbackURLFrom(nil) != "https://app.example/cb" {
 		t.Errorf("literal callback_url: %+v", lit)
@@ -92,6 +103,49 @@ a = Agent(tools=[], model=MY_MODEL)`, Spec{ModelID: "apac.amazon.nova-pro-v1:0"}
 				t.Errorf("got  %+v\nwant %+v", got, c.want)
 			}
 		})
+	}
+}
+
+// force_authentication and the payload key that chooses it per call.
+func TestParseForceAuthentication(t *testing.T) {
+	entry := `
+@app.entrypoint
+async def invoke(body, context):
+    prompt = body.get("prompt", "")
+    again = body["again"]
+`
+	for _, c := range []struct {
+		name, src, force, key string
+	}{
+		{"absent", `@requires_access_token(provider_name="p")`, ForceNever, ""},
+		{"literal False", `@requires_access_token(provider_name="p", force_authentication=False)`, ForceNever, ""},
+		{"literal True", `@requires_access_token(force_authentication=True, provider_name="p")`, ForceAlways, ""},
+		{"commented out", "@requires_access_token(provider_name=\"p\",\n  # force_authentication=True,\n)", ForceNever, ""},
+		{"a name, and the key the entrypoint reads", `@requires_access_token(provider_name="p", force_authentication=fresh)` + entry, ForcePerCall, "again"},
+		{"a key read outside the entrypoint's payload", `@requires_access_token(force_authentication=fresh)
+@app.entrypoint
+def invoke(payload):
+    other.get("again")
+    return payload.get('prompt')`, ForcePerCall, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := Parse([]byte(c.src))
+			if s.ForceAuthentication != c.force || s.ForceKey != c.key {
+				t.Errorf("force %q key %q, want %q %q", s.ForceAuthentication, s.ForceKey, c.force, c.key)
+			}
+		})
+	}
+	perCall := Spec{ForceAuthentication: ForcePerCall, ForceKey: "k"}
+	for v, want := range map[any]bool{true: true, false: false, nil: false, 0.0: false, 1.0: true, "": false, "yes": true} {
+		if got := perCall.Forces(map[string]any{"k": v}); got != want {
+			t.Errorf("payload k=%#v forces %v, want %v (Python's bool)", v, got, want)
+		}
+	}
+	if (Spec{ForceAuthentication: ForcePerCall}).Forces(map[string]any{"k": true}) {
+		t.Error("a per-call force with no payload key forced")
+	}
+	if !(Spec{ForceAuthentication: ForceAlways}).Forces(nil) || (Spec{}).Forces(map[string]any{"force_consent": true}) {
+		t.Error("always/never not honoured")
 	}
 }
 
