@@ -22,6 +22,7 @@ type keyMap struct {
 	Zoom     key.Binding
 	Copy     key.Binding
 	Reset    key.Binding
+	Fresh    key.Binding
 	Notes    key.Binding
 	Reveal   key.Binding
 	Open     key.Binding
@@ -50,6 +51,7 @@ func defaultKeys(tr i18n.Printer) keyMap {
 		Zoom:     key.NewBinding(key.WithKeys("z"), key.WithHelp("z", tr.T("maximise pane"))),
 		Copy:     key.NewBinding(key.WithKeys("y"), key.WithHelp("y", tr.T("copy a value"))),
 		Reset:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", tr.T("reset"))),
+		Fresh:    key.NewBinding(key.WithKeys("n"), key.WithHelp("n", tr.T("consent again"))),
 		Notes:    key.NewBinding(key.WithKeys("f"), key.WithHelp("f", tr.T("facilitator notes"))),
 		Reveal:   key.NewBinding(key.WithKeys("v"), key.WithHelp("v", tr.T("reveal secrets"))),
 		Open:     key.NewBinding(key.WithKeys("o"), key.WithHelp("o", tr.T("open URL"))),
@@ -83,6 +85,7 @@ type contextBar struct {
 	secrets, urlHint bool
 	token            bool
 	copyable         bool
+	fresh            bool // n asks for a fresh consent on this stage
 }
 
 func (c contextBar) ShortHelp() []key.Binding {
@@ -94,6 +97,9 @@ func (c contextBar) ShortHelp() []key.Binding {
 		b = append(b, k.Run, k.RunAll)
 	}
 	b = append(b, k.upDown, k.tabPane, k.Help, k.Quit)
+	if c.fresh {
+		b = append(b, k.Fresh)
+	}
 	if c.secrets {
 		b = append(b, k.revealBar)
 	}
@@ -115,7 +121,7 @@ func (c contextBar) FullHelp() [][]key.Binding { return c.keys.FullHelp() }
 // inspectorBar both show.
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Run, k.RunAll, k.Cancel, k.Reset},
+		{k.Run, k.RunAll, k.Cancel, k.Reset, k.Fresh},
 		{k.Up, k.Down, k.Focus, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Zoom, k.Copy, k.Reveal, k.Open, k.Token, k.Paste},
 		{k.Notes, k.Help, k.Quit},

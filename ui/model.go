@@ -504,6 +504,8 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, m.copyKey()
 	case key.Matches(msg, m.keys.Reset):
 		return m, m.resetKey()
+	case key.Matches(msg, m.keys.Fresh):
+		return m, m.freshConsent()
 	case key.Matches(msg, m.keys.Run):
 		return m, m.run()
 	case key.Matches(msg, m.keys.RunAll):

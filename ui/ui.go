@@ -80,6 +80,10 @@ type config struct {
 	expected func(stepID string) (time.Duration, bool)
 	// lang is the language of the UI's own words (the pages bring theirs).
 	lang string
+	// fresh starts stage freshStage with a fresh consent asked for (the n
+	// key, WithFreshConsent); nil: n explains why not.
+	fresh      FreshConsent
+	freshStage string
 }
 
 // WithDarkBackground fixes the light/dark choice instead of asking the

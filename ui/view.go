@@ -228,6 +228,7 @@ func (m Model) helpBar() help.KeyMap {
 	}
 	c := contextBar{keys: m.keys, busy: m.busy}
 	if s, ok := m.selected(); ok {
+		c.fresh = m.freshActs(s)
 		for _, v := range s.Result.Values {
 			c.secrets = c.secrets || v.Secret
 			c.urlHint = c.urlHint || urlActs(s, v)

@@ -86,6 +86,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	isHeadless := fs.Bool("headless", false, "no terminal UI: print events as plain lines, never prompt")
 	pace := fs.String("pace", "", "the embedded sandbox's `PACE`: lifelike (builds and runtimes take seconds; the UI's default) or instant (headless default)")
 	until := fs.String("until", "", "with --headless: stop after this `STAGE` (id, e.g. write-agent)")
+	forceConsent := fs.Bool("force-consent", false, "with --headless: run the oauth-consent stage again and have the agent ask AgentCore Identity for a fresh consent (forceAuthentication), although the vault holds your token")
 	fs.StringVar(&c.o.Learner, "learner", "", "your `NAME` in the room of a shared sandbox, as the facilitator sees it (default: user@host)")
 	fs.IntVar(&c.o.ReturnPort, "return-port", 0, "`PORT` on localhost of the OAuth2 return URL the consent stage serves (default: a free port, chosen once by configure)")
 	fs.StringVar(&c.o.Model, "model", "", "`MODEL`: the Bedrock model id written into agent.py (default: the region's cross-region inference profile of Claude Sonnet 4.5)")
@@ -109,6 +110,10 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		// The UI has no such option: say so rather than open it and
 		// quietly ignore what was asked.
 		fmt.Fprintln(stderr, "agentcore-workshop: --until works only with --headless (in the terminal UI, select the stage and press enter)")
+		return 2
+	}
+	if *forceConsent && (!*isHeadless || *until != "") {
+		fmt.Fprintln(stderr, "agentcore-workshop: --force-consent works only with --headless and without --until (in the terminal UI, select the OAuth consent stage and press n)")
 		return 2
 	}
 	lang, err := pageLang(*langFlag, os.Getenv)
@@ -144,7 +149,13 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	defer a.Close(context.Background())
 	installTestPause(a) // test-only; see testpause.go
 	fmt.Fprintln(stdout, placeLine(a.Session.Dir(), a.Session.Settings()))
-	ok, err := headless.Run(ctx, a.Runner, *until, stdout, headless.WithLang(lang))
+	var ok bool
+	if *forceConsent {
+		a.Env.AskFreshConsent()
+		ok, err = headless.RunOne(ctx, a.Runner, steps.OAuthConsentID, stdout, headless.WithLang(lang))
+	} else {
+		ok, err = headless.Run(ctx, a.Runner, *until, stdout, headless.WithLang(lang))
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)
 		return 1

@@ -90,6 +90,17 @@ func runTUI(ctx context.Context, o app.Options, t tuiOptions, stderr io.Writer) 
 			}
 			_, why, err := steps.TryToken(ctx, a.Env, token)
 			return why, err
+		}),
+		ui.WithFreshConsent(steps.OAuthConsentID, func() error {
+			if err := conn.Wait(); err != nil {
+				return err
+			}
+			withdraw := a.Env.AskFreshConsent()
+			if err := a.Runner.Start(steps.OAuthConsentID); err != nil {
+				withdraw() // the run did not start: nothing stays asked
+				return err
+			}
+			return nil
 		})}
 	if a.Target == cloud.AWS {
 		opts = append(opts, ui.WithExpectedTimes(steps.TypicalOnAWS)) // the sandbox's times are measured

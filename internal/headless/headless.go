@@ -155,7 +155,19 @@ func Run(ctx context.Context, r *engine.Runner, until string, w io.Writer, opts 
 		st := r.Snapshot()
 		until = st[len(st)-1].ID
 	}
-	f, runErr, printErr := Follow(r, w, func() error { return r.RunUntil(ctx, until) }, opts...)
+	return report(ctx, r, w, func() error { return r.RunUntil(ctx, until) }, opts...)
+}
+
+// RunOne runs stage id alone, again when it has already succeeded, and
+// prints each event to w; ok and err are Run's.
+func RunOne(ctx context.Context, r *engine.Runner, id string, w io.Writer, opts ...Option) (ok bool, err error) {
+	return report(ctx, r, w, func() error { return r.Run(ctx, id) }, opts...)
+}
+
+// report follows run, a synchronous Runner call, and ends with its
+// summary line.
+func report(ctx context.Context, r *engine.Runner, w io.Writer, run func() error, opts ...Option) (ok bool, err error) {
+	f, runErr, printErr := Follow(r, w, run, opts...)
 	tr := NewPrinter(w, nil, opts...).tr
 
 	var ref *engine.RefusedError

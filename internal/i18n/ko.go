@@ -404,5 +404,12 @@ func koCatalog() map[string]string {
 		// Stage 9: asking for a fresh consent (forceAuthentication).
 		"you asked to see the consent again: the payload carries %s: true, so the agent's tool asks AgentCore Identity for a new consent (GetResourceOauth2Token with forceAuthentication), although the vault may hold your token": "동의를 다시 보여 달라고 요청했습니다. 페이로드에 %s: true 값을 넣어 호출하므로, 에이전트의 도구가 AgentCore Identity에 새 동의를 요청합니다(GetResourceOauth2Token의 forceAuthentication). 토큰 볼트에 토큰이 있어도 마찬가지입니다",
 		"to see the consent again, ask for a fresh one: n on this stage in the terminal UI, or run --headless --force-consent":                                                                                                      "동의 화면을 다시 보려면 새 동의를 요청하세요. 터미널 UI에서는 이 단계에서 n을 누르고, 헤드리스 실행에서는 run --headless --force-consent 명령을 사용하세요",
+
+		// The terminal UI: n asks for a fresh consent (ui/fresh.go).
+		"consent again": "다시 동의",
+		"asking for a fresh consent needs the workshop's runtime: run it with the program, not in a test harness":           "새 동의를 요청하려면 워크숍의 런타임이 필요합니다. 테스트 하네스가 아니라 프로그램에서 실행하세요",
+		"n asks for a fresh consent on stage %d %s: select it first":                                                        "n은 %d단계(%s)에서 새 동의를 요청합니다. 먼저 그 단계를 선택하세요",
+		"asking AgentCore Identity for a fresh consent (forceAuthentication): open the new authorization URL when it shows": "AgentCore Identity에 새 동의를 요청합니다(forceAuthentication). 새 권한 부여 URL이 표시되면 여세요",
+		"can't ask for a fresh consent on %d %s":                                                                            "%d단계(%s)에서 새 동의를 요청할 수 없습니다",
 	}
 }
