@@ -267,6 +267,18 @@ func TestAgentPyIdentityPathWithThePythonSDK(t *testing.T) {
 		t.Errorf("the stand-in and agent.py under the Python SDK disagree:\nstand-in %+v\nagent.py %+v", s, got)
 	}
 
+	// Asked for a fresh consent ({"force_consent": true} in the payload),
+	// agent.py's tool passes force_authentication=True and AgentCore
+	// Identity starts a new 3LO flow although the vault holds the token.
+	var fresh struct {
+		ExternalService *pyOutcome `json:"external_service"`
+	}
+	py.run(t, map[string]any{"workload": workload, "user_token": user, "headers": headers,
+		"payload": map[string]any{"prompt": "call check_external_service", "force_consent": true}}, &fresh, "invoke", agentPy)
+	if f := fresh.ExternalService; f == nil || f.Status != "consent_required" || !strings.HasPrefix(f.AuthorizationURL, authorize) || f.AuthorizationURL == first.AuthorizationURL {
+		t.Fatalf("with force_consent: %+v, want a new authorization URL", f)
+	}
+
 	// A provider_name that names no provider: the SDK raises AgentCore
 	// Identity's ResourceNotFoundException, naming it.
 	src, err := os.ReadFile(agentPy)
