@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"net/http"
 	"net/url"
@@ -20,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ctl "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol"
 
+	"agentcore-workshop/internal/agent/agentpy"
 	"agentcore-workshop/internal/app"
 	"agentcore-workshop/internal/consent"
 	"agentcore-workshop/internal/e2etest"
@@ -81,11 +83,16 @@ func (p *pySDK) target(t *testing.T, a *app.App, runtimeEnv map[string]string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	endpoint := aws.ToString(a.Cloud.Config.BaseEndpoint)
+	p.setEnv(t, aws.ToString(a.Cloud.Config.BaseEndpoint), creds.AccessKeyID, creds.SecretAccessKey, runtimeEnv)
+}
+
+// setEnv points the harness at endpoint, which must be on loopback.
+func (p *pySDK) setEnv(t *testing.T, endpoint, accessKey, secretKey string, runtimeEnv map[string]string) {
+	t.Helper()
 	if u, err := url.Parse(endpoint); err != nil || (u.Hostname() != "127.0.0.1" && u.Hostname() != "localhost") {
-		t.Fatalf("the sandbox is not on loopback: %q", endpoint)
+		t.Fatalf("the endpoint is not on loopback: %q", endpoint)
 	}
-	p.env = append(p.env, "AWS_ACCESS_KEY_ID="+creds.AccessKeyID, "AWS_SECRET_ACCESS_KEY="+creds.SecretAccessKey,
+	p.env = append(p.env, "AWS_ACCESS_KEY_ID="+accessKey, "AWS_SECRET_ACCESS_KEY="+secretKey,
 		// Both planes at the sandbox, by botocore's service-specific
 		// variables, and every other service too: nothing leaves loopback.
 		"AWS_ENDPOINT_URL="+endpoint, "AWS_ENDPOINT_URL_BEDROCK_AGENTCORE="+endpoint, "AWS_ENDPOINT_URL_BEDROCK_AGENTCORE_CONTROL="+endpoint,
@@ -298,5 +305,99 @@ func TestAgentPyIdentityPathWithThePythonSDK(t *testing.T) {
 		t.Fatalf("with provider_name NoSuchProvider: %+v", o)
 	} else {
 		t.Logf("provider_name NoSuchProvider: %s", o.Error)
+	}
+}
+
+// What the stand-in reads from agent.py without running it
+// (internal/agent/agentpy) is what Python makes of it: for the shipped
+// agent.py and for edits a learner may make, the arguments the SDK's
+// requires_access_token receives, and the model and tools of the Agent.
+// No AgentCore call is made; the endpoint is a closed loopback port.
+func TestAgentPyReaderAgreesWithPython(t *testing.T) {
+	py := newPySDK(t)
+	env := map[string]string{steps.CredentialProvider: "ExternalServiceProvider-abc123", steps.ReturnURLName: "http://localhost:8765/oauth2/callback",
+		"AWS_REGION": "us-west-2", "DOCKER_CONTAINER": "1"}
+	py.setEnv(t, "http://127.0.0.1:9", "AKIDPYSDKTEST", "pysdk-test-secret", env)
+	tmpl, err := os.ReadFile(filepath.Join("agentproject", "agent.py"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shipped := strings.Replace(string(tmpl), "{{MODEL_ID}}", "us.anthropic.claude-sonnet-4-5-20250929-v1:0", 1)
+	if strings.Contains(shipped, "{{") {
+		t.Fatal("agent.py has a placeholder this test does not fill")
+	}
+	const providerEnv = `provider_name=os.environ["CREDENTIAL_PROVIDER"]`
+	edits := []struct{ name, old, new string }{
+		{"shipped", "", ""},
+		{"provider literal", providerEnv, `provider_name="NoSuchProvider"`},
+		{"provider environ.get", providerEnv, `provider_name=os.environ.get("CREDENTIAL_PROVIDER")`},
+		{"provider getenv default", providerEnv, `provider_name=os.getenv("MY_PROVIDER", "FallbackProvider")`},
+		{"provider unset variable", providerEnv, `provider_name=os.environ["NOT_SET_ANYWHERE"]`},
+		{"provider module constant", providerEnv, `provider_name=MODEL_ID`},
+		{"scopes", `scopes=["openid"]`, `scopes=["openid", 'profile']`},
+		{"callback literal", `callback_url=os.environ.get("OAUTH2_RETURN_URL")`, `callback_url="http://localhost:8081/oauth2/callback"`},
+		{"callback unset", `callback_url=os.environ.get("OAUTH2_RETURN_URL")`, `callback_url=os.getenv("NO_RETURN_URL")`},
+		{"M2M", `auth_flow="USER_FEDERATION"`, `auth_flow="M2M"`},
+		{"model", `MODEL_ID = "us.`, `MODEL_ID = "eu.`},
+		{"tools", `tools=[calculator, weather, check_external_service]`, `tools=[weather, check_external_service]`},
+	}
+	dir := t.TempDir()
+	var paths []string
+	sources := map[string][]byte{}
+	for i, e := range edits {
+		src := shipped
+		if e.old != "" {
+			if !strings.Contains(src, e.old) {
+				t.Fatalf("%s: agent.py has no %s", e.name, e.old)
+			}
+			src = strings.Replace(src, e.old, e.new, 1)
+		}
+		path := filepath.Join(dir, fmt.Sprintf("agent%d.py", i))
+		if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths, sources[path] = append(paths, path), []byte(src)
+	}
+	var got []struct {
+		ImportError string `json:"import_error"`
+		Decorators  []struct {
+			ProviderName string   `json:"provider_name"`
+			Scopes       []string `json:"scopes"`
+			AuthFlow     string   `json:"auth_flow"`
+			CallbackURL  *string  `json:"callback_url"`
+		} `json:"decorators"`
+		Model string   `json:"model"`
+		Tools []string `json:"tools"`
+	}
+	py.run(t, nil, &got, append([]string{"spec"}, paths...)...)
+	if len(got) != len(edits) {
+		t.Fatalf("python read %d agent.py files, want %d", len(got), len(edits))
+	}
+	for i, e := range edits {
+		spec, py := agentpy.Parse(sources[paths[i]]), got[i]
+		provider, ok := spec.ProviderFrom(env)
+		if (py.ImportError != "") != !ok {
+			t.Errorf("%s: python: %q; the reader resolves the provider to %q, ok %v", e.name, py.ImportError, provider, ok)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		if len(py.Decorators) == 0 || !spec.Decorated {
+			t.Errorf("%s: python saw %d requires_access_token calls; the reader found one: %v", e.name, len(py.Decorators), spec.Decorated)
+		}
+		for _, d := range py.Decorators {
+			callback := ""
+			if d.CallbackURL != nil {
+				callback = *d.CallbackURL
+			}
+			if d.ProviderName != provider || !slices.Equal(d.Scopes, spec.Scopes) || d.AuthFlow != spec.AuthFlow || callback != spec.CallbackURLFrom(env) {
+				t.Errorf("%s: python passes %+v (callback %q); the reader: provider %q, scopes %q, flow %q, callback %q",
+					e.name, d, callback, provider, spec.Scopes, spec.AuthFlow, spec.CallbackURLFrom(env))
+			}
+		}
+		if py.Model != spec.ModelID || !slices.Equal(py.Tools, spec.Tools) {
+			t.Errorf("%s: python's Agent has model %q, tools %q; the reader: %q, %q", e.name, py.Model, py.Tools, spec.ModelID, spec.Tools)
+		}
 	}
 }

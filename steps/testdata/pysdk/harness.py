@@ -12,7 +12,9 @@ environment (AWS_ENDPOINT_URL*), which must be on loopback.
   python3 harness.py invoke agent.py  stdin {"workload", "user_token" (may be ""), "headers", "payload"}
   python3 harness.py complete         stdin {"session_uri", "user_token"}
 
-invoke and complete print one JSON document on stdout.
+  python3 harness.py spec a.py b.py   what each agent.py gives requires_access_token and Agent
+
+invoke, complete and spec print one JSON document on stdout.
 """
 
 import importlib.util
@@ -83,10 +85,48 @@ def invoke(agent_py, req):
 
     # The container: agent.py imported as its module, as `python agent.py`
     # would run it (requires_access_token builds its IdentityClient here).
-    spec = importlib.util.spec_from_file_location("agent", agent_py)
-    agent = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(agent)
-    return agent.app.invoke(req["payload"], headers)
+    return load("agent", agent_py).app.invoke(req["payload"], headers)
+
+
+def load(name, path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def spec(paths):
+    """What Python makes of each agent.py: the arguments its
+    requires_access_token decorators get, and the model and tools of the
+    Agent its entrypoint builds (asked for the weather, so no identity
+    call is made). An agent.py that fails to import reports the error."""
+    from bedrock_agentcore.identity import auth
+    from strands import Agent
+
+    identity_client()  # the decorators' clients will be built from this environment
+    real = auth.requires_access_token
+    out = []
+    for i, path in enumerate(paths):
+        calls = []
+
+        def recording(**kw):
+            calls.append({k: kw.get(k) for k in ("provider_name", "scopes", "auth_flow", "callback_url")})
+            return real(**kw)
+
+        # agent.py imports the name from this module when it is loaded.
+        auth.requires_access_token = recording
+        try:
+            module = load(f"agent{i}", path)
+        except Exception as e:
+            out.append({"import_error": f"{type(e).__name__}: {e}"})
+            continue
+        finally:
+            auth.requires_access_token = real
+        Agent.made.clear()
+        module.app.invoke({"prompt": "call weather"}, {})
+        made = Agent.made[-1]
+        out.append({"decorators": calls, "model": made.model, "tools": list(made.tools)})
+    return out
 
 
 def complete(req):
@@ -101,6 +141,9 @@ def complete(req):
 def main(argv):
     if argv[1:2] == ["check"]:
         return check()
+    if argv[1:2] == ["spec"]:
+        json.dump(spec(argv[2:]), sys.stdout)
+        return 0
     req = json.load(sys.stdin)
     if argv[1:2] == ["invoke"] and len(argv) == 3:
         out = invoke(argv[2], req)

@@ -21,7 +21,11 @@ class _Result:
 
 
 class Agent:
+    # Every Agent built, for harness.py's spec command to read.
+    made = []
+
     def __init__(self, model=None, tools=None, system_prompt=None, **kwargs):
+        Agent.made.append(self)
         self.model = model
         self.tools = {t.__name__: t for t in tools or []}
         self.system_prompt = system_prompt
