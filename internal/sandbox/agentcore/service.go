@@ -27,6 +27,7 @@ import (
 	"agentcore-workshop/internal/sandbox/edge"
 	"agentcore-workshop/internal/sandbox/egress"
 	"agentcore-workshop/internal/sandbox/jwtverify"
+	"agentcore-workshop/internal/sandbox/store"
 )
 
 // SigningName is the SigV4 service name of both AgentCore planes.
@@ -70,12 +71,9 @@ type Service struct {
 	log   *slog.Logger
 	authz *authorizer.Authorizer
 
-	mu sync.Mutex // guards st, saved and every persisted change
-	st state
-	// saved is st as last persisted (JSON). A failed save puts it back, so
-	// a request answered with an error never leaves its change in memory
-	// where later requests (and the next successful save) would see it.
-	saved []byte
+	mu  sync.Mutex // guards st, doc and every persisted change
+	st  state
+	doc *store.Doc[state]
 
 	agentsMu     sync.Mutex
 	agents       map[string]*agentProc // by runtime id
@@ -103,13 +101,9 @@ func New(d edge.Deps, opt Options) (*Service, error) {
 	if s.authz == nil {
 		s.authz = authorizer.New(authorizer.Options{HTTPClient: s.opt.Egress.Client(jwtverify.DefaultHTTPTimeout), Clock: d.Clock, Log: s.log})
 	}
-	_, err := d.Store.Load(storeDoc, &s.st)
-	if err != nil {
-		return nil, fmt.Errorf("load agentcore state: %w", err)
-	}
-	s.st.init()
-	if s.saved, err = json.Marshal(&s.st); err != nil {
-		return nil, fmt.Errorf("snapshot agentcore state: %w", err)
+	var err error
+	if s.doc, err = store.LoadDoc(d.Store, storeDoc, &s.st, (*state).init); err != nil {
+		return nil, err
 	}
 	v, err := loadVault(d.Store)
 	if err != nil {
@@ -143,27 +137,9 @@ func (s *Service) Close() error {
 }
 
 // save persists st; s.mu is held. When the write fails, st goes back to
-// what was last persisted: every caller answers the failure as an error,
-// and that error must not leave its change behind in memory. The one
-// encoding serves as both the document written and the next rollback
-// point; re-reading the disk instead would fail exactly when it is broken.
-func (s *Service) save() error {
-	snap, err := json.Marshal(&s.st)
-	if err == nil {
-		err = s.d.Store.Save(storeDoc, json.RawMessage(snap))
-	}
-	if err != nil {
-		var prev state
-		if uerr := json.Unmarshal(s.saved, &prev); uerr != nil {
-			return fmt.Errorf("save agentcore state: %w (and restore the last saved state: %v)", err, uerr)
-		}
-		prev.init()
-		s.st = prev
-		return fmt.Errorf("save agentcore state: %w", err)
-	}
-	s.saved = snap
-	return nil
-}
+// what was last persisted (store.Doc): every caller answers the failure as
+// an error, and that error must not leave its change behind in memory.
+func (s *Service) save() error { return s.doc.Save(&s.st) }
 
 func (s *Service) now() time.Time { return s.d.Clock.Now().UTC() }
 

@@ -12,8 +12,6 @@ package gateway
 
 import (
 	"crypto/rand"
-	"encoding/json"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -24,6 +22,7 @@ import (
 	"agentcore-workshop/internal/sandbox/edge"
 	"agentcore-workshop/internal/sandbox/egress"
 	"agentcore-workshop/internal/sandbox/jwtverify"
+	"agentcore-workshop/internal/sandbox/store"
 )
 
 // SigningName is the SigV4 service name of the gateway control plane (the
@@ -53,9 +52,9 @@ type Service struct {
 	authz *authorizer.Authorizer
 	fn    Invoker
 
-	mu    sync.Mutex // guards st, saved and every persisted change
-	st    state
-	saved []byte // st as last persisted: a failed save puts it back
+	mu  sync.Mutex // guards st, doc and every persisted change
+	st  state
+	doc *store.Doc[state]
 }
 
 // New loads persisted state and returns the service.
@@ -74,36 +73,17 @@ func New(d edge.Deps, opt Options) (*Service, error) {
 	if s.fn == nil {
 		s.fn = StandInFunction{}
 	}
-	if _, err := d.Store.Load(storeDoc, &s.st); err != nil {
-		return nil, fmt.Errorf("load gateway state: %w", err)
-	}
-	s.st.init()
 	var err error
-	if s.saved, err = json.Marshal(&s.st); err != nil {
-		return nil, fmt.Errorf("snapshot gateway state: %w", err)
+	if s.doc, err = store.LoadDoc(d.Store, storeDoc, &s.st, (*state).init); err != nil {
+		return nil, err
 	}
 	return s, nil
 }
 
-// save persists st; s.mu is held. A failed write restores what was last
-// persisted, so a request answered with an error leaves nothing behind.
-func (s *Service) save() error {
-	snap, err := json.Marshal(&s.st)
-	if err == nil {
-		err = s.d.Store.Save(storeDoc, json.RawMessage(snap))
-	}
-	if err != nil {
-		var prev state
-		if uerr := json.Unmarshal(s.saved, &prev); uerr != nil {
-			return fmt.Errorf("save gateway state: %w (and restore the last saved state: %v)", err, uerr)
-		}
-		prev.init()
-		s.st = prev
-		return fmt.Errorf("save gateway state: %w", err)
-	}
-	s.saved = snap
-	return nil
-}
+// save persists st; s.mu is held. A failed write puts st back to what
+// was last persisted, so a request answered with an error leaves nothing
+// behind.
+func (s *Service) save() error { return s.doc.Save(&s.st) }
 
 func (s *Service) now() time.Time { return s.d.Clock.Now().UTC() }
 

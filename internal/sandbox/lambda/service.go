@@ -30,6 +30,7 @@ import (
 	"agentcore-workshop/internal/sandbox/edge"
 	"agentcore-workshop/internal/sandbox/gateway"
 	"agentcore-workshop/internal/sandbox/iam"
+	"agentcore-workshop/internal/sandbox/store"
 )
 
 // SigningName is Lambda's SigV4 service name.
@@ -77,9 +78,9 @@ type Service struct {
 	opt Options
 	log *slog.Logger
 
-	mu    sync.Mutex
-	st    state
-	saved []byte
+	mu  sync.Mutex
+	st  state
+	doc *store.Doc[state]
 }
 
 type state struct {
@@ -118,35 +119,22 @@ func New(d edge.Deps, opt Options) (*Service, error) {
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
-	if _, err := d.Store.Load(storeDoc, &s.st); err != nil {
-		return nil, fmt.Errorf("load lambda state: %w", err)
-	}
-	if s.st.Functions == nil {
-		s.st.Functions = map[string]*function{}
-	}
 	var err error
-	if s.saved, err = json.Marshal(&s.st); err != nil {
-		return nil, fmt.Errorf("snapshot lambda state: %w", err)
+	if s.doc, err = store.LoadDoc(d.Store, storeDoc, &s.st, (*state).init); err != nil {
+		return nil, err
 	}
 	return s, nil
 }
 
-// save persists st; s.mu is held. A failed write puts back what was last
-// persisted.
-func (s *Service) save() error {
-	snap, err := json.Marshal(&s.st)
-	if err == nil {
-		err = s.d.Store.Save(storeDoc, json.RawMessage(snap))
+// save persists st; s.mu is held. A failed write puts st back to what
+// was last persisted.
+func (s *Service) save() error { return s.doc.Save(&s.st) }
+
+// init fills in what an empty state lacks.
+func (st *state) init() {
+	if st.Functions == nil {
+		st.Functions = map[string]*function{}
 	}
-	if err != nil {
-		var prev state
-		if json.Unmarshal(s.saved, &prev) == nil && prev.Functions != nil {
-			s.st = prev
-		}
-		return fmt.Errorf("save lambda state: %w", err)
-	}
-	s.saved = snap
-	return nil
 }
 
 func (s *Service) arn(name string) string {

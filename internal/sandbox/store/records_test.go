@@ -131,3 +131,50 @@ func TestWriterFailsOneRecord(t *testing.T) {
 		t.Fatalf("Saved bad=%q good=%q", w.Saved("bad"), w.Saved("good"))
 	}
 }
+
+// A Doc's failed write puts the state back to what was last written, and a
+// later write starts from there.
+func TestDocPutsBackAFailedWrite(t *testing.T) {
+	st, _ := openRecords(t)
+	type state struct{ Items map[string]int }
+	init := func(s *state) {
+		if s.Items == nil {
+			s.Items = map[string]int{}
+		}
+	}
+	var v state
+	doc, err := LoadDoc(st, "things-doc", &v, init)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.Items["a"] = 1
+	if err := doc.Save(&v); err != nil {
+		t.Fatal(err)
+	}
+	// The document's path becomes a directory: the write fails.
+	p := filepath.Join(st.Dir, "things-doc.json")
+	if err := os.Remove(p); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(p, "blocker"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	v.Items["b"] = 2
+	if err := doc.Save(&v); err == nil {
+		t.Fatal("a write over a directory succeeded")
+	}
+	if len(v.Items) != 1 || v.Items["a"] != 1 {
+		t.Fatalf("after the failed write: %v, want what was last written", v.Items)
+	}
+	if err := os.RemoveAll(p); err != nil {
+		t.Fatal(err)
+	}
+	v.Items["c"] = 3
+	if err := doc.Save(&v); err != nil {
+		t.Fatal(err)
+	}
+	var back state
+	if _, err := LoadDoc(st, "things-doc", &back, init); err != nil || len(back.Items) != 2 || back.Items["c"] != 3 {
+		t.Fatalf("reloaded %v, %v", back.Items, err)
+	}
+}
