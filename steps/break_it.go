@@ -19,6 +19,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"agentcore-workshop/internal/cloud"
+	"agentcore-workshop/internal/i18n"
 	"agentcore-workshop/internal/jwtx"
 	"agentcore-workshop/steps/engine"
 )
@@ -68,11 +69,15 @@ func (o Outcome) refusal() bool {
 	return o.Status == http.StatusUnauthorized || o.Status == http.StatusForbidden
 }
 
-func (o Outcome) String() string {
+func (o Outcome) String() string { return o.text(i18n.Printer{}) }
+
+// text is String in tr's language: the outcome's words translated, AWS's
+// code and message and the agent's answer as they came.
+func (o Outcome) text(tr i18n.Printer) string {
 	if o.Accepted() {
-		return fmt.Sprintf("accepted · %d · %s", o.Status, o.Answer)
+		return tr.Sprintf("accepted · %d · %s", o.Status, o.Answer)
 	}
-	return fmt.Sprintf("refused · %d %s · %s", o.Status, o.Code, o.Message)
+	return tr.Sprintf("refused · %d %s · %s", o.Status, o.Code, o.Message)
 }
 
 // attempt is what one experiment sends: a bearer token ("" sends no
@@ -84,6 +89,8 @@ type attempt struct {
 }
 
 // experiment is one request with one thing wrong (or, last, nothing).
+// Its title and rule are English messages (i18n.M), shown in the
+// learner's language.
 type experiment struct {
 	title  string
 	rule   string // the rule it breaks, in the learner's words
@@ -104,35 +111,35 @@ type breakKit struct {
 
 func experiments() []experiment {
 	return []experiment{
-		{title: "no token", rule: "a JWT runtime needs `Authorization: Bearer <access token>` on every call",
+		{title: i18n.M("no token"), rule: i18n.M("a JWT runtime needs `Authorization: Bearer <access token>` on every call"),
 			make: func(context.Context, *breakKit) (attempt, error) { return attempt{}, nil }},
-		{title: "SigV4 (AWS credentials)", rule: "one inbound method per runtime: this one takes bearer JWTs, not IAM signatures, however powerful the keys",
+		{title: i18n.M("SigV4 (AWS credentials)"), rule: i18n.M("one inbound method per runtime: this one takes bearer JWTs, not IAM signatures, however powerful the keys"),
 			make: func(context.Context, *breakKit) (attempt, error) { return attempt{sigv4: true}, nil }},
-		{title: "the ID token", rule: "the runtime wants the access token: an ID token has `aud` and no `client_id`, and allowedClients checks `client_id`",
+		{title: i18n.M("the ID token"), rule: i18n.M("the runtime wants the access token: an ID token has `aud` and no `client_id`, and allowedClients checks `client_id`"),
 			make: func(_ context.Context, k *breakKit) (attempt, error) { return attempt{token: k.idToken}, nil }},
-		{title: "a client not in allowedClients", rule: "allowedClients names only RUNTIME_CLIENT_ID; this token's `client_id` is another app client of the same pool",
+		{title: i18n.M("a client not in allowedClients"), rule: i18n.M("allowedClients names only RUNTIME_CLIENT_ID; this token's `client_id` is another app client of the same pool"),
 			make: func(ctx context.Context, k *breakKit) (attempt, error) {
 				tok, err := k.otherClientToken(ctx)
 				return attempt{token: tok}, err
 			}},
-		{title: "an expired token", rule: "every token has an `exp`; after it, the signature still verifies but the token is dead",
+		{title: i18n.M("an expired token"), rule: i18n.M("every token has an `exp`; after it, the signature still verifies but the token is dead"),
 			make: func(ctx context.Context, k *breakKit) (attempt, error) { return k.expiredToken(ctx) }},
-		{title: "a tampered payload", forged: true, rule: "the signature covers header and payload: change one claim (username → admin) and it no longer verifies",
+		{title: i18n.M("a tampered payload"), forged: true, rule: i18n.M("the signature covers header and payload: change one claim (username → admin) and it no longer verifies"),
 			make: func(_ context.Context, k *breakKit) (attempt, error) {
 				tok, err := tamper(k.access)
 				return attempt{token: tok}, err
 			}},
-		{title: "a token from the other pool", rule: "the runtime trusts one issuer, the pool at its discovery URL; this token is signed by the outbound pool's key",
+		{title: i18n.M("a token from the other pool"), rule: i18n.M("the runtime trusts one issuer, the pool at its discovery URL; this token is signed by the outbound pool's key"),
 			make: func(ctx context.Context, k *breakKit) (attempt, error) {
 				tok, err := k.otherPoolToken(ctx)
 				return attempt{token: tok}, err
 			}},
-		{title: "alg=none", forged: true, rule: "only RS256-signed tokens count: an unsigned token (alg none) proves nothing",
+		{title: i18n.M("alg=none"), forged: true, rule: i18n.M("only RS256-signed tokens count: an unsigned token (alg none) proves nothing"),
 			make: func(_ context.Context, k *breakKit) (attempt, error) {
 				tok, err := unsigned(k.access)
 				return attempt{token: tok}, err
 			}},
-		{title: "the right token", accept: true, rule: "a fresh access token from RUNTIME_CLIENT_ID: signature, issuer, expiry and client all check out",
+		{title: i18n.M("the right token"), accept: true, rule: i18n.M("a fresh access token from RUNTIME_CLIENT_ID: signature, issuer, expiry and client all check out"),
 			make: func(_ context.Context, k *breakKit) (attempt, error) { return attempt{token: k.access}, nil }},
 	}
 }
@@ -160,13 +167,17 @@ func (s breakIt) Run(ctx context.Context, env *Env, rep Reporter) (Result, error
 	list := experiments()
 	refused, tried := 0, 0 // refusals seen, of the wrong requests sent
 	var failures []string
+	tr := env.tr()
 	for i, x := range list {
 		n := i + 1
-		label := fmt.Sprintf("%d. %s", n, x.title)
+		// The learner's language throughout: the result names too, which
+		// nothing reads back (the runner translates the progress label).
+		title, rule := tr.T(x.title), "\n"+tr.Sprintf("rule: %s", tr.T(x.rule))
+		label := fmt.Sprintf("%d. %s", n, title)
 		rep.Progress(x.title, i, len(list))
 		if x.forged && !sandbox {
-			put(Value{Name: label, Value: "skipped: sandbox only (it sends a forged token, which the workshop does not send to AWS)\nrule: " + x.rule})
-			rep.Log("skipped: %s: sandbox only (a forged token)", x.title)
+			put(Value{Name: label, Value: tr.T("skipped: sandbox only (it sends a forged token, which the workshop does not send to AWS)") + rule})
+			rep.Log("skipped: %s: sandbox only (a forged token)", title)
 			continue
 		}
 		a, err := x.make(ctx, k)
@@ -174,12 +185,12 @@ func (s breakIt) Run(ctx context.Context, env *Env, rep Reporter) (Result, error
 			return res, fmt.Errorf("experiment %q: %w", x.title, err)
 		}
 		if a.skip != "" {
-			put(Value{Name: label, Value: "skipped: " + a.skip + "\nrule: " + x.rule})
-			rep.Log("skipped: %s: %s", x.title, a.skip)
+			put(Value{Name: label, Value: tr.Sprintf("skipped: %s", a.skip) + rule})
+			rep.Log("skipped: %s: %s", title, a.skip)
 			continue
 		}
 		if a.token != "" {
-			put(Value{Name: label + " · token", Value: a.token, Secret: true, Kind: KindToken})
+			put(Value{Name: label + " · " + tr.T("token"), Value: a.token, Secret: true, Kind: KindToken})
 		}
 		var o Outcome
 		if a.sigv4 {
@@ -193,26 +204,26 @@ func (s breakIt) Run(ctx context.Context, env *Env, rep Reporter) (Result, error
 		if !x.accept {
 			tried++
 		}
-		put(Value{Name: label, Value: o.String() + "\nrule: " + x.rule})
+		put(Value{Name: label, Value: o.text(tr) + rule})
 		switch {
 		case x.accept && o.Accepted():
-			rep.Log("accepted: %s: %s", x.title, o.Answer)
+			rep.Log("accepted: %s: %s", title, o.Answer)
 		case x.accept:
-			rep.Log("refused %s: %s was refused (%d %s)", o.Code, x.title, o.Status, o.Message)
+			rep.Log("refused %s: %s was refused (%d %s)", o.Code, title, o.Status, o.Message)
 			failures = append(failures, fmt.Sprintf("%s was refused: %d %s %s", x.title, o.Status, o.Code, o.Message))
 		case o.refusal():
 			refused++
-			rep.Log("refused %s: %s: %s (%d %s)", o.Code, x.title, x.rule, o.Status, o.Message)
+			rep.Log("refused %s: %s: %s (%d %s)", o.Code, title, tr.T(x.rule), o.Status, o.Message)
 		case o.Accepted():
-			rep.Log("accepted: %s: the authorizer let it through!", x.title)
+			rep.Log("accepted: %s: the authorizer let it through!", title)
 			failures = append(failures, fmt.Sprintf("%s was accepted: the runtime's authorizer did not refuse it", x.title))
 		default:
-			rep.Log("answered %d %s: %s: not the authorizer's refusal (%s)", o.Status, o.Code, x.title, o.Message)
+			rep.Log("answered %d %s: %s: not the authorizer's refusal (%s)", o.Status, o.Code, title, o.Message)
 			failures = append(failures, fmt.Sprintf("%s: %d %s %s, not a 401 or 403 from the authorizer", x.title, o.Status, o.Code, o.Message))
 		}
 	}
 	rep.Progress("done", len(list), len(list))
-	put(Value{Name: BreakItRefusals, Value: fmt.Sprintf("%d of %d refused as they should be", refused, tried)})
+	put(Value{Name: BreakItRefusals, Value: tr.Sprintf("%d of %d refused as they should be", refused, tried)})
 	if len(failures) > 0 {
 		return res, fmt.Errorf("break-it: %s", strings.Join(failures, "; "))
 	}
@@ -304,9 +315,10 @@ func (k *breakKit) expiredToken(ctx context.Context) (attempt, error) {
 		tok, err := k.sandboxExpiredCopy(ctx)
 		return attempt{token: tok}, err
 	}
-	why := "no token saved by an earlier stage has expired yet"
+	tr := k.env.tr()
+	why := tr.T("no token saved by an earlier stage has expired yet")
 	if !soonest.IsZero() {
-		why = fmt.Sprintf("no saved token has expired yet: stage 1's expires at %s (%s); run break-it again after that",
+		why = tr.Sprintf("no saved token has expired yet: stage 1's expires at %s (%s); run break-it again after that",
 			soonest.UTC().Format(time.RFC3339), jwtx.Remaining(soonest, now))
 	}
 	return attempt{skip: why}, nil

@@ -107,7 +107,7 @@ func (p *Printer) Print(e engine.Event) error {
 // valueText renders "name = value"; secrets are masked and multi-line
 // values (source files) are summarised rather than dumped.
 func (p *Printer) valueText(v engine.Value) string {
-	name := oneLine(v.Name)
+	name := oneLine(p.tr.T(v.Name)) // a name the catalog knows reads in the learner's language, as in the UI
 	switch {
 	case v.Secret:
 		return name + " = " + SecretMask

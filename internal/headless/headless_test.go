@@ -242,7 +242,8 @@ func TestSanitize(t *testing.T) {
 	}
 }
 
-// Under --lang ko the printer's own words are Korean; the [i/N id] prefix
+// Under --lang ko the printer's own words are Korean, and so are the
+// result names the catalog knows, as in the UI; the [i/N id] prefix
 // and the ok: and FAILED: markers that scripts read stay as they are.
 func TestRunPrintsInTheLearnersLanguage(t *testing.T) {
 	r := runnerOf(t, provision().stage())
@@ -255,6 +256,7 @@ func TestRunPrintsInTheLearnersLanguage(t *testing.T) {
 		"[1/1 provision-cognito] 시작\n",
 		"[1/1 provision-cognito]   진행: user pools (1/2)\n",
 		"[1/1 provision-cognito]   agent.py = (2줄)\n",
+		"[1/1 provision-cognito]   비밀번호 = " + SecretMask + "\n", // a result name the catalog knows
 		"[1/1 provision-cognito] 성공 (",
 		"ok: 단계 1개를 실행했고 모두 예상대로 끝났습니다\n",
 	} {
