@@ -121,12 +121,12 @@ func runGateway(ctx context.Context, env *Env, rep Reporter) (Result, error) {
 	}
 	account := aws.ToString(who.Account)
 	function := gatewayFunction + "-" + suffix
-	role, err := ensureRole(ctx, env, rep, "gateway", "AgentCoreWorkshopGateway-"+suffix, trustPolicy("bedrock-agentcore.amazonaws.com", account),
+	role, _, err := ensureRole(ctx, env, rep, "gateway", "AgentCoreWorkshopGateway-"+suffix, trustPolicy("bedrock-agentcore.amazonaws.com", account, ""),
 		"AgentCoreWorkshopGatewayInvoke", gatewayPolicy(env.Cloud.Partition, region, account, function))
 	if err != nil {
 		return res, err
 	}
-	fnRole, err := ensureRole(ctx, env, rep, "gateway", "AgentCoreWorkshopGatewayFn-"+suffix, lambdaTrust,
+	fnRole, _, err := ensureRole(ctx, env, rep, "gateway", "AgentCoreWorkshopGatewayFn-"+suffix, lambdaTrust,
 		"AgentCoreWorkshopGatewayFnLogs", lambdaPolicy(env.Cloud.Partition, region, account, function))
 	if err != nil {
 		return res, err

@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -72,21 +71,32 @@ func (s launch) Run(ctx context.Context, env *Env, rep Reporter) (Result, error)
 	put(Value{Name: AccountID, Value: account})
 
 	rep.Progress("IAM roles", 2, steps)
+	w := where{partition: env.Cloud.Partition, region: region, account: account}
+	repoName := "bedrock-agentcore-" + agent
+	bucket := fmt.Sprintf("agentcore-workshop-%s-%s-%s", account, region, suffix)
+	project := "bedrock-agentcore-" + agent + "-builder"
 	roleName, policyName := "AgentCoreWorkshopRuntime-"+suffix, "AgentCoreWorkshopRuntimeAccess"
-	runtimeRole, err := ensureRole(ctx, env, rep, s.ID(), roleName, trustPolicy("bedrock-agentcore.amazonaws.com", account),
-		policyName, runtimePolicy(env.Cloud.Partition, account, region, agent))
+	runtimeRole, _, err := ensureRole(ctx, env, rep, s.ID(), roleName, runtimeTrust(w),
+		policyName, runtimePolicy(w, runtimeRoleSpec{agent: agent, repository: repoName, provider: cv[CredentialProvider]}))
 	if err != nil {
 		return res, err
 	}
 	put(Value{Name: ExecutionRoleARN, Value: runtimeRole})
-	buildRole, err := ensureRole(ctx, env, rep, s.ID(), "AgentCoreWorkshopBuild-"+suffix, trustPolicy("codebuild.amazonaws.com", account),
-		"AgentCoreWorkshopBuildAccess", buildPolicy(env.Cloud.Partition, account, region))
+	buildRole, fresh, err := ensureRole(ctx, env, rep, s.ID(), "AgentCoreWorkshopBuild-"+suffix, trustPolicy("codebuild.amazonaws.com", account, ""),
+		"AgentCoreWorkshopBuildAccess", buildPolicy(w, buildRoleSpec{project: project, repository: repoName, bucket: bucket}))
 	if err != nil {
 		return res, err
 	}
+	if fresh {
+		// CreateProject checks only that the role can be assumed: a build
+		// started at once can still fail to read its source while the
+		// policy propagates. The toolkit waits after making this role.
+		if err := awaitPropagation(ctx, env, rep, "AgentCoreWorkshopBuild-"+suffix); err != nil {
+			return res, err
+		}
+	}
 
 	rep.Progress("image repository", 3, steps)
-	repoName := "bedrock-agentcore-" + agent
 	repo, err := repositories.ensure(ctx, env, rep, s.ID(), repositorySpec{name: repoName})
 	if err != nil {
 		return res, err
@@ -94,7 +104,6 @@ func (s launch) Run(ctx context.Context, env *Env, rep Reporter) (Result, error)
 	repoURI := repo.ID
 
 	rep.Progress("upload the source", 4, steps)
-	bucket := fmt.Sprintf("agentcore-workshop-%s-%s-%s", account, region, suffix)
 	if _, err := buckets.ensure(ctx, env, rep, s.ID(), bucketSpec{name: bucket, region: region}); err != nil {
 		return res, err
 	}
@@ -109,7 +118,6 @@ func (s launch) Run(ctx context.Context, env *Env, rep Reporter) (Result, error)
 
 	rep.Progress("ARM64 build in CodeBuild", 5, steps)
 	tag := env.clock().Now().UTC().Format("20060102-150405")
-	project := "bedrock-agentcore-" + agent + "-builder"
 	if _, err := buildProjects.ensure(ctx, env, rep, s.ID(), projectSpec{name: project, location: bucket + "/" + key,
 		role: buildRole, repoURI: repoURI, tag: tag}); err != nil {
 		return res, err
@@ -139,77 +147,6 @@ func (s launch) Run(ctx context.Context, env *Env, rep Reporter) (Result, error)
 	_, err = updateEnvFile(env, rep, map[string]string{EnvRole: roleName, EnvPolicy: policyName, EnvRoleARN: runtimeRole,
 		EnvRepo: repoName, EnvProject: project, ImageURI: image, EnvAgentID: rt.ID, EnvAgentARN: rt.ARN})
 	return res, err
-}
-
-func trustPolicy(service, account string) string {
-	return mustJSON(map[string]any{
-		"Version": "2012-10-17",
-		"Statement": []any{map[string]any{
-			"Effect":    "Allow",
-			"Principal": map[string]any{"Service": service},
-			"Action":    "sts:AssumeRole",
-			"Condition": map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": account}},
-		}},
-	})
-}
-
-// runtimePolicy lets the runtime pull its image, write logs and, for the
-// outbound stage, get workload and resource tokens from AgentCore Identity.
-func runtimePolicy(partition, account, region, agent string) string {
-	return mustJSON(map[string]any{
-		"Version": "2012-10-17",
-		"Statement": []any{
-			map[string]any{"Sid": "ECRPull", "Effect": "Allow", "Action": []string{"ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:GetAuthorizationToken"}, "Resource": "*"},
-			map[string]any{"Sid": "Logs", "Effect": "Allow", "Action": []string{"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"},
-				"Resource": fmt.Sprintf("arn:%s:logs:%s:%s:log-group:/aws/bedrock-agentcore/runtimes/*", partition, region, account)},
-			map[string]any{"Sid": "Model", "Effect": "Allow", "Action": []string{"bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"}, "Resource": "*"},
-			map[string]any{"Sid": "Identity", "Effect": "Allow",
-				"Action": []string{"bedrock-agentcore:GetWorkloadAccessToken", "bedrock-agentcore:GetWorkloadAccessTokenForJWT", "bedrock-agentcore:GetWorkloadAccessTokenForUserId", "bedrock-agentcore:GetResourceOauth2Token"},
-				"Resource": []string{
-					fmt.Sprintf("arn:%s:bedrock-agentcore:%s:%s:workload-identity-directory/default", partition, region, account),
-					fmt.Sprintf("arn:%s:bedrock-agentcore:%s:%s:workload-identity-directory/default/workload-identity/%s-*", partition, region, account, agent),
-					fmt.Sprintf("arn:%s:bedrock-agentcore:%s:%s:token-vault/default", partition, region, account),
-					fmt.Sprintf("arn:%s:bedrock-agentcore:%s:%s:token-vault/default/*", partition, region, account),
-				}},
-			map[string]any{"Sid": "ProviderSecret", "Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
-				"Resource": fmt.Sprintf("arn:%s:secretsmanager:%s:%s:secret:bedrock-agentcore-identity!default/oauth2/*", partition, region, account)},
-		},
-	})
-}
-
-// buildPolicy lets CodeBuild read the source, push the image and log.
-func buildPolicy(partition, account, region string) string {
-	return mustJSON(map[string]any{
-		"Version": "2012-10-17",
-		"Statement": []any{
-			map[string]any{"Effect": "Allow", "Action": []string{"s3:GetObject", "s3:GetObjectVersion"}, "Resource": "arn:" + partition + ":s3:::agentcore-workshop-*/*"},
-			map[string]any{"Effect": "Allow", "Action": []string{"s3:GetBucketAcl", "s3:GetBucketLocation"}, "Resource": "arn:" + partition + ":s3:::agentcore-workshop-*"},
-			map[string]any{"Effect": "Allow", "Action": []string{"ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage"}, "Resource": "*"},
-			map[string]any{"Effect": "Allow", "Action": []string{"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"},
-				"Resource": fmt.Sprintf("arn:%s:logs:%s:%s:log-group:/aws/codebuild/*", partition, region, account)},
-		},
-	})
-}
-
-func mustJSON(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err) // only ever called with maps of strings built above
-	}
-	return string(b)
-}
-
-// ensureRole makes a role with the trust policy given and one inline
-// policy, and returns its ARN.
-func ensureRole(ctx context.Context, env *Env, rep Reporter, stepID, name, trust, policyName, policy string) (string, error) {
-	role, err := roles.ensure(ctx, env, rep, stepID, roleSpec{name: name, trust: trust})
-	if err != nil {
-		return "", err
-	}
-	if _, err := rolePolicies.ensure(ctx, env, rep, stepID, policySpec{role: name, policy: policyName, document: policy}); err != nil {
-		return "", err
-	}
-	return role.ARN, nil
 }
 
 // zipProject packs the agent project the way `agentcore launch` uploads it.

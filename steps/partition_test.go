@@ -9,8 +9,9 @@ import (
 func TestPoliciesUseThePartition(t *testing.T) {
 	for _, p := range []string{"aws-cn", "aws-us-gov"} {
 		for name, doc := range map[string]string{
-			"runtime": runtimePolicy(p, "123456789012", "r", "agent"),
-			"build":   buildPolicy(p, "123456789012", "r"),
+			"runtime": runtimePolicy(where{p, "r", "123456789012"}, runtimeRoleSpec{agent: "agent", repository: "repo", provider: "prov"}),
+			"build":   buildPolicy(where{p, "r", "123456789012"}, buildRoleSpec{project: "p", repository: "repo", bucket: "b"}),
+			"trust":   runtimeTrust(where{p, "r", "123456789012"}),
 		} {
 			if strings.Contains(doc, "arn:aws:") || !strings.Contains(doc, "arn:"+p+":") {
 				t.Errorf("%s policy in %s:\n%s", name, p, doc)

@@ -84,6 +84,7 @@ type found struct {
 	ID, ARN string
 	OK      bool   // false: no such resource
 	URL     string // a credential provider's OAuth2 callback URL
+	fresh   bool   // ensure made it just now (not reused)
 }
 
 // resource is one kind's whole lifecycle: how a stage makes it through the
@@ -192,6 +193,7 @@ func (k resource[S]) ensure(ctx context.Context, env *Env, rep Reporter, stepID 
 	if err != nil {
 		return found{}, err
 	}
+	f.fresh = true
 	rep.Log("created %s %s (%s)", k.kind, name, f.ID)
 	return f, k.settle(ctx, env, rep, spec)
 }

@@ -93,9 +93,9 @@ func TestEveryKindLivesThroughTheRegistry(t *testing.T) {
 	discovery := env.Cloud.CognitoDiscoveryURL(pool.ID)
 	ensured(t, env, credentialProviders, providerSpec{name: "RegistryProvider", clientID: client.ID,
 		clientSecret: aws.ToString(desc.UserPoolClient.ClientSecret), discoveryURL: discovery})
-	runtimeRole := ensured(t, env, roles, roleSpec{name: "RegistryRuntime", trust: trustPolicy("bedrock-agentcore.amazonaws.com", account)})
-	ensured(t, env, rolePolicies, policySpec{role: "RegistryRuntime", policy: "Access", document: runtimePolicy(env.Cloud.Partition, account, region, "registry_agent")})
-	buildRole := ensured(t, env, roles, roleSpec{name: "RegistryBuild", trust: trustPolicy("codebuild.amazonaws.com", account)})
+	runtimeRole := ensured(t, env, roles, roleSpec{name: "RegistryRuntime", trust: runtimeTrust(where{env.Cloud.Partition, region, account})})
+	ensured(t, env, rolePolicies, policySpec{role: "RegistryRuntime", policy: "Access", document: runtimePolicy(where{env.Cloud.Partition, region, account}, runtimeRoleSpec{agent: "registry_agent", repository: "registry-repo", provider: "RegistryProvider"})})
+	buildRole := ensured(t, env, roles, roleSpec{name: "RegistryBuild", trust: trustPolicy("codebuild.amazonaws.com", account, "")})
 	repo := ensured(t, env, repositories, repositorySpec{name: "registry-repo"})
 	bucket := "registry-bucket-" + env.Session.Settings().Suffix
 	ensured(t, env, buckets, bucketSpec{name: bucket, region: region})
@@ -227,10 +227,10 @@ func TestEnsureAdoptsReusesAndRecreates(t *testing.T) {
 func TestEnsurePutsEveryTime(t *testing.T) {
 	env := sandboxEnv(t)
 	account := "000000000000"
-	ensured(t, env, roles, roleSpec{name: "PutRole", trust: trustPolicy("codebuild.amazonaws.com", account)})
+	ensured(t, env, roles, roleSpec{name: "PutRole", trust: trustPolicy("codebuild.amazonaws.com", account, "")})
 	rep := &recorder{}
 	for range 2 {
-		if _, err := rolePolicies.ensure(context.Background(), env, rep, "registry-test", policySpec{role: "PutRole", policy: "Access", document: buildPolicy(env.Cloud.Partition, account, env.Cloud.Region)}); err != nil {
+		if _, err := rolePolicies.ensure(context.Background(), env, rep, "registry-test", policySpec{role: "PutRole", policy: "Access", document: buildPolicy(where{env.Cloud.Partition, env.Cloud.Region, account}, buildRoleSpec{project: "p", repository: "r", bucket: "b"})}); err != nil {
 			t.Fatal(err)
 		}
 	}

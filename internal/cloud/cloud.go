@@ -67,6 +67,10 @@ type Clients struct {
 	// them from the caller's ARN; until then they are the region's.
 	Partition string
 	DNSSuffix string
+	// RolePropagation is how long a new IAM role needs before other
+	// services can use it: on AWS the starter toolkit's 10 s; the
+	// sandbox's IAM is consistent at once.
+	RolePropagation time.Duration
 
 	cognitoBase string // issuer base: https://cognito-idp.{region}.{dnsSuffix} or the sandbox URL
 	dataBase    string // data-plane base for bearer invokes
@@ -112,6 +116,7 @@ func New(ctx context.Context, t Target) (*Clients, error) {
 		if cfg.Region == "" {
 			return nil, errors.New("no AWS region: pass --region or set AWS_REGION")
 		}
+		c.RolePropagation = 10 * time.Second
 
 	default:
 		return nil, fmt.Errorf("unknown target %q (want %q or %q)", t.Kind, Sandbox, AWS)

@@ -68,6 +68,7 @@ func koCatalog() map[string]string {
 		"create the runtime":                                 "런타임 생성",
 		"CreateRole %s":                                      "CreateRole %s",
 		"PutRolePolicy %s on %s":                             "PutRolePolicy %s (역할 %s)",
+		"UpdateAssumeRolePolicy %s":                          "UpdateAssumeRolePolicy %s",
 		"CreateRepository %s":                                "CreateRepository %s",
 		"CreateBucket %s":                                    "CreateBucket %s",
 		"uploaded s3://%s/%s (%d bytes)":                     "s3://%s/%s 업로드 완료 (%d바이트)",

@@ -23,6 +23,12 @@ func deleteConflict() *awswire.Error {
 	return awswire.Errorf(409, "DeleteConflict", "Cannot delete entity, must delete policies first.")
 }
 
+// policySizeExceeded is IAM's answer when a role's inline policies
+// together pass the quota (its documented message).
+func policySizeExceeded(role string) *awswire.Error {
+	return awswire.Errorf(409, "LimitExceeded", "Maximum policy size of %d bytes exceeded for role %s", maxRoleInlinePolicyBytes, role)
+}
+
 func malformedPolicy(msg string) *awswire.Error {
 	return awswire.Errorf(400, "MalformedPolicyDocument", "%s", msg)
 }

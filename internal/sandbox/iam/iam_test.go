@@ -252,3 +252,39 @@ func TestMalformedRequests(t *testing.T) {
 		t.Errorf("unsigned ListRoles answered %d", resp.StatusCode)
 	}
 }
+
+// A role's inline policies together may hold 10,240 characters besides
+// whitespace, as on AWS: one more is refused with LimitExceeded, and the
+// role keeps what it had.
+func TestInlinePolicyQuota(t *testing.T) {
+	env := launchtest.Start(t, t.TempDir(), edge.Delays{})
+	c := iam.NewFromConfig(env.Config)
+	if _, err := c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("Quota"), AssumeRolePolicyDocument: aws.String(trust)}); err != nil {
+		t.Fatal(err)
+	}
+	// doc is a policy of exactly n non-space characters, padded with
+	// spaces (which do not count) and a resource name of the right length.
+	doc := func(n int) string {
+		head, tail := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::`, `"}]}`
+		return head + strings.Repeat("a", n-len(head)-len(tail)) + tail + "   \n"
+	}
+	if _, err := c.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String("Quota"), PolicyName: aws.String("one"), PolicyDocument: aws.String(doc(6000))}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String("Quota"), PolicyName: aws.String("two"), PolicyDocument: aws.String(doc(4240))}); err != nil {
+		t.Fatalf("10,240 characters together: %v", err)
+	}
+	// Replacing a policy counts its new document, not its old one.
+	if _, err := c.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String("Quota"), PolicyName: aws.String("two"), PolicyDocument: aws.String(doc(4241))}); err == nil {
+		t.Fatal("10,241 characters together were accepted")
+	} else {
+		var le *types.LimitExceededException
+		if !errors.As(err, &le) || !strings.Contains(err.Error(), "Maximum policy size of 10240 bytes exceeded for role Quota") {
+			t.Fatalf("err = %v, want LimitExceeded naming the role", err)
+		}
+	}
+	got, err := c.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: aws.String("Quota"), PolicyName: aws.String("two")})
+	if err != nil || decode(t, got.PolicyDocument) != doc(4240) {
+		t.Fatalf("policy two after the refused put: %v", err)
+	}
+}

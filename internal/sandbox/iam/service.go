@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"agentcore-workshop/internal/sandbox/awswire"
 	"agentcore-workshop/internal/sandbox/edge"
@@ -308,6 +309,9 @@ func (s *Service) PutRolePolicy(roleName, policyName, doc string) error {
 	if err != nil {
 		return err
 	}
+	if inlineSize(r.Policies, policyName, doc) > maxRoleInlinePolicyBytes {
+		return policySizeExceeded(roleName)
+	}
 	old, had := r.Policies[policyName]
 	if r.Policies == nil {
 		r.Policies = map[string]string{}
@@ -379,4 +383,29 @@ func (s *Service) ListRolePolicies(roleName string) ([]string, error) {
 	}
 	slices.Sort(names)
 	return names, nil
+}
+
+// maxRoleInlinePolicyBytes is IAM's quota on a role's inline policies
+// together, whitespace not counted: a policy that fits in the sandbox but
+// not in AWS must fail here too.
+const maxRoleInlinePolicyBytes = 10240
+
+// inlineSize is the size IAM counts for a role's inline policies once
+// name's document is doc: every character but whitespace.
+func inlineSize(policies map[string]string, name, doc string) int {
+	n := 0
+	count := func(s string) {
+		for _, c := range s {
+			if !unicode.IsSpace(c) {
+				n++
+			}
+		}
+	}
+	count(doc)
+	for k, v := range policies {
+		if k != name {
+			count(v)
+		}
+	}
+	return n
 }
