@@ -111,8 +111,16 @@ func TestCleanupAfterStagesOneToSeven(t *testing.T) {
 	if len(ledger) < 15 {
 		t.Fatalf("ledger holds %d entries after stages 1-7; expected every pool, client, user, role, …", len(ledger))
 	}
-	if got := leftovers(t, a.Cloud, ledger); len(got) == 0 {
+	before := leftovers(t, a.Cloud, ledger)
+	if len(before) == 0 {
 		t.Fatal("the sandbox holds nothing before cleanup: the test would prove nothing")
+	}
+	// CodeBuild and the runtime made their log groups, as on AWS.
+	rt, _ := a.Session.Find(string(steps.ResRuntime), resultValue(t, stageState(t, a, "configure"), steps.AgentName))
+	for _, g := range []string{"log group /aws/codebuild/bedrock-agentcore-", "log group /aws/bedrock-agentcore/runtimes/" + rt.PhysicalID + "-DEFAULT"} {
+		if !slices.ContainsFunc(before, func(l string) bool { return strings.HasPrefix(l, g) }) {
+			t.Errorf("no %s… before cleanup: %v", g, before)
+		}
 	}
 	envFile := filepath.Join(a.Session.Dir(), steps.EnvFileName)
 	if _, err := os.Stat(envFile); err != nil {
@@ -155,7 +163,8 @@ func TestCleanupAfterStagesOneToSeven(t *testing.T) {
 	}
 	// Each deletion was shown live, the runtime included.
 	joined := strings.Join(lines, "\n")
-	for _, want := range []string{"DeleteAgentRuntime ", "DeleteUserPoolDomain ", "DeleteRole ", "DeleteBucket ", "✓ deleted " + string(steps.ResRuntime)} {
+	for _, want := range []string{"DeleteAgentRuntime ", "DeleteUserPoolDomain ", "DeleteRole ", "DeleteBucket ", "✓ deleted " + string(steps.ResRuntime),
+		"DeleteLogGroup /aws/codebuild/", "DeleteLogGroup /aws/bedrock-agentcore/runtimes/" + rt.PhysicalID + "-DEFAULT"} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("cleanup log lacks %q:\n%s", want, joined)
 		}

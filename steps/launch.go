@@ -122,6 +122,9 @@ func (s launch) Run(ctx context.Context, env *Env, rep Reporter) (Result, error)
 		role: buildRole, repoURI: repoURI, tag: tag}); err != nil {
 		return res, err
 	}
+	if _, err := logGroups.ensure(ctx, env, rep, s.ID(), logGroupSpec{buildLogGroup(project)}); err != nil {
+		return res, err
+	}
 	buildID, err := runBuild(ctx, env, rep, project, bucket+"/"+key)
 	if err != nil {
 		return res, err
@@ -131,6 +134,9 @@ func (s launch) Run(ctx context.Context, env *Env, rep Reporter) (Result, error)
 	put(Value{Name: ImageURI, Value: image})
 
 	rep.Progress("create the runtime", 6, steps)
+	if _, err := logGroups.ensure(ctx, env, rep, s.ID(), logGroupSpec{runtimeLogGroups(agent)}); err != nil {
+		return res, err
+	}
 	rt, err := runtimes.ensure(ctx, env, rep, s.ID(), runtimeSpec{name: agent, image: image, role: runtimeRole,
 		discoveryURL: in[RuntimeDiscoveryURL], clientID: in[RuntimeClientID], provider: cv[CredentialProvider],
 		returnURL: configuredReturnURL(env)})

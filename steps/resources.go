@@ -43,6 +43,7 @@ const (
 	ResObject     ResourceKind = "s3-object"         // Name: bucket/key; Attrs[AttrBucket], Attrs[AttrKey]
 	ResProject    ResourceKind = "codebuild-project" // Name: project name
 	ResRuntime    ResourceKind = "agentcore-runtime" // Name: runtime name; PhysicalID: runtime id
+	ResLogGroup   ResourceKind = "logs-log-group"    // Name: group name, or a prefix ending in "*"
 	ResLocalFile  ResourceKind = "local-file"        // Name: path relative to the workspace
 )
 
@@ -72,7 +73,7 @@ const (
 var resourceKinds = []lifecycle{
 	userPools, poolClients, poolDomains, poolUsers,
 	workloadIdentities, credentialProviders,
-	roles, rolePolicies, repositories, buckets, objects, buildProjects, runtimes,
+	roles, rolePolicies, repositories, buckets, objects, buildProjects, logGroups, runtimes,
 	resourceServers,
 	functions, gateways, gatewayTargets,
 	foreignTenants,

@@ -102,6 +102,12 @@ func TestEveryKindLivesThroughTheRegistry(t *testing.T) {
 	ensured(t, env, objects, objectSpec{bucket: bucket, key: "agent/source.zip", body: []byte("zip")})
 	ensured(t, env, buildProjects, projectSpec{name: "registry-builder", location: bucket + "/agent/source.zip",
 		role: buildRole.ARN, repoURI: repo.ID, tag: "t1"})
+	// CodeBuild makes the project's log group when a build starts; this
+	// one fails (its source is no zip) after making it.
+	if _, err := runBuild(ctx, env, &recorder{}, "registry-builder", bucket+"/agent/source.zip"); err == nil {
+		t.Fatal("a build of a source that is no zip succeeded")
+	}
+	ensured(t, env, logGroups, logGroupSpec{buildLogGroup("registry-builder")})
 	// No image was pushed: the runtime will fail to start, but it exists.
 	ensured(t, env, runtimes, runtimeSpec{name: "registry_agent", image: repo.ID + ":t1", role: runtimeRole.ARN,
 		discoveryURL: discovery, clientID: client.ID, provider: "RegistryProvider"})

@@ -14,8 +14,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/bedrock"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockagentcore"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/codebuild"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
@@ -55,7 +57,9 @@ type Clients struct {
 	S3      *s3.Client
 	ECR     *ecr.Client
 	Build   *codebuild.Client
-	Lambda  *lambda.Client // the gateway's Lambda target
+	Lambda  *lambda.Client         // the gateway's Lambda target
+	Logs    *cloudwatchlogs.Client // the log groups CodeBuild and the runtime make
+	Bedrock *bedrock.Client        // model access, for doctor
 	// HTTP makes the calls the SDK cannot: the bearer-token invoke and the
 	// OIDC discovery fetches.
 	HTTP *http.Client
@@ -135,6 +139,8 @@ func New(ctx context.Context, t Target) (*Clients, error) {
 	c.ECR = ecr.NewFromConfig(cfg)
 	c.Build = codebuild.NewFromConfig(cfg)
 	c.Lambda = lambda.NewFromConfig(cfg)
+	c.Logs = cloudwatchlogs.NewFromConfig(cfg)
+	c.Bedrock = bedrock.NewFromConfig(cfg)
 	c.S3 = s3.NewFromConfig(cfg, func(o *s3.Options) {
 		// The sandbox serves one host, so buckets go in the path there.
 		o.UsePathStyle = t.Kind == Sandbox

@@ -14,6 +14,7 @@ import (
 	"agentcore-workshop/internal/sandbox/iam"
 	"agentcore-workshop/internal/sandbox/jwtverify"
 	"agentcore-workshop/internal/sandbox/lambda"
+	"agentcore-workshop/internal/sandbox/logs"
 	"agentcore-workshop/internal/sandbox/resourceapi"
 	"agentcore-workshop/internal/sandbox/room"
 	"agentcore-workshop/internal/sandbox/s3"
@@ -26,26 +27,29 @@ import (
 func newServices(d edge.Deps, creds sigv4.Credentials, outbound *egress.Policy) ([]Service, error) {
 	var out []Service
 	// Launch services that others are built with: CodeBuild reads sources
-	// from S3 and pushes images to ECR; the runtime checks images in ECR.
+	// from S3 and pushes images to ECR; the runtime checks images in ECR;
+	// both make their log groups in CloudWatch Logs.
 	var objects *s3.Service
 	var images *ecr.Service
 	var core *agentcore.Service
 	var pools *cognito.Service
 	var roles *iam.Service
 	var functions *lambda.Service
+	var logGroups *logs.Service
 	for _, build := range []func(edge.Deps) (Service, error){
 		// one entry per service, e.g. func(d edge.Deps) (Service, error) { return cognito.New(d) },
 		keep(&pools, cognito.New),
 		func(d edge.Deps) (Service, error) { return foreignidp.New(d) },
 		func(d edge.Deps) (Service, error) { return sts.New(d) },
 		keep(&roles, iam.New),
+		keep(&logGroups, logs.New),
 		keep(&objects, s3.New),
 		keep(&images, ecr.New),
-		func(d edge.Deps) (Service, error) { return codebuild.New(d, objects, images) },
+		func(d edge.Deps) (Service, error) { return codebuild.New(d, objects, images, logGroups) },
 		keep(&core, func(d edge.Deps) (*agentcore.Service, error) {
 			// The stand-in agents sign their identity calls with the
 			// sandbox's own key pair.
-			return agentcore.New(d, agentcore.Options{ImageChecker: images.ImageExists, ImageConfig: images.ImageConfig, Egress: outbound,
+			return agentcore.New(d, agentcore.Options{ImageChecker: images.ImageExists, ImageConfig: images.ImageConfig, Egress: outbound, LogGroups: logGroups,
 				Credentials: credentials.NewStaticCredentialsProvider(creds.AccessKeyID, creds.SecretAccessKey, "")})
 		}),
 		// A gateway's Lambda targets run the sandbox's functions.

@@ -166,6 +166,13 @@ func (s *Service) runtime(id string, version *string) (*runtimeRec, error) {
 	return rt, nil
 }
 
+// RuntimeLogGroup is the CloudWatch log group a runtime's DEFAULT
+// endpoint writes to (the starter toolkit's observability client reads
+// /aws/bedrock-agentcore/runtimes/{agent_id}-{endpoint_name}).
+func RuntimeLogGroup(runtimeID string) string {
+	return "/aws/bedrock-agentcore/runtimes/" + runtimeID + "-DEFAULT"
+}
+
 // settle advances rt's lifecycle to what the clock says it is by now. It
 // reports whether rt changed; a runtime whose deletion finished is removed
 // (rt.Status is then "" ). s.mu is held.
@@ -184,6 +191,11 @@ func (s *Service) settle(rt *runtimeRec, now time.Time) bool {
 			rt.FailureReason = fmt.Sprintf("Failed to pull the container image %s: the specified image identifier does not exist in the repository. Push the image to Amazon ECR, then update the agent runtime.", rt.ContainerURI)
 		} else {
 			rt.Status, rt.FailureReason, rt.LiveVersion = statusReady, "", rt.Version
+			if s.opt.LogGroups != nil {
+				if err := s.opt.LogGroups.EnsureLogGroup(RuntimeLogGroup(rt.ID)); err != nil {
+					s.log.Warn("agentcore: make the runtime's log group", "runtime", rt.ID, "err", err)
+				}
+			}
 		}
 		rt.UpdatedAt = rt.SettleAt
 		return true

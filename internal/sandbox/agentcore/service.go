@@ -62,6 +62,10 @@ type Options struct {
 	// plane (the sandbox's own key pair); nil leaves the default agent
 	// without outbound tokens.
 	Credentials aws.CredentialsProvider
+	// LogGroups, when set, gets the log group a runtime writes to when
+	// it starts (/aws/bedrock-agentcore/runtimes/<id>-DEFAULT), as AWS
+	// makes it.
+	LogGroups interface{ EnsureLogGroup(name string) error }
 }
 
 // Service is the AgentCore emulation.

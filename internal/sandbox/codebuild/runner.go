@@ -120,6 +120,13 @@ func (s *Service) work(b *Build, phase string) (*failure, []string) {
 		log("Waiting for DOWNLOAD_SOURCE")
 	case "PROVISIONING":
 		log("Provisioning %s %s with image %s", b.Environment.Type, b.Environment.ComputeType, b.Environment.Image)
+		// The build container starts logging here: CodeBuild makes the
+		// project's log group if it is not there.
+		if s.logs != nil {
+			if err := s.logs.EnsureLogGroup(LogGroup(b.ProjectName)); err != nil {
+				s.d.Log.Warn("codebuild: make the build's log group", "build", b.ID, "err", err)
+			}
+		}
 	case "DOWNLOAD_SOURCE":
 		if b.Source.Type != "S3" {
 			log("No S3 source to download (source type %s)", b.Source.Type)

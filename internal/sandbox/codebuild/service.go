@@ -27,6 +27,16 @@ type ObjectReader interface {
 	GetObject(bucket, key string) ([]byte, error)
 }
 
+// LogGroups makes the log group a project's builds write to (the
+// CloudWatch Logs service implements it).
+type LogGroups interface {
+	EnsureLogGroup(name string) error
+}
+
+// LogGroup is the CloudWatch log group CodeBuild writes a project's
+// builds to by default.
+func LogGroup(project string) string { return "/aws/codebuild/" + project }
+
 // ImagePusher records a pushed image (the ECR service implements it).
 type ImagePusher interface {
 	// PutImageWithConfig records the image with its config: what the
@@ -161,6 +171,7 @@ type Service struct {
 	d       edge.Deps
 	objects ObjectReader
 	images  ImagePusher
+	logs    LogGroups // nil: builds log nowhere
 
 	mu      sync.Mutex
 	st      state
@@ -172,11 +183,12 @@ type Service struct {
 }
 
 // New loads CodeBuild state and resumes builds a restart interrupted.
-func New(d edge.Deps, objects ObjectReader, images ImagePusher) (*Service, error) {
+// Builds make their project's log group in logs, when it is not nil.
+func New(d edge.Deps, objects ObjectReader, images ImagePusher, logs LogGroups) (*Service, error) {
 	if objects == nil || images == nil {
 		return nil, fmt.Errorf("codebuild: needs an object reader and an image pusher")
 	}
-	s := &Service{d: d, objects: objects, images: images, st: state{Projects: map[string]*Project{}, Builds: map[string]*Build{}}, sources: map[string]map[string][]byte{}}
+	s := &Service{d: d, objects: objects, images: images, logs: logs, st: state{Projects: map[string]*Project{}, Builds: map[string]*Build{}}, sources: map[string]map[string][]byte{}}
 	if _, err := d.Store.Load(storeDoc, &s.st); err != nil {
 		return nil, fmt.Errorf("load codebuild state: %w", err)
 	}

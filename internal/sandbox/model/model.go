@@ -36,6 +36,7 @@ var (
 	ECR              = newModel("ecr", Style{})
 	CodeBuild        = newModel("codebuild", Style{})
 	Lambda           = newModel("lambda", Style{})
+	Logs             = newModel("logs", Style{})
 )
 
 // Style is how a service words its validation messages. AWS's older

@@ -39,6 +39,7 @@ var served = map[string][]string{
 	"ecr": {"BatchDeleteImage", "CreateRepository", "DeleteRepository", "DescribeImages", "DescribeRepositories", "ListImages"},
 	// The gateway stage's Lambda target (package lambda).
 	"lambda":    {"AddPermission", "CreateFunction", "DeleteFunction", "GetFunction", "ListFunctions"},
+	"logs":      {"CreateLogGroup", "DeleteLogGroup", "DescribeLogGroups"},
 	"codebuild": {"BatchGetBuilds", "BatchGetProjects", "CreateProject", "DeleteProject", "ListProjects", "StartBuild", "UpdateProject"},
 }
 
