@@ -97,6 +97,8 @@ type Model struct {
 	// resetID is the stage a reset confirmation is open for; resetNames
 	// what the confirmation named.
 	resetID, resetNames string
+
+	preflight string // the preflight's Markdown, once it has answered (see WithPreflight)
 }
 
 // New builds the UI over eng. It subscribes to eng's events at once so no
@@ -201,7 +203,7 @@ func (m *Model) restyle() {
 
 // Init starts the event waiter and asks the terminal for its background.
 func (m Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.waitEvent()}
+	cmds := []tea.Cmd{m.waitEvent(), m.preflightCmd()}
 	if !m.cfg.fixedDark && !m.cfg.noColor {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}
@@ -369,6 +371,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.spin, _ = m.spin.Update(msg)
 		return m, m.spinCmd()
+
+	case preflightMsg:
+		m.preflight = msg.md
+		return m, m.syncContent()
 
 	case contentMsg:
 		if msg.err != nil {
@@ -794,12 +800,13 @@ func (m *Model) wantContentKey() renderKey {
 }
 
 // pageKey names a stage's page in the render cache: with or without the
-// facilitator notes.
+// facilitator notes, and stage 1's with or without the preflight.
 func (m *Model) pageKey(id string) string {
+	key := id
 	if m.facilitator {
-		return id + "\x00facilitator"
+		key += "\x00facilitator"
 	}
-	return id
+	return key + m.preflightKey(id)
 }
 
 func (m *Model) wrapWidth(paneWidth int) int {
@@ -848,15 +855,15 @@ func (m *Model) title(s engine.StageState) string {
 func (m *Model) pageMarkdown(s engine.StageState) string {
 	md, ok := m.page(s.ID)
 	if !ok || strings.TrimSpace(md) == "" {
-		return m.tr.T(msgNoNotes) + "\n"
+		return m.withPreflight(s.ID, m.tr.T(msgNoNotes)+"\n")
 	}
 	if !m.facilitator {
 		md = withoutFacilitatorNotes(md)
 	}
 	if first, rest, found := strings.Cut(strings.TrimLeft(md, "\n"), "\n"); found && strings.HasPrefix(first, "# ") {
-		return strings.TrimLeft(rest, "\n")
+		return m.withPreflight(s.ID, strings.TrimLeft(rest, "\n"))
 	}
-	return md
+	return m.withPreflight(s.ID, md)
 }
 
 // syncContent shows the selected page if it is rendered, else asks for it.

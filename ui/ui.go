@@ -84,6 +84,8 @@ type config struct {
 	// key, WithFreshConsent); nil: n explains why not.
 	fresh      FreshConsent
 	freshStage string
+	// preflight, when set, runs once at start (see WithPreflight).
+	preflight func() string
 }
 
 // WithDarkBackground fixes the light/dark choice instead of asking the

@@ -24,7 +24,7 @@ import (
 // directory empty (`run --help` used to print only "Usage of run:", exit 2).
 func TestHelpFormsListCommandsAndExitZero(t *testing.T) {
 	bin := workshopBinary(t)
-	commands := regexp.MustCompile(`(?m)^  run .*\n  status .*\n  transcript .*\n  reset .*\n  cleanup .*\n  sandbox serve .*$`)
+	commands := regexp.MustCompile(`(?m)^  run .*\n  status .*\n  transcript .*\n  reset .*\n  cleanup .*\n  sandbox serve .*\n  try-token .*\n  room .*\n  doctor .*$`)
 	for _, tc := range []struct {
 		args  []string
 		flags string   // the command whose flags are listed ("" for none)
@@ -42,6 +42,7 @@ func TestHelpFormsListCommandsAndExitZero(t *testing.T) {
 		{args: []string{"cleanup", "--help"}, flags: "cleanup", want: []string{"-workspace DIR\n"}},
 		{args: []string{"sandbox", "serve", "--help"}, flags: "sandbox serve", want: []string{"-state DIR\n", "-addr HOST:PORT\n", "-public-url URL\n"}},
 		{args: []string{"sandbox", "--help"}, flags: "sandbox serve", want: []string{"-state DIR\n"}},
+		{args: []string{"doctor", "--help"}, flags: "doctor", want: []string{"-target TARGET\n", "-region REGION\n", "-profile PROFILE\n", "-model MODEL\n"}},
 	} {
 		dir := t.TempDir()
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)

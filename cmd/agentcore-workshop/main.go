@@ -25,6 +25,7 @@ Commands:
   sandbox serve  run the offline AWS sandbox on its own, for a room of learners
   try-token      send a token of your own (TOKEN, or - for stdin) to the workshop's runtime and say why it is refused
   room           the facilitator's live view of a room's learners (--sandbox-url URL --key KEY)
+  doctor         check credentials, AgentCore in the region and model access; say what the tutorial makes and costs
 
 Run 'agentcore-workshop COMMAND --help' (or 'agentcore-workshop help COMMAND') for a command's flags.
 `
@@ -65,6 +66,8 @@ func realMain(ctx context.Context, args []string, stdout, stderr io.Writer) (cod
 		return tryTokenCmd(ctx, args, os.Stdin, stdout, stderr)
 	case "room":
 		return roomCmd(ctx, args, stdout, stderr)
+	case "doctor":
+		return doctorCmd(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

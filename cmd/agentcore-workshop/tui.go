@@ -18,6 +18,7 @@ import (
 	"agentcore-workshop/content"
 	"agentcore-workshop/internal/app"
 	"agentcore-workshop/internal/cloud"
+	"agentcore-workshop/internal/doctor"
 	"agentcore-workshop/internal/gcpause"
 	"agentcore-workshop/internal/i18n"
 	"agentcore-workshop/steps"
@@ -103,7 +104,8 @@ func runTUI(ctx context.Context, o app.Options, t tuiOptions, stderr io.Writer) 
 			return nil
 		})}
 	if a.Target == cloud.AWS {
-		opts = append(opts, ui.WithExpectedTimes(steps.TypicalOnAWS)) // the sandbox's times are measured
+		opts = append(opts, ui.WithExpectedTimes(steps.TypicalOnAWS), // the sandbox's times are measured
+			preflight(ctx, a, conn)) // doctor's checks above stage 1
 	}
 	m := ui.New(connectingEngine{Engine: a.Runner, conn: conn}, pageFunc(t.lang), ui.Info{
 		Title:     i18n.M("AgentCore Identity · inbound auth"),
@@ -150,6 +152,17 @@ func runTUI(ctx context.Context, o app.Options, t tuiOptions, stderr io.Writer) 
 		}
 	}
 	return 0
+}
+
+// preflight shows doctor's checks above stage 1 (on the AWS target), once
+// connected (a failed connection closes the UI and says why instead).
+func preflight(ctx context.Context, a *app.App, conn *app.Connection) ui.Option {
+	return ui.WithPreflight(func() string {
+		if conn.Wait() != nil {
+			return ""
+		}
+		return doctor.Markdown(doctor.Run(ctx, a.Env.Cloud, a.Env.Model))
+	})
 }
 
 // connectingEngine is the runner as the UI sees it while the app is still

@@ -4,6 +4,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"agentcore-workshop/internal/sandbox/agentcore"
+	"agentcore-workshop/internal/sandbox/bedrock"
 	"agentcore-workshop/internal/sandbox/codebuild"
 	"agentcore-workshop/internal/sandbox/cognito"
 	"agentcore-workshop/internal/sandbox/ecr"
@@ -43,6 +44,7 @@ func newServices(d edge.Deps, creds sigv4.Credentials, outbound *egress.Policy) 
 		func(d edge.Deps) (Service, error) { return sts.New(d) },
 		keep(&roles, iam.New),
 		keep(&logGroups, logs.New),
+		func(d edge.Deps) (Service, error) { return bedrock.New(d), nil },
 		keep(&objects, s3.New),
 		keep(&images, ecr.New),
 		func(d edge.Deps) (Service, error) { return codebuild.New(d, objects, images, logGroups) },

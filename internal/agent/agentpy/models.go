@@ -5,10 +5,10 @@ import (
 	"strings"
 )
 
-// The tutorial's model: Claude Sonnet 4.5, invoked through a cross-region
+// BaseModel is the tutorial's model: Claude Sonnet 4.5, invoked through a cross-region
 // inference profile. Bedrock serves Claude 4.x models on demand only through
 // such profiles, and each profile only from its own geography's regions.
-const baseModel = "anthropic.claude-sonnet-4-5-20250929-v1:0"
+const BaseModel = "anthropic.claude-sonnet-4-5-20250929-v1:0"
 
 // profilePrefixes maps a cross-region inference profile's prefix to the
 // region prefixes it is served from. The sandbox knows these geographies;
@@ -23,21 +23,36 @@ var profilePrefixes = []struct{ profile, regions string }{
 	{"ca.", "ca-"},
 }
 
+// IsInferenceProfile reports whether model names a system-defined
+// cross-region inference profile ("us.…", "global.…"): one of the
+// geographies above, or global.
+func IsInferenceProfile(model string) bool {
+	if strings.HasPrefix(model, "global.") {
+		return true
+	}
+	for _, p := range profilePrefixes {
+		if strings.HasPrefix(model, p.profile) {
+			return true
+		}
+	}
+	return false
+}
+
 // ModelForRegion is the inference profile the workshop writes into
 // agent.py for region: the geography's profile of the tutorial's model, or
 // the global one where no geography's profile applies.
 func ModelForRegion(region string) string {
 	switch {
 	case strings.HasPrefix(region, "us-gov-"):
-		return "us-gov." + baseModel
+		return "us-gov." + BaseModel
 	case strings.HasPrefix(region, "us-"):
-		return "us." + baseModel
+		return "us." + BaseModel
 	case strings.HasPrefix(region, "eu-"):
-		return "eu." + baseModel
+		return "eu." + BaseModel
 	case strings.HasPrefix(region, "ap-"):
-		return "apac." + baseModel
+		return "apac." + BaseModel
 	}
-	return "global." + baseModel
+	return "global." + BaseModel
 }
 
 // ModelError is Bedrock's answer to a model id the region cannot serve, as

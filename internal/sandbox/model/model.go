@@ -37,6 +37,7 @@ var (
 	CodeBuild        = newModel("codebuild", Style{})
 	Lambda           = newModel("lambda", Style{})
 	Logs             = newModel("logs", Style{})
+	Bedrock          = newModel("bedrock", Style{Between: true, ItemPaths: true})
 )
 
 // Style is how a service words its validation messages. AWS's older

@@ -40,6 +40,7 @@ var served = map[string][]string{
 	// The gateway stage's Lambda target (package lambda).
 	"lambda":    {"AddPermission", "CreateFunction", "DeleteFunction", "GetFunction", "ListFunctions"},
 	"logs":      {"CreateLogGroup", "DeleteLogGroup", "DescribeLogGroups"},
+	"bedrock":   {"GetFoundationModelAvailability", "GetInferenceProfile"},
 	"codebuild": {"BatchGetBuilds", "BatchGetProjects", "CreateProject", "DeleteProject", "ListProjects", "StartBuild", "UpdateProject"},
 }
 
