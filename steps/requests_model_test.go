@@ -70,6 +70,7 @@ var serviceModels = map[string]*model.Model{
 	"CodeBuild":                 model.CodeBuild,
 	"CloudWatch Logs":           model.Logs,
 	"Bedrock":                   model.Bedrock,
+	"Lambda":                    model.Lambda, // the gateway's target
 }
 
 // checkRequest holds one request to its operation's input shape, read the
@@ -109,7 +110,8 @@ func checkRequest(m *model.Model, s sentRequest) error {
 func calledOps(t *testing.T, dirs ...string) map[string][]string {
 	t.Helper()
 	clients := map[string]string{"Cognito": "Cognito Identity Provider", "Control": "Bedrock AgentCore Control", "Data": "Bedrock AgentCore",
-		"IAM": "IAM", "STS": "STS", "S3": "S3", "ECR": "ECR", "Build": "CodeBuild", "Logs": "CloudWatch Logs", "Bedrock": "Bedrock"}
+		"IAM": "IAM", "STS": "STS", "S3": "S3", "ECR": "ECR", "Build": "CodeBuild", "Logs": "CloudWatch Logs", "Bedrock": "Bedrock",
+		"Lambda": "Lambda"}
 	clientOf := func(e ast.Expr) string {
 		if sel, ok := e.(*ast.SelectorExpr); ok {
 			return clients[sel.Sel.Name]
