@@ -242,7 +242,7 @@ func TestReturnURLMustBeAllowed(t *testing.T) {
 	_, err := e.ask(e.wat(workloadName, "alice"), func(in *bedrockagentcore.GetResourceOauth2TokenInput) {
 		in.ResourceOauth2ReturnUrl = aws.String("https://attacker.example/steal")
 	})
-	wantValidation(t, err, "is not one of the allowedResourceOauth2ReturnUrls")
+	wantValidation(t, err, "You must register and use at least one ResourceOauth2ReturnUrl on your workload identity to use this flow")
 }
 
 // TestSessionBindingWithUserID: with a return URL the token waits for

@@ -89,11 +89,22 @@ func (s *Service) GetResourceOauth2Token(ctx context.Context, in resourceTokenRe
 	if len(returnURLs) == 0 {
 		return resourceToken{}, awswire.Errorf(http.StatusBadRequest, "ValidationException", "%s", noReturnURLs)
 	}
+	// The "use" half of the same rule: a return URL the request names must
+	// be one of the workload identity's (bedrock-agentcore model,
+	// GetResourceOauth2TokenRequest.resourceOauth2ReturnUrl: "This URL
+	// must be one of the provided URLs configured for the workload
+	// identity"). No public report quotes AWS's answer to an unlisted URL;
+	// the one answer AWS is known to give for this rule (#528 above) names
+	// both halves, "register and use", so the sandbox gives that same
+	// ValidationException. A request with no return URL is let through:
+	// an agent on a runtime gets one by default (the SDK sends the
+	// OAuth2CallbackUrl header's, which the sandbox's runtime sets to the
+	// workload identity's first allowed URL), and what AWS does without
+	// one is not documented.
 	returnURL := in.ReturnURL
-	if returnURL != "" {
-		if !slices.Contains(returnURLs, returnURL) {
-			return resourceToken{}, fieldErr("resourceOauth2ReturnUrl", fmt.Sprintf("Value '%s' at 'resourceOauth2ReturnUrl' is not one of the allowedResourceOauth2ReturnUrls of workload identity %s.", truncate(returnURL, 200), workload))
-		}
+	if returnURL != "" && !slices.Contains(returnURLs, returnURL) {
+		s.log.Info("agentcore: return URL not allowed", "workload", workload, "returnUrl", truncate(returnURL, 200))
+		return resourceToken{}, awswire.Errorf(http.StatusBadRequest, "ValidationException", "%s", noReturnURLs)
 	}
 	force := in.Force
 
