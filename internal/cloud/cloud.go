@@ -105,7 +105,7 @@ func New(ctx context.Context, t Target) (*Clients, error) {
 		c.dataBase = c.cognitoBase
 		c.Foreign = NewForeignAdmin(c.cognitoBase, t.Region, cfg.Credentials, c.HTTP)
 	case AWS:
-		opts := []func(*config.LoadOptions) error{}
+		opts := underTest()
 		if t.Region != "" {
 			opts = append(opts, config.WithRegion(t.Region))
 		}
