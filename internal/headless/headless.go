@@ -78,7 +78,7 @@ func (p *Printer) Print(e engine.Event) error {
 		lines = []string{pre + "   " + p.tr.T("progress:") + " " + engine.FormatProgress(oneLine(e.Label), e.Done, e.Total)}
 	case engine.EventValue:
 		if e.Value != nil {
-			lines = []string{pre + "   " + p.valueText(*e.Value)}
+			lines = []string{pre + "   " + valueText(p.tr, *e.Value)}
 		}
 	case engine.EventReset:
 		lines = []string{pre + " " + p.tr.T("pending again")}
@@ -104,16 +104,16 @@ func (p *Printer) Print(e engine.Event) error {
 	return nil
 }
 
-// valueText renders "name = value"; secrets are masked and multi-line
-// values (source files) are summarised rather than dumped.
-func (p *Printer) valueText(v engine.Value) string {
-	name := oneLine(p.tr.T(v.Name)) // a name the catalog knows reads in the learner's language, as in the UI
+// valueText renders "name = value" in tr's language; secrets are masked
+// and multi-line values (source files) are summarised rather than dumped.
+func valueText(tr i18n.Printer, v engine.Value) string {
+	name := oneLine(tr.T(v.Name)) // a name the catalog knows reads in the learner's language, as in the UI
 	switch {
 	case v.Secret:
 		return name + " = " + SecretMask
 	case strings.Contains(v.Value, "\n"):
 		n := len(splitLines(strings.TrimRight(v.Value, "\n")))
-		return p.tr.Sprintf("%s = (%d lines)", name, n)
+		return tr.Sprintf("%s = (%d lines)", name, n)
 	}
 	return name + " = " + oneLine(v.Value)
 }

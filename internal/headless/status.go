@@ -6,6 +6,7 @@ import (
 	"io"
 	"text/tabwriter"
 
+	"agentcore-workshop/internal/i18n"
 	"agentcore-workshop/steps/engine"
 )
 
@@ -40,7 +41,7 @@ func StatusTable(states []engine.StageState, w io.Writer) error {
 			return fmt.Errorf("write status: %w", err)
 		}
 		for _, v := range s.Result.Values {
-			fmt.Fprintf(w, "  %s\n", (&Printer{}).valueText(v))
+			fmt.Fprintf(w, "  %s\n", valueText(i18n.For(i18n.DefaultLang), v)) // the table is English
 		}
 	}
 	return nil
