@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"agentcore-workshop/internal/app"
@@ -26,22 +25,22 @@ func cleanupCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if !parseFlags(fs, args, stderr) {
 		return 2
 	}
-	// Opening a workspace creates it: do not make one just to find it empty.
-	if _, err := os.Stat(c.o.Workspace); errors.Is(err, os.ErrNotExist) {
+	// Do not make a workspace just to find it empty.
+	if noWorkspace(c.o.Workspace) {
 		fmt.Fprintf(stdout, "no workspace at %s: nothing to clean up\n", c.o.Workspace)
 		return 0
 	}
 	ctx, stop := signalContext(ctx)
 	defer stop()
-	a, err := app.Open(ctx, c.o)
-	if err != nil {
-		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)
-		return 1
-	}
-	defer a.Close(context.Background())
-	installTestPause(a)
-	fmt.Fprintln(stdout, placeLine(a.Session.Dir(), a.Session.Settings()))
+	return withApp(ctx, c.o, stderr, func(a *app.App) int {
+		installTestPause(a)
+		fmt.Fprintln(stdout, placeLine(a.Session.Dir(), a.Session.Settings()))
+		return cleanUp(ctx, a, stdout, stderr)
+	})
+}
 
+// cleanUp runs the cleanup stage and prints what it removed and what it left.
+func cleanUp(ctx context.Context, a *app.App, stdout, stderr io.Writer) int {
 	st, err := runStage(ctx, a.Runner, steps.Cleanup(a.Env).ID, stdout)
 	if err != nil {
 		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)

@@ -141,29 +141,46 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runTUI(ctx, c.o, tuiOptions{lang: lang, facilitator: *facilitator}, stderr)
 	}
 	gcpause.Resume()
-	a, err := app.Open(ctx, c.o)
+	return withApp(ctx, c.o, stderr, func(a *app.App) int {
+		installTestPause(a) // test-only; see testpause.go
+		fmt.Fprintln(stdout, placeLine(a.Session.Dir(), a.Session.Settings()))
+		var ok bool
+		var err error
+		if *forceConsent {
+			a.Env.AskFreshConsent()
+			ok, err = headless.RunOne(ctx, a.Runner, steps.OAuthConsentID, stdout, headless.WithLang(lang))
+		} else {
+			ok, err = headless.Run(ctx, a.Runner, *until, stdout, headless.WithLang(lang))
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)
+			return 1
+		}
+		if !ok {
+			return 1
+		}
+		return 0
+	})
+}
+
+// withApp opens the workspace o names, runs body on it and closes it. A
+// workspace that cannot be opened is said on stderr (exit status 1).
+func withApp(ctx context.Context, o app.Options, stderr io.Writer, body func(*app.App) int) int {
+	a, err := app.Open(ctx, o)
 	if err != nil {
 		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)
 		return 1
 	}
 	defer a.Close(context.Background())
-	installTestPause(a) // test-only; see testpause.go
-	fmt.Fprintln(stdout, placeLine(a.Session.Dir(), a.Session.Settings()))
-	var ok bool
-	if *forceConsent {
-		a.Env.AskFreshConsent()
-		ok, err = headless.RunOne(ctx, a.Runner, steps.OAuthConsentID, stdout, headless.WithLang(lang))
-	} else {
-		ok, err = headless.Run(ctx, a.Runner, *until, stdout, headless.WithLang(lang))
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)
-		return 1
-	}
-	if !ok {
-		return 1
-	}
-	return 0
+	return body(a)
+}
+
+// noWorkspace reports whether there is no workspace at dir. Opening a
+// workspace creates it, so a command that acts only on an existing one
+// (cleanup, try-token) looks first.
+func noWorkspace(dir string) bool {
+	_, err := os.Stat(dir)
+	return errors.Is(err, os.ErrNotExist)
 }
 
 func statusCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {

@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"agentcore-workshop/internal/app"
@@ -44,24 +42,20 @@ func tryTokenCmd(ctx context.Context, args []string, stdin io.Reader, stdout, st
 		}
 		token = strings.TrimSpace(string(b))
 	}
-	// Opening a workspace creates it: there is no runtime in a new one.
-	if _, err := os.Stat(c.o.Workspace); errors.Is(err, os.ErrNotExist) {
+	// There is no runtime in a new workspace.
+	if noWorkspace(c.o.Workspace) {
 		fmt.Fprintf(stderr, "agentcore-workshop try-token: no workspace at %s: run the workshop up to stage 5 first\n", c.o.Workspace)
 		return 1
 	}
 	ctx, stop := signalContext(ctx)
 	defer stop()
-	a, err := app.Open(ctx, c.o)
-	if err != nil {
-		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)
-		return 1
-	}
-	defer a.Close(context.Background())
-	_, why, err := steps.TryToken(ctx, a.Env, token)
-	if err != nil {
-		fmt.Fprintf(stderr, "agentcore-workshop try-token: %v\n", err)
-		return 1
-	}
-	fmt.Fprintln(stdout, why)
-	return 0
+	return withApp(ctx, c.o, stderr, func(a *app.App) int {
+		_, why, err := steps.TryToken(ctx, a.Env, token)
+		if err != nil {
+			fmt.Fprintf(stderr, "agentcore-workshop try-token: %v\n", err)
+			return 1
+		}
+		fmt.Fprintln(stdout, why)
+		return 0
+	})
 }
