@@ -2,10 +2,10 @@ package steps
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
+	"agentcore-workshop/internal/i18n"
 	"agentcore-workshop/internal/jwtx"
 )
 
@@ -28,51 +28,52 @@ func TryToken(ctx context.Context, env *Env, token string) (Outcome, string, err
 		return Outcome{}, "", err
 	}
 	rule := runtimeRule{issuer: env.Cloud.CognitoIssuer(pv[RuntimePoolID]), client: pv[RuntimeClientID]}
-	return o, explain(o, token, rule, env.clock().Now()), nil
+	return o, explain(env.tr(), o, token, rule, env.clock().Now()), nil
 }
 
 // runtimeRule is what the runtime's authorizer was configured with.
 type runtimeRule struct{ issuer, client string }
 
-// explain says, in one line, why the runtime answered o to token: the
-// rule the token breaks, read off its own claims where they show it
-// (AWS's messages for these refusals are not documented), else the
-// authorizer's message.
-func explain(o Outcome, token string, rule runtimeRule, now time.Time) string {
+// explain says, in one line and in tr's language, why the runtime
+// answered o to token: the rule the token breaks, read off its own claims
+// where they show it (AWS's messages for these refusals are not
+// documented), else the authorizer's message. The accepted: and refused
+// prefixes stay English, as in break-it's log.
+func explain(tr i18n.Printer, o Outcome, token string, rule runtimeRule, now time.Time) string {
 	if o.Accepted() {
-		return "accepted: signature, issuer, expiry and client all check out"
+		return tr.T("accepted: signature, issuer, expiry and client all check out")
 	}
-	why := diagnose(token, rule, now)
+	why := diagnose(tr, token, rule, now)
 	if why == "" {
 		why = o.Message
 	}
-	return fmt.Sprintf("refused %s: %s (%d %s)", o.Code, why, o.Status, o.Message)
+	return tr.Sprintf("refused %s: %s (%d %s)", o.Code, why, o.Status, o.Message)
 }
 
 // diagnose reads the broken rule off the token itself; "" when nothing
 // visible is wrong (a bad signature does not show in the claims).
-func diagnose(token string, rule runtimeRule, now time.Time) string {
+func diagnose(tr i18n.Printer, token string, rule runtimeRule, now time.Time) string {
 	if token == "" {
-		return "no token: a JWT runtime needs Authorization: Bearer <access token>"
+		return tr.T("no token: a JWT runtime needs Authorization: Bearer <access token>")
 	}
 	tok, err := jwtx.Decode(token)
 	if err != nil {
-		return "not a JWT: " + err.Error()
+		return tr.Sprintf("not a JWT: %v", err)
 	}
 	if alg, _ := tok.Header["alg"].(string); alg != "RS256" {
-		return fmt.Sprintf("alg %q: only RS256-signed tokens are accepted", alg)
+		return tr.Sprintf("alg %q: only RS256-signed tokens are accepted", alg)
 	}
 	if iss := tok.String("iss"); iss != rule.issuer {
-		return fmt.Sprintf("issuer %s is not the runtime's pool %s: another pool or IdP signed it", iss, rule.issuer)
+		return tr.Sprintf("issuer %s is not the runtime's pool %s: another pool or IdP signed it", iss, rule.issuer)
 	}
 	if exp, ok := tok.Expiry(); ok && now.After(exp) {
-		return fmt.Sprintf("expired at %s (%s)", exp.UTC().Format(time.RFC3339), jwtx.Remaining(exp, now))
+		return tr.Sprintf("expired at %s (%s)", exp.UTC().Format(time.RFC3339), jwtx.Remaining(exp, now))
 	}
 	if tok.String("token_use") == "id" {
-		return "an ID token: the runtime wants the access token (allowedClients checks client_id, which ID tokens lack)"
+		return tr.T("an ID token: the runtime wants the access token (allowedClients checks client_id, which ID tokens lack)")
 	}
 	if c := tok.String("client_id"); c != rule.client {
-		return fmt.Sprintf("client_id %q is not in allowedClients [%s]", c, rule.client)
+		return tr.Sprintf("client_id %q is not in allowedClients [%s]", c, rule.client)
 	}
 	return ""
 }

@@ -442,5 +442,16 @@ func koCatalog() map[string]string {
 		"%d of %d refused as they should be":                                                          "요청 %[2]d개 중 %[1]d개가 예상대로 거부되었습니다",
 		"no token saved by an earlier stage has expired yet":                                          "앞 단계에서 저장한 토큰 중 만료된 토큰이 아직 없습니다",
 		"no saved token has expired yet: stage 1's expires at %s (%s); run break-it again after that": "저장한 토큰이 아직 만료되지 않았습니다. 1단계 토큰의 만료 시각: %s (%s). 그 뒤에 break-it 단계를 다시 실행하세요",
+
+		// try-token and the p key: why the runtime answered a learner's token.
+		"accepted: signature, issuer, expiry and client all check out": "accepted: 서명, 발급자, 만료 시각, 클라이언트 확인을 모두 통과했습니다",
+		"refused %s: %s (%d %s)": "refused %s: %s (%d %s)",
+		"no token: a JWT runtime needs Authorization: Bearer <access token>": "토큰 없음: JWT 런타임에는 Authorization: Bearer <액세스 토큰> 헤더가 필요합니다",
+		"not a JWT: %v": "JWT 형식이 아닙니다: %v",
+		"alg %q: only RS256-signed tokens are accepted":                         "alg %q: RS256으로 서명한 토큰만 받습니다",
+		"issuer %s is not the runtime's pool %s: another pool or IdP signed it": "발급자 %s: 런타임의 풀(%s)이 아닙니다. 다른 풀이나 IdP가 서명한 토큰입니다",
+		"expired at %s (%s)": "만료됨: %s (%s)",
+		"an ID token: the runtime wants the access token (allowedClients checks client_id, which ID tokens lack)": "ID 토큰: 런타임에는 액세스 토큰이 필요합니다. allowedClients 설정은 client_id 클레임을 확인하는데, ID 토큰에는 이 클레임이 없습니다",
+		"client_id %q is not in allowedClients [%s]":                                                              "client_id %q: allowedClients 목록([%s])에 없는 클라이언트입니다",
 	}
 }
