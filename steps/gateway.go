@@ -131,6 +131,9 @@ func runGateway(ctx context.Context, env *Env, rep Reporter) (Result, error) {
 	if err != nil {
 		return res, err
 	}
+	if _, err := logGroups.ensure(ctx, env, rep, "gateway", logGroupSpec{functionLogGroup(function)}); err != nil {
+		return res, err
+	}
 	fn, err := functions.ensure(ctx, env, rep, "gateway", functionSpec{name: function, role: fnRole, caller: role})
 	if err != nil {
 		return res, err

@@ -13,10 +13,12 @@ import (
 )
 
 // Log groups are made by the services the tutorial drives, not by a
-// stage: CodeBuild makes /aws/codebuild/<project> when a build starts and
-// the runtime makes /aws/bedrock-agentcore/runtimes/<id>-DEFAULT when it
-// starts. Launch records them in the ledger before it starts what makes
-// them, so cleanup deletes them with the rest.
+// stage: CodeBuild makes /aws/codebuild/<project> when a build starts, the
+// runtime makes /aws/bedrock-agentcore/runtimes/<id>-DEFAULT when it
+// starts and Lambda makes /aws/lambda/<function> when the function first
+// runs (its role allows logs:CreateLogGroup). Launch and the gateway stage
+// record them in the ledger before they start what makes them, so cleanup
+// deletes them with the rest.
 //
 // A runtime's id is known only once it exists, and a replaced runtime gets
 // a new one, so its groups are recorded as a prefix: the ledger name ends
@@ -47,6 +49,15 @@ func runtimeLogGroups(agent string) string {
 		return "/aws/bedrock-agentcore/runtimes/*"
 	}
 	return "/aws/bedrock-agentcore/runtimes/" + agent + "-*"
+}
+
+// functionLogGroup is the group Lambda writes a function's logs to (with
+// function "", every function's: a prefix).
+func functionLogGroup(function string) string {
+	if function == "" {
+		return "/aws/lambda/*"
+	}
+	return "/aws/lambda/" + function
 }
 
 var logGroups = resource[logGroupSpec]{
@@ -83,7 +94,7 @@ var logGroups = resource[logGroupSpec]{
 	// The sandbox account holds no other groups under these prefixes.
 	leftovers: func(ctx context.Context, c *cloud.Clients, _ []session.Resource) ([]string, error) {
 		var out []string
-		for _, prefix := range []string{buildLogGroup(""), runtimeLogGroups("")} {
+		for _, prefix := range []string{buildLogGroup(""), runtimeLogGroups(""), functionLogGroup("")} {
 			groups, err := matchingLogGroups(ctx, c, prefix)
 			if err != nil {
 				return nil, err

@@ -56,7 +56,7 @@ func newServices(d edge.Deps, creds sigv4.Credentials, outbound *egress.Policy) 
 		}),
 		// A gateway's Lambda targets run the sandbox's functions.
 		keep(&functions, func(d edge.Deps) (*lambda.Service, error) {
-			return lambda.New(d, lambda.Options{AssumableRole: lambda.AssumableIn(roles.GetRole)})
+			return lambda.New(d, lambda.Options{AssumableRole: lambda.AssumableIn(roles.GetRole), LogGroups: logGroups})
 		}),
 		func(d edge.Deps) (Service, error) {
 			return gateway.New(d, gateway.Options{Egress: outbound, Invoker: functions})

@@ -21,6 +21,7 @@ import (
 	"agentcore-workshop/internal/sandbox/edge"
 	"agentcore-workshop/internal/sandbox/gateway"
 	"agentcore-workshop/internal/sandbox/lambda"
+	"agentcore-workshop/internal/sandbox/logs"
 	"agentcore-workshop/internal/sandbox/sigv4"
 	"agentcore-workshop/internal/sandbox/store"
 )
@@ -28,6 +29,13 @@ import (
 const role = "arn:aws:iam::123456789012:role/AgentCoreTestLambdaRole"
 
 func newLambda(t *testing.T) (*lam.Client, *lambda.Service) {
+	c, svc, _ := newLambdaLogging(t)
+	return c, svc
+}
+
+// newLambdaLogging is newLambda with the CloudWatch Logs service its
+// functions make their log groups in.
+func newLambdaLogging(t *testing.T) (*lam.Client, *lambda.Service, *logs.Service) {
 	t.Helper()
 	st, err := store.New(t.TempDir())
 	if err != nil {
@@ -37,20 +45,24 @@ func newLambda(t *testing.T) (*lam.Client, *lambda.Service) {
 	e := edge.New(&sigv4.Verifier{Keys: map[string]sigv4.Credentials{creds.AccessKeyID: creds}}, nil)
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
-	svc, err := lambda.New(edge.Deps{URL: srv.URL, Region: "us-west-2", AccountID: "123456789012", Store: st, Clock: clock.System{}, Log: slog.New(slog.DiscardHandler)},
-		lambda.Options{AssumableRole: func(arn string) string {
-			if arn != role {
-				return "no such role"
-			}
-			return ""
-		}})
+	d := edge.Deps{URL: srv.URL, Region: "us-west-2", AccountID: "123456789012", Store: st, Clock: clock.System{}, Log: slog.New(slog.DiscardHandler)}
+	groups, err := logs.New(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := lambda.New(d, lambda.Options{LogGroups: groups, AssumableRole: func(arn string) string {
+		if arn != role {
+			return "no such role"
+		}
+		return ""
+	}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	svc.Register(e)
 	c := lam.New(lam.Options{Region: "us-west-2", BaseEndpoint: aws.String(srv.URL), RetryMaxAttempts: 1,
 		Credentials: credentials.NewStaticCredentialsProvider(creds.AccessKeyID, creds.SecretAccessKey, "")})
-	return c, svc
+	return c, svc, groups
 }
 
 func zipOf(t *testing.T, files map[string]string) []byte {
@@ -150,5 +162,43 @@ func TestMissingHandlerModule(t *testing.T) {
 	if _, err := c.CreateFunction(ctx, &lam.CreateFunctionInput{FunctionName: aws.String("g"), Runtime: lamtypes.RuntimePython313, Role: aws.String(role),
 		Handler: aws.String("a.b"), Code: &lamtypes.FunctionCode{ZipFile: []byte("not a zip")}}); code(err) != "InvalidParameterValueException" {
 		t.Fatalf("not a zip: %v", err)
+	}
+}
+
+// A function's first run makes /aws/lambda/<name>, as Lambda does; a
+// function that fails to start makes none.
+func TestInvokeMakesTheFunctionsLogGroup(t *testing.T) {
+	c, svc, groups := newLambdaLogging(t)
+	ctx := context.Background()
+	names := func() []string {
+		t.Helper()
+		gs, _, err := groups.DescribeLogGroups(logs.Query{Prefix: "/aws/lambda/"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, g := range gs {
+			out = append(out, g.Name)
+		}
+		return out
+	}
+	for _, f := range []struct{ name, handler string }{{"runs", "lambda_function.lambda_handler"}, {"cannot-start", "app.handler"}} {
+		if _, err := c.CreateFunction(ctx, &lam.CreateFunctionInput{FunctionName: aws.String(f.name), Runtime: lamtypes.RuntimePython313, Role: aws.String(role),
+			Handler: aws.String(f.handler), Code: &lamtypes.FunctionCode{ZipFile: zipOf(t, map[string]string{"lambda_function.py": "x"})}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := names(); len(got) != 0 {
+		t.Fatalf("log groups before any run: %v", got)
+	}
+	if _, err := svc.Invoke(ctx, gateway.FunctionCall{FunctionARN: "runs", Event: json.RawMessage(`{}`),
+		Custom: map[string]string{"bedrockAgentCoreToolName": "WeatherTools___get_time"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Invoke(ctx, gateway.FunctionCall{FunctionARN: "cannot-start", Event: json.RawMessage(`{}`)}); err == nil {
+		t.Fatal("a handler with no module ran")
+	}
+	if got := names(); len(got) != 1 || got[0] != lambda.LogGroup("runs") || got[0] != "/aws/lambda/runs" {
+		t.Fatalf("log groups after the runs: %v, want [/aws/lambda/runs]", got)
 	}
 }

@@ -48,7 +48,15 @@ type Options struct {
 	// can): the sandbox's IAM, which knows the role and its trust policy.
 	// Nil accepts every role.
 	AssumableRole func(roleARN string) string
+	// LogGroups makes a function's log group when it first runs, as
+	// Lambda does for a role allowed logs:CreateLogGroup (the CloudWatch
+	// Logs service implements it). Nil: functions log nowhere.
+	LogGroups interface{ EnsureLogGroup(name string) error }
 }
+
+// LogGroup is the CloudWatch log group Lambda writes a function's logs to
+// by default.
+func LogGroup(function string) string { return "/aws/lambda/" + function }
 
 // AssumableIn is Options.AssumableRole over the sandbox's IAM: the role
 // must exist and its trust policy must name lambda.amazonaws.com.
@@ -255,6 +263,11 @@ func (s *Service) Invoke(ctx context.Context, call gateway.FunctionCall) (json.R
 	module, _, _ := strings.Cut(fn.Handler, ".")
 	if strings.HasPrefix(fn.Runtime, "python") && !slices.Contains(fn.Files, module+".py") {
 		return nil, fmt.Errorf("Runtime.ImportModuleError: Unable to import module '%s': No module named '%s'", module, module)
+	}
+	if s.opt.LogGroups != nil {
+		if err := s.opt.LogGroups.EnsureLogGroup(LogGroup(fn.Name)); err != nil {
+			return nil, fmt.Errorf("invoke %s: its log group: %w", fn.Name, err)
+		}
 	}
 	return gateway.StandInFunction{}.Invoke(ctx, call)
 }
