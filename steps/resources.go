@@ -278,6 +278,38 @@ func pageLines[O, Opt any](ctx context.Context, what string, more func() bool,
 	return out, nil
 }
 
+// findNamed pages through a list (more and next as for pageLines) for the
+// item whose name is want, and returns what hit makes of it; found{} when
+// no page holds it.
+func findNamed[O, Opt, T any](ctx context.Context, what string, more func() bool,
+	next func(context.Context, ...func(*Opt)) (*O, error), items func(*O) []T,
+	name func(T) *string, want string, hit func(T) (found, error)) (found, error) {
+	for more() {
+		page, err := next(ctx)
+		if err != nil {
+			return found{}, fmt.Errorf("list %s: %w", what, err)
+		}
+		for _, it := range items(page) {
+			if aws.ToString(name(it)) == want {
+				return hit(it)
+			}
+		}
+	}
+	return found{}, nil
+}
+
+// physicalID is the id of a ledger entry's resource: the one recorded, or
+// for an entry planned but never recorded the one lookup finds by name
+// (ok false when it finds none).
+func physicalID(ctx context.Context, c *cloud.Clients, r session.Resource,
+	lookup func(ctx context.Context, c *cloud.Clients, name string, attrs map[string]string) (found, error)) (id string, ok bool, err error) {
+	if r.PhysicalID != "" {
+		return r.PhysicalID, true, nil
+	}
+	f, err := lookup(ctx, c, r.Name, r.Attrs)
+	return f.ID, f.OK, err
+}
+
 // named is a leftover line per item: "noun name".
 func named[T any](noun string, items []T, name func(T) *string) []string {
 	out := make([]string, len(items))

@@ -160,18 +160,12 @@ var runtimes = resource[runtimeSpec]{
 // lookupRuntime finds a runtime by name (runtime names are unique).
 func lookupRuntime(ctx context.Context, c *cloud.Clients, name string, _ map[string]string) (found, error) {
 	p := ctl.NewListAgentRuntimesPaginator(c.Control, &ctl.ListAgentRuntimesInput{})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return found{}, fmt.Errorf("list runtimes: %w", err)
-		}
-		for _, rt := range page.AgentRuntimes {
-			if aws.ToString(rt.AgentRuntimeName) == name {
-				return found{ID: aws.ToString(rt.AgentRuntimeId), ARN: aws.ToString(rt.AgentRuntimeArn), OK: true}, nil
-			}
-		}
-	}
-	return found{}, nil
+	return findNamed(ctx, "runtimes", p.HasMorePages, p.NextPage,
+		func(o *ctl.ListAgentRuntimesOutput) []ctltypes.AgentRuntime { return o.AgentRuntimes },
+		func(rt ctltypes.AgentRuntime) *string { return rt.AgentRuntimeName }, name,
+		func(rt ctltypes.AgentRuntime) (found, error) {
+			return found{ID: aws.ToString(rt.AgentRuntimeId), ARN: aws.ToString(rt.AgentRuntimeArn), OK: true}, nil
+		})
 }
 
 // putRuntime creates the runtime, or updates it when it already exists.
@@ -248,13 +242,9 @@ func putRuntime(ctx context.Context, env *Env, rep Reporter, s runtimeSpec) (fou
 // after that.
 func deleteRuntime(ctx context.Context, env *Env, rep Reporter, r session.Resource) (bool, error) {
 	c := env.Cloud.Control
-	id := r.PhysicalID
-	if id == "" {
-		f, err := lookupRuntime(ctx, env.Cloud, r.Name, nil)
-		if err != nil || !f.OK {
-			return false, err
-		}
-		id = f.ID
+	id, ok, err := physicalID(ctx, env.Cloud, r, lookupRuntime)
+	if err != nil || !ok {
+		return false, err
 	}
 	del := func() error {
 		rep.Log("DeleteAgentRuntime %s (%s)", r.Name, id)
@@ -271,7 +261,7 @@ func deleteRuntime(ctx context.Context, env *Env, rep Reporter, r session.Resour
 		}
 		return false, string(out.Status), nil
 	}
-	err := del()
+	err = del()
 	if isConflict(err) {
 		// Still CREATING or UPDATING: wait for it to settle, then delete.
 		rep.Log("the runtime is busy (%v); waiting for it to settle", err)

@@ -111,15 +111,10 @@ var gateways = resource[gatewaySpec]{
 // lookupGateway finds a gateway by name (names are unique per account).
 func lookupGateway(ctx context.Context, c *cloud.Clients, name string, _ map[string]string) (found, error) {
 	p := ctl.NewListGatewaysPaginator(c.Control, &ctl.ListGatewaysInput{})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return found{}, fmt.Errorf("list gateways: %w", err)
-		}
-		for _, g := range page.Items {
-			if aws.ToString(g.Name) != name {
-				continue
-			}
+	return findNamed(ctx, "gateways", p.HasMorePages, p.NextPage,
+		func(o *ctl.ListGatewaysOutput) []ctltypes.GatewaySummary { return o.Items },
+		func(g ctltypes.GatewaySummary) *string { return g.Name }, name,
+		func(g ctltypes.GatewaySummary) (found, error) {
 			out, err := c.Control.GetGateway(ctx, &ctl.GetGatewayInput{GatewayIdentifier: g.GatewayId})
 			if isNotFound(err) {
 				return found{}, nil
@@ -128,9 +123,7 @@ func lookupGateway(ctx context.Context, c *cloud.Clients, name string, _ map[str
 				return found{}, fmt.Errorf("get gateway %s: %w", aws.ToString(g.GatewayId), err)
 			}
 			return found{ID: aws.ToString(out.GatewayId), ARN: aws.ToString(out.GatewayArn), URL: aws.ToString(out.GatewayUrl), OK: true}, nil
-		}
-	}
-	return found{}, nil
+		})
 }
 
 // waitGatewayReady polls a gateway until READY; any other settled status
@@ -153,13 +146,9 @@ func waitGatewayReady(ctx context.Context, env *Env, rep Reporter, id string) er
 
 // deleteGateway deletes a gateway and waits until AWS no longer knows it.
 func deleteGateway(ctx context.Context, env *Env, rep Reporter, r session.Resource) (bool, error) {
-	id := r.PhysicalID
-	if id == "" {
-		f, err := lookupGateway(ctx, env.Cloud, r.Name, nil)
-		if err != nil || !f.OK {
-			return false, err
-		}
-		id = f.ID
+	id, ok, err := physicalID(ctx, env.Cloud, r, lookupGateway)
+	if err != nil || !ok {
+		return false, err
 	}
 	c := env.Cloud.Control
 	rep.Log("DeleteGateway %s (%s)", r.Name, id)
@@ -309,21 +298,16 @@ func lookupTarget(ctx context.Context, c *cloud.Clients, _ string, attrs map[str
 		return found{}, err
 	}
 	p := ctl.NewListGatewayTargetsPaginator(c.Control, &ctl.ListGatewayTargetsInput{GatewayIdentifier: aws.String(g.ID)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if isNotFound(err) {
-			return found{}, nil
-		}
-		if err != nil {
-			return found{}, fmt.Errorf("list the targets of %s: %w", g.ID, err)
-		}
-		for _, t := range page.Items {
-			if aws.ToString(t.Name) == attrs[AttrTarget] {
-				return found{ID: aws.ToString(t.TargetId), ARN: g.ID, OK: true}, nil
-			}
-		}
+	f, err := findNamed(ctx, "the targets of "+g.ID, p.HasMorePages, p.NextPage,
+		func(o *ctl.ListGatewayTargetsOutput) []ctltypes.TargetSummary { return o.Items },
+		func(t ctltypes.TargetSummary) *string { return t.Name }, attrs[AttrTarget],
+		func(t ctltypes.TargetSummary) (found, error) {
+			return found{ID: aws.ToString(t.TargetId), ARN: g.ID, OK: true}, nil
+		})
+	if isNotFound(err) { // the gateway went meanwhile
+		return found{}, nil
 	}
-	return found{}, nil
+	return f, err
 }
 
 // targetStatus is a target's status, "" when it is gone.
