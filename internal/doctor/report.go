@@ -9,17 +9,22 @@ import (
 )
 
 // Creates is what a run of the tutorial makes on the target, one line per
-// service; cleanup deletes all of it.
+// service; cleanup deletes all of it. steps' TestDoctorNamesEveryKind
+// holds it to the resource registry.
 var Creates = []string{
-	"Amazon Cognito: 2 user pools (who may call the agent, and the external service's users), a hosted sign-in domain, 2 app clients, 2 test users",
+	"Amazon Cognito: 2 user pools (who may call the agent, and the external service's users), 2 hosted sign-in domains, " +
+		"5 app clients (one of them machine-to-machine), a resource server with 2 scopes, 2 test users",
 	"AgentCore Identity: a workload identity and an OAuth2 credential provider (its client secret is kept in AWS Secrets Manager)",
-	"IAM: 2 roles with inline policies (the runtime's execution role, CodeBuild's role)",
+	"IAM: 4 roles with inline policies (the runtime's execution role, CodeBuild's, the gateway's and its Lambda function's)",
 	"Amazon S3: 1 bucket holding the agent's source zip",
 	"AWS CodeBuild: 1 project, one ARM64 build per launch",
 	"Amazon ECR: 1 repository holding the agent's image",
 	"AgentCore Runtime: 1 runtime with its DEFAULT endpoint",
-	"CloudWatch Logs: the build's and the runtime's log groups",
+	"AgentCore Gateway: 2 MCP gateways (one per identity provider), each with a Lambda target",
+	"AWS Lambda: 1 function, the gateways' tool",
+	"CloudWatch Logs: the build's, the runtime's and the function's log groups",
 	"Amazon Bedrock: the agent's model calls (a few per invocation)",
+	"Your own OIDC provider (stage 11, with the --foreign-* flags): nothing is made in it; the sandbox makes a tenant of its own",
 }
 
 // CostNote is what the tutorial costs on each target.
