@@ -145,15 +145,22 @@ var (
 	// prefix (f-strings are not constants and are skipped).
 	strLit = `(?:[rRuU]?"((?:[^"\\\n]|\\.)*)"|[rRuU]?'((?:[^'\\\n]|\\.)*)')`
 
+	// wholeArg ends a keyword argument's value: what follows it must be
+	// the next argument or the end of the call. "Prov" + "ider" or
+	// ["openid"] + EXTRA is an expression the reader does not evaluate,
+	// and reading its first literal would give the stand-in a value
+	// Python never passes; unread, the stand-in says it cannot tell.
+	wholeArg = `\s*(?:,|$)`
+
 	decoratorRe = regexp.MustCompile(`@\s*(?:[A-Za-z_][\w.]*\.)?requires_access_token\s*\(`)
 	kwLiteral   = func(name string) *regexp.Regexp {
-		return regexp.MustCompile(`(?:^|[\s,(])` + name + `\s*=\s*` + strLit)
+		return regexp.MustCompile(`(?:^|[\s,(])` + name + `\s*=\s*` + strLit + wholeArg)
 	}
 	authFlowLit = kwLiteral("auth_flow")
 	// NAME=os.environ["X"] / os.environ.get("X"[, "d"]) / os.getenv("X"[, "d"])
 	kwEnv = func(name string) *regexp.Regexp {
 		return regexp.MustCompile(`(?:^|[\s,(])` + name + `\s*=\s*(?:os\.)?(environ\s*\[\s*` + strLit +
-			`\s*\]|(?:environ\.get|getenv)\s*\(\s*` + strLit + `\s*(?:,\s*` + strLit + `\s*)?\))`)
+			`\s*\]|(?:environ\.get|getenv)\s*\(\s*` + strLit + `\s*(?:,\s*` + strLit + `\s*)?\))` + wholeArg)
 	}
 	// NAME=IDENT: a module-level name whose assignment is read instead.
 	kwRef = func(name string) *regexp.Regexp {
@@ -161,15 +168,15 @@ var (
 	}
 	provider = keyword{"provider_name", kwLiteral("provider_name"), kwEnv("provider_name"), kwRef("provider_name")}
 	callback = keyword{"callback_url", kwLiteral("callback_url"), kwEnv("callback_url"), kwRef("callback_url")}
-	scopesRe = regexp.MustCompile(`(?:^|[\s,(])scopes\s*=\s*\[([^\]]*)\]`)
+	scopesRe = regexp.MustCompile(`(?:^|[\s,(])scopes\s*=\s*\[([^\]]*)\]` + wholeArg)
 	strAny   = regexp.MustCompile(strLit)
 	// MODEL_ID = "..." (any upper-case name ending in MODEL or MODEL_ID).
-	modelConstRe = regexp.MustCompile(`(?m)^([A-Z_]*MODEL(?:_ID)?)\s*=\s*` + strLit)
+	modelConstRe = regexp.MustCompile(`(?m)^([A-Z_]*MODEL(?:_ID)?)\s*=\s*` + strLit + `[ \t]*$`)
 	// Agent(model="..." | model=NAME, ...): the model argument of Agent(...).
 	agentCallRe = regexp.MustCompile(`\bAgent\s*\(`)
 	modelArgLit = kwLiteral("model")
 	modelArgRef = regexp.MustCompile(`(?:^|[\s,(])model\s*=\s*([A-Za-z_]\w*)\s*(?:,|$)`)
-	toolsRe     = regexp.MustCompile(`(?:^|[\s,(])tools\s*=\s*\[([^\]]*)\]`)
+	toolsRe     = regexp.MustCompile(`(?:^|[\s,(])tools\s*=\s*\[([^\]]*)\]` + wholeArg)
 	identRe     = regexp.MustCompile(`[A-Za-z_][\w.]*`)
 	forceArg    = regexp.MustCompile(`(?:^|[\s,(])force_authentication\s*=\s*([^,)]+?)\s*(?:,|$)`)
 	// The entrypoint's first parameter: the invocation payload.

@@ -92,6 +92,11 @@ a = Agent(tools=[], model=MY_MODEL)`, Spec{ModelID: "apac.amazon.nova-pro-v1:0"}
 @requires_access_token(provider_name=NAME)`, Spec{Decorated: true, ProviderName: "Mine"}},
 		{"escaped quote", `@requires_access_token(provider_name="a\"b")`, Spec{Decorated: true, ProviderName: `a"b`}},
 		{"no decorator", `print("provider_name='x'")`, Spec{}},
+		// An expression is left unread, never read in part.
+		{"concatenations are not read", `BASE_MODEL = "us." + FAMILY
+@requires_access_token(provider_name="Prov" + "ider", scopes=["openid"] + EXTRA, auth_flow="M2M")
+a = Agent(model="m" + "x", tools=[weather] + MORE)`, Spec{Decorated: true, AuthFlow: "M2M"}},
+		{"an environment lookup with a suffix is not read", `@requires_access_token(provider_name=os.environ["CP"] + "-v2")`, Spec{Decorated: true}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
