@@ -28,24 +28,12 @@ const ExpiredAgo = 10 * time.Minute
 
 // serveExpiredCopy is ExpiredTokenPath.
 func (s *Service) serveExpiredCopy(w http.ResponseWriter, r *http.Request) {
-	invalid := func(desc string) {
-		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token", error_description="`+desc+`"`)
-		writePlainJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid_token", "error_description": desc})
-	}
+	invalid := func(desc string) { invalidToken(w, desc) }
 	s.mu.RLock()
 	p, ok := s.pools[r.PathValue("pool")]
 	s.mu.RUnlock()
+	raw, _, ok := s.bearer(w, r, p, ok)
 	if !ok {
-		writePlainJSON(w, http.StatusNotFound, map[string]string{"error": "not_found"})
-		return
-	}
-	raw, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok || raw == "" {
-		invalid("Access token is missing")
-		return
-	}
-	if _, why := s.verifyAccessToken(p, raw); why != "" {
-		invalid(why)
 		return
 	}
 	// Verified above: the payload is this pool's JSON claim set.

@@ -527,25 +527,12 @@ func (s *Service) grantRefresh(w http.ResponseWriter, p *Pool, c *Client, form u
 // serveUserInfo returns the signed-in user's attributes for a valid access
 // token from this pool.
 func (s *Service) serveUserInfo(w http.ResponseWriter, r *http.Request) {
-	invalid := func(desc string) {
-		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token", error_description="`+desc+`"`)
-		writePlainJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid_token", "error_description": desc})
-	}
+	invalid := func(desc string) { invalidToken(w, desc) }
 	s.mu.RLock()
 	p, ok := s.hostedPool(r.PathValue("pool"))
 	s.mu.RUnlock()
+	_, claims, ok := s.bearer(w, r, p, ok)
 	if !ok {
-		writePlainJSON(w, http.StatusNotFound, map[string]string{"error": "not_found"})
-		return
-	}
-	raw, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok || raw == "" {
-		invalid("Access token is missing")
-		return
-	}
-	claims, err := s.verifyAccessToken(p, raw)
-	if err != "" {
-		invalid(err)
 		return
 	}
 	scopes := strings.Fields(claims.Scope)
@@ -578,6 +565,33 @@ type accessClaims struct {
 
 // verifyAccessToken checks signature, issuer, use and expiry, returning a
 // reason on failure.
+// bearer reads the access token of a call to one of pool p's bearer
+// endpoints (found false: there is no such pool) and verifies it. When it
+// reports false it has answered the call.
+func (s *Service) bearer(w http.ResponseWriter, r *http.Request, p *Pool, found bool) (raw string, _ accessClaims, ok bool) {
+	if !found {
+		writePlainJSON(w, http.StatusNotFound, map[string]string{"error": "not_found"})
+		return "", accessClaims{}, false
+	}
+	raw, ok = strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok || raw == "" {
+		invalidToken(w, "Access token is missing")
+		return "", accessClaims{}, false
+	}
+	claims, why := s.verifyAccessToken(p, raw)
+	if why != "" {
+		invalidToken(w, why)
+		return "", accessClaims{}, false
+	}
+	return raw, claims, true
+}
+
+// invalidToken answers a bearer call with RFC 6750's invalid_token.
+func invalidToken(w http.ResponseWriter, desc string) {
+	w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token", error_description="`+desc+`"`)
+	writePlainJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid_token", "error_description": desc})
+}
+
 func (s *Service) verifyAccessToken(p *Pool, raw string) (accessClaims, string) {
 	var c accessClaims
 	jws, err := jose.ParseSigned(raw, []jose.SignatureAlgorithm{jose.RS256})

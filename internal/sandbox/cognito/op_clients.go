@@ -290,18 +290,13 @@ func (s *Service) ListUserPoolClients(poolID string, maxResults *int32, nextToke
 	}
 	all := slices.Collect(maps.Values(p.Clients))
 	keys := sortByCreation(all, func(c *Client) string { return createdKey(c.Created, c.ID) })
-	start, err := pageStart(keys, nextToken)
+	cs, next, err := page(all, keys, limit, nextToken)
 	if err != nil {
 		return nil, "", err
 	}
-	end := min(start+limit, len(all))
-	out := make([]Client, 0, end-start)
-	for _, c := range all[start:end] {
-		out = append(out, *c)
-	}
-	next := ""
-	if end < len(all) {
-		next = pageToken(keys[end-1])
+	out := make([]Client, len(cs))
+	for i, c := range cs {
+		out[i] = *c
 	}
 	return out, next, nil
 }

@@ -1,6 +1,7 @@
 package cognito
 
 import (
+	"maps"
 	"slices"
 	"time"
 )
@@ -134,23 +135,14 @@ func (s *Service) ListResourceServers(poolID string, maxResults *int32, nextToke
 	if err != nil {
 		return nil, "", err
 	}
-	ids := make([]string, 0, len(p.ResourceServers))
-	for id := range p.ResourceServers {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	start, err := pageStart(ids, nextToken)
+	ids := slices.Sorted(maps.Keys(p.ResourceServers))
+	ids, next, err := page(ids, ids, limit, nextToken)
 	if err != nil {
 		return nil, "", err
 	}
-	end := min(start+limit, len(ids))
-	out := make([]ResourceServer, 0, end-start)
-	for _, id := range ids[start:end] {
-		out = append(out, *p.ResourceServers[id])
-	}
-	next := ""
-	if end < len(ids) {
-		next = pageToken(ids[end-1])
+	out := make([]ResourceServer, len(ids))
+	for i, id := range ids {
+		out[i] = *p.ResourceServers[id]
 	}
 	return out, next, nil
 }

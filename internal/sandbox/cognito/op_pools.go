@@ -125,18 +125,13 @@ func (s *Service) ListUserPools(maxResults *int32, nextToken string) ([]PoolView
 	defer s.mu.RUnlock()
 	all := slices.Collect(maps.Values(s.pools))
 	keys := sortByCreation(all, func(p *Pool) string { return createdKey(p.Created, p.ID) })
-	start, err := pageStart(keys, nextToken)
+	ps, next, err := page(all, keys, int(*maxResults), nextToken)
 	if err != nil {
 		return nil, "", err
 	}
-	end := min(start+int(*maxResults), len(all))
-	out := make([]PoolView, 0, end-start)
-	for _, p := range all[start:end] {
-		out = append(out, p.view())
-	}
-	next := ""
-	if end < len(all) {
-		next = pageToken(keys[end-1])
+	out := make([]PoolView, len(ps))
+	for i, p := range ps {
+		out[i] = p.view()
 	}
 	return out, next, nil
 }
@@ -163,6 +158,20 @@ func sortByCreation[T any](items []T, key func(T) string) []string {
 		items[i], keys[i] = k.item, k.key
 	}
 	return keys
+}
+
+// page cuts the page of at most limit items that follows token from items,
+// sorted as keys are; next is the token of the page after it ("" at the end).
+func page[T any](items []T, keys []string, limit int, token string) (_ []T, next string, _ *awsErr) {
+	start, err := pageStart(keys, token)
+	if err != nil {
+		return nil, "", err
+	}
+	end := min(start+limit, len(items))
+	if end < len(items) {
+		next = pageToken(keys[end-1])
+	}
+	return items[start:end], next, nil
 }
 
 // pageToken names where a page ended: the sort key of its last item, so
