@@ -223,7 +223,7 @@ func (s oauthConsent) Run(ctx context.Context, env *Env, rep Reporter) (Result, 
 	}
 	put(Value{Name: consentInvocation, Value: fmt.Sprint(calls)})
 	if err := tokenEvidence(outcome, answer, cv[IdentityUsername]); err != nil {
-		return res, err
+		return res, withReturnURLHint(err, returnURL, workload)
 	}
 	s.showChain(ctx, env, rep, put, outcome, token, workload)
 	return res, nil

@@ -31,6 +31,10 @@ func TestConsentFailsForAReturnURLTheWorkloadIdentityDoesNotAllow(t *testing.T) 
 			t.Errorf("oauth-consent error lacks %q: %s", want, st.Err)
 		}
 	}
+	// And says which URL would do.
+	if !strings.Contains(st.Err, "this stage registered http://localhost:") || !strings.Contains(st.Err, "OAUTH2_RETURN_URL") {
+		t.Errorf("oauth-consent error does not say which return URL is registered: %s", st.Err)
+	}
 	t.Logf("oauth-consent: %s", st.Err)
 	for _, s := range a.Runner.Snapshot() {
 		if s.ID == "oauth-consent" {
