@@ -1,14 +1,14 @@
 // Package logs emulates the CloudWatch Logs log groups the tutorial causes:
-// CodeBuild makes /aws/codebuild/<project> for a project's builds and a
+// CodeBuild makes /aws/codebuild/<project> for a project's builds, a
 // runtime makes /aws/bedrock-agentcore/runtimes/<id>-<endpoint> when it
-// starts, as on AWS, and cleanup finds and deletes them with the real
+// starts and Lambda makes /aws/lambda/<function> when it first runs, as on
+// AWS, and cleanup finds and deletes them with the real
 // calls. Log events are not kept: the workshop shows builds through
 // CodeBuild and the agent through its answers.
 package logs
 
 import (
 	"encoding/base64"
-	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -16,6 +16,7 @@ import (
 
 	"agentcore-workshop/internal/sandbox/awswire"
 	"agentcore-workshop/internal/sandbox/edge"
+	"agentcore-workshop/internal/sandbox/store"
 )
 
 const storeDoc = "logs"
@@ -31,21 +32,27 @@ type state struct {
 	Groups map[string]*Group `json:"groups"`
 }
 
+// init fills in what an empty state lacks.
+func (st *state) init() {
+	if st.Groups == nil {
+		st.Groups = map[string]*Group{}
+	}
+}
+
 // Service holds the account's log groups. It is safe for concurrent use.
 type Service struct {
-	d  edge.Deps
-	mu sync.Mutex
-	st state
+	d   edge.Deps
+	mu  sync.Mutex
+	st  state
+	doc *store.Doc[state] // st as last written; a failed write goes back to it
 }
 
 // New loads the log groups from the store.
 func New(d edge.Deps) (*Service, error) {
-	s := &Service{d: d, st: state{Groups: map[string]*Group{}}}
-	if _, err := d.Store.Load(storeDoc, &s.st); err != nil {
-		return nil, fmt.Errorf("load logs state: %w", err)
-	}
-	if s.st.Groups == nil {
-		s.st.Groups = map[string]*Group{}
+	s := &Service{d: d}
+	var err error
+	if s.doc, err = store.LoadDoc(d.Store, storeDoc, &s.st, (*state).init); err != nil {
+		return nil, err
 	}
 	return s, nil
 }
@@ -57,7 +64,7 @@ func (s *Service) Arn(name string) string {
 }
 
 func (s *Service) save() *awswire.Error {
-	if err := s.d.Store.Save(storeDoc, s.st); err != nil {
+	if err := s.doc.Save(&s.st); err != nil {
 		return serviceUnavailable(err)
 	}
 	return nil
@@ -76,7 +83,6 @@ func (s *Service) CreateLogGroup(name, class string) (Group, error) {
 	g := &Group{Name: name, Created: s.d.Clock.Now().UTC(), Class: class}
 	s.st.Groups[name] = g
 	if err := s.save(); err != nil {
-		delete(s.st.Groups, name)
 		return Group{}, err
 	}
 	return *g, nil
@@ -96,13 +102,11 @@ func (s *Service) EnsureLogGroup(name string) error {
 func (s *Service) DeleteLogGroup(name string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g, ok := s.st.Groups[name]
-	if !ok {
+	if _, ok := s.st.Groups[name]; !ok {
 		return groupNotFound()
 	}
 	delete(s.st.Groups, name)
 	if err := s.save(); err != nil {
-		s.st.Groups[name] = g
 		return err
 	}
 	return nil
