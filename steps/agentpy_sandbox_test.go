@@ -53,21 +53,28 @@ func editAgent(t *testing.T, a *app.App, old, new string) {
 func TestConsentFailsForAProviderAgentPyNamesWrongly(t *testing.T) {
 	a := openWith(t, app.Options{AutoConsent: true})
 	editAgent(t, a, `provider_name=os.environ["CREDENTIAL_PROVIDER"]`, `provider_name="NoSuchProvider"`)
-	err := a.Runner.RunUntil(context.Background(), "oauth-consent")
-	if err == nil {
-		t.Fatal("the tutorial passed with a provider that does not exist")
+	consentFailsWith(t, a, "ResourceNotFoundException", "NoSuchProvider")
+}
+
+// consentFailsWith runs the tutorial up to the consent stage and expects
+// that stage to fail with every one of wants in its error, and every stage
+// before it to pass: the mistake shows where AWS shows it. It returns the
+// stage's error.
+func consentFailsWith(t *testing.T, a *app.App, wants ...string) string {
+	t.Helper()
+	if err := a.Runner.RunUntil(context.Background(), "oauth-consent"); err == nil {
+		t.Fatal("the consent stage passed")
 	}
 	st := stageState(t, a, "oauth-consent")
 	if st.Status != engine.Failed {
-		t.Fatalf("oauth-consent is %s (err %v); want it failed", st.Status, err)
+		t.Fatalf("oauth-consent is %s; want it failed", st.Status)
 	}
-	for _, want := range []string{"ResourceNotFoundException", "NoSuchProvider"} {
+	for _, want := range wants {
 		if !strings.Contains(st.Err, want) {
 			t.Errorf("oauth-consent error lacks %q: %s", want, st.Err)
 		}
 	}
 	t.Logf("oauth-consent: %s", st.Err)
-	// Every stage before it passed: the mistake shows where AWS shows it.
 	for _, s := range a.Runner.Snapshot() {
 		if s.ID == "oauth-consent" {
 			break
@@ -76,6 +83,7 @@ func TestConsentFailsForAProviderAgentPyNamesWrongly(t *testing.T) {
 			t.Errorf("stage %s is %s: %s", s.ID, s.Status, s.Err)
 		}
 	}
+	return st.Err
 }
 
 // A model id of another geography fails at the first invocation, as the
