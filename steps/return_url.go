@@ -3,8 +3,10 @@ package steps
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 	"net"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -40,13 +42,45 @@ func chooseReturnURL(env *Env) (string, error) {
 			}
 		}
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	port, err := freeReturnPort(env.Dir)
 	if err != nil {
-		return "", fmt.Errorf("find a free port for the OAuth2 return URL: %w", err)
+		return "", err
 	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
 	return returnURLFor(port), nil
+}
+
+// The return URL's port comes from below every common ephemeral range
+// (Linux 32768–60999, macOS and Windows 49152–65535). The port is chosen
+// at configure and served at consent, maybe days later; a port from the
+// ephemeral range (what listening on :0 gives) can meanwhile be taken by
+// any outgoing connection on the machine, and the consent stage then
+// cannot serve it. The room's load test saw exactly that. Ports here are
+// held only by programs that ask for them by number.
+const (
+	returnPortLow   = 20000
+	returnPortHigh  = 32767
+	returnPortTries = 64
+)
+
+// freeReturnPort finds a port in [returnPortLow, returnPortHigh] that is
+// free on loopback now, starting at a place derived from the workspace
+// directory, so learners sharing a machine start apart.
+func freeReturnPort(workspace string) (int, error) {
+	h := fnv.New32a()
+	h.Write([]byte(workspace))
+	span := uint32(returnPortHigh - returnPortLow + 1)
+	start := h.Sum32() % span
+	for i := range uint32(returnPortTries) {
+		port := returnPortLow + int((start+i*7919)%span) // 7919 is prime to span: no repeats
+		ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+		if err != nil {
+			continue
+		}
+		ln.Close()
+		return port, nil
+	}
+	return 0, fmt.Errorf("find a free port for the OAuth2 return URL: none free among %d tried in %d–%d; choose one with --return-port",
+		returnPortTries, returnPortLow, returnPortHigh)
 }
 
 // configuredReturnURL is the return URL configure recorded; a workspace
