@@ -20,6 +20,7 @@ import (
 
 	"agentcore-workshop/internal/app"
 	"agentcore-workshop/internal/doctor"
+	"agentcore-workshop/internal/i18n"
 	"agentcore-workshop/internal/sandbox/model"
 )
 
@@ -202,7 +203,7 @@ func TestEveryRequestFitsItsModel(t *testing.T) {
 	if len(leftovers(t, a.Cloud, ledger)) == 0 {
 		t.Fatal("the leftover lister finds nothing before cleanup")
 	}
-	if r := doctor.Run(ctx, a.Env.Cloud, ""); r.Failed() {
+	if r := doctor.Run(ctx, a.Env.Cloud, "", i18n.Printer{}); r.Failed() {
 		t.Fatalf("doctor: %+v", r.Checks)
 	}
 	if err := a.Runner.Run(ctx, "cleanup"); err != nil {

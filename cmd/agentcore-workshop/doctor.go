@@ -6,9 +6,13 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
+
+	"agentcore-workshop/content"
 
 	"agentcore-workshop/internal/cloud"
 	"agentcore-workshop/internal/doctor"
+	"agentcore-workshop/internal/i18n"
 	"agentcore-workshop/internal/sandbox"
 )
 
@@ -23,7 +27,13 @@ func doctorCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	profile := fs.String("profile", "", "AWS shared-config `PROFILE` (target aws)")
 	sandboxURL := fs.String("sandbox-url", "", "check a sandbox already running at this `URL` (its keys from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)")
 	model := fs.String("model", "", "the Bedrock `MODEL` id agent.py will name (default: the region's cross-region inference profile of Claude Sonnet 4.5)")
+	langFlag := fs.String("lang", "", "language of the report, `LANG`: "+strings.Join(content.Languages(), " or ")+" (default: from LC_ALL / LANG, Korean for ko_*, else English)")
 	if !parseFlags(fs, args, stderr) {
+		return 2
+	}
+	lang, err := pageLang(*langFlag, os.Getenv)
+	if err != nil {
+		fmt.Fprintf(stderr, "agentcore-workshop doctor: %v\n", err)
 		return 2
 	}
 	t := cloud.Target{Kind: *target, Region: *region, Profile: *profile}
@@ -64,7 +74,7 @@ func doctorCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return 1
 	}
 	defer c.HTTP.CloseIdleConnections()
-	r := doctor.Run(ctx, c, *model)
+	r := doctor.Run(ctx, c, *model, i18n.For(lang))
 	doctor.Write(stdout, r)
 	if r.Failed() {
 		return 1

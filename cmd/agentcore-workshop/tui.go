@@ -161,7 +161,7 @@ func preflight(ctx context.Context, a *app.App, conn *app.Connection) ui.Option 
 		if conn.Wait() != nil {
 			return ""
 		}
-		return doctor.Markdown(doctor.Run(ctx, a.Env.Cloud, a.Env.Model))
+		return doctor.Markdown(doctor.Run(ctx, a.Env.Cloud, a.Env.Model, i18n.For(a.Env.Lang)))
 	})
 }
 

@@ -13,6 +13,7 @@ import (
 	"agentcore-workshop/internal/agent/agentpy"
 	"agentcore-workshop/internal/cloud"
 	"agentcore-workshop/internal/doctor"
+	"agentcore-workshop/internal/i18n"
 	"agentcore-workshop/internal/sandbox"
 	"agentcore-workshop/internal/sandbox/model"
 	"agentcore-workshop/internal/sandbox/model/modeltest"
@@ -53,7 +54,7 @@ func statuses(r doctor.Report) map[string]doctor.Status {
 // the same SDK calls AWS gets, and Bedrock's answers fit its model.
 func TestReadySandbox(t *testing.T) {
 	c, rec := clients(t, "eu-central-1", "")
-	r := doctor.Run(context.Background(), c, "")
+	r := doctor.Run(context.Background(), c, "", i18n.Printer{})
 	if r.Failed() || r.Account != "123456789012" || r.Partition != "aws" || r.Model != agentpy.ModelForRegion("eu-central-1") {
 		t.Fatalf("%+v", r)
 	}
@@ -79,7 +80,7 @@ func TestReadySandbox(t *testing.T) {
 // and the report says not ready.
 func TestAnotherGeographysProfileFails(t *testing.T) {
 	c, _ := clients(t, "eu-central-1", "")
-	r := doctor.Run(context.Background(), c, "us."+agentpy.BaseModel)
+	r := doctor.Run(context.Background(), c, "us."+agentpy.BaseModel, i18n.Printer{})
 	if s := statuses(r); !r.Failed() || s["model"] != doctor.Fail || s["credentials"] != doctor.OK || s["agentcore"] != doctor.OK {
 		t.Fatalf("%+v", r)
 	}
@@ -90,7 +91,7 @@ func TestAnotherGeographysProfileFails(t *testing.T) {
 		t.Errorf("report:\n%s", out.String())
 	}
 	// A bare Claude 4.5 id cannot be called on demand anywhere.
-	r = doctor.Run(context.Background(), c, agentpy.BaseModel)
+	r = doctor.Run(context.Background(), c, agentpy.BaseModel, i18n.Printer{})
 	if s := statuses(r); s["model"] != doctor.Fail {
 		t.Errorf("a bare model id: %+v", r.Checks)
 	}
@@ -100,7 +101,7 @@ func TestAnotherGeographysProfileFails(t *testing.T) {
 // are skipped rather than failing with the same cause again.
 func TestRefusedCredentials(t *testing.T) {
 	c, _ := clients(t, "us-west-2", "not-the-sandbox-secret")
-	r := doctor.Run(context.Background(), c, "")
+	r := doctor.Run(context.Background(), c, "", i18n.Printer{})
 	s := statuses(r)
 	if !r.Failed() || s["credentials"] != doctor.Fail || s["agentcore"] != doctor.Skipped || s["model"] != doctor.Skipped {
 		t.Fatalf("%+v", r.Checks)
