@@ -2,7 +2,6 @@ package ui
 
 import (
 	"net/url"
-	"regexp"
 	"strings"
 	"time"
 
@@ -10,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"agentcore-workshop/internal/jwtx"
+	"agentcore-workshop/internal/lazyregexp"
 	"agentcore-workshop/steps/engine"
 )
 
@@ -139,7 +139,7 @@ func (m *Model) card(s engine.StageState, log []string, w int) []string {
 // sdkPrefix is what the AWS SDK puts before the service's own error:
 // "operation error Bedrock AgentCore: InvokeAgentRuntime, https response
 // error StatusCode: 403, RequestID: 5d2a…, ".
-var sdkPrefix = regexp.MustCompile(`operation error [^:]+: \w+, (?:https response error StatusCode: \d+, RequestID: [^,]*, )?`)
+var sdkPrefix = lazyregexp.New(`operation error [^:]+: \w+, (?:https response error StatusCode: \d+, RequestID: [^,]*, )?`)
 
 // plainError is an error as the card shows it: the service's words, without
 // the SDK's plumbing (the log keeps the whole text).
@@ -286,7 +286,7 @@ func urlActs(s engine.StageState, v engine.Value) bool {
 
 // countdownPattern is a timestamp followed by the time left until it, as
 // the stages write an expiry: "2026-11-25T21:24:48Z (59m59s left)".
-var countdownPattern = regexp.MustCompile(`(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z) \((?:[0-9hms.]+ left|expired [0-9hms.]+ ago)\)`)
+var countdownPattern = lazyregexp.New(`(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z) \((?:[0-9hms.]+ left|expired [0-9hms.]+ ago)\)`)
 
 // liveCountdown recomputes every "time left" in val from its timestamp, so
 // a result written an hour ago does not still say "59m59s left".

@@ -1,10 +1,11 @@
 package ui
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"agentcore-workshop/internal/lazyregexp"
 )
 
 // ellipsis joins the two ends of a value shortened in the middle.
@@ -13,7 +14,7 @@ const ellipsis = "…"
 // atomPattern matches the words that must never be split across lines:
 // URLs, ARNs and JWTs. Shown whole, or shortened in the middle; copying
 // (y) and revealing (v) always give the whole value.
-var atomPattern = regexp.MustCompile(`^\(?(?:[a-z][a-z0-9+.-]*://|arn:|eyJ[\w-]*\.[\w-]*\.)`)
+var atomPattern = lazyregexp.New(`^\(?(?:[a-z][a-z0-9+.-]*://|arn:|eyJ[\w-]*\.[\w-]*\.)`)
 
 // isAtom reports whether word is a value, not prose: it is shortened in
 // the middle, never broken, when it is too long for its line.

@@ -2,8 +2,9 @@ package agent
 
 import (
 	"hash/fnv"
-	"regexp"
 	"strings"
+
+	"agentcore-workshop/internal/lazyregexp"
 )
 
 // The tutorial's weather tool is a dummy that always says "sunny". The
@@ -13,7 +14,7 @@ import (
 
 // cityPattern finds "in Seattle", "for New York", "at Lake Tahoe" after the
 // word weather or forecast. The place is at most a few words of letters.
-var cityPattern = regexp.MustCompile(`(?i)\b(?:in|for|at)\s+([\p{L}][\p{L} .'-]{0,60})`)
+var cityPattern = lazyregexp.New(`(?i)\b(?:in|for|at)\s+([\p{L}][\p{L} .'-]{0,60})`)
 
 // trailingNoise are words people add after a place that are not part of it.
 var trailingNoise = []string{"today", "tomorrow", "right now", "now", "please", "currently", "this week", "tonight"}

@@ -9,6 +9,7 @@ import (
 	"html/template"
 	"io"
 	"strings"
+	"sync"
 	"time"
 
 	"agentcore-workshop/internal/session"
@@ -207,7 +208,11 @@ func fenceFor(text string) string {
 	return fence
 }
 
-var page = template.Must(template.New("transcript").Parse(`<!DOCTYPE html>
+// page is parsed on first use, not at package init: the binary links the
+// transcript for its export command, and a launch that does not export
+// should not parse it before its first frame.
+var page = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("transcript").Parse(`<!DOCTYPE html>
 <html lang="{{.Lang}}"><head><meta charset="utf-8"><title>{{.L.heading}}</title>
 <style>body{font-family:sans-serif;max-width:50em;margin:2em auto;padding:0 1em;line-height:1.4}
 pre{background:#f4f4f4;padding:.5em;overflow-x:auto;white-space:pre-wrap;word-break:break-all}
@@ -227,11 +232,12 @@ code{background:#f4f4f4}</style></head><body>
 </section>
 {{end}}</body></html>
 `))
+})
 
 // HTML writes stages as one self-contained HTML page; html/template
 // escapes every value.
 func HTML(w io.Writer, stages []Stage, lang string) error {
-	return page.Execute(w, struct {
+	return page().Execute(w, struct {
 		Lang   string
 		L      map[string]string
 		Stages []Stage

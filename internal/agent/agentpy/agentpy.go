@@ -12,6 +12,8 @@ package agentpy
 import (
 	"regexp"
 	"strings"
+
+	"agentcore-workshop/internal/lazyregexp"
 )
 
 // Spec is what the stand-in takes from agent.py. Empty fields mean the
@@ -152,38 +154,38 @@ var (
 	// Python never passes; unread, the stand-in says it cannot tell.
 	wholeArg = `\s*(?:,|$)`
 
-	decoratorRe = regexp.MustCompile(`@\s*(?:[A-Za-z_][\w.]*\.)?requires_access_token\s*\(`)
-	kwLiteral   = func(name string) *regexp.Regexp {
-		return regexp.MustCompile(`(?:^|[\s,(])` + name + `\s*=\s*` + strLit + wholeArg)
+	decoratorRe = lazyregexp.New(`@\s*(?:[A-Za-z_][\w.]*\.)?requires_access_token\s*\(`)
+	kwLiteral   = func(name string) *lazyregexp.Regexp {
+		return lazyregexp.New(`(?:^|[\s,(])` + name + `\s*=\s*` + strLit + wholeArg)
 	}
 	authFlowLit = kwLiteral("auth_flow")
 	// NAME=os.environ["X"] / os.environ.get("X"[, "d"]) / os.getenv("X"[, "d"])
-	kwEnv = func(name string) *regexp.Regexp {
-		return regexp.MustCompile(`(?:^|[\s,(])` + name + `\s*=\s*(?:os\.)?(environ\s*\[\s*` + strLit +
+	kwEnv = func(name string) *lazyregexp.Regexp {
+		return lazyregexp.New(`(?:^|[\s,(])` + name + `\s*=\s*(?:os\.)?(environ\s*\[\s*` + strLit +
 			`\s*\]|(?:environ\.get|getenv)\s*\(\s*` + strLit + `\s*(?:,\s*` + strLit + `\s*)?\))` + wholeArg)
 	}
 	// NAME=IDENT: a module-level name whose assignment is read instead.
-	kwRef = func(name string) *regexp.Regexp {
-		return regexp.MustCompile(`(?:^|[\s,(])` + name + `\s*=\s*([A-Za-z_]\w*)\s*(?:,|$)`)
+	kwRef = func(name string) *lazyregexp.Regexp {
+		return lazyregexp.New(`(?:^|[\s,(])` + name + `\s*=\s*([A-Za-z_]\w*)\s*(?:,|$)`)
 	}
 	provider = keyword{"provider_name", kwLiteral("provider_name"), kwEnv("provider_name"), kwRef("provider_name")}
 	callback = keyword{"callback_url", kwLiteral("callback_url"), kwEnv("callback_url"), kwRef("callback_url")}
-	scopesRe = regexp.MustCompile(`(?:^|[\s,(])scopes\s*=\s*\[([^\]]*)\]` + wholeArg)
-	strAny   = regexp.MustCompile(strLit)
+	scopesRe = lazyregexp.New(`(?:^|[\s,(])scopes\s*=\s*\[([^\]]*)\]` + wholeArg)
+	strAny   = lazyregexp.New(strLit)
 	// MODEL_ID = "..." (any upper-case name ending in MODEL or MODEL_ID).
-	modelConstRe = regexp.MustCompile(`(?m)^([A-Z_]*MODEL(?:_ID)?)\s*=\s*` + strLit + `[ \t]*$`)
+	modelConstRe = lazyregexp.New(`(?m)^([A-Z_]*MODEL(?:_ID)?)\s*=\s*` + strLit + `[ \t]*$`)
 	// Agent(model="..." | model=NAME, ...): the model argument of Agent(...).
-	agentCallRe = regexp.MustCompile(`\bAgent\s*\(`)
+	agentCallRe = lazyregexp.New(`\bAgent\s*\(`)
 	modelArgLit = kwLiteral("model")
-	modelArgRef = regexp.MustCompile(`(?:^|[\s,(])model\s*=\s*([A-Za-z_]\w*)\s*(?:,|$)`)
-	toolsRe     = regexp.MustCompile(`(?:^|[\s,(])tools\s*=\s*\[([^\]]*)\]` + wholeArg)
-	identRe     = regexp.MustCompile(`[A-Za-z_][\w.]*`)
-	forceArg    = regexp.MustCompile(`(?:^|[\s,(])force_authentication\s*=\s*([^,)]+?)\s*(?:,|$)`)
+	modelArgRef = lazyregexp.New(`(?:^|[\s,(])model\s*=\s*([A-Za-z_]\w*)\s*(?:,|$)`)
+	toolsRe     = lazyregexp.New(`(?:^|[\s,(])tools\s*=\s*\[([^\]]*)\]` + wholeArg)
+	identRe     = lazyregexp.New(`[A-Za-z_][\w.]*`)
+	forceArg    = lazyregexp.New(`(?:^|[\s,(])force_authentication\s*=\s*([^,)]+?)\s*(?:,|$)`)
 	// The entrypoint's first parameter: the invocation payload.
-	entrypointRe = regexp.MustCompile(`@\s*[A-Za-z_][\w.]*\.entrypoint\s+(?:async\s+)?def\s+\w+\s*\(\s*([A-Za-z_]\w*)`)
+	entrypointRe = lazyregexp.New(`@\s*[A-Za-z_][\w.]*\.entrypoint\s+(?:async\s+)?def\s+\w+\s*\(\s*([A-Za-z_]\w*)`)
 	// environIndex tells os.environ["X"] (KeyError when unset) from the
 	// lookups with a fallback.
-	environIndex = regexp.MustCompile(`^environ\s*\[`)
+	environIndex = lazyregexp.New(`^environ\s*\[`)
 )
 
 // Parse reads src, an agent.py. It never fails: what it cannot read stays
@@ -266,7 +268,7 @@ func payloadKey(text string) string {
 // lookup, or a module-level name holding either.
 type keyword struct {
 	name              string
-	literal, env, ref *regexp.Regexp
+	literal, env, ref *lazyregexp.Regexp
 }
 
 // kwValue is what a keyword argument says.

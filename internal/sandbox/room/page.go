@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"agentcore-workshop/internal/roomapi"
@@ -17,8 +18,13 @@ import (
 //go:embed templates/room.html
 var templateFS embed.FS
 
-var tmpl = template.Must(template.New("room").Funcs(template.FuncMap{"duration": roomapi.FormatDuration}).
-	ParseFS(templateFS, "templates/room.html"))
+// tmpl is parsed on first use, not at package init: the binary links the
+// room for the sandbox, and a launch should not parse its page before the
+// first frame.
+var tmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("room").Funcs(template.FuncMap{"duration": roomapi.FormatDuration}).
+		ParseFS(templateFS, "templates/room.html"))
+})
 
 // writeTimeout bounds each write to a live page: a page that stops
 // reading is dropped rather than holding the stream.
@@ -44,7 +50,7 @@ func (s *Service) servePage(w http.ResponseWriter, r *http.Request) {
 	rand.Read(n)
 	nonce := base64.RawStdEncoding.EncodeToString(n)
 	var b bytes.Buffer
-	err := tmpl.ExecuteTemplate(&b, "page", struct {
+	err := tmpl().ExecuteTemplate(&b, "page", struct {
 		Board     roomapi.Board
 		Nonce     string
 		EventsURL string
@@ -92,7 +98,7 @@ func (s *Service) serveEvents(w http.ResponseWriter, r *http.Request) {
 // sendBoard writes one "board" event within writeTimeout.
 func (s *Service) sendBoard(w http.ResponseWriter, rc *http.ResponseController) error {
 	var b bytes.Buffer
-	if err := tmpl.ExecuteTemplate(&b, "board", s.Board()); err != nil {
+	if err := tmpl().ExecuteTemplate(&b, "board", s.Board()); err != nil {
 		return err
 	}
 	var ev strings.Builder
