@@ -85,3 +85,5 @@ replace charm.land/lipgloss/v2 => ./third_party/lipgloss
 replace github.com/aws/smithy-go => ./third_party/smithy-go
 
 replace charm.land/glamour/v2 => ./third_party/glamour
+
+replace github.com/mattn/go-runewidth => ./third_party/go-runewidth
