@@ -87,3 +87,5 @@ replace github.com/aws/smithy-go => ./third_party/smithy-go
 replace charm.land/glamour/v2 => ./third_party/glamour
 
 replace github.com/mattn/go-runewidth => ./third_party/go-runewidth
+
+replace github.com/yuin/goldmark => ./third_party/goldmark
