@@ -144,6 +144,18 @@ func (p *pySDK) invoke(t *testing.T, agentPy, workload, userToken string, header
 	return *reply.ExternalService
 }
 
+// standIn is the external_service result in the stand-in agent's reply.
+func standIn(t *testing.T, reply string) pyOutcome {
+	t.Helper()
+	var r struct {
+		ExternalService *pyOutcome `json:"external_service"`
+	}
+	if err := json.Unmarshal([]byte(reply), &r); err != nil || r.ExternalService == nil {
+		t.Fatalf("the stand-in's reply (%v): %s", err, reply)
+	}
+	return *r.ExternalService
+}
+
 // The learner's agent.py, run with the AgentCore Python SDK's own
 // requires_access_token and IdentityClient (testdata/pysdk, boto3 as
 // installed) against the sandbox, with the runtime's environment: the
@@ -199,10 +211,14 @@ func TestAgentPyIdentityPathWithThePythonSDK(t *testing.T) {
 	// Before the return URL is allowed on the runtime's workload identity,
 	// AgentCore refuses USER_FEDERATION: the SDK raises boto3's
 	// ValidationException and agent.py's tool reports it.
-	if o := py.invoke(t, agentPy, workload, user, headers); o.Status != "failed" || !strings.HasPrefix(o.Error, "ValidationException: ") {
-		t.Fatalf("with no return URL allowed: %+v", o)
-	} else {
-		t.Logf("no return URL allowed: %s", o.Error)
+	refused := py.invoke(t, agentPy, workload, user, headers)
+	if refused.Status != "failed" || !strings.HasPrefix(refused.Error, "ValidationException: ") {
+		t.Fatalf("with no return URL allowed: %+v", refused)
+	}
+	t.Logf("no return URL allowed: %s", refused.Error)
+	// The stand-in reports the refusal in the same words.
+	if s := standIn(t, askExternal(t, a)); s.Status != refused.Status || s.Error != refused.Error {
+		t.Errorf("the stand-in's refusal differs:\nstand-in %+v\nagent.py %+v", s, refused)
 	}
 
 	// The consent stage allows it, as the toolkit's invoke does.
@@ -259,13 +275,7 @@ func TestAgentPyIdentityPathWithThePythonSDK(t *testing.T) {
 	// The stand-in agent, asked the same through the runtime, agrees on
 	// everything agent.py reports (it also calls the sandbox's external
 	// API, which agent.py has no address for).
-	var stand struct {
-		ExternalService *pyOutcome `json:"external_service"`
-	}
-	if err := json.Unmarshal([]byte(askExternal(t, a)), &stand); err != nil || stand.ExternalService == nil {
-		t.Fatalf("the stand-in's reply: %v", err)
-	}
-	s := *stand.ExternalService
+	s := standIn(t, askExternal(t, a))
 	if len(s.ExternalAPI) == 0 {
 		t.Errorf("the stand-in did not call the external API: %+v", s)
 	}

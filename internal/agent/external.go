@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/aws/smithy-go"
 )
 
 // TokenRequest is what the external-service tool knows when it asks AgentCore
@@ -133,7 +135,7 @@ func externalService(ctx context.Context, src TokenSource, req TokenRequest) (st
 		return fmt.Sprintf("I received a workload access token for session %s, but %s, "+
 			"so I did not call it.", orNone(req.SessionID), ErrNotConnected), out, nil
 	case err != nil:
-		out.Error = err.Error()
+		out.Error = asPython(err)
 		return "Failed to authenticate to the external service: " + err.Error(), out, nil
 	case res.AccessToken != "":
 		out.Status, out.TokenSource, out.TokenLength = StatusConnected, VaultSource, len(res.AccessToken)
@@ -167,6 +169,22 @@ func externalService(ctx context.Context, src TokenSource, req TokenRequest) (st
 		out.Error = "Identity service did not return a token or an authorization URL."
 		return "Failed to authenticate to the external service: Identity service did not return a token or an authorization URL.", out, nil
 	}
+}
+
+// asPython words err as agent.py's tool reports an exception,
+// f"{type(e).__name__}: {e}": an AWS error as botocore's ClientError words
+// it, so the stand-in's result reads as the learner's agent's does on AWS
+// (compared with the AgentCore Python SDK in steps,
+// TestAgentPyIdentityPathWithThePythonSDK). Other errors keep their text.
+func asPython(err error) string {
+	var api smithy.APIError
+	var op *smithy.OperationError
+	if errors.As(err, &api) && errors.As(err, &op) {
+		// botocore/exceptions.py, ClientError.MSG_TEMPLATE (no retries).
+		return fmt.Sprintf("%s: An error occurred (%s) when calling the %s operation: %s",
+			api.ErrorCode(), api.ErrorCode(), op.Operation(), api.ErrorMessage())
+	}
+	return err.Error()
 }
 
 func orNone(s string) string {
