@@ -89,3 +89,5 @@ replace charm.land/glamour/v2 => ./third_party/glamour
 replace github.com/mattn/go-runewidth => ./third_party/go-runewidth
 
 replace github.com/yuin/goldmark => ./third_party/goldmark
+
+replace github.com/charmbracelet/ultraviolet => ./third_party/ultraviolet
