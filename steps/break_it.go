@@ -319,7 +319,7 @@ func (k *breakKit) expiredToken(ctx context.Context) (attempt, error) {
 	why := tr.T("no token saved by an earlier stage has expired yet")
 	if !soonest.IsZero() {
 		why = tr.Sprintf("no saved token has expired yet: stage 1's expires at %s (%s); run break-it again after that",
-			soonest.UTC().Format(time.RFC3339), jwtx.Remaining(soonest, now))
+			soonest.UTC().Format(time.RFC3339), jwtx.Remaining(tr, soonest, now))
 	}
 	return attempt{skip: why}, nil
 }

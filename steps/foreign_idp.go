@@ -271,7 +271,7 @@ func audiences(tok jwtx.Token) []string {
 
 // foreignClaimsTable shows the claims, and says what is not there.
 func foreignClaimsTable(tok jwtx.Token, env *Env) string {
-	t := claimsTable(tok, env.clock().Now())
+	t := claimsTable(env.tr(), tok, env.clock().Now())
 	if _, ok := tok.Claims["client_id"]; !ok {
 		t += "\n(no client_id claim: allowedClients cannot match this token; allowedAudience checks aud)"
 	}

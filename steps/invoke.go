@@ -129,7 +129,7 @@ func (s invokeWithToken) Run(ctx context.Context, env *Env, rep Reporter) (Resul
 	}
 	put(Value{Name: SessionID, Value: echoed})
 	put(Value{Name: Response, Value: answer})
-	put(Value{Name: "token expires", Value: exp.UTC().Format(time.RFC3339) + " (" + jwtx.Remaining(exp, env.clock().Now()) + ")"})
+	put(Value{Name: "token expires", Value: exp.UTC().Format(time.RFC3339) + " (" + jwtx.Remaining(env.tr(), exp, env.clock().Now()) + ")"})
 	put(Value{Name: "token client_id", Value: tok.String("client_id")})
 	// The pages' CLI snippets continue this conversation with this token.
 	_, err = updateEnvFile(env, rep, map[string]string{EnvToken: token, SessionID: echoed})

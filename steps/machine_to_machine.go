@@ -122,7 +122,7 @@ func (s machineToMachine) Run(ctx context.Context, env *Env, rep Reporter) (Resu
 	if err != nil {
 		return res, fmt.Errorf("decode the M2M token: %w", err)
 	}
-	put(Value{Name: M2MTokenClaims, Value: claimsTable(tok, env.clock().Now())})
+	put(Value{Name: M2MTokenClaims, Value: claimsTable(env.tr(), tok, env.clock().Now())})
 	// What the stage teaches, checked on the token Cognito really issued.
 	if !tok.Machine() || tok.String("client_id") != client.ID {
 		return res, fmt.Errorf("the token is not a machine token for client %s: sub %q, client_id %q, username %q",

@@ -351,6 +351,6 @@ func (oauthConsent) showChain(ctx context.Context, env *Env, rep Reporter, put f
 		rep.Log("external API: %s", o.ExternalAPI)
 	}
 	if exp, ok := inTok.Expiry(); ok {
-		put(Value{Name: "inbound token", Value: tr.Sprintf("only the runtime saw it (%s)", jwtx.Remaining(exp, env.clock().Now()))})
+		put(Value{Name: "inbound token", Value: tr.Sprintf("only the runtime saw it (%s)", jwtx.Remaining(tr, exp, env.clock().Now()))})
 	}
 }

@@ -14,6 +14,7 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
+	"agentcore-workshop/internal/i18n"
 	"agentcore-workshop/internal/jwtx"
 	"agentcore-workshop/steps/engine"
 )
@@ -167,7 +168,7 @@ func (s provisionCognito) Run(ctx context.Context, env *Env, rep Reporter) (Resu
 	if err != nil {
 		return res, fmt.Errorf("decode the access token: %w", err)
 	}
-	put(Value{Name: AccessTokenClaims, Value: claimsTable(tok, env.clock().Now())})
+	put(Value{Name: AccessTokenClaims, Value: claimsTable(env.tr(), tok, env.clock().Now())})
 
 	rep.Progress("credentials file", 6, 6)
 	vals := envFileValues(res)
@@ -185,12 +186,12 @@ func (s provisionCognito) Run(ctx context.Context, env *Env, rep Reporter) (Resu
 }
 
 // claimsTable shows the claims the tutorial teaches, one per line.
-func claimsTable(tok jwtx.Token, now time.Time) string {
+func claimsTable(tr i18n.Printer, tok jwtx.Token, now time.Time) string {
 	var b strings.Builder
-	for _, c := range tok.Explain(now) {
+	for _, c := range tok.Explain(tr, now) {
 		fmt.Fprintf(&b, "%-10s %s\n", c.Name, c.Value)
 	}
-	for _, n := range tok.Notes() {
+	for _, n := range tok.Notes(tr) {
 		b.WriteString("(" + n + ")\n")
 	}
 	return strings.TrimRight(b.String(), "\n")

@@ -67,7 +67,7 @@ func diagnose(tr i18n.Printer, token string, rule runtimeRule, now time.Time) st
 		return tr.Sprintf("issuer %s is not the runtime's pool %s: another pool or IdP signed it", iss, rule.issuer)
 	}
 	if exp, ok := tok.Expiry(); ok && now.After(exp) {
-		return tr.Sprintf("expired at %s (%s)", exp.UTC().Format(time.RFC3339), jwtx.Remaining(exp, now))
+		return tr.Sprintf("expired at %s (%s)", exp.UTC().Format(time.RFC3339), jwtx.Remaining(tr, exp, now))
 	}
 	if tok.String("token_use") == "id" {
 		return tr.T("an ID token: the runtime wants the access token (allowedClients checks client_id, which ID tokens lack)")

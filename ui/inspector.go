@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"agentcore-workshop/internal/i18n"
 	"agentcore-workshop/internal/jwtx"
 	"agentcore-workshop/steps/engine"
 )
@@ -44,9 +45,9 @@ const (
 
 // headerMeanings explains the JOSE header fields a learner meets.
 var headerMeanings = map[string]string{
-	"alg": "how it was signed; the runtime checks it with the pool's public key",
-	"kid": "which key of the pool's JWKS (behind the discovery URL) signed it",
-	"typ": "the token's media type",
+	"alg": i18n.M("how it was signed; the runtime checks it with the pool's public key"),
+	"kid": i18n.M("which key of the pool's JWKS (behind the discovery URL) signed it"),
+	"typ": i18n.M("the token's media type"),
 }
 
 // inspector is the token overlay's state. The raw token is held only while
@@ -264,7 +265,7 @@ func (m *Model) rebuildInspector() {
 	add(wrapLines(m.st.Title.Render(kind)+" · "+verdict, iw)...)
 
 	if exp, ok := tok.Expiry(); ok {
-		left := jwtx.Remaining(exp, now)
+		left := jwtx.Remaining(m.tr, exp, now)
 		st := m.st.OK
 		note := ""
 		if !exp.After(now) {
@@ -277,8 +278,8 @@ func (m *Model) rebuildInspector() {
 	}
 
 	// Header and claims share one set of columns.
-	hdr := headerFields(tok)
-	claims := tok.Explain(now)
+	hdr := headerFields(m.tr, tok)
+	claims := tok.Explain(m.tr, now)
 	l := layoutFields(append(append([]jwtx.Claim(nil), hdr...), claims...), iw)
 
 	add("", m.st.Title.Render(m.tr.T(inspHeader)))
@@ -307,7 +308,7 @@ func (m *Model) rebuildInspector() {
 }
 
 // headerFields lists the JOSE header: alg and kid first, then the rest.
-func headerFields(tok jwtx.Token) []jwtx.Claim {
+func headerFields(tr i18n.Printer, tok jwtx.Token) []jwtx.Claim {
 	names := make([]string, 0, len(tok.Header))
 	for n := range tok.Header {
 		if n != "alg" && n != "kid" {
@@ -321,7 +322,7 @@ func headerFields(tok jwtx.Token) []jwtx.Claim {
 		if !ok {
 			continue
 		}
-		out = append(out, jwtx.Claim{Name: n, Value: fmt.Sprint(v), Meaning: headerMeanings[n]})
+		out = append(out, jwtx.Claim{Name: n, Value: fmt.Sprint(v), Meaning: tr.T(headerMeanings[n])})
 	}
 	return out
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
+	"agentcore-workshop/internal/i18n"
 	"agentcore-workshop/steps/engine"
 )
 
@@ -440,6 +441,43 @@ func TestInspectorIsALayerNothingShowsThrough(t *testing.T) {
 			if i > ig.y && i < ig.y+ig.h-1 && strings.ContainsAny(box, "넓글") {
 				t.Errorf("%d: row %d: the page shows through the box: %q", w, i, box)
 			}
+		}
+	}
+}
+
+// In Korean the inspector explains every claim and header field, the time
+// left and the token's notes in Korean: only claim names and values stay.
+func TestInspectorInKorean(t *testing.T) {
+	now := t0
+	eng := tokenEngine(accessToken(t))
+	h := onFirst(newHarness(t, eng, 160, 48, WithLang("ko"), WithClock(func() time.Time { return now })))
+	h.press(keyRune('t'))
+	v := plain(h)
+	for _, want := range []string{"59m0s 남음", "누구인지: 풀 안에서 바뀌지 않는 사용자 ID", "토큰을 요청한 앱 클라이언트", "서명 방식입니다"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("Korean inspector lacks %q:\n%s", want, v)
+		}
+	}
+	for _, english := range []string{" left", "who: the user's stable id", "which app client asked", "how it was signed"} {
+		if strings.Contains(v, english) {
+			t.Errorf("Korean inspector still says %q:\n%s", english, v)
+		}
+	}
+}
+
+// A countdown stored in either language (the stage wrote it in the
+// learner's language then) is recomputed in the language shown now.
+func TestLiveCountdownReadsBothLanguages(t *testing.T) {
+	exp := t0.Add(10 * time.Minute)
+	ts := exp.UTC().Format(time.RFC3339)
+	for _, stored := range []string{ts + " (59m0s left)", ts + " (59m0s 남음)", ts + " (expired 3s ago)", ts + " (3s 전에 만료됨)"} {
+		got, ok := liveCountdown(i18n.For("ko"), stored, t0)
+		if !ok || got != ts+" (10m0s 남음)" {
+			t.Errorf("ko, stored %q: got %q, %v", stored, got, ok)
+		}
+		got, ok = liveCountdown(i18n.Printer{}, stored, t0.Add(11*time.Minute))
+		if !ok || got != ts+" (expired 1m0s ago)" {
+			t.Errorf("en, stored %q: got %q, %v", stored, got, ok)
 		}
 	}
 }

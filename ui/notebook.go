@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"agentcore-workshop/internal/i18n"
 	"agentcore-workshop/internal/jwtx"
 	"agentcore-workshop/internal/lazyregexp"
 	"agentcore-workshop/steps/engine"
@@ -218,7 +219,7 @@ func (m *Model) resultLines(s engine.StageState, w int, cmds *[]tea.Cmd) []strin
 		case v.Kind == engine.KindURL && urlActs(s, v) && urlHint:
 			hint, urlHint = m.tr.T(hintOpen), false
 		}
-		if live, ok := liveCountdown(val, now); ok {
+		if live, ok := liveCountdown(m.tr, val, now); ok {
 			val = live
 			m.countdown = true
 		}
@@ -286,11 +287,11 @@ func urlActs(s engine.StageState, v engine.Value) bool {
 
 // countdownPattern is a timestamp followed by the time left until it, as
 // the stages write an expiry: "2026-11-25T21:24:48Z (59m59s left)".
-var countdownPattern = lazyregexp.New(`(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z) \((?:[0-9hms.]+ left|expired [0-9hms.]+ ago)\)`)
+var countdownPattern = lazyregexp.New(`(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z) \((?:[0-9hms.]+ left|expired [0-9hms.]+ ago|[0-9hms.]+ 남음|[0-9hms.]+ 전에 만료됨)\)`)
 
 // liveCountdown recomputes every "time left" in val from its timestamp, so
 // a result written an hour ago does not still say "59m59s left".
-func liveCountdown(val string, now time.Time) (string, bool) {
+func liveCountdown(tr i18n.Printer, val string, now time.Time) (string, bool) {
 	found := false
 	out := countdownPattern.ReplaceAllStringFunc(val, func(s string) string {
 		ts := countdownPattern.FindStringSubmatch(s)[1]
@@ -299,7 +300,7 @@ func liveCountdown(val string, now time.Time) (string, bool) {
 			return s
 		}
 		found = true
-		return ts + " (" + jwtx.Remaining(t, now) + ")"
+		return ts + " (" + jwtx.Remaining(tr, t, now) + ")"
 	})
 	return out, found
 }

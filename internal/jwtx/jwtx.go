@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"agentcore-workshop/internal/i18n"
 )
 
 // Token is a decoded, unverified JWT.
@@ -93,29 +95,29 @@ type Claim struct {
 }
 
 var meanings = map[string]string{
-	"sub":              "who: the user's stable id in the pool",
-	"iss":              "issuer: the pool that signed the token (its keys are at the discovery URL)",
-	"client_id":        "which app client asked for the token: what allowedClients checks",
-	"aud":              "audience: what allowedAudience checks (Cognito puts it in ID tokens only; Auth0-style IdPs put the API in access tokens)",
-	"azp":              "which application asked for the token (Auth0's name for it; there is no client_id)",
-	"gty":              "how the token was granted: client-credentials means a program, no user",
-	"token_use":        "access tokens go to APIs; ID tokens describe the user to the app",
-	"scope":            "what the token may be used for",
-	"auth_time":        "when the user signed in",
-	"iat":              "when this token was issued",
-	"exp":              "when it stops working; sign in again for a new one",
-	"nbf":              "not valid before this time",
-	"jti":              "this token's unique id",
-	"origin_jti":       "the id of the sign-in this token came from",
-	"event_id":         "the sign-in event",
-	"username":         "the user's name in the pool",
-	"cognito:username": "the user's name in the pool",
-	"email":            "the user's email",
+	"sub":              i18n.M("who: the user's stable id in the pool"),
+	"iss":              i18n.M("issuer: the pool that signed the token (its keys are at the discovery URL)"),
+	"client_id":        i18n.M("which app client asked for the token: what allowedClients checks"),
+	"aud":              i18n.M("audience: what allowedAudience checks (Cognito puts it in ID tokens only; Auth0-style IdPs put the API in access tokens)"),
+	"azp":              i18n.M("which application asked for the token (Auth0's name for it; there is no client_id)"),
+	"gty":              i18n.M("how the token was granted: client-credentials means a program, no user"),
+	"token_use":        i18n.M("access tokens go to APIs; ID tokens describe the user to the app"),
+	"scope":            i18n.M("what the token may be used for"),
+	"auth_time":        i18n.M("when the user signed in"),
+	"iat":              i18n.M("when this token was issued"),
+	"exp":              i18n.M("when it stops working; sign in again for a new one"),
+	"nbf":              i18n.M("not valid before this time"),
+	"jti":              i18n.M("this token's unique id"),
+	"origin_jti":       i18n.M("the id of the sign-in this token came from"),
+	"event_id":         i18n.M("the sign-in event"),
+	"username":         i18n.M("the user's name in the pool"),
+	"cognito:username": i18n.M("the user's name in the pool"),
+	"email":            i18n.M("the user's email"),
 }
 
 // Explain lists the token's claims with their meanings: the teaching claims
 // first, the rest alphabetically. Times are shown in UTC with the time left.
-func (t Token) Explain(now time.Time) []Claim {
+func (t Token) Explain(tr i18n.Printer, now time.Time) []Claim {
 	order := []string{"sub", "iss", "client_id", "aud", "token_use", "scope", "username", "cognito:username", "auth_time", "iat", "exp"}
 	seen := map[string]bool{}
 	var out []Claim
@@ -133,11 +135,11 @@ func (t Token) Explain(now time.Time) []Claim {
 			if tm, ok := t.Time(name); ok {
 				val = tm.UTC().Format(time.RFC3339)
 				if name == "exp" {
-					val += " (" + Remaining(tm, now) + ")"
+					val += " (" + Remaining(tr, tm, now) + ")"
 				}
 			}
 		}
-		out = append(out, Claim{Name: name, Value: val, Meaning: t.meaning(name)})
+		out = append(out, Claim{Name: name, Value: val, Meaning: tr.T(t.meaning(name))})
 	}
 	for _, n := range order {
 		add(n)
@@ -156,10 +158,10 @@ func (t Token) Explain(now time.Time) []Claim {
 // machineMeanings replace meanings for a machine-to-machine token, whose
 // claims describe a program rather than a person.
 var machineMeanings = map[string]string{
-	"sub":       "who: the app client itself (client_credentials); no person signed in",
-	"client_id": "the client that asked for the token, which is also its subject",
-	"scope":     "what the client may do: scopes a resource server defines (identifier/name), granted to the client",
-	"auth_time": "when the client authenticated with its secret",
+	"sub":       i18n.M("who: the app client itself (client_credentials); no person signed in"),
+	"client_id": i18n.M("the client that asked for the token, which is also its subject"),
+	"scope":     i18n.M("what the client may do: scopes a resource server defines (identifier/name), granted to the client"),
+	"auth_time": i18n.M("when the client authenticated with its secret"),
 }
 
 // meaning explains one claim of this token: a machine token's subject and
@@ -184,30 +186,30 @@ func (t Token) Machine() bool {
 
 // Notes are what the token as a whole says, beyond its claims one by one:
 // the things a learner should notice. Each is one sentence.
-func (t Token) Notes() []string {
+func (t Token) Notes(tr i18n.Printer) []string {
 	var out []string
 	if alg, _ := t.Header["alg"].(string); strings.EqualFold(alg, "none") {
-		out = append(out, "alg none: the token is not signed at all, so it proves nothing and no authorizer accepts it")
+		out = append(out, tr.T("alg none: the token is not signed at all, so it proves nothing and no authorizer accepts it"))
 	}
 	if t.Machine() {
-		out = append(out, "a machine token: its subject is the client itself (sub = client_id) and it has no username, so no person is behind it")
+		out = append(out, tr.T("a machine token: its subject is the client itself (sub = client_id) and it has no username, so no person is behind it"))
 	}
 	if t.String("token_use") == "id" {
-		out = append(out, "an ID token: it describes the user to the app; it has aud (the client) and no client_id, so an authorizer checking allowedClients refuses it")
+		out = append(out, tr.T("an ID token: it describes the user to the app; it has aud (the client) and no client_id, so an authorizer checking allowedClients refuses it"))
 	}
 	if _, ok := t.Claims["aud"]; !ok {
-		out = append(out, "no aud claim: access tokens name their client in client_id instead")
+		out = append(out, tr.T("no aud claim: access tokens name their client in client_id instead"))
 	}
 	return out
 }
 
 // Remaining says how long until exp, or that it has passed.
-func Remaining(exp, now time.Time) string {
+func Remaining(tr i18n.Printer, exp, now time.Time) string {
 	d := exp.Sub(now).Round(time.Second)
 	if d <= 0 {
-		return "expired " + (-d).String() + " ago"
+		return tr.Sprintf("expired %s ago", -d)
 	}
-	return d.String() + " left"
+	return tr.Sprintf("%s left", d)
 }
 
 // Redact shows the start of a secret and hides the rest.

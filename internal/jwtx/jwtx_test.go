@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"agentcore-workshop/internal/i18n"
 )
 
 func seg(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
@@ -18,7 +20,7 @@ func TestDecodeAndExplain(t *testing.T) {
 	if tok.Header["kid"] != "k1" || tok.String("client_id") != "c1" {
 		t.Fatalf("decoded %+v", tok)
 	}
-	claims := tok.Explain(time.Unix(400, 0))
+	claims := tok.Explain(i18n.Printer{}, time.Unix(400, 0))
 	var names []string
 	for _, c := range claims {
 		names = append(names, c.Name)
@@ -29,7 +31,7 @@ func TestDecodeAndExplain(t *testing.T) {
 	if exp := claims[3].Value; !strings.Contains(exp, "10m0s left") {
 		t.Fatalf("exp = %q", exp)
 	}
-	if c := tok.Explain(time.Unix(1060, 0))[3].Value; !strings.Contains(c, "expired 1m0s ago") {
+	if c := tok.Explain(i18n.Printer{}, time.Unix(1060, 0))[3].Value; !strings.Contains(c, "expired 1m0s ago") {
 		t.Fatalf("expired exp = %q", c)
 	}
 }
@@ -65,7 +67,7 @@ func TestMachineTokenIsExplainedAsAProgram(t *testing.T) {
 		t.Fatal("a client_credentials token is not seen as a machine token")
 	}
 	byName := map[string]Claim{}
-	for _, c := range tok.Explain(time.Unix(0, 0)) {
+	for _, c := range tok.Explain(i18n.Printer{}, time.Unix(0, 0)) {
 		byName[c.Name] = c
 	}
 	if m := byName["sub"].Meaning; !strings.Contains(m, "app client itself") || strings.Contains(m, "user") {
@@ -74,7 +76,7 @@ func TestMachineTokenIsExplainedAsAProgram(t *testing.T) {
 	if m := byName["scope"].Meaning; !strings.Contains(m, "resource server") {
 		t.Errorf("scope meaning = %q", m)
 	}
-	notes := strings.Join(tok.Notes(), "\n")
+	notes := strings.Join(tok.Notes(i18n.Printer{}), "\n")
 	for _, want := range []string{"sub = client_id", "no username", "no aud claim"} {
 		if !strings.Contains(notes, want) {
 			t.Errorf("notes lack %q:\n%s", want, notes)
@@ -86,15 +88,15 @@ func TestMachineTokenIsExplainedAsAProgram(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if user.Machine() || !strings.Contains(user.Explain(time.Unix(0, 0))[0].Meaning, "user") {
-		t.Errorf("a user's token explained as a machine's: %+v", user.Explain(time.Unix(0, 0))[0])
+	if user.Machine() || !strings.Contains(user.Explain(i18n.Printer{}, time.Unix(0, 0))[0].Meaning, "user") {
+		t.Errorf("a user's token explained as a machine's: %+v", user.Explain(i18n.Printer{}, time.Unix(0, 0))[0])
 	}
 	// Nor is an ID token, and an unsigned one says so.
 	id, err := Decode(seg(`{"alg":"none"}`) + "." + seg(`{"sub":"u1","aud":"c1","token_use":"id","cognito:username":"t","exp":1}`) + ".")
 	if err != nil {
 		t.Fatal(err)
 	}
-	notes = strings.Join(id.Notes(), "\n")
+	notes = strings.Join(id.Notes(i18n.Printer{}), "\n")
 	if id.Machine() || !strings.Contains(notes, "an ID token") || !strings.Contains(notes, "not signed") || strings.Contains(notes, "no aud") {
 		t.Errorf("ID token notes:\n%s", notes)
 	}
