@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"agentcore-workshop/internal/atomicfile"
+	"agentcore-workshop/internal/lazyregexp"
 )
 
 // Records is a directory of the store holding one JSON file per record, for
@@ -24,7 +24,7 @@ type Records struct {
 // validRecordID allows the ids services use (Cognito pool ids mix cases,
 // "us-west-2_AbC123xyZ"): no separators, no leading dot, so a record is
 // never a path and never a temp file's name.
-var validRecordID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$`)
+var validRecordID = lazyregexp.New(`^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$`)
 
 // Records opens (creating if needed) the record directory name.
 func (s *Store) Records(name string) (*Records, error) {

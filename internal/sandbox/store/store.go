@@ -12,10 +12,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sync"
 
 	"agentcore-workshop/internal/atomicfile"
+	"agentcore-workshop/internal/lazyregexp"
 )
 
 // Store is a directory of JSON documents. An empty Dir keeps nothing on disk
@@ -36,7 +36,7 @@ func New(dir string) (*Store, error) {
 	return &Store{Dir: dir}, nil
 }
 
-var validName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+var validName = lazyregexp.New(`^[a-z0-9][a-z0-9_-]*$`)
 
 func (s *Store) path(name string) (string, error) {
 	if !validName.MatchString(name) {
