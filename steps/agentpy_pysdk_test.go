@@ -21,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ctl "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol"
 
+	"agentcore-workshop/internal/agent"
 	"agentcore-workshop/internal/agent/agentpy"
 	"agentcore-workshop/internal/app"
 	"agentcore-workshop/internal/consent"
@@ -28,18 +29,9 @@ import (
 	"agentcore-workshop/steps"
 )
 
-// pyOutcome is agent.py's external_service result, as the consent stage
-// reads it.
-type pyOutcome struct {
-	Status           string          `json:"status"`
-	Provider         string          `json:"provider"`
-	TokenSource      string          `json:"token_source"`
-	TokenLength      int             `json:"token_length"`
-	TokenClaims      map[string]any  `json:"token_claims"`
-	AuthorizationURL string          `json:"authorization_url"`
-	Error            string          `json:"error"`
-	ExternalAPI      json.RawMessage `json:"external_api"`
-}
+// pyOutcome is agent.py's external_service result: the object the
+// stand-in returns too, so the two compare field for field.
+type pyOutcome = agent.Outcome
 
 // pySDK runs testdata/pysdk/harness.py against the workshop's sandbox
 // with a runtime's environment and nothing of the host's AWS setup.
