@@ -58,7 +58,7 @@ func sandboxCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	sb, err := sandbox.Start(ctx, sandbox.Config{Addr: *addr, StateDir: *state, Region: *region, Log: log, Delays: delays, PublicURL: *publicURL,
+	sb, err := sandbox.Start(ctx, sandbox.Config{Addr: *addr, StateDir: *state, Region: *region, Log: log, Delays: delays, PublicURL: *publicURL, SpareKeys: roomSpareKeys,
 		AllowOutbound: egress.ParseList(*allowOutbound)})
 	if err != nil {
 		fmt.Fprintf(stderr, "sandbox: %v\n", err)
@@ -79,3 +79,8 @@ func sandboxCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fmt.Fprintln(stderr, "sandbox stopped")
 	return 0
 }
+
+// roomSpareKeys is how many signing keys a served sandbox keeps ready: a
+// room's first minutes make two pools (four keys) per learner at once, and
+// generating them ahead spreads that work over the idle time before.
+const roomSpareKeys = 64

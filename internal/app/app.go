@@ -265,7 +265,9 @@ func startSandbox(ctx context.Context, sess *session.Session, o Options, set ses
 			addr = "127.0.0.1:" + strconv.Itoa(set.SandboxPort)
 		}
 	}
-	cfg := sandbox.Config{Addr: addr, StateDir: sess.SandboxStateDir(), Region: set.Region, Log: log.With("component", "sandbox"), Delays: o.Delays}
+	cfg := sandbox.Config{Addr: addr, StateDir: sess.SandboxStateDir(), Region: set.Region, Log: log.With("component", "sandbox"), Delays: o.Delays,
+		// Stage 1 makes two pools of two keys each: ready before it runs.
+		SpareKeys: 4}
 	sb, err := sandbox.Start(ctx, cfg)
 	if err != nil && o.SandboxAddr == "" {
 		if set.SandboxPort != 0 && hasLiveResources(sess) {

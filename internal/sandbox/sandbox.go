@@ -20,6 +20,7 @@ import (
 	"agentcore-workshop/internal/sandbox/connlimit"
 	"agentcore-workshop/internal/sandbox/edge"
 	"agentcore-workshop/internal/sandbox/egress"
+	"agentcore-workshop/internal/sandbox/signkeys"
 	"agentcore-workshop/internal/sandbox/sigv4"
 	"agentcore-workshop/internal/sandbox/store"
 )
@@ -73,6 +74,9 @@ type Config struct {
 	// call besides itself: for discovery, JWKS and token endpoints it does
 	// not host (see package egress).
 	AllowOutbound []string
+	// SpareKeys is how many RSA signing keys the sandbox keeps generated
+	// ahead of need (see signkeys.Spare); zero generates each on demand.
+	SpareKeys int
 }
 
 // Connection caps and timeouts of the sandbox's HTTP server. A room shares
@@ -120,8 +124,9 @@ type Sandbox struct {
 	Edge        *edge.Edge
 	Services    []Service
 
-	srv  *http.Server
-	done chan error
+	srv   *http.Server
+	done  chan error
+	spare *signkeys.Spare
 }
 
 // Start listens, loads state and serves until Close.
@@ -174,10 +179,12 @@ func Start(ctx context.Context, cfg Config) (*Sandbox, error) {
 		return nil, fmt.Errorf("listening on %s needs --public-url: the address other machines reach the sandbox at "+
 			"(issuer URLs in tokens name it, so it must be reachable from every learner's machine)", ln.Addr())
 	}
-	deps := edge.Deps{URL: url, Region: cfg.Region, AccountID: creds.AccountID, Store: st, Clock: cfg.Clock, Log: cfg.Log, Delays: cfg.Delays}
+	spare := signkeys.NewSpare(cfg.SpareKeys)
+	deps := edge.Deps{URL: url, Region: cfg.Region, AccountID: creds.AccountID, Store: st, Clock: cfg.Clock, Log: cfg.Log, Delays: cfg.Delays, Keys: spare}
 	e := edge.New(&sigv4.Verifier{Keys: map[string]sigv4.Credentials{creds.AccessKeyID: creds}, Region: cfg.Region}, cfg.Log)
 	svcs, err := newServices(deps, creds, egress.New(url, cfg.AllowOutbound))
 	if err != nil {
+		spare.Close()
 		ln.Close()
 		return nil, err
 	}
@@ -185,7 +192,7 @@ func Start(ctx context.Context, cfg Config) (*Sandbox, error) {
 		s.Register(e)
 	}
 	sb := &Sandbox{
-		URL: url, Region: cfg.Region, Credentials: creds, Edge: e, Services: svcs,
+		URL: url, Region: cfg.Region, Credentials: creds, Edge: e, Services: svcs, spare: spare,
 		srv: &http.Server{Handler: e, ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout, WriteTimeout: writeTimeout,
 			IdleTimeout: idleTimeout, MaxHeaderBytes: maxHeaderBytes, ErrorLog: slog.NewLogLogger(cfg.Log.Handler(), slog.LevelWarn)},
 		done: make(chan error, 1),
@@ -214,6 +221,7 @@ func (s *Sandbox) Close(ctx context.Context) error {
 			}
 		}
 	}
+	s.spare.Close()
 	return err
 }
 

@@ -21,14 +21,15 @@ type PoolKeys struct {
 	Seal   []byte           `json:"seal"` // AES-256 key-wrapping key for JWE
 }
 
-func newPoolKeys() (PoolKeys, error) {
+// newPoolKeys makes a pool's keys, from spare's ready ones when it has any.
+func newPoolKeys(spare *signkeys.Spare) (PoolKeys, error) {
 	var k PoolKeys
 	var err error
 	// Cognito's kids are the digest of the public key; its tokens carry no typ.
-	if k.Access, err = signkeys.Generate("", ""); err != nil {
+	if k.Access, err = spare.Generate("", ""); err != nil {
 		return k, err
 	}
-	if k.ID, err = signkeys.Generate("", ""); err != nil {
+	if k.ID, err = spare.Generate("", ""); err != nil {
 		return k, err
 	}
 	k.Seal = make([]byte, 32)

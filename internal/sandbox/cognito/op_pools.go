@@ -71,7 +71,7 @@ func (s *Service) CreateUserPool(in *CreateUserPoolInput) (_ PoolView, err *awsE
 		dp = "INACTIVE"
 	}
 	// Key generation is the slow part; do it before taking the lock.
-	keys, kerr := newPoolKeys()
+	keys, kerr := newPoolKeys(s.keys)
 	if kerr != nil {
 		return PoolView{}, errInternal("create user pool: %v", kerr)
 	}

@@ -18,6 +18,7 @@ import (
 	"agentcore-workshop/internal/sandbox/awswire"
 	"agentcore-workshop/internal/sandbox/clock"
 	"agentcore-workshop/internal/sandbox/edge"
+	"agentcore-workshop/internal/sandbox/signkeys"
 	"agentcore-workshop/internal/sandbox/store"
 )
 
@@ -34,6 +35,7 @@ type Service struct {
 	clock     clock.Clock
 	log       *slog.Logger
 	delays    edge.Delays
+	keys      *signkeys.Spare // signing keys made ahead; nil makes each on demand
 
 	mu      sync.RWMutex
 	pools   map[string]*Pool  // by pool id
@@ -75,7 +77,7 @@ func New(d edge.Deps) (*Service, error) {
 	}
 	s := &Service{
 		url: d.URL, region: d.Region, accountID: d.AccountID, store: d.Store,
-		clock: d.Clock, log: d.Log, delays: d.Delays,
+		clock: d.Clock, log: d.Log, delays: d.Delays, keys: d.Keys,
 		pools: map[string]*Pool{}, clients: map[string]string{}, domains: map[string]string{},
 		codes: newCodeStore(), exposed: map[string]bool{}, csrf: newCSRFKey(), attempts: newAttempts(),
 	}

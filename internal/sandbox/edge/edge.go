@@ -14,6 +14,7 @@ import (
 
 	"agentcore-workshop/internal/sandbox/awswire"
 	"agentcore-workshop/internal/sandbox/clock"
+	"agentcore-workshop/internal/sandbox/signkeys"
 	"agentcore-workshop/internal/sandbox/sigv4"
 	"agentcore-workshop/internal/sandbox/store"
 )
@@ -39,6 +40,7 @@ type Deps struct {
 	Clock     clock.Clock
 	Log       *slog.Logger
 	Delays    Delays
+	Keys      *signkeys.Spare // RSA keys made ahead of need; nil makes each on demand
 }
 
 // Delays are the simulated durations of slow AWS operations. All zero in tests.

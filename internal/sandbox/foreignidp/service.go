@@ -127,6 +127,7 @@ type Service struct {
 	store *store.Store
 	clock clock.Clock
 	log   *slog.Logger
+	keys  *signkeys.Spare // signing keys made ahead; nil makes each on demand
 
 	maxTenants int // MaxTenants; lowered by tests
 	mux        *http.ServeMux
@@ -147,7 +148,7 @@ func New(d edge.Deps) (*Service, error) {
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
-	s := &Service{url: d.URL, store: d.Store, clock: d.Clock, log: d.Log, tenants: map[string]*Tenant{}, maxTenants: MaxTenants}
+	s := &Service{url: d.URL, store: d.Store, clock: d.Clock, log: d.Log, keys: d.Keys, tenants: map[string]*Tenant{}, maxTenants: MaxTenants}
 	s.mux = s.routes()
 	if s.store == nil {
 		return s, nil
@@ -213,7 +214,7 @@ func (s *Service) CreateTenant(name string) (*Tenant, *mgmtError) {
 		return nil, errBody("name must be 3 to 63 lowercase letters, digits or hyphens, starting with a letter")
 	}
 	// The key is made before taking the lock: RSA generation is slow.
-	key, err := signkeys.Generate(randomString(22, alnum+"-_"), tokenType) // Auth0's kids are opaque random strings
+	key, err := s.keys.Generate(randomString(22, alnum+"-_"), tokenType) // Auth0's kids are opaque random strings
 	if err != nil {
 		return nil, errInternal("%v", err)
 	}

@@ -31,10 +31,19 @@ type KeyPair struct {
 // SHA-256 digest of its public key, as Cognito's kids are. typ is the
 // tokens' "typ" header ("" for none).
 func Generate(kid, typ string) (KeyPair, error) {
-	priv, err := rsa.GenerateKey(rand.Reader, 2048)
+	priv, err := rsa.GenerateKey(rand.Reader, keyBits)
 	if err != nil {
 		return KeyPair{}, fmt.Errorf("generate RSA key: %w", err)
 	}
+	return fromKey(priv, kid, typ)
+}
+
+// keyBits is Cognito's key size (its JWKS's moduli are 2048 bits).
+const keyBits = 2048
+
+// fromKey makes a KeyPair of a generated key; kid and typ are as for
+// Generate.
+func fromKey(priv *rsa.PrivateKey, kid, typ string) (KeyPair, error) {
 	der, err := x509.MarshalPKCS8PrivateKey(priv)
 	if err != nil {
 		return KeyPair{}, fmt.Errorf("encode RSA key: %w", err)
