@@ -265,9 +265,10 @@ func startSandbox(ctx context.Context, sess *session.Session, o Options, set ses
 			addr = "127.0.0.1:" + strconv.Itoa(set.SandboxPort)
 		}
 	}
-	cfg := sandbox.Config{Addr: addr, StateDir: sess.SandboxStateDir(), Region: set.Region, Log: log.With("component", "sandbox"), Delays: o.Delays,
-		// Stage 1 makes two pools of two keys each: ready before it runs.
-		SpareKeys: 4}
+	// No spare signing keys here: one learner's sandbox makes four keys in
+	// stage 1 and none after, while every launch, resume, status and
+	// cleanup would generate them in the background and throw them away.
+	cfg := sandbox.Config{Addr: addr, StateDir: sess.SandboxStateDir(), Region: set.Region, Log: log.With("component", "sandbox"), Delays: o.Delays}
 	sb, err := sandbox.Start(ctx, cfg)
 	if err != nil && o.SandboxAddr == "" {
 		if set.SandboxPort != 0 && hasLiveResources(sess) {
