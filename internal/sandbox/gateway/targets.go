@@ -67,13 +67,9 @@ func (s *Service) CreateGatewayTarget(gatewayID string, spec targetSpec) (gatewa
 func (s *Service) GetGatewayTarget(gatewayID, targetID string) (gatewayRec, targetRec, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g, err := s.gateway(gatewayID)
+	g, t, err := s.target(gatewayID, targetID)
 	if err != nil {
 		return gatewayRec{}, targetRec{}, err
-	}
-	t := g.Targets[targetID]
-	if t == nil {
-		return gatewayRec{}, targetRec{}, targetNotFound(gatewayID, targetID)
 	}
 	return *g, *t, nil
 }
@@ -84,13 +80,9 @@ func (s *Service) GetGatewayTarget(gatewayID, targetID string) (gatewayRec, targ
 func (s *Service) DeleteGatewayTarget(gatewayID, targetID string) (gatewayRec, targetRec, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g, err := s.gateway(gatewayID)
+	g, t, err := s.target(gatewayID, targetID)
 	if err != nil {
 		return gatewayRec{}, targetRec{}, err
-	}
-	t := g.Targets[targetID]
-	if t == nil {
-		return gatewayRec{}, targetRec{}, targetNotFound(gatewayID, targetID)
 	}
 	if t.Status == statusCreating || t.Status == statusUpdating {
 		return gatewayRec{}, targetRec{}, conflict("Target %s is %s; wait until it settles before deleting it.", targetID, t.Status)
@@ -118,4 +110,17 @@ func (s *Service) ListGatewayTargets(gatewayID string, max int, token string) ([
 		return nil, "", invalidToken()
 	}
 	return out, next, nil
+}
+
+// target finds a gateway's target; s.mu must be held.
+func (s *Service) target(gatewayID, targetID string) (*gatewayRec, *targetRec, error) {
+	g, err := s.gateway(gatewayID)
+	if err != nil {
+		return nil, nil, err
+	}
+	t := g.Targets[targetID]
+	if t == nil {
+		return nil, nil, targetNotFound(gatewayID, targetID)
+	}
+	return g, t, nil
 }
