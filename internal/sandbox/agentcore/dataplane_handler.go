@@ -3,6 +3,7 @@ package agentcore
 import (
 	"net/http"
 
+	"agentcore-workshop/internal/sandbox/awswire"
 	"agentcore-workshop/internal/sandbox/model"
 )
 
@@ -22,7 +23,7 @@ type workloadAccessTokenOut struct {
 // workloadAccessToken serves GetWorkloadAccessToken, …ForJWT and …ForUserId.
 func (s *Service) workloadAccessToken(w http.ResponseWriter, r *http.Request, op string) {
 	var in watInput
-	if e := readValid(r, model.AgentCoreData, op, &in); e != nil {
+	if e := awswire.RESTReadValid(r, model.AgentCoreData, op, &in); e != nil {
 		writeErr(w, e)
 		return
 	}
@@ -51,7 +52,7 @@ type resourceTokenInput struct {
 // getResourceOauth2Token serves GetResourceOauth2Token.
 func (s *Service) getResourceOauth2Token(w http.ResponseWriter, r *http.Request) {
 	var in resourceTokenInput
-	if e := readValid(r, model.AgentCoreData, "GetResourceOauth2Token", &in); e != nil {
+	if e := awswire.RESTReadValid(r, model.AgentCoreData, "GetResourceOauth2Token", &in); e != nil {
 		writeErr(w, e)
 		return
 	}
@@ -78,7 +79,7 @@ type completeResourceTokenAuthOut struct{}
 // completeResourceTokenAuth serves CompleteResourceTokenAuth.
 func (s *Service) completeResourceTokenAuth(w http.ResponseWriter, r *http.Request) {
 	var in completeInput
-	if e := readValid(r, model.AgentCoreData, "CompleteResourceTokenAuth", &in); e != nil {
+	if e := awswire.RESTReadValid(r, model.AgentCoreData, "CompleteResourceTokenAuth", &in); e != nil {
 		writeErr(w, e)
 		return
 	}

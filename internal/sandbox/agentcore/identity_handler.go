@@ -20,7 +20,7 @@ type workloadInput struct {
 // decodeWorkload reads and validates a workload identity operation's body.
 func decodeWorkload(w http.ResponseWriter, r *http.Request, op string) (*workloadInput, bool) {
 	var in workloadInput
-	if e := readValid(r, model.AgentCoreControl, op, &in); e != nil {
+	if e := awswire.RESTReadValid(r, model.AgentCoreControl, op, &in); e != nil {
 		writeErr(w, e)
 		return nil, false
 	}
@@ -63,7 +63,7 @@ type listInput struct {
 // (default 10) and token.
 func decodeList(w http.ResponseWriter, r *http.Request, op string) (int, string, bool) {
 	var in listInput
-	if e := readValid(r, model.AgentCoreControl, op, &in); e != nil {
+	if e := awswire.RESTReadValid(r, model.AgentCoreControl, op, &in); e != nil {
 		writeErr(w, e)
 		return 0, "", false
 	}
@@ -149,7 +149,7 @@ func (s *Service) createOauth2Provider(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rec, extra := providerRecOf(&in)
-	if e := validationErr(append(vs, extra...)); e != nil {
+	if e := awswire.RESTInvalid(append(vs, extra...)); e != nil {
 		writeErr(w, e)
 		return
 	}
@@ -164,7 +164,7 @@ type nameInput struct {
 // decodeName reads and validates a body that names a provider.
 func decodeName(w http.ResponseWriter, r *http.Request, op string) (string, bool) {
 	var in nameInput
-	if e := readValid(r, model.AgentCoreControl, op, &in); e != nil {
+	if e := awswire.RESTReadValid(r, model.AgentCoreControl, op, &in); e != nil {
 		writeErr(w, e)
 		return "", false
 	}
@@ -203,7 +203,7 @@ func (s *Service) getTokenVault(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		ID *string `json:"tokenVaultId"`
 	}
-	if e := readValid(r, model.AgentCoreControl, "GetTokenVault", &in); e != nil {
+	if e := awswire.RESTReadValid(r, model.AgentCoreControl, "GetTokenVault", &in); e != nil {
 		writeErr(w, e)
 		return
 	}

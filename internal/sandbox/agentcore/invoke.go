@@ -166,7 +166,7 @@ func notReady(t *invokeTarget) *awswire.Error {
 func (s *Service) resolveInvoke(raw, accountID, qualifier string) (*invokeTarget, *awswire.Error) {
 	ref, ok := parseRuntimeRef(raw)
 	if !ok {
-		return nil, validationErr(violation("agentRuntimeArn", raw, "Member must be an agent runtime ARN or id"))
+		return nil, awswire.RESTInvalid(violation("agentRuntimeArn", raw, "Member must be an agent runtime ARN or id"))
 	}
 	if ref.account == "" {
 		ref.account = accountID // the model checked its pattern

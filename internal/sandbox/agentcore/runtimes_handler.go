@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"agentcore-workshop/internal/sandbox/authorizer"
+	"agentcore-workshop/internal/sandbox/awswire"
 	"agentcore-workshop/internal/sandbox/model"
 )
 
@@ -158,7 +159,7 @@ func decodeRuntime(w http.ResponseWriter, r *http.Request, op string) (runtimeSp
 		return runtimeSpec{}, false
 	}
 	spec, extra := runtimeSpecOf(&in)
-	if e := validationErr(append(vs, extra...)); e != nil {
+	if e := awswire.RESTInvalid(append(vs, extra...)); e != nil {
 		writeErr(w, e)
 		return runtimeSpec{}, false
 	}
@@ -175,7 +176,7 @@ func (s *Service) createRuntime(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Service) getRuntime(w http.ResponseWriter, r *http.Request, id string) {
-	if e := readValid(r, model.AgentCoreControl, "GetAgentRuntime", nil); e != nil {
+	if e := awswire.RESTReadValid(r, model.AgentCoreControl, "GetAgentRuntime", nil); e != nil {
 		writeErr(w, e)
 		return
 	}
@@ -193,7 +194,7 @@ func (s *Service) updateRuntime(w http.ResponseWriter, r *http.Request, id strin
 }
 
 func (s *Service) deleteRuntime(w http.ResponseWriter, r *http.Request, id string) {
-	if e := readValid(r, model.AgentCoreControl, "DeleteAgentRuntime", nil); e != nil {
+	if e := awswire.RESTReadValid(r, model.AgentCoreControl, "DeleteAgentRuntime", nil); e != nil {
 		writeErr(w, e)
 		return
 	}
@@ -209,7 +210,7 @@ func (s *Service) deleteRuntime(w http.ResponseWriter, r *http.Request, id strin
 }
 
 func (s *Service) listRuntimes(w http.ResponseWriter, r *http.Request) {
-	if e := readValid(r, model.AgentCoreControl, "ListAgentRuntimes", nil); e != nil {
+	if e := awswire.RESTReadValid(r, model.AgentCoreControl, "ListAgentRuntimes", nil); e != nil {
 		writeErr(w, e)
 		return
 	}
@@ -226,7 +227,7 @@ func (s *Service) listRuntimes(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Service) getEndpoint(w http.ResponseWriter, r *http.Request, id, name string) {
-	if e := readValid(r, model.AgentCoreControl, "GetAgentRuntimeEndpoint", nil); e != nil {
+	if e := awswire.RESTReadValid(r, model.AgentCoreControl, "GetAgentRuntimeEndpoint", nil); e != nil {
 		writeErr(w, e)
 		return
 	}
@@ -235,7 +236,7 @@ func (s *Service) getEndpoint(w http.ResponseWriter, r *http.Request, id, name s
 }
 
 func (s *Service) listEndpoints(w http.ResponseWriter, r *http.Request, id string) {
-	if e := readValid(r, model.AgentCoreControl, "ListAgentRuntimeEndpoints", nil); e != nil {
+	if e := awswire.RESTReadValid(r, model.AgentCoreControl, "ListAgentRuntimeEndpoints", nil); e != nil {
 		writeErr(w, e)
 		return
 	}

@@ -24,16 +24,6 @@ func readInput(r *http.Request, m *model.Model, op string, dst any) (model.Viola
 	return awswire.RESTRead(r, m, op, dst)
 }
 
-// readValid is readInput for operations without rules of their own: any
-// violation is answered.
-func readValid(r *http.Request, m *model.Model, op string, dst any) *awswire.Error {
-	vs, e := readInput(r, m, op, dst)
-	if e != nil {
-		return e
-	}
-	return validationErr(vs)
-}
-
 // checkBound validates the members an operation carries outside its body
 // (path, query string, headers), for operations whose body is not read
 // here (InvokeAgentRuntime's payload streams to the agent). body names
@@ -48,24 +38,15 @@ func checkBound(r *http.Request, m *model.Model, op string, body ...string) *aws
 	case err == nil:
 		return nil
 	case errors.As(err, &vs):
-		return validationErr(vs)
+		return awswire.RESTInvalid(vs)
 	}
 	return cannotParse("%v", err)
-}
-
-// validationErr is AgentCore's ValidationException for violations, or nil
-// when there are none.
-func validationErr(vs model.Violations) *awswire.Error {
-	if len(vs) == 0 {
-		return nil
-	}
-	return awswire.RESTInvalid(vs)
 }
 
 // fieldErr is a ValidationException about one field, for the service's
 // own rules, worded by the caller.
 func fieldErr(field, msg string) *awswire.Error {
-	return validationErr(model.Violations{{Path: field, Message: msg}})
+	return awswire.RESTInvalid(model.Violations{{Path: field, Message: msg}})
 }
 
 // violation is one violation of a service rule, in the model's words.

@@ -80,7 +80,11 @@ func RESTInput(m *model.Model, op string, r *http.Request, body []byte) *Error {
 // RESTInvalid is AgentCore's answer to violations (the model's, and a
 // service's own rules added to them): ValidationException with reason
 // FieldValidationFailed and a fieldList of {name, message}.
+// No violations is no error: nil.
 func RESTInvalid(vs model.Violations) *Error {
+	if len(vs) == 0 {
+		return nil
+	}
 	type field struct {
 		Name    string `json:"name"`
 		Message string `json:"message"`
@@ -128,4 +132,14 @@ func RESTRead(r *http.Request, m *model.Model, op string, dst any) (model.Violat
 		}
 	}
 	return vs, nil
+}
+
+// RESTReadValid is RESTRead for operations without rules of their own: any
+// violation of the model is answered.
+func RESTReadValid(r *http.Request, m *model.Model, op string, dst any) *Error {
+	vs, e := RESTRead(r, m, op, dst)
+	if e != nil {
+		return e
+	}
+	return RESTInvalid(vs)
 }

@@ -172,7 +172,7 @@ func decodeGateway(w http.ResponseWriter, r *http.Request, op string) (gatewaySp
 		return gatewaySpec{}, false
 	}
 	spec, extra := gatewaySpecOf(&in)
-	if e := validationErr(append(vs, extra...)); e != nil {
+	if e := awswire.RESTInvalid(append(vs, extra...)); e != nil {
 		writeErr(w, e)
 		return gatewaySpec{}, false
 	}
@@ -218,7 +218,7 @@ func (s *Service) createGateway(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Service) getGateway(w http.ResponseWriter, r *http.Request, id string) {
-	if e := readValid(r, "GetGateway"); e != nil {
+	if e := awswire.RESTReadValid(r, model.AgentCoreControl, "GetGateway", nil); e != nil {
 		writeErr(w, e)
 		return
 	}
@@ -236,7 +236,7 @@ func (s *Service) updateGateway(w http.ResponseWriter, r *http.Request, id strin
 }
 
 func (s *Service) deleteGateway(w http.ResponseWriter, r *http.Request, id string) {
-	if e := readValid(r, "DeleteGateway"); e != nil {
+	if e := awswire.RESTReadValid(r, model.AgentCoreControl, "DeleteGateway", nil); e != nil {
 		writeErr(w, e)
 		return
 	}
@@ -261,7 +261,7 @@ type gatewayItem struct {
 }
 
 func (s *Service) listGateways(w http.ResponseWriter, r *http.Request) {
-	if e := readValid(r, "ListGateways"); e != nil {
+	if e := awswire.RESTReadValid(r, model.AgentCoreControl, "ListGateways", nil); e != nil {
 		writeErr(w, e)
 		return
 	}
@@ -387,7 +387,7 @@ func (s *Service) createTarget(w http.ResponseWriter, r *http.Request, gatewayID
 		return
 	}
 	spec, extra := targetSpecOf(&in)
-	if e := validationErr(append(vs, extra...)); e != nil {
+	if e := awswire.RESTInvalid(append(vs, extra...)); e != nil {
 		writeErr(w, e)
 		return
 	}
@@ -396,7 +396,7 @@ func (s *Service) createTarget(w http.ResponseWriter, r *http.Request, gatewayID
 }
 
 func (s *Service) getTarget(w http.ResponseWriter, r *http.Request, gatewayID, targetID string) {
-	if e := readValid(r, "GetGatewayTarget"); e != nil {
+	if e := awswire.RESTReadValid(r, model.AgentCoreControl, "GetGatewayTarget", nil); e != nil {
 		writeErr(w, e)
 		return
 	}
@@ -405,7 +405,7 @@ func (s *Service) getTarget(w http.ResponseWriter, r *http.Request, gatewayID, t
 }
 
 func (s *Service) deleteTarget(w http.ResponseWriter, r *http.Request, gatewayID, targetID string) {
-	if e := readValid(r, "DeleteGatewayTarget"); e != nil {
+	if e := awswire.RESTReadValid(r, model.AgentCoreControl, "DeleteGatewayTarget", nil); e != nil {
 		writeErr(w, e)
 		return
 	}
@@ -420,7 +420,7 @@ func (s *Service) deleteTarget(w http.ResponseWriter, r *http.Request, gatewayID
 }
 
 func (s *Service) listTargets(w http.ResponseWriter, r *http.Request, gatewayID string) {
-	if e := readValid(r, "ListGatewayTargets"); e != nil {
+	if e := awswire.RESTReadValid(r, model.AgentCoreControl, "ListGatewayTargets", nil); e != nil {
 		writeErr(w, e)
 		return
 	}

@@ -21,23 +21,6 @@ func readInput(r *http.Request, op string, dst any) (model.Violations, *awswire.
 	return awswire.RESTRead(r, model.AgentCoreControl, op, dst)
 }
 
-// readValid is readInput for operations without rules of their own.
-func readValid(r *http.Request, op string) *awswire.Error {
-	vs, e := readInput(r, op, nil)
-	if e != nil {
-		return e
-	}
-	return validationErr(vs)
-}
-
-// validationErr is the ValidationException for violations, nil for none.
-func validationErr(vs model.Violations) *awswire.Error {
-	if len(vs) == 0 {
-		return nil
-	}
-	return awswire.RESTInvalid(vs)
-}
-
 func writeErr(w http.ResponseWriter, e *awswire.Error) { awswire.WriteError(w, awswire.RestJSON, e) }
 
 // answer writes an operation's output, built by out only on success, or
