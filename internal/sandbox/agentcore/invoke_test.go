@@ -78,7 +78,14 @@ func TestSigV4InvokeReachesAgent(t *testing.T) {
 	if w, u, ok := h.svc.ResolveWorkloadToken(wat); !ok || w != *rt.AgentRuntimeId || u != agentcore.IDUser("alice") {
 		t.Errorf("WAT resolves to %q %q %v", w, u, ok)
 	}
-	if _, _, ok := h.svc.ResolveWorkloadToken(wat[:len(wat)-2] + "xx"); ok {
+	// Alter one character in the middle, where every bit counts, to one it
+	// is not: replacing the last two with a fixed "xx" left the token
+	// unchanged whenever it already ended so (1 run in 4,096).
+	i, swap := len(wat)/2, byte('A')
+	if wat[i] == swap {
+		swap = 'B'
+	}
+	if _, _, ok := h.svc.ResolveWorkloadToken(wat[:i] + string(swap) + wat[i+1:]); ok {
 		t.Error("altered WAT resolved")
 	}
 	if req.Header.Get("Authorization") != "" {
