@@ -90,7 +90,7 @@ type Runner struct {
 	cancel  context.CancelFunc
 	done    chan struct{} // closed when the run in progress ends
 	lastRun int64
-	subs    map[*subscriber]struct{}
+	events  Broadcast
 }
 
 // NewRunner builds a runner over stages and loads their saved statuses
@@ -115,7 +115,6 @@ func NewRunner(stages []Stage, sess *session.Session, o Options) *Runner {
 		states:  make([]StageState, len(stages)),
 		active:  make([]int64, len(stages)),
 		current: -1,
-		subs:    map[*subscriber]struct{}{},
 	}
 	r.store.save = func(recs map[string]session.StageRecord) error {
 		if o.ReadOnly {
@@ -167,19 +166,7 @@ func (r *Runner) Snapshot() []StageState {
 // order, and a function that stops the subscription and closes the
 // channel. Subscribers never slow the runner down.
 func (r *Runner) Subscribe() (<-chan Event, func()) {
-	s := newSubscriber()
-	r.mu.Lock()
-	r.subs[s] = struct{}{}
-	r.mu.Unlock()
-	var once sync.Once
-	return s.out, func() {
-		once.Do(func() {
-			r.mu.Lock()
-			delete(r.subs, s)
-			r.mu.Unlock()
-			close(s.stop)
-		})
-	}
+	return r.events.Subscribe()
 }
 
 // publishLocked sends e to every subscriber. r.mu is held, which gives all
@@ -188,9 +175,7 @@ func (r *Runner) publishLocked(e Event) {
 	if e.Time.IsZero() {
 		e.Time = r.now()
 	}
-	for s := range r.subs {
-		s.push(e)
-	}
+	r.events.Publish(e)
 }
 
 // Busy reports whether a run is in progress.

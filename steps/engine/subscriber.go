@@ -60,3 +60,44 @@ func (s *subscriber) pump() {
 		}
 	}
 }
+
+// Broadcast hands every event published to it to each of its subscribers,
+// in the order published. The runner publishes through one; a front end
+// that follows a runner in another process republishes through its own.
+// The zero value is ready to use.
+type Broadcast struct {
+	mu   sync.Mutex
+	subs map[*subscriber]struct{}
+}
+
+// Subscribe returns a channel with every event published from now on, in
+// order, and a function that stops the subscription and closes the
+// channel. A slow subscriber never slows the publisher down.
+func (b *Broadcast) Subscribe() (<-chan Event, func()) {
+	s := newSubscriber()
+	b.mu.Lock()
+	if b.subs == nil {
+		b.subs = map[*subscriber]struct{}{}
+	}
+	b.subs[s] = struct{}{}
+	b.mu.Unlock()
+	var once sync.Once
+	return s.out, func() {
+		once.Do(func() {
+			b.mu.Lock()
+			delete(b.subs, s)
+			b.mu.Unlock()
+			close(s.stop)
+		})
+	}
+}
+
+// Publish queues e for every subscriber. Callers that publish from several
+// goroutines and need one order for all subscribers serialise their calls.
+func (b *Broadcast) Publish(e Event) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for s := range b.subs {
+		s.push(e)
+	}
+}
