@@ -20,6 +20,7 @@ import (
 	"agentcore-workshop/internal/boundedlog"
 	"agentcore-workshop/internal/cloud"
 	"agentcore-workshop/internal/consent"
+	"agentcore-workshop/internal/place"
 	"agentcore-workshop/internal/roomreport"
 	"agentcore-workshop/internal/sandbox"
 	"agentcore-workshop/internal/sandbox/edge"
@@ -55,6 +56,10 @@ type Options struct {
 	// ForeignIdP is the learner's own identity provider for the
 	// foreign-idp stage (--foreign-*); nil when they named none.
 	ForeignIdP *steps.ForeignIdP
+	// HeldLock is the workspace's lock file, already locked by the front
+	// end that started this process and handed it down; nil means take
+	// the lock here.
+	HeldLock *os.File
 }
 
 // App is an open workspace. After Open, or OpenLocal then Connect, it is
@@ -107,7 +112,7 @@ func OpenLocal(ctx context.Context, o Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	unlock, err := sess.Lock()
+	unlock, err := lockWorkspace(sess, o.HeldLock)
 	if err != nil {
 		return nil, err
 	}
@@ -124,7 +129,8 @@ func OpenLocal(ctx context.Context, o Options) (*App, error) {
 	}
 	a.Log = slog.New(slog.NewTextHandler(a.logFile, &slog.HandlerOptions{Level: slog.LevelDebug}))
 
-	set, err := resolvePlace(sess.Dir(), o, sess.Settings(), hasLiveResources(sess))
+	set, err := place.Resolve(sess.Dir(), place.Given{Target: o.Target, Region: o.Region, Profile: o.Profile, SandboxURL: o.SandboxURL},
+		sess.Settings(), place.Live(sess))
 	if err != nil {
 		return nil, err
 	}
@@ -144,6 +150,15 @@ func OpenLocal(ctx context.Context, o Options) (*App, error) {
 	a.Runner = steps.NewRunner(a.Env, steps.All(a.Env))
 	ok = true
 	return a, nil
+}
+
+// lockWorkspace claims the workspace, or takes over the claim of the front
+// end that holds it for this process.
+func lockWorkspace(sess *session.Session, held *os.File) (func(), error) {
+	if held != nil {
+		return sess.AdoptLock(held)
+	}
+	return sess.Lock()
 }
 
 // Connect starts the embedded sandbox (or finds the one at --sandbox-url,
@@ -181,7 +196,7 @@ func (a *App) Connect(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := checkAccount(a.Session.Dir(), set, account, hasLiveResources(a.Session)); err != nil {
+	if err := place.CheckAccount(a.Session.Dir(), set, account, place.Live(a.Session)); err != nil {
 		return err
 	}
 	set.AccountID, set.CallerARN = account, callerARN
@@ -271,7 +286,7 @@ func startSandbox(ctx context.Context, sess *session.Session, o Options, set ses
 	cfg := sandbox.Config{Addr: addr, StateDir: sess.SandboxStateDir(), Region: set.Region, Log: log.With("component", "sandbox"), Delays: o.Delays}
 	sb, err := sandbox.Start(ctx, cfg)
 	if err != nil && o.SandboxAddr == "" {
-		if set.SandboxPort != 0 && hasLiveResources(sess) {
+		if set.SandboxPort != 0 && place.Live(sess) {
 			// Moving would break what exists: tokens and the runtime's
 			// authorizer name the old port in their issuer URLs.
 			return nil, 0, fmt.Errorf("the workspace's sandbox port %d is taken by another program (%w); "+
@@ -288,16 +303,6 @@ func startSandbox(ctx context.Context, sess *session.Session, o Options, set ses
 	_, p, _ := net.SplitHostPort(strings.TrimPrefix(sb.URL, "http://"))
 	port, _ := strconv.Atoi(p)
 	return sb, port, nil
-}
-
-// hasLiveResources reports whether the ledger holds anything not deleted.
-func hasLiveResources(sess *session.Session) bool {
-	for _, r := range sess.Resources() {
-		if r.State != session.ResourceDeleted {
-			return true
-		}
-	}
-	return false
 }
 
 // Close cancels any running stage and stops the embedded sandbox.

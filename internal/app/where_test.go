@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"agentcore-workshop/internal/cloud"
+	"agentcore-workshop/internal/place"
 	"agentcore-workshop/internal/sandbox"
 	"agentcore-workshop/internal/session"
 )
@@ -30,7 +32,7 @@ func servedSandbox(t *testing.T) string {
 // and the given place.
 func movedError(t *testing.T, err error, what, recorded, given string) {
 	t.Helper()
-	var m *MovedError
+	var m *place.MovedError
 	if !errors.As(err, &m) {
 		t.Fatalf("want a refusal (%s moved), got %v", what, err)
 	}
@@ -179,5 +181,13 @@ func TestOldWorkspaceOnAServedSandboxAsksForItsURL(t *testing.T) {
 	defer a.Close(context.Background())
 	if got := a.Session.Settings(); got.SandboxURL != url || got.AccountID != sandbox.DefaultAccountID {
 		t.Fatalf("adopted %+v", got)
+	}
+}
+
+// The front end draws the header before any sandbox exists; its default
+// region is the sandbox's.
+func TestPlacesSandboxRegionIsTheSandboxs(t *testing.T) {
+	if place.DefaultSandboxRegion != sandbox.DefaultRegion || place.Sandbox != cloud.Sandbox || place.AWS != cloud.AWS {
+		t.Fatalf("place and sandbox/cloud disagree: %q %q %q", place.DefaultSandboxRegion, place.Sandbox, place.AWS)
 	}
 }

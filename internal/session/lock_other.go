@@ -2,7 +2,10 @@
 
 package session
 
-import "errors"
+import (
+	"errors"
+	"os"
+)
 
 // LockFile marks a workspace in use by one workshop process.
 const LockFile = ".lock"
@@ -12,3 +15,11 @@ var ErrInUse = errors.New("workspace in use")
 
 // Lock is a no-op where flock is not available.
 func (s *Session) Lock() (unlock func(), err error) { return func() {}, nil }
+
+// LockForChild is a no-op where flock is not available.
+func (s *Session) LockForChild() (lock *os.File, unlock func(), err error) {
+	return nil, func() {}, nil
+}
+
+// AdoptLock is a no-op where flock is not available.
+func (s *Session) AdoptLock(f *os.File) (unlock func(), err error) { return func() {}, nil }

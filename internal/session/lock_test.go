@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -79,5 +80,55 @@ func TestLockDiesWithItsProcess(t *testing.T) {
 	unlock()
 	if _, err := os.Stat(filepath.Join(dir, LockFile)); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A child process that inherits the locked file takes the lock over; any
+// other open of the lock file, or another file, is refused.
+func TestAdoptLockTakesOnlyTheInheritedFile(t *testing.T) {
+	s, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, unlock, err := s.LockForChild()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	// What exec hands a child: the same open file under another descriptor.
+	fd, err := syscall.Dup(int(f.Fd()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inherited := os.NewFile(uintptr(fd), "inherited")
+	release, err := s.AdoptLock(inherited)
+	if err != nil {
+		t.Fatalf("adopting the inherited lock: %v", err)
+	}
+	release()
+
+	other, err := os.Open(filepath.Join(s.Dir(), LockFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if _, err := s.AdoptLock(other); !errors.Is(err, ErrInUse) {
+		t.Fatalf("adopting a fresh open of the lock file = %v, want ErrInUse", err)
+	}
+	stray, err := os.Create(filepath.Join(t.TempDir(), "stray"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stray.Close()
+	if _, err := s.AdoptLock(stray); err == nil || !strings.Contains(err.Error(), "not") {
+		t.Fatalf("adopting another file = %v, want a refusal", err)
+	}
+	// The parent still holds the workspace after the child let go.
+	s2, err := Open(s.Dir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s2.Lock(); !errors.Is(err, ErrInUse) {
+		t.Fatalf("lock while the parent holds it = %v, want ErrInUse", err)
 	}
 }

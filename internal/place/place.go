@@ -1,4 +1,9 @@
-package app
+// Package place decides where a workspace's AWS calls go (target, region,
+// profile, sandbox) from its recorded settings and the command line, and
+// refuses a command that would act elsewhere than where its resources
+// live. It needs no AWS client, so the learner's command checks before it
+// draws anything.
+package place
 
 import (
 	"fmt"
@@ -6,9 +11,35 @@ import (
 	"strconv"
 	"strings"
 
-	"agentcore-workshop/internal/cloud"
 	"agentcore-workshop/internal/session"
 )
+
+// The targets.
+const (
+	Sandbox = "sandbox"
+	AWS     = "aws"
+)
+
+// DefaultSandboxRegion is the sandbox's region when none is given
+// (sandbox.DefaultRegion; internal/app's tests hold the two equal).
+const DefaultSandboxRegion = "us-west-2"
+
+// Given is where the command line points the workspace; empty fields leave
+// the recorded choice.
+type Given struct {
+	Target, Region, Profile, SandboxURL string
+}
+
+// Live reports whether the workspace's ledger holds anything not deleted:
+// what it holds pins the workspace where it lives.
+func Live(sess *session.Session) bool {
+	for _, r := range sess.Resources() {
+		if r.State != session.ResourceDeleted {
+			return true
+		}
+	}
+	return false
+}
 
 // MovedError is a command pointing a workspace that has resources at
 // another place than the one they were made in: another target, region,
@@ -30,23 +61,23 @@ func (e *MovedError) Error() string {
 		e.Workspace, e.What, e.Recorded, e.What, e.Given, e.Fix, e.Workspace)
 }
 
-// resolvePlace decides where a command on this workspace goes: the flags
+// Resolve decides where a command on this workspace goes: the flags
 // where given, else what the workspace recorded, else the defaults. When
 // the workspace has live resources (live), a flag that names another
 // target, region or sandbox than the recorded one is refused. The account
-// is checked once connected (see checkAccount).
-func resolvePlace(ws string, o Options, rec session.Settings, live bool) (session.Settings, error) {
+// is checked once connected (see CheckAccount).
+func Resolve(ws string, o Given, rec session.Settings, live bool) (session.Settings, error) {
 	set := rec
 	moved := func(what, recorded, given, fix string) error {
 		return &MovedError{Workspace: ws, What: what, Recorded: recorded, Given: given, Fix: fix}
 	}
 	target := o.Target
 	if target == "" && o.SandboxURL != "" {
-		target = cloud.Sandbox
+		target = Sandbox
 	}
 	switch {
 	case target == "" && rec.Target == "":
-		target = cloud.Sandbox
+		target = Sandbox
 	case target == "":
 		target = rec.Target
 	case rec.Target != "" && target != rec.Target:
@@ -66,9 +97,9 @@ func resolvePlace(ws string, o Options, rec session.Settings, live bool) (sessio
 		set.Region = o.Region
 	}
 
-	if target == cloud.AWS {
+	if target == AWS {
 		if o.Profile != "" {
-			set.Profile = o.Profile // a profile of another account is caught by checkAccount
+			set.Profile = o.Profile // a profile of another account is caught by CheckAccount
 		}
 		set.SandboxURL = ""
 		return set, nil
@@ -104,7 +135,7 @@ func describeSandbox(ws string, set session.Settings) string {
 
 // checkAccount refuses credentials of another account than the one the
 // workspace's live resources were made in.
-func checkAccount(ws string, rec session.Settings, account string, live bool) error {
+func CheckAccount(ws string, rec session.Settings, account string, live bool) error {
 	if !live || rec.AccountID == "" || rec.AccountID == account {
 		return nil
 	}
