@@ -134,11 +134,10 @@ func OpenLocal(ctx context.Context, o Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	target := set.Target
-	if target == cloud.Sandbox && set.SandboxURL != "" &&
-		(os.Getenv("AWS_ACCESS_KEY_ID") == "" || os.Getenv("AWS_SECRET_ACCESS_KEY") == "") {
-		return nil, fmt.Errorf("the sandbox at %s needs its keys: paste the export lines `sandbox serve` printed (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)", set.SandboxURL)
+	if err := place.CheckKeys(set, os.Getenv); err != nil {
+		return nil, err
 	}
+	target := set.Target
 	a.Target, a.Region, a.set = target, set.Region, set
 	if target == cloud.Sandbox && a.Region == "" {
 		a.Region = sandbox.DefaultRegion // what the sandbox and its clients default to

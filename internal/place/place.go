@@ -145,3 +145,13 @@ func CheckAccount(ws string, rec session.Settings, account string, live bool) er
 	}
 	return &MovedError{Workspace: ws, What: "account", Recorded: rec.AccountID, Given: account, Fix: fix}
 }
+
+// CheckKeys refuses a workspace on a sandbox someone else runs (`sandbox
+// serve`) when the environment lacks the keys that sandbox printed.
+func CheckKeys(set session.Settings, getenv func(string) string) error {
+	if set.Target == Sandbox && set.SandboxURL != "" &&
+		(getenv("AWS_ACCESS_KEY_ID") == "" || getenv("AWS_SECRET_ACCESS_KEY") == "") {
+		return fmt.Errorf("the sandbox at %s needs its keys: paste the export lines `sandbox serve` printed (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)", set.SandboxURL)
+	}
+	return nil
+}

@@ -55,11 +55,12 @@ func New(states []engine.StageState) *Client {
 	}
 }
 
-// Launch starts the engine: cmd names its binary, arguments and any files
-// it inherits; Launch adds the two pipes. The engine's own output (it
+// Launch starts the engine: cmd names its binary and arguments; Launch
+// adds the two pipes and lock, the workspace's lock file if the caller
+// holds it (session.LockForChild), for the engine to take over. The engine's own output (it
 // should have none: it logs to the workspace) is kept, the last lines of it
 // for the error if it stops. Launch may be called once.
-func (c *Client) Launch(cmd *exec.Cmd) error {
+func (c *Client) Launch(cmd *exec.Cmd, lock *os.File) error {
 	c.mu.Lock()
 	if c.launched || c.closing {
 		c.mu.Unlock()
@@ -67,14 +68,14 @@ func (c *Client) Launch(cmd *exec.Cmd) error {
 	}
 	c.launched = true
 	c.mu.Unlock()
-	err := c.launch(cmd)
+	err := c.launch(cmd, lock)
 	if err != nil {
 		c.end(err)
 	}
 	return err
 }
 
-func (c *Client) launch(cmd *exec.Cmd) error {
+func (c *Client) launch(cmd *exec.Cmd, lock *os.File) error {
 	reqR, reqW, err := os.Pipe()
 	if err != nil {
 		return fmt.Errorf("start the engine: %w", err)
@@ -87,10 +88,15 @@ func (c *Client) launch(cmd *exec.Cmd) error {
 	}
 	n := 3 + len(cmd.ExtraFiles)
 	cmd.ExtraFiles = append(cmd.ExtraFiles, reqR, msgW)
+	fds := fmt.Sprintf("%d,%d", n, n+1)
+	if lock != nil {
+		cmd.ExtraFiles = append(cmd.ExtraFiles, lock)
+		fds += fmt.Sprintf(",%d", n+2)
+	}
 	if cmd.Env == nil {
 		cmd.Env = os.Environ()
 	}
-	cmd.Env = append(cmd.Env, fmt.Sprintf("%s=%d,%d", PipesEnv, n, n+1), fmt.Sprintf("%s=%d", VersionEnv, Version))
+	cmd.Env = append(cmd.Env, PipesEnv+"="+fds, fmt.Sprintf("%s=%d", VersionEnv, Version))
 	c.tail = &tail{max: 8 << 10}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = nil, c.tail, c.tail
 	// A grandchild holding the output open must not keep Wait waiting.

@@ -50,7 +50,8 @@ func stages() []engine.Stage {
 }
 
 func child(mode string) int {
-	in, out, ok, err := remote.ChildPipes()
+	pipes, ok, err := remote.ChildPipes()
+	in, out := pipes.In, pipes.Out
 	if !ok || err != nil {
 		fmt.Fprintln(os.Stderr, "child pipes:", ok, err)
 		return 3
@@ -68,6 +69,16 @@ func child(mode string) int {
 		remote.SayFatal(out, err)
 		return 1
 	}
+	if pipes.Lock == nil {
+		remote.SayFatal(out, errors.New("no workspace lock handed down"))
+		return 1
+	}
+	unlock, err := sess.AdoptLock(pipes.Lock)
+	if err != nil {
+		remote.SayFatal(out, err)
+		return 1
+	}
+	defer unlock()
 	r := engine.NewRunner(stages(), sess, engine.Options{})
 	x := remote.Extras{
 		TryToken: func(ctx context.Context, token string) (string, error) {
@@ -97,14 +108,21 @@ func launch(t *testing.T, mode string) (*remote.Client, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	local := engine.NewRunner(stages(), sess, engine.Options{ReadOnly: true}).Snapshot()
+	lock, unlock, err := sess.LockForChild()
+	if err != nil {
+		t.Fatal(err)
+	}
+	local := engine.NewRunner(stages(), sess, engine.Options{}).Snapshot()
 	c := remote.New(local)
 	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), childEnv+"="+mode, "REMOTE_TEST_WS="+ws)
-	if err := c.Launch(cmd); err != nil {
+	if err := c.Launch(cmd, lock); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { c.Close() })
+	t.Cleanup(func() {
+		c.Close()
+		unlock()
+	})
 	return c, ws
 }
 
@@ -271,7 +289,7 @@ func TestAnEngineThatCannotServeSaysWhy(t *testing.T) {
 func TestAnEngineFromAnotherBuildRefuses(t *testing.T) {
 	t.Setenv(remote.PipesEnv, "4,5")
 	t.Setenv(remote.VersionEnv, "0")
-	if _, _, ok, err := remote.ChildPipes(); !ok || err == nil || !strings.Contains(err.Error(), "rebuild both") {
+	if _, ok, err := remote.ChildPipes(); !ok || err == nil || !strings.Contains(err.Error(), "rebuild both") {
 		t.Fatalf("ChildPipes with another version: ok=%v err=%v", ok, err)
 	}
 }
@@ -300,7 +318,7 @@ func TestCallsBeforeLaunchWaitAndCloseReleasesThem(t *testing.T) {
 	if s := c.Snapshot(); len(s) != 1 || s[0].Status != engine.Pending {
 		t.Fatalf("local snapshot = %+v", s)
 	}
-	if err := c.Launch(exec.Command(os.Args[0])); err == nil {
+	if err := c.Launch(exec.Command(os.Args[0]), nil); err == nil {
 		t.Fatal("Launch after Close started an engine")
 	}
 }

@@ -40,24 +40,40 @@ type Extras struct {
 	Preflight func() string
 }
 
-// ChildPipes returns the request and message pipes a front end handed this
-// process (PipesEnv), after checking that it speaks this Version. ok is
-// false when the process was not started by a front end.
-func ChildPipes() (in io.ReadCloser, out io.WriteCloser, ok bool, err error) {
+// Pipes are what a front end hands the engine it starts.
+type Pipes struct {
+	In   io.ReadCloser  // requests
+	Out  io.WriteCloser // hello, events, replies
+	Lock *os.File       // the workspace's lock file, locked; nil if none was handed down
+}
+
+// ChildPipes returns the pipes (and the workspace lock) a front end handed
+// this process (PipesEnv), after checking that it speaks this Version. ok
+// is false when the process was not started by a front end.
+func ChildPipes() (p Pipes, ok bool, err error) {
 	fds, set := os.LookupEnv(PipesEnv)
 	if !set {
-		return nil, nil, false, nil
+		return Pipes{}, false, nil
 	}
 	if v := os.Getenv(VersionEnv); v != strconv.Itoa(Version) {
-		return nil, nil, true, fmt.Errorf("this engine speaks protocol %d, the agentcore-workshop that started it %q: they come from different builds; rebuild both (make build, or go install ./cmd/...)", Version, v)
+		return Pipes{}, true, fmt.Errorf("this engine speaks protocol %d, the agentcore-workshop that started it %q: they come from different builds; rebuild both (make build, or go install ./cmd/...)", Version, v)
 	}
-	a, b, found := strings.Cut(fds, ",")
-	inFD, err1 := strconv.Atoi(a)
-	outFD, err2 := strconv.Atoi(b)
-	if !found || err1 != nil || err2 != nil || inFD < 3 || outFD < 3 {
-		return nil, nil, true, fmt.Errorf("%s=%q: want two file descriptors, IN,OUT", PipesEnv, fds)
+	var nums []int
+	for f := range strings.SplitSeq(fds, ",") {
+		n, err := strconv.Atoi(f)
+		if err != nil || n < 3 {
+			return Pipes{}, true, fmt.Errorf("%s=%q: want file descriptors IN,OUT[,LOCK]", PipesEnv, fds)
+		}
+		nums = append(nums, n)
 	}
-	return os.NewFile(uintptr(inFD), "remote-in"), os.NewFile(uintptr(outFD), "remote-out"), true, nil
+	if len(nums) < 2 || len(nums) > 3 {
+		return Pipes{}, true, fmt.Errorf("%s=%q: want file descriptors IN,OUT[,LOCK]", PipesEnv, fds)
+	}
+	p = Pipes{In: os.NewFile(uintptr(nums[0]), "remote-in"), Out: os.NewFile(uintptr(nums[1]), "remote-out")}
+	if len(nums) == 3 {
+		p.Lock = os.NewFile(uintptr(nums[2]), "workspace-lock")
+	}
+	return p, true, nil
 }
 
 // SayFatal tells the front end why this engine cannot serve it.

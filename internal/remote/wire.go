@@ -19,8 +19,8 @@ const Version = 1
 
 // Environment variables the front end sets for its engine child.
 const (
-	// PipesEnv holds "IN,OUT": the child's file descriptors for requests
-	// (read) and messages (write).
+	// PipesEnv holds "IN,OUT[,LOCK]": the child's file descriptors for
+	// requests (read), messages (write) and the workspace's lock.
 	PipesEnv = "AGENTCORE_WORKSHOP_REMOTE_FDS"
 	// VersionEnv holds the front end's protocol Version.
 	VersionEnv = "AGENTCORE_WORKSHOP_REMOTE_VERSION"
