@@ -9,6 +9,7 @@ import (
 
 	"agentcore-workshop/internal/app"
 	"agentcore-workshop/internal/headless"
+	"agentcore-workshop/internal/runflags"
 	"agentcore-workshop/steps"
 	"agentcore-workshop/steps/engine"
 )
@@ -19,20 +20,20 @@ import (
 // the stage's and the outcome is recorded like any run of the stage. The
 // exit status is 0 only when nothing is left.
 func cleanupCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("cleanup", stderr)
-	var c commonFlags
-	c.register(fs)
-	if !parseFlags(fs, args, stderr) {
+	fs := runflags.NewFlagSet("cleanup", stderr)
+	var c runflags.Common
+	c.Register(fs)
+	if !runflags.ParseArgs(fs, args, stderr) {
 		return 2
 	}
 	// Do not make a workspace just to find it empty.
-	if noWorkspace(c.o.Workspace) {
-		fmt.Fprintf(stdout, "no workspace at %s: nothing to clean up\n", c.o.Workspace)
+	if noWorkspace(c.Workspace) {
+		fmt.Fprintf(stdout, "no workspace at %s: nothing to clean up\n", c.Workspace)
 		return 0
 	}
 	ctx, stop := signalContext(ctx)
 	defer stop()
-	return withApp(ctx, c.o, stderr, func(a *app.App) int {
+	return withApp(ctx, commonOptions(c), stderr, func(a *app.App) int {
 		installTestPause(a)
 		fmt.Fprintln(stdout, placeLine(a.Session.Dir(), a.Session.Settings()))
 		return cleanUp(ctx, a, stdout, stderr)

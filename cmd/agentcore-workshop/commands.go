@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -12,56 +11,26 @@ import (
 	"strings"
 	"syscall"
 
-	"agentcore-workshop/content"
 	"agentcore-workshop/internal/app"
 	"agentcore-workshop/internal/gcpause"
 	"agentcore-workshop/internal/headless"
+	"agentcore-workshop/internal/runflags"
 	"agentcore-workshop/internal/sandbox"
 	"agentcore-workshop/internal/session"
 	"agentcore-workshop/steps"
 	"agentcore-workshop/steps/engine"
 )
 
-// commonFlags are the flags every workspace command takes.
-type commonFlags struct {
-	o app.Options
-}
-
-func (c *commonFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&c.o.Workspace, "workspace", "./"+session.DefaultDir, "workspace `DIR` (state, secrets, agent project, log)")
-	fs.StringVar(&c.o.Target, "target", "", "where AWS calls go, `TARGET`: sandbox (offline, the default) or aws")
-	fs.StringVar(&c.o.Region, "region", "", "AWS `REGION` (default: the workspace's, else the profile's, or us-west-2 in the sandbox)")
-	fs.StringVar(&c.o.Profile, "profile", "", "AWS shared-config `PROFILE` (target aws; default: the workspace's)")
-	fs.StringVar(&c.o.SandboxURL, "sandbox-url", "", "use a sandbox already running at this `URL` (started with 'agentcore-workshop sandbox serve'; default: the workspace's)")
-	fs.StringVar(&c.o.SandboxAddr, "sandbox-addr", "", "listen address `HOST:PORT` of the embedded sandbox (default: the workspace's port, first 127.0.0.1:4747)")
-}
-
-func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	// The flag package's own usage is a bare "Usage of run:": give the
-	// commands as well, then this command's flags.
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "%s\nFlags of 'agentcore-workshop %s':\n", usage, name)
-		fs.PrintDefaults()
+// commonOptions are the app options the common flags set.
+func commonOptions(c runflags.Common) app.Options {
+	return app.Options{
+		Workspace:   c.Workspace,
+		Target:      c.Target,
+		Region:      c.Region,
+		Profile:     c.Profile,
+		SandboxURL:  c.SandboxURL,
+		SandboxAddr: c.SandboxAddr,
 	}
-	return fs
-}
-
-// parseFlags parses args and refuses positional arguments. The flag
-// package stops at the first one and leaves the rest unread, so without
-// this check `reset launch` (meaning --to launch) would reset every stage,
-// and `run --headless launch` would run the whole tutorial, cleanup
-// included.
-func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) bool {
-	if err := fs.Parse(args); err != nil {
-		return false
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "agentcore-workshop %s: unexpected argument %q (flags start with --; see --help)\n", fs.Name(), fs.Arg(0))
-		return false
-	}
-	return true
 }
 
 // signalContext ends on Ctrl-C or SIGTERM, so a running stage is cancelled
@@ -79,78 +48,50 @@ func signalContext(ctx context.Context) (context.Context, context.CancelFunc) {
 	return ctx, stop
 }
 
+// runOptions are the app options run's command line asks for.
+func runOptions(r runflags.Run) (app.Options, error) {
+	o := commonOptions(r.Common)
+	o.Learner, o.ReturnPort, o.Model, o.Lang = r.Learner, r.ReturnPort, r.Model, r.Lang
+	if r.Foreign.Named() {
+		foreign := steps.ForeignIdP(r.Foreign)
+		o.ForeignIdP = &foreign
+	}
+	// A headless run has nobody to click the sandbox's consent button.
+	o.AutoConsent = r.Headless
+	delays, err := sandbox.Delays(r.Pace)
+	if err != nil {
+		return app.Options{}, err
+	}
+	o.Delays = delays
+	return o, nil
+}
+
 func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("run", stderr)
-	var c commonFlags
-	c.register(fs)
-	isHeadless := fs.Bool("headless", false, "no terminal UI: print events as plain lines, never prompt")
-	pace := fs.String("pace", "", "the embedded sandbox's `PACE`: lifelike (builds and runtimes take seconds; the UI's default) or instant (headless default)")
-	until := fs.String("until", "", "with --headless: stop after this `STAGE` (id, e.g. write-agent)")
-	forceConsent := fs.Bool("force-consent", false, "with --headless: run the oauth-consent stage again and have the agent ask AgentCore Identity for a fresh consent (forceAuthentication), although the vault holds your token")
-	fs.StringVar(&c.o.Learner, "learner", "", "your `NAME` in the room of a shared sandbox, as the facilitator sees it (default: user@host)")
-	fs.IntVar(&c.o.ReturnPort, "return-port", 0, "`PORT` on localhost of the OAuth2 return URL the consent stage serves (default: a free port, chosen once by configure)")
-	fs.StringVar(&c.o.Model, "model", "", "`MODEL`: the Bedrock model id written into agent.py (default: the region's cross-region inference profile of Claude Sonnet 4.5)")
-	facilitator := fs.Bool("facilitator", false, "show the stage pages' notes for facilitators (the f key toggles them in the terminal UI)")
-	langFlag := fs.String("lang", "", "language of the stage pages, `LANG`: "+strings.Join(content.Languages(), " or ")+" (default: from LC_ALL / LANG, Korean for ko_*, else English)")
-	var foreign steps.ForeignIdP
-	fs.StringVar(&foreign.DiscoveryURL, "foreign-discovery-url", "", "stage 11 on AWS: your own OIDC provider's discovery `URL` (an Auth0 tenant's, say)")
-	fs.StringVar(&foreign.ClientID, "foreign-client-id", "", "stage 11: a machine-to-machine client `ID` of that provider")
-	fs.StringVar(&foreign.ClientSecret, "foreign-client-secret", "", "stage 11: that client's `SECRET` (or set FOREIGN_CLIENT_SECRET, which keeps it out of the process list)")
-	fs.StringVar(&foreign.Audience, "foreign-audience", "", "stage 11: the `AUDIENCE` (API identifier) to ask tokens for")
-	if !parseFlags(fs, args, stderr) {
-		return 2
+	r, code := runflags.Parse(args, stderr, os.Getenv)
+	if code != 0 {
+		return code
 	}
-	if foreign.ClientSecret == "" {
-		foreign.ClientSecret = os.Getenv("FOREIGN_CLIENT_SECRET")
-	}
-	if foreign.DiscoveryURL != "" || foreign.ClientID != "" || foreign.Audience != "" {
-		c.o.ForeignIdP = &foreign
-	}
-	if *until != "" && !*isHeadless {
-		// The UI has no such option: say so rather than open it and
-		// quietly ignore what was asked.
-		fmt.Fprintln(stderr, "agentcore-workshop: --until works only with --headless (in the terminal UI, select the stage and press enter)")
-		return 2
-	}
-	if *forceConsent && (!*isHeadless || *until != "") {
-		fmt.Fprintln(stderr, "agentcore-workshop: --force-consent works only with --headless and without --until (in the terminal UI, select the OAuth consent stage and press n)")
-		return 2
-	}
-	lang, err := pageLang(*langFlag, os.Getenv)
+	o, err := runOptions(r)
 	if err != nil {
 		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)
 		return 2
 	}
-	c.o.Lang = lang
 	ctx, stop := signalContext(ctx)
 	defer stop()
-	c.o.AutoConsent = *isHeadless
-	if *pace == "" {
-		*pace = sandbox.PaceLifelike
-		if *isHeadless {
-			*pace = sandbox.PaceInstant
-		}
-	}
-	delays, err := sandbox.Delays(*pace)
-	if err != nil {
-		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)
-		return 2
-	}
-	c.o.Delays = delays
-	if !*isHeadless {
-		return runTUI(ctx, c.o, tuiOptions{lang: lang, facilitator: *facilitator}, stderr)
+	if !r.Headless {
+		return runTUI(ctx, o, tuiOptions{lang: r.Lang, facilitator: r.Facilitator}, stderr)
 	}
 	gcpause.Resume()
-	return withApp(ctx, c.o, stderr, func(a *app.App) int {
+	return withApp(ctx, o, stderr, func(a *app.App) int {
 		installTestPause(a) // test-only; see testpause.go
 		fmt.Fprintln(stdout, placeLine(a.Session.Dir(), a.Session.Settings()))
 		var ok bool
 		var err error
-		if *forceConsent {
+		if r.ForceConsent {
 			a.Env.AskFreshConsent()
-			ok, err = headless.RunOne(ctx, a.Runner, steps.OAuthConsentID, stdout, headless.WithLang(lang))
+			ok, err = headless.RunOne(ctx, a.Runner, steps.OAuthConsentID, stdout, headless.WithLang(r.Lang))
 		} else {
-			ok, err = headless.Run(ctx, a.Runner, *until, stdout, headless.WithLang(lang))
+			ok, err = headless.Run(ctx, a.Runner, r.Until, stdout, headless.WithLang(r.Lang))
 		}
 		if err != nil {
 			fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)
@@ -184,10 +125,10 @@ func noWorkspace(dir string) bool {
 }
 
 func statusCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("status", stderr)
+	fs := runflags.NewFlagSet("status", stderr)
 	workspace := fs.String("workspace", "./"+session.DefaultDir, "workspace `DIR`")
 	asJSON := fs.Bool("json", false, "print JSON")
-	if !parseFlags(fs, args, stderr) {
+	if !runflags.ParseArgs(fs, args, stderr) {
 		return 2
 	}
 	// status only reads: it opens the session without starting a sandbox.
@@ -227,10 +168,10 @@ func statusCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 }
 
 func resetCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("reset", stderr)
+	fs := runflags.NewFlagSet("reset", stderr)
 	workspace := fs.String("workspace", "./"+session.DefaultDir, "workspace `DIR`")
 	to := fs.String("to", "", "mark this `STAGE` (number or id) and every stage that depends on it pending (default: all stages)")
-	if !parseFlags(fs, args, stderr) {
+	if !runflags.ParseArgs(fs, args, stderr) {
 		return 2
 	}
 	sess := openExisting(*workspace, stderr)

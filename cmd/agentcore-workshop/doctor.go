@@ -13,6 +13,7 @@ import (
 	"agentcore-workshop/internal/cloud"
 	"agentcore-workshop/internal/doctor"
 	"agentcore-workshop/internal/i18n"
+	"agentcore-workshop/internal/runflags"
 	"agentcore-workshop/internal/sandbox"
 )
 
@@ -21,17 +22,17 @@ import (
 // It reads nothing from and writes nothing to a workspace. Exit codes: 0
 // ready (warnings allowed), 1 a check failed, 2 a usage error.
 func doctorCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("doctor", stderr)
+	fs := runflags.NewFlagSet("doctor", stderr)
 	target := fs.String("target", cloud.Sandbox, "where to check, `TARGET`: sandbox or aws")
 	region := fs.String("region", "", "AWS `REGION` (default: the profile's, or us-west-2 in the sandbox)")
 	profile := fs.String("profile", "", "AWS shared-config `PROFILE` (target aws)")
 	sandboxURL := fs.String("sandbox-url", "", "check a sandbox already running at this `URL` (its keys from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)")
 	model := fs.String("model", "", "the Bedrock `MODEL` id agent.py will name (default: the region's cross-region inference profile of Claude Sonnet 4.5)")
 	langFlag := fs.String("lang", "", "language of the report, `LANG`: "+strings.Join(content.Languages(), " or ")+" (default: from LC_ALL / LANG, Korean for ko_*, else English)")
-	if !parseFlags(fs, args, stderr) {
+	if !runflags.ParseArgs(fs, args, stderr) {
 		return 2
 	}
-	lang, err := pageLang(*langFlag, os.Getenv)
+	lang, err := runflags.PageLang(*langFlag, os.Getenv)
 	if err != nil {
 		fmt.Fprintf(stderr, "agentcore-workshop doctor: %v\n", err)
 		return 2

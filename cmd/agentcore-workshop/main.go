@@ -10,25 +10,8 @@ import (
 	"os"
 
 	"agentcore-workshop/internal/gcpause"
+	"agentcore-workshop/internal/runflags"
 )
-
-const usage = `agentcore-workshop: learn AgentCore Identity by doing it.
-
-Usage: agentcore-workshop [COMMAND] [flags]
-
-Commands:
-  run            open the workshop in the terminal UI (the default; --headless for scripts and CI)
-  status         show each stage's state (--json for machines)
-  transcript     turn a workspace into a handout: each stage's takeaway, log, results, timings (secrets redacted)
-  reset          mark stages pending again (--to STAGE: that stage and what depends on it)
-  cleanup        delete every resource the workshop made, in any state
-  sandbox serve  run the offline AWS sandbox on its own, for a room of learners
-  try-token      send a token of your own (TOKEN, or - for stdin) to the workshop's runtime and say why it is refused
-  room           the facilitator's live view of a room's learners (--sandbox-url URL --key KEY)
-  doctor         check credentials, AgentCore in the region and model access; say what the tutorial makes and costs
-
-Run 'agentcore-workshop COMMAND --help' (or 'agentcore-workshop help COMMAND') for a command's flags.
-`
 
 func main() {
 	os.Exit(realMain(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
@@ -41,8 +24,8 @@ func realMain(ctx context.Context, args []string, stdout, stderr io.Writer) (cod
 	}
 	if helpArgs, ok := helpRequest(cmd, args); ok {
 		// A command asked to -h prints the usage and its own flags (see
-		// newFlagSet) and stops before it opens anything; the help that was
-		// asked for goes to stdout and is a success.
+		// runflags.NewFlagSet) and stops before it opens anything; the help
+		// that was asked for goes to stdout and is a success.
 		cmd, args, stderr = helpArgs[0], helpArgs[1:], stdout
 		defer func() { code = 0 }()
 	}
@@ -69,10 +52,10 @@ func realMain(ctx context.Context, args []string, stdout, stderr io.Writer) (cod
 	case "doctor":
 		return doctorCmd(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
+		fmt.Fprint(stdout, runflags.Usage)
 		return 0
 	default:
-		fmt.Fprintf(stderr, "unknown command %q\n\n%s", cmd, usage)
+		fmt.Fprintf(stderr, "unknown command %q\n\n%s", cmd, runflags.Usage)
 		return 2
 	}
 }

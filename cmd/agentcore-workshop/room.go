@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/term"
 
 	"agentcore-workshop/internal/roomapi"
+	"agentcore-workshop/internal/runflags"
 	"agentcore-workshop/internal/sandbox"
 	uiroom "agentcore-workshop/ui/room"
 )
@@ -28,10 +29,10 @@ func printRoom(stderr io.Writer, sb *sandbox.Sandbox) {
 // roomCmd runs `agentcore-workshop room`: the facilitator's live view of a
 // shared sandbox's learners, in the terminal.
 func roomCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("room", stderr)
+	fs := runflags.NewFlagSet("room", stderr)
 	sandboxURL := fs.String("sandbox-url", "", "`URL` of the sandbox the room is on (what `sandbox serve` printed)")
 	key := fs.String("key", "", "the facilitator `KEY` from the room URL `sandbox serve` printed")
-	if !parseFlags(fs, args, stderr) {
+	if !runflags.ParseArgs(fs, args, stderr) {
 		return 2
 	}
 	if *sandboxURL == "" || *key == "" {

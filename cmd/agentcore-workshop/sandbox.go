@@ -13,6 +13,7 @@ import (
 
 	"agentcore-workshop/internal/boundedlog"
 	"agentcore-workshop/internal/nofollow"
+	"agentcore-workshop/internal/runflags"
 	"agentcore-workshop/internal/sandbox"
 	"agentcore-workshop/internal/sandbox/egress"
 )
@@ -23,7 +24,7 @@ func sandboxCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintln(stderr, "usage: agentcore-workshop sandbox serve [--addr HOST:PORT] [--state DIR]")
 		return 2
 	}
-	fs := newFlagSet("sandbox serve", stderr)
+	fs := runflags.NewFlagSet("sandbox serve", stderr)
 	addr := fs.String("addr", sandbox.DefaultAddr, "address to listen on, `HOST:PORT`")
 	state := fs.String("state", "./sandbox-state", "`DIR` where the sandbox keeps its state")
 	region := fs.String("region", sandbox.DefaultRegion, "`REGION` the sandbox pretends to be")

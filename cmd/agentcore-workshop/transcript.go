@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"agentcore-workshop/content"
+	"agentcore-workshop/internal/runflags"
 	"agentcore-workshop/internal/session"
 	"agentcore-workshop/internal/transcript"
 	"agentcore-workshop/steps"
@@ -18,19 +19,19 @@ import (
 // sandbox and takes no lock: it only reads, so it works while a workshop
 // runs in the same workspace.
 func transcriptCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("transcript", stderr)
+	fs := runflags.NewFlagSet("transcript", stderr)
 	workspace := fs.String("workspace", "./"+session.DefaultDir, "workspace `DIR`")
 	format := fs.String("format", "md", "`FORMAT`: md (Markdown) or html")
 	langFlag := fs.String("lang", "", "language of the stage pages, `LANG`: "+strings.Join(content.Languages(), " or ")+" (default: from LC_ALL / LANG)")
 	outPath := fs.String("o", "", "write to `FILE` instead of stdout")
-	if !parseFlags(fs, args, stderr) {
+	if !runflags.ParseArgs(fs, args, stderr) {
 		return 2
 	}
 	if *format != "md" && *format != "html" {
 		fmt.Fprintf(stderr, "agentcore-workshop: unknown --format %q: choose md or html\n", *format)
 		return 2
 	}
-	lang, err := pageLang(*langFlag, os.Getenv)
+	lang, err := runflags.PageLang(*langFlag, os.Getenv)
 	if err != nil {
 		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)
 		return 2

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"agentcore-workshop/internal/app"
+	"agentcore-workshop/internal/runflags"
 	"agentcore-workshop/steps"
 )
 
@@ -19,9 +20,9 @@ const maxPastedToken = 64 << 10
 // The exit status is 0 when the runtime answered (either way), 1 when it
 // could not be asked.
 func tryTokenCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := newFlagSet("try-token", stderr)
-	var c commonFlags
-	c.register(fs)
+	fs := runflags.NewFlagSet("try-token", stderr)
+	var c runflags.Common
+	c.Register(fs)
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -43,13 +44,13 @@ func tryTokenCmd(ctx context.Context, args []string, stdin io.Reader, stdout, st
 		token = strings.TrimSpace(string(b))
 	}
 	// There is no runtime in a new workspace.
-	if noWorkspace(c.o.Workspace) {
-		fmt.Fprintf(stderr, "agentcore-workshop try-token: no workspace at %s: run the workshop up to stage 5 first\n", c.o.Workspace)
+	if noWorkspace(c.Workspace) {
+		fmt.Fprintf(stderr, "agentcore-workshop try-token: no workspace at %s: run the workshop up to stage 5 first\n", c.Workspace)
 		return 1
 	}
 	ctx, stop := signalContext(ctx)
 	defer stop()
-	return withApp(ctx, c.o, stderr, func(a *app.App) int {
+	return withApp(ctx, commonOptions(c), stderr, func(a *app.App) int {
 		_, why, err := steps.TryToken(ctx, a.Env, token)
 		if err != nil {
 			fmt.Fprintf(stderr, "agentcore-workshop try-token: %v\n", err)
