@@ -22,6 +22,7 @@ import (
 	"agentcore-workshop/internal/i18n"
 	"agentcore-workshop/internal/jwtx"
 	"agentcore-workshop/steps/engine"
+	"agentcore-workshop/steps/outline"
 )
 
 // Names of break-it's results besides the experiments' own.
@@ -48,7 +49,7 @@ type breakIt struct{}
 // skipped (they are the sandbox's), and the expired token is one saved
 // from earlier, or skipped until one has expired.
 func BreakIt(env *Env) engine.Stage {
-	return engine.Stage{ID: "break-it", Title: "Break it", Requires: []string{"invoke-with-token"}, Run: bind(env, breakIt{}.Run)}
+	return outlined(outline.BreakItID, env, breakIt{}.Run)
 }
 
 // Outcome is the runtime's answer to one invoke: a refusal's status, AWS

@@ -12,6 +12,7 @@ import (
 
 	"agentcore-workshop/internal/session"
 	"agentcore-workshop/steps/engine"
+	"agentcore-workshop/steps/outline"
 )
 
 // Names of the cleanup stage's results.
@@ -43,7 +44,7 @@ type cleanup struct{}
 // Cleanup is manual: the UI's "run all" leaves it out, because deleting
 // what the learner is looking at must be their decision.
 func Cleanup(env *Env) engine.Stage {
-	return engine.Stage{ID: "cleanup", Title: "Clean up", Manual: true, Run: bind(env, cleanup{}.Run)}
+	return outlined(outline.CleanupID, env, cleanup{}.Run)
 }
 
 func (cleanup) Run(ctx context.Context, env *Env, rep Reporter) (Result, error) {

@@ -12,6 +12,7 @@ import (
 
 	"agentcore-workshop/internal/atomicfile"
 	"agentcore-workshop/steps/engine"
+	"agentcore-workshop/steps/outline"
 )
 
 // ToolkitConfigFile is the starter toolkit's project configuration.
@@ -23,11 +24,10 @@ type configure struct{}
 // prepare outbound auth (a workload identity and an OAuth2 credential
 // provider for the outbound pool).
 func Configure(env *Env) engine.Stage {
-	s := configure{}
-	return engine.Stage{ID: s.ID(), Title: "Configure", Requires: []string{"provision-cognito", "write-agent"}, Run: bind(env, s.Run)}
+	return outlined(outline.ConfigureID, env, configure{}.Run)
 }
 
-func (configure) ID() string { return "configure" }
+func (configure) ID() string { return outline.ConfigureID }
 
 // agentNameFor is the runtime name: letters, digits and underscores only.
 func agentNameFor(suffix string) string { return "workshop_agent_" + suffix }

@@ -11,6 +11,7 @@ import (
 	"agentcore-workshop/internal/cloud"
 	"agentcore-workshop/internal/jwtx"
 	"agentcore-workshop/steps/engine"
+	"agentcore-workshop/steps/outline"
 )
 
 // Names of the foreign-idp stage's results. The first five are also the
@@ -67,8 +68,7 @@ type foreignIdP struct{}
 // and shows the runtime (whose authorizer names the Cognito pool) refusing
 // the token; the gateway stage then puts it behind allowedAudience.
 func ForeignIdPStage(env *Env) engine.Stage {
-	return engine.Stage{ID: "foreign-idp", Title: "Foreign identity provider", Requires: []string{"wait-ready"},
-		Run: bind(env, foreignIdP{}.Run)}
+	return outlined(outline.ForeignIdPID, env, foreignIdP{}.Run)
 }
 
 func (foreignIdP) Run(ctx context.Context, env *Env, rep Reporter) (Result, error) {

@@ -16,13 +16,7 @@ import (
 	"agentcore-workshop/internal/cloud"
 	"agentcore-workshop/internal/jwtx"
 	"agentcore-workshop/steps/engine"
-)
-
-// The stages the gateway stage reads from (their values are named in
-// machine_to_machine.go and foreign_idp.go).
-const (
-	stageMachineToMachine = "machine-to-machine"
-	stageForeignIdP       = "foreign-idp"
+	"agentcore-workshop/steps/outline"
 )
 
 // The gateway stage's results.
@@ -49,8 +43,7 @@ const (
 // its tools with its own IdP's token, answers no token with 401 and a
 // WWW-Authenticate challenge, and refuses the other IdP's token.
 func Gateway(env *Env) engine.Stage {
-	return engine.Stage{ID: "gateway", Title: "Gateway", Requires: []string{stageMachineToMachine, stageForeignIdP},
-		Run: bind(env, runGateway)}
+	return outlined(outline.GatewayID, env, runGateway)
 }
 
 // gatewayTools is the quickstart's inline tool schema.
@@ -81,11 +74,11 @@ type gatewayIdP struct {
 }
 
 func runGateway(ctx context.Context, env *Env, rep Reporter) (Result, error) {
-	m, err := inputs(env, stageMachineToMachine, M2MClientID, M2MClientSecret, M2MTokenURL, M2MScope)
+	m, err := inputs(env, outline.MachineToMachineID, M2MClientID, M2MClientSecret, M2MTokenURL, M2MScope)
 	if err != nil {
 		return Result{}, err
 	}
-	f, err := inputs(env, stageForeignIdP, ForeignDiscoveryURL, ForeignClientID, ForeignClientSecret, ForeignTokenURL, ForeignAudience)
+	f, err := inputs(env, outline.ForeignIdPID, ForeignDiscoveryURL, ForeignClientID, ForeignClientSecret, ForeignTokenURL, ForeignAudience)
 	if err != nil {
 		return Result{}, err
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"agentcore-workshop/internal/e2etest"
+	"agentcore-workshop/steps/outline"
 )
 
 // boto3Gateways asks the sandbox, through Python's boto3, for every
@@ -48,8 +49,8 @@ func TestGatewaysSeenFromBoto3(t *testing.T) {
 	if _, err := runGateway(context.Background(), env, &recorder{}); err != nil {
 		t.Fatalf("gateway stage: %v", err)
 	}
-	m2m, _ := inputs(env, stageMachineToMachine, M2MClientID)
-	foreign, _ := inputs(env, stageForeignIdP, ForeignDiscoveryURL, ForeignAudience)
+	m2m, _ := inputs(env, outline.MachineToMachineID, M2MClientID)
+	foreign, _ := inputs(env, outline.ForeignIdPID, ForeignDiscoveryURL, ForeignAudience)
 
 	data := t.TempDir()
 	model, err := os.ReadFile(filepath.Join("..", "..", "shared", "reference", "aws-models", "bedrock-agentcore-control.service-2.json"))

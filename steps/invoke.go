@@ -18,6 +18,7 @@ import (
 
 	"agentcore-workshop/internal/jwtx"
 	"agentcore-workshop/steps/engine"
+	"agentcore-workshop/steps/outline"
 )
 
 // The prompts the invoke stages send.
@@ -31,9 +32,9 @@ type invokeUnauthenticated struct{}
 // InvokeUnauthenticated is stage 6: call the runtime with the learner's
 // AWS credentials (SigV4). A JWT runtime must refuse it.
 func InvokeUnauthenticated(env *Env) engine.Stage {
-	return engine.Stage{ID: "invoke-unauthenticated", Title: "Invoke without a token", Requires: []string{"wait-ready"},
-		Expect: &engine.Expectation{What: `AccessDeniedException "Authorization method mismatch…"`, Matches: isAuthMismatch},
-		Run:    bind(env, invokeUnauthenticated{}.Run)}
+	s := outlined(outline.InvokeUnauthenticatedID, env, invokeUnauthenticated{}.Run)
+	s.Expect = &engine.Expectation{What: `AccessDeniedException "Authorization method mismatch…"`, Matches: isAuthMismatch}
+	return s
 }
 
 // isAuthMismatch accepts the refusal a JWT runtime gives a SigV4 caller, in
@@ -88,7 +89,7 @@ type invokeWithToken struct{}
 // InvokeWithToken is stage 7: sign in again for a fresh access token and
 // call the runtime with it as a bearer.
 func InvokeWithToken(env *Env) engine.Stage {
-	return engine.Stage{ID: "invoke-with-token", Title: "Invoke with a token", Requires: []string{"wait-ready"}, Run: bind(env, invokeWithToken{}.Run)}
+	return outlined(outline.InvokeWithTokenID, env, invokeWithToken{}.Run)
 }
 
 func (s invokeWithToken) Run(ctx context.Context, env *Env, rep Reporter) (Result, error) {

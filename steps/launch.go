@@ -17,6 +17,7 @@ import (
 
 	"agentcore-workshop/internal/atomicfile"
 	"agentcore-workshop/steps/engine"
+	"agentcore-workshop/steps/outline"
 )
 
 type launch struct{}
@@ -25,11 +26,10 @@ type launch struct{}
 // an ARM64 build in CodeBuild, and the runtime itself with the authorizer
 // configure decided on.
 func Launch(env *Env) engine.Stage {
-	s := launch{}
-	return engine.Stage{ID: s.ID(), Title: "Launch", Requires: []string{"configure"}, Run: bind(env, s.Run)}
+	return outlined(outline.LaunchID, env, launch{}.Run)
 }
 
-func (launch) ID() string { return "launch" }
+func (launch) ID() string { return outline.LaunchID }
 
 // buildspec is what CodeBuild runs: the starter toolkit's docker build and
 // push, driven by the project's environment variables.

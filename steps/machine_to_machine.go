@@ -15,6 +15,7 @@ import (
 
 	"agentcore-workshop/internal/jwtx"
 	"agentcore-workshop/steps/engine"
+	"agentcore-workshop/steps/outline"
 )
 
 // Names of the machine-to-machine stage's results. The first four are
@@ -46,8 +47,7 @@ type machineToMachine struct{}
 // and the outbound pool stays the external service's IdP, whose tokens
 // the external API trusts; an M2M token from there would be trusted by it.
 func MachineToMachine(env *Env) engine.Stage {
-	return engine.Stage{ID: "machine-to-machine", Title: "Machine to machine", Requires: []string{"provision-cognito"},
-		Run: bind(env, machineToMachine{}.Run)}
+	return outlined(outline.MachineToMachineID, env, machineToMachine{}.Run)
 }
 
 func (s machineToMachine) Run(ctx context.Context, env *Env, rep Reporter) (Result, error) {

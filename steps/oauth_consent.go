@@ -17,6 +17,7 @@ import (
 	"agentcore-workshop/internal/consent"
 	"agentcore-workshop/internal/jwtx"
 	"agentcore-workshop/steps/engine"
+	"agentcore-workshop/steps/outline"
 )
 
 // promptExternal asks the agent for the tool that needs the user's consent.
@@ -54,11 +55,11 @@ type oauthConsent struct{}
 // (CompleteResourceTokenAuth) and asks the agent once more, and the tool
 // gets the token from the vault and reaches the external service.
 func OAuthConsent(env *Env) engine.Stage {
-	return engine.Stage{ID: OAuthConsentID, Title: "OAuth consent", Requires: []string{"invoke-with-token"}, Run: bind(env, oauthConsent{}.Run)}
+	return outlined(OAuthConsentID, env, oauthConsent{}.Run)
 }
 
 // OAuthConsentID is the consent stage's id.
-const OAuthConsentID = "oauth-consent"
+const OAuthConsentID = outline.OAuthConsentID
 
 // AskFreshConsent asks that the consent stage's next run show the consent
 // again although the vault holds the user's token. AgentCore Identity has

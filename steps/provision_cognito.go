@@ -17,6 +17,7 @@ import (
 	"agentcore-workshop/internal/i18n"
 	"agentcore-workshop/internal/jwtx"
 	"agentcore-workshop/steps/engine"
+	"agentcore-workshop/steps/outline"
 )
 
 // Names of stage 1's results; they are also the variable names of the
@@ -44,11 +45,10 @@ type provisionCognito struct{}
 // the outbound pool that plays the external service's identity provider,
 // their clients and users, and the learner's first access token.
 func ProvisionCognito(env *Env) engine.Stage {
-	s := provisionCognito{}
-	return engine.Stage{ID: s.ID(), Title: "Provision Cognito", Run: bind(env, s.Run)}
+	return outlined(outline.ProvisionCognitoID, env, provisionCognito{}.Run)
 }
 
-func (provisionCognito) ID() string { return "provision-cognito" }
+func (provisionCognito) ID() string { return outline.ProvisionCognitoID }
 
 // cognitoNames are the names stage 1 gives its resources: the starter
 // toolkit's, with the workspace's suffix so a room sharing one account

@@ -11,6 +11,7 @@ import (
 
 	"agentcore-workshop/internal/session"
 	"agentcore-workshop/steps/engine"
+	"agentcore-workshop/steps/outline"
 )
 
 func TestAllHasTheStagesInOrder(t *testing.T) {
@@ -36,6 +37,29 @@ func TestAllHasTheStagesInOrder(t *testing.T) {
 	for i, w := range want {
 		if all[i].ID != w.id || all[i].Title != w.title {
 			t.Errorf("stage %d = %s %q, want %s %q", i+1, all[i].ID, all[i].Title, w.id, w.title)
+		}
+	}
+}
+
+// The stages All binds are the outline's, in its order, each with
+// something to run: a front end that draws outline.Stages() shows the
+// stages the engine runs.
+func TestAllIsTheOutlineBound(t *testing.T) {
+	all, want := All(&Env{}), outline.Stages()
+	if len(all) != len(want) {
+		t.Fatalf("All has %d stages, the outline %d", len(all), len(want))
+	}
+	for i, s := range all {
+		w := want[i]
+		if s.ID != w.ID || s.Title != w.Title || !slices.Equal(s.Requires, w.Requires) || s.Manual != w.Manual {
+			t.Errorf("stage %d: All has %s %q requires %v manual %t, the outline %s %q requires %v manual %t",
+				i+1, s.ID, s.Title, s.Requires, s.Manual, w.ID, w.Title, w.Requires, w.Manual)
+		}
+		if s.Run == nil {
+			t.Errorf("stage %d (%s) has no Run", i+1, s.ID)
+		}
+		if w.Run != nil || w.Expect != nil {
+			t.Errorf("the outline's stage %d (%s) runs or expects something: it must stay free of the cloud", i+1, w.ID)
 		}
 	}
 }

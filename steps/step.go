@@ -9,6 +9,7 @@ import (
 	"context"
 
 	"agentcore-workshop/steps/engine"
+	"agentcore-workshop/steps/outline"
 )
 
 // The engine's vocabulary, as the stages use it.
@@ -38,4 +39,12 @@ func bind(env *Env, run body) func(context.Context, Reporter) (Result, error) {
 // and keeping env's time.
 func NewRunner(env *Env, stages []engine.Stage) *engine.Runner {
 	return engine.NewRunner(stages, env.Session, engine.Options{Log: env.Log, Now: env.clock().Now, Translate: env.tr().T})
+}
+
+// outlined is the outline's stage id (its title, requirements and whether
+// it is manual) doing run in env.
+func outlined(id string, env *Env, run body) engine.Stage {
+	s := outline.Stage(id)
+	s.Run = bind(env, run)
+	return s
 }

@@ -10,6 +10,7 @@ import (
 	ctltypes "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol/types"
 
 	"agentcore-workshop/steps/engine"
+	"agentcore-workshop/steps/outline"
 )
 
 type waitUntilReady struct{}
@@ -17,7 +18,7 @@ type waitUntilReady struct{}
 // WaitReady is stage 5: follow the runtime and its DEFAULT endpoint until
 // they are READY, or report why they failed.
 func WaitReady(env *Env) engine.Stage {
-	return engine.Stage{ID: "wait-ready", Title: "Wait until READY", Requires: []string{"launch"}, Run: bind(env, waitUntilReady{}.Run)}
+	return outlined(outline.WaitReadyID, env, waitUntilReady{}.Run)
 }
 
 // readyTimeout bounds the wait; AWS usually needs well under a minute.

@@ -11,6 +11,7 @@ import (
 	"agentcore-workshop/internal/agent/agentpy"
 	"agentcore-workshop/internal/atomicfile"
 	"agentcore-workshop/steps/engine"
+	"agentcore-workshop/steps/outline"
 )
 
 // The agent project the learner deploys. It is data, kept beside the code
@@ -51,7 +52,7 @@ type writeAgent struct{}
 
 // WriteAgent is stage 2: write the agent project and show it.
 func WriteAgent(env *Env) engine.Stage {
-	return engine.Stage{ID: "write-agent", Title: "Write the agent", Run: bind(env, writeAgent{}.Run)}
+	return outlined(outline.WriteAgentID, env, writeAgent{}.Run)
 }
 
 func (writeAgent) Run(ctx context.Context, env *Env, rep Reporter) (Result, error) {

@@ -7,7 +7,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"agentcore-workshop/content"
-	"agentcore-workshop/steps"
+	"agentcore-workshop/steps/outline"
 )
 
 // Every real page marks its facilitator notes with its language's heading,
@@ -20,7 +20,7 @@ func TestEveryPageHidesItsFacilitatorNotes(t *testing.T) {
 		}
 	}()
 	for _, lang := range content.Languages() {
-		for _, st := range steps.All(nil) {
+		for _, st := range outline.Stages() {
 			md, ok := content.Page(lang, st.ID)
 			if !ok {
 				continue

@@ -9,8 +9,8 @@ import (
 
 	"agentcore-workshop/internal/app/apptest"
 	"agentcore-workshop/internal/session"
-	"agentcore-workshop/steps"
 	"agentcore-workshop/steps/engine"
+	"agentcore-workshop/steps/outline"
 )
 
 // Stages 1–6 run for real against the embedded sandbox; then a fresh
@@ -23,7 +23,7 @@ func TestStageSixLogSurvivesARestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := engine.NewRunner(steps.All(nil), sess, engine.Options{ReadOnly: true})
+	r := engine.NewRunner(outline.Stages(), sess, engine.Options{ReadOnly: true})
 	m := New(r, nil, testInfo, WithDarkBackground(true))
 	send := func(msg tea.Msg) {
 		nm, _ := m.Update(msg)

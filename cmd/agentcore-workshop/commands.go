@@ -19,6 +19,7 @@ import (
 	"agentcore-workshop/internal/session"
 	"agentcore-workshop/steps"
 	"agentcore-workshop/steps/engine"
+	"agentcore-workshop/steps/outline"
 )
 
 // commonOptions are the app options the common flags set.
@@ -152,8 +153,8 @@ func statusCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	default:
 		defer unlock()
 	}
-	// status never runs a stage, so the stages need no environment.
-	r := engine.NewRunner(steps.All(nil), sess, engine.Options{ReadOnly: readOnly})
+	// status never runs a stage: the outline is all it needs.
+	r := engine.NewRunner(outline.Stages(), sess, engine.Options{ReadOnly: readOnly})
 	if *asJSON {
 		err = headless.StatusJSON(r.Snapshot(), stdout)
 	} else {

@@ -20,22 +20,23 @@ import (
 	"agentcore-workshop/internal/session"
 	"agentcore-workshop/steps"
 	"agentcore-workshop/steps/engine"
+	"agentcore-workshop/steps/outline"
 )
 
 // tutorialEnd is the last stage the crash test runs the tutorial to (the
 // one before cleanup, so a new stage is covered as soon as it is listed);
 // every stage up to it, and cleanup, gets a crash of its own.
-var tutorialEnd = steps.All(nil)[len(steps.All(nil))-2].ID
+var tutorialEnd = outline.Stages()[len(outline.Stages())-2].ID
 
 // crashStages are the stages the test kills the workshop in.
 func crashStages() []string {
 	var ids []string
-	for _, s := range steps.All(nil) {
+	for _, s := range outline.Stages() {
 		if len(ids) == 0 || ids[len(ids)-1] != tutorialEnd {
 			ids = append(ids, s.ID)
 		}
 	}
-	return append(ids, steps.Cleanup(nil).ID)
+	return append(ids, outline.CleanupID)
 }
 
 // TestCrashInEachStageThenCleanup kills the real binary with SIGKILL in the
@@ -64,7 +65,7 @@ func TestCrashInEachStageThenCleanup(t *testing.T) {
 			tutorial := append([]string{"run", "--headless", "--until", tutorialEnd}, common...)
 			index := stageIndex(t, stage)
 
-			if stage == steps.Cleanup(nil).ID {
+			if stage == outline.CleanupID {
 				runOK(t, bin, tutorial...)
 				killWhenPaused(t, bin, stage, append([]string{"cleanup"}, common...)...)
 			} else {
@@ -78,9 +79,9 @@ func TestCrashInEachStageThenCleanup(t *testing.T) {
 			}
 			checkLedgerAtKill(t, ws, stage)
 
-			if stage != steps.Cleanup(nil).ID {
+			if stage != outline.CleanupID {
 				out := runOK(t, bin, tutorial...)
-				if want := fmt.Sprintf("[%d/%d %s] succeeded", index, len(steps.All(nil)), stage); !strings.Contains(out, want) {
+				if want := fmt.Sprintf("[%d/%d %s] succeeded", index, len(outline.Stages()), stage); !strings.Contains(out, want) {
 					t.Fatalf("the restart did not re-run the interrupted stage (%q missing):\n%s", want, out)
 				}
 			}
@@ -94,7 +95,7 @@ func TestCrashInEachStageThenCleanup(t *testing.T) {
 }
 
 func stageIndex(t *testing.T, id string) int {
-	for i, s := range steps.All(nil) {
+	for i, s := range outline.Stages() {
 		if s.ID == id {
 			return i + 1
 		}
@@ -160,7 +161,7 @@ func killWhenPaused(t *testing.T, bin, stage string, args ...string) {
 		}
 		io.Copy(io.Discard, stdout)
 	}()
-	prefix := fmt.Sprintf("[%d/%d %s]", stageIndex(t, stage), len(steps.All(nil)), stage)
+	prefix := fmt.Sprintf("[%d/%d %s]", stageIndex(t, stage), len(outline.Stages()), stage)
 	started := false
 	var seen []string
 	deadline := time.NewTimer(time.Minute)
@@ -233,7 +234,7 @@ func checkLedgerAtKill(t *testing.T, ws, stage string) {
 		if count[session.ResourcePlanned] == 0 {
 			t.Errorf("killed in %s with no planned ledger entry: %v", stage, count)
 		}
-	case steps.Cleanup(nil).ID:
+	case outline.CleanupID:
 		if count[session.ResourceDeleted] == 0 || count[session.ResourceCreated] == 0 {
 			t.Errorf("killed mid-cleanup with ledger %v: want some entries deleted and some not", count)
 		}

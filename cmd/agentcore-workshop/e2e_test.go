@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"agentcore-workshop/internal/e2etest"
-	"agentcore-workshop/steps"
+	"agentcore-workshop/steps/outline"
 )
 
 // tmuxSession drives the real binary in a real terminal.
@@ -139,7 +139,7 @@ func TestEndToEndTUIStagesOneTwoQuitResume(t *testing.T) {
 	if err := json.Unmarshal(out, &doc); err != nil {
 		t.Fatalf("status --json: %v\n%s", err, out)
 	}
-	if len(doc.Stages) != len(steps.All(nil)) || doc.Stages[0].Status != "succeeded" || doc.Stages[1].Status != "succeeded" || doc.Stages[2].Status != "pending" {
+	if len(doc.Stages) != len(outline.Stages()) || doc.Stages[0].Status != "succeeded" || doc.Stages[1].Status != "succeeded" || doc.Stages[2].Status != "pending" {
 		t.Fatalf("status after resume: %s", out)
 	}
 }

@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"agentcore-workshop/internal/session"
-	"agentcore-workshop/steps"
+	"agentcore-workshop/steps/outline"
 )
 
 // Every way of asking for help, run as the real program in an empty
@@ -118,7 +118,7 @@ func TestResetToTakesANumberOrAnID(t *testing.T) {
 		t.Errorf("after reset --to write-agent: %s, want %s", got, want)
 	}
 
-	past := strconv.Itoa(len(steps.All(nil)) + 1) // one past the last stage
+	past := strconv.Itoa(len(outline.Stages()) + 1) // one past the last stage
 	for _, bad := range []string{"0", past, "configure-runtime"} {
 		code, _, errb := reset(bad)
 		if code != 2 {
@@ -127,7 +127,7 @@ func TestResetToTakesANumberOrAnID(t *testing.T) {
 		for _, line := range []string{
 			`(?m)^\s*1 provision-cognito\s+Provision Cognito$`,
 			`(?m)^\s*4 launch\s+Launch$`,
-			fmt.Sprintf(`(?m)^\s*%d cleanup\s+Clean up$`, len(steps.All(nil))),
+			fmt.Sprintf(`(?m)^\s*%d cleanup\s+Clean up$`, len(outline.Stages())),
 		} {
 			if !regexp.MustCompile(line).MatchString(errb) {
 				t.Errorf("reset --to %s: stderr lacks a line %s:\n%s", bad, line, errb)

@@ -11,8 +11,8 @@ import (
 	"agentcore-workshop/internal/runflags"
 	"agentcore-workshop/internal/session"
 	"agentcore-workshop/internal/transcript"
-	"agentcore-workshop/steps"
 	"agentcore-workshop/steps/engine"
+	"agentcore-workshop/steps/outline"
 )
 
 // transcriptCmd prints a workspace as a handout. Like status it starts no
@@ -42,7 +42,7 @@ func transcriptCmd(ctx context.Context, args []string, stdout, stderr io.Writer)
 	}
 	// ReadOnly: the runner never records anything, not even a stage saved
 	// as running, which another process may really be running.
-	r := engine.NewRunner(steps.All(nil), sess, engine.Options{ReadOnly: true})
+	r := engine.NewRunner(outline.Stages(), sess, engine.Options{ReadOnly: true})
 	stages, err := transcript.Build(transcript.Source{
 		Stages:  r.Snapshot(),
 		Page:    func(id string) (string, bool) { return content.Page(lang, id) },

@@ -20,6 +20,7 @@ import (
 	"agentcore-workshop/internal/gcpause"
 	"agentcore-workshop/internal/i18n"
 	"agentcore-workshop/steps"
+	"agentcore-workshop/steps/outline"
 	"agentcore-workshop/ui"
 )
 
@@ -90,19 +91,19 @@ func runTUI(ctx context.Context, o app.Options, t tuiOptions, stderr io.Writer) 
 			_, why, err := steps.TryToken(ctx, a.Env, token)
 			return why, err
 		}),
-		ui.WithFreshConsent(steps.OAuthConsentID, func() error {
+		ui.WithFreshConsent(outline.OAuthConsentID, func() error {
 			if err := conn.Wait(); err != nil {
 				return err
 			}
 			withdraw := a.Env.AskFreshConsent()
-			if err := a.Runner.Start(steps.OAuthConsentID); err != nil {
+			if err := a.Runner.Start(outline.OAuthConsentID); err != nil {
 				withdraw() // the run did not start: nothing stays asked
 				return err
 			}
 			return nil
 		})}
 	if a.Target == cloud.AWS {
-		opts = append(opts, ui.WithExpectedTimes(steps.TypicalOnAWS), // the sandbox's times are measured
+		opts = append(opts, ui.WithExpectedTimes(outline.TypicalOnAWS), // the sandbox's times are measured
 			preflight(ctx, a, conn)) // doctor's checks above stage 1
 	}
 	m := ui.New(connectingEngine{Engine: a.Runner, conn: conn}, pageFunc(t.lang), ui.Info{

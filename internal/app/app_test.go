@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"agentcore-workshop/internal/session"
-	"agentcore-workshop/steps"
+	"agentcore-workshop/steps/outline"
 )
 
 func TestOpenPersistsSandboxPortAndLocksTheWorkspace(t *testing.T) {
@@ -112,7 +112,7 @@ func TestOpenLocalThenConnectOnFirstWait(t *testing.T) {
 	if a.Sandbox != nil || a.Cloud != nil || a.Env.Cloud != nil {
 		t.Fatal("OpenLocal reached the target")
 	}
-	if n := len(a.Runner.Snapshot()); n != len(steps.All(nil)) || a.Target != "sandbox" || a.Region != "us-west-2" {
+	if n := len(a.Runner.Snapshot()); n != len(outline.Stages()) || a.Target != "sandbox" || a.Region != "us-west-2" {
 		t.Fatalf("before connecting: %d stages, target %q, region %q", n, a.Target, a.Region)
 	}
 	conn := a.ConnectLater(ctx)

@@ -13,8 +13,8 @@ import (
 	"agentcore-workshop/internal/app/apptest"
 	"agentcore-workshop/internal/session"
 	"agentcore-workshop/internal/transcript"
-	"agentcore-workshop/steps"
 	"agentcore-workshop/steps/engine"
+	"agentcore-workshop/steps/outline"
 )
 
 // Stages 1–6 run for real against the embedded sandbox; the transcript of
@@ -43,7 +43,7 @@ func TestTranscriptOfStagesOneToSix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := engine.NewRunner(steps.All(nil), sess, engine.Options{ReadOnly: true})
+	r := engine.NewRunner(outline.Stages(), sess, engine.Options{ReadOnly: true})
 	snap := r.Snapshot()
 	for _, lang := range []string{"en", "ko"} {
 		stages, err := transcript.Build(transcript.Source{
