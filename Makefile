@@ -1,6 +1,8 @@
 # The two commands a newcomer types: `make run` and `make test`.
 GO        ?= go
 WORKSPACE ?= ./workshop
+# The learner's command (the terminal UI, no AWS SDK); build puts the
+# engine it starts to run the stages beside it (see cmd/agentcore-workshop).
 BIN       := bin/agentcore-workshop
 
 .PHONY: run build test check gofmt-check bench fmt vet fuzz clean
@@ -9,7 +11,7 @@ run: build ## open the workshop against the offline sandbox
 	./$(BIN) run --workspace $(WORKSPACE) $(ARGS)
 
 build:
-	$(GO) build -o $(BIN) ./cmd/agentcore-workshop
+	$(GO) build -o bin/ ./cmd/agentcore-workshop ./cmd/agentcore-workshop-engine
 
 test: gofmt-check ## gofmt, vet, and every test with the race detector
 	$(GO) vet ./...

@@ -1,6 +1,15 @@
 // Command agentcore-workshop walks a learner through the Amazon Bedrock
 // AgentCore Identity inbound-auth tutorial, against real AWS or an embedded
-// offline sandbox. main only parses flags and hands over.
+// offline sandbox.
+//
+// This is the learner's command and the terminal UI. It links no AWS SDK
+// and no sandbox: Go initialises every linked package before main, and
+// theirs alone took longer than this program may take to put the stage
+// list on screen. It draws the UI from the workspace's saved state at once,
+// then starts agentcore-workshop-engine, which runs the stages (and the
+// embedded sandbox), as its child, and follows it (internal/remote). Every
+// other command (status, cleanup, sandbox serve, run --headless, help, ...)
+// is the engine's, handed over whole.
 package main
 
 import (
@@ -8,85 +17,92 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+
+	"github.com/charmbracelet/x/term"
 
 	"agentcore-workshop/internal/gcpause"
 	"agentcore-workshop/internal/runflags"
 )
 
+// engineName is the engine binary, which make build and go install put
+// beside this one.
+const engineName = "agentcore-workshop-engine"
+
 func main() {
-	os.Exit(realMain(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(realMain(context.Background(), os.Args[1:], os.Stderr))
 }
 
-func realMain(ctx context.Context, args []string, stdout, stderr io.Writer) (code int) {
-	cmd := "run"
+func realMain(ctx context.Context, args []string, stderr io.Writer) int {
+	enginePath, err := findEngine()
+	if err != nil {
+		gcpause.Resume()
+		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)
+		return 1
+	}
+	run, ok := terminalRun(args)
+	if !ok {
+		gcpause.Resume()
+		return handOver(enginePath, args, stderr)
+	}
+	return runTUI(ctx, enginePath, run, runArgs(args), stderr)
+}
+
+// terminalRun reads args as the run command's, and reports whether they
+// open the terminal UI here: `run` (or no command), no help asked, flags
+// that parse and check, not --headless, and a terminal that can draw.
+// Anything else is the engine's, which prints the help, the error, or the
+// plain lines.
+func terminalRun(args []string) (runflags.Run, bool) {
+	args = runArgs(args)
+	if args == nil {
+		return runflags.Run{}, false
+	}
+	r, code := runflags.Parse(args, io.Discard, os.Getenv)
+	if code != 0 || r.Headless || os.Getenv("TERM") == "dumb" ||
+		!term.IsTerminal(os.Stdin.Fd()) || !term.IsTerminal(os.Stdout.Fd()) {
+		return runflags.Run{}, false
+	}
+	return r, true
+}
+
+// runArgs returns the run command's flags in args ("run" and its flags, or
+// flags alone), or nil for any other command. An empty slice is a run
+// without flags.
+func runArgs(args []string) []string {
 	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
-		cmd, args = args[0], args[1:]
+		if args[0] != "run" {
+			return nil
+		}
+		args = args[1:]
 	}
-	if helpArgs, ok := helpRequest(cmd, args); ok {
-		// A command asked to -h prints the usage and its own flags (see
-		// runflags.NewFlagSet) and stops before it opens anything; the help
-		// that was asked for goes to stdout and is a success.
-		cmd, args, stderr = helpArgs[0], helpArgs[1:], stdout
-		defer func() { code = 0 }()
+	if args == nil {
+		args = []string{}
 	}
-	if cmd != "run" {
-		gcpause.Resume() // only the terminal UI keeps it paused, until its first frame
-	}
-	switch cmd {
-	case "run":
-		return runCmd(ctx, args, stdout, stderr)
-	case "status":
-		return statusCmd(ctx, args, stdout, stderr)
-	case "transcript":
-		return transcriptCmd(ctx, args, stdout, stderr)
-	case "reset":
-		return resetCmd(ctx, args, stdout, stderr)
-	case "cleanup":
-		return cleanupCmd(ctx, args, stdout, stderr)
-	case "sandbox":
-		return sandboxCmd(ctx, args, stdout, stderr)
-	case "try-token":
-		return tryTokenCmd(ctx, args, os.Stdin, stdout, stderr)
-	case "room":
-		return roomCmd(ctx, args, stdout, stderr)
-	case "doctor":
-		return doctorCmd(ctx, args, stdout, stderr)
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, runflags.Usage)
-		return 0
-	default:
-		fmt.Fprintf(stderr, "unknown command %q\n\n%s", cmd, runflags.Usage)
-		return 2
-	}
+	return args
 }
 
-// helpRequest says whether the command line asks for help about a command
-// (`help run`, `run --help`, `sandbox serve -h`), and if so returns the
-// command line that makes that command print its flags: the command with
-// the lone flag -h. Flags after "--" are not flags, so are not asked.
-// `help` alone and a bare --help are handled by realMain's switch.
-func helpRequest(cmd string, args []string) ([]string, bool) {
-	if cmd == "help" {
-		if len(args) == 0 {
-			return nil, false
-		}
-		cmd, args = args[0], []string{"-h"}
-	}
-	asked := false
-	for _, a := range args {
-		if a == "--" {
-			break
-		}
-		if a == "-h" || a == "-help" || a == "--help" {
-			asked = true
-			break
+// handOver replaces this process with the engine running the same command
+// line, so it keeps this process's id, terminal and signals.
+func handOver(enginePath string, args []string, stderr io.Writer) int {
+	err := syscall.Exec(enginePath, append([]string{enginePath}, args...), os.Environ())
+	fmt.Fprintf(stderr, "agentcore-workshop: run %s: %v\n", enginePath, err)
+	return 1
+}
+
+// findEngine finds the engine beside this binary, else on PATH.
+func findEngine() (string, error) {
+	exe, err := os.Executable()
+	if err == nil {
+		p := filepath.Join(filepath.Dir(exe), engineName)
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
 		}
 	}
-	if !asked {
-		return nil, false
+	if p, err := exec.LookPath(engineName); err == nil {
+		return p, nil
 	}
-	if cmd == "sandbox" {
-		return []string{"sandbox", "serve", "-h"}, true
-	}
-	return []string{cmd, "-h"}, true
+	return "", fmt.Errorf("%s, which runs the stages, is neither beside %s nor on PATH: build both with `make build` (or `go install ./cmd/...`)", engineName, exe)
 }

@@ -1,57 +1,67 @@
 package main
 
 import (
-	"context"
-	"fmt"
-	"os"
 	"os/exec"
-	"path/filepath"
-	"sync"
+	"slices"
+	"strings"
 	"testing"
-	"time"
 )
 
-// testBinary is the real program for the tests that run it as a process.
-// The first test that needs it builds it, once per test run, into a
-// directory TestMain removes at the end; a run whose tests need no binary
-// (go test -short, or -run on one unit test) builds nothing.
-var testBinary struct {
-	dir  string
-	once sync.Once
-	path string
-	err  error
-}
-
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "agentcore-workshop-test-bin-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "temp dir for the test binary:", err)
-		os.Exit(1)
-	}
-	testBinary.dir = dir
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
-
-// workshopBinary returns the path of the built program. It carries the
-// workshop_testhook build tag: the crash test's pause hook is compiled in
-// only under that tag, so a learner's binary never has it.
-func workshopBinary(t testing.TB) string {
-	t.Helper()
-	testBinary.once.Do(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		defer cancel()
-		bin := filepath.Join(testBinary.dir, "agentcore-workshop")
-		out, err := exec.CommandContext(ctx, "go", "build", "-tags", "workshop_testhook", "-o", bin, ".").CombinedOutput()
-		if err != nil {
-			testBinary.err = fmt.Errorf("go build -tags workshop_testhook: %w\n%s", err, out)
-			return
+// The UI's page source follows the chosen language.
+func TestPageFuncFollowsLang(t *testing.T) {
+	for lang, want := range map[string]string{
+		"en": "# 1 · Provision Cognito\n",
+		"ko": "# 1 · Cognito 프로비저닝\n",
+	} {
+		p, ok := pageFunc(lang)("provision-cognito")
+		if !ok || !strings.HasPrefix(p, want) {
+			t.Errorf("pageFunc(%s) = %q…, %v; want it to start %q", lang, strings.SplitN(p, "\n", 2)[0], ok, want)
 		}
-		testBinary.path = bin
-	})
-	if testBinary.err != nil {
-		t.Fatal(testBinary.err)
 	}
-	return testBinary.path
+}
+
+// Only run (named or not) is this binary's; every other command line goes
+// to the engine whole.
+func TestRunArgsPicksTheRunCommand(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want []string // nil: another command
+	}{
+		{nil, []string{}},
+		{[]string{"run"}, []string{}},
+		{[]string{"--workspace", "w"}, []string{"--workspace", "w"}},
+		{[]string{"run", "--lang", "ko"}, []string{"--lang", "ko"}},
+		{[]string{"status"}, nil},
+		{[]string{"sandbox", "serve"}, nil},
+		{[]string{"help", "run"}, nil},
+		{[]string{"serve-ui"}, nil},
+	} {
+		got := runArgs(tc.args)
+		if (got == nil) != (tc.want == nil) || !slices.Equal(got, tc.want) {
+			t.Errorf("runArgs(%q) = %q, want %q", tc.args, got, tc.want)
+		}
+	}
+}
+
+// The learner's command links no AWS SDK, no sandbox and no stages: their
+// package initialisation would all run before its first frame.
+func TestTheLearnersCommandLinksNoAWS(t *testing.T) {
+	if testing.Short() {
+		t.Skip("go list -deps: not in -short")
+	}
+	out, err := exec.Command("go", "list", "-deps", ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list -deps: %v\n%s", err, out)
+	}
+	deps := strings.Fields(string(out))
+	if len(deps) < 50 {
+		t.Fatalf("go list -deps listed %d packages: %q", len(deps), out)
+	}
+	for _, d := range deps {
+		if strings.HasPrefix(d, "github.com/aws/") || d == "agentcore-workshop/steps" ||
+			strings.HasPrefix(d, "agentcore-workshop/internal/sandbox") ||
+			d == "agentcore-workshop/internal/cloud" || d == "agentcore-workshop/internal/app" {
+			t.Errorf("agentcore-workshop links %s", d)
+		}
+	}
 }

@@ -5,51 +5,45 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
+	"os/signal"
 	"sync/atomic"
+	"syscall"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/charmbracelet/x/term"
 	"github.com/pkg/browser"
 
 	"agentcore-workshop/content"
-	"agentcore-workshop/internal/app"
-	"agentcore-workshop/internal/cloud"
-	"agentcore-workshop/internal/doctor"
 	"agentcore-workshop/internal/gcpause"
 	"agentcore-workshop/internal/i18n"
-	"agentcore-workshop/steps"
+	"agentcore-workshop/internal/place"
+	"agentcore-workshop/internal/remote"
+	"agentcore-workshop/internal/runflags"
+	"agentcore-workshop/internal/session"
+	"agentcore-workshop/steps/engine"
 	"agentcore-workshop/steps/outline"
 	"agentcore-workshop/ui"
 )
 
-// tuiOptions are the run command's choices for the terminal UI.
-type tuiOptions struct {
-	lang        string // the stage pages' language: one of content.Languages(); see runflags.PageLang
-	facilitator bool   // show the pages' facilitator notes from the start
-}
-
-// runTUI opens the workspace and runs the Bubble Tea front end until the
-// learner quits, showing the stage pages in t.lang.
-//
-// The stage list is drawn before the target is reached: the workspace is
-// opened locally, the first frame goes out, and only then does the embedded
-// sandbox start, the AWS clients get built and the selected page render
-// (a stage started before that waits for the connection). The garbage
-// collector, paused since the program started (see gcpause), resumes then
-// too. If connecting fails, the UI closes and says why, as it
-// would have before opening.
-func runTUI(ctx context.Context, o app.Options, t tuiOptions, stderr io.Writer) int {
+// runTUI opens the workspace and runs the terminal UI until the learner
+// quits. The stage list is drawn from the workspace's saved state before
+// the engine exists: the first frame goes out, and only then does the
+// engine start (with it the embedded sandbox and the AWS clients); a stage
+// started before it is ready waits for it. If the engine cannot open the
+// workspace or reach its target, or stops, the UI closes and says why.
+func runTUI(ctx context.Context, enginePath string, r runflags.Run, args []string, stderr io.Writer) int {
 	defer gcpause.Resume() // if no frame was ever drawn
-	if os.Getenv("TERM") == "dumb" {
-		fmt.Fprintln(stderr, errDumbTerminal)
-		return 2
-	}
-	if !term.IsTerminal(os.Stdin.Fd()) || !term.IsTerminal(os.Stdout.Fd()) {
-		fmt.Fprintln(stderr, errNoTTY)
-		return 2
-	}
+	// Ctrl-C is a key to the UI; these come from kill. The first closes
+	// the UI cleanly, the engine saving its run; a second one, with the
+	// default handling back, stops a close that is slow.
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
 	// Bubble Tea detects the colour profile on its way to the first frame:
 	// a terminfo lookup and, under tmux, a `tmux info` process. The same
 	// detection runs here, beside opening the workspace; so does a first
@@ -61,56 +55,47 @@ func runTUI(ctx context.Context, o app.Options, t tuiOptions, stderr io.Writer) 
 		ansi.StringWidthWc("─")
 	}()
 
-	a, err := app.OpenLocal(ctx, o)
+	w, err := openWorkspace(r)
 	if err != nil {
 		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)
 		return 1
 	}
-	defer a.Close(context.Background())
-	installTestPause(a) // test-only; see testpause.go
-	if a.Region == "" {
-		// AWS with the region left to the profile: the header shows it, so
-		// load the configuration first.
-		if err := a.Connect(ctx); err != nil {
+	defer w.unlock()
+	eng := remote.New(w.states, w.sess)
+	launch := func() error {
+		cmd := exec.Command(enginePath, append([]string{"serve-ui"}, args...)...)
+		return eng.Launch(cmd, w.lock)
+	}
+	if w.region == "" {
+		// AWS with the region left to the profile: the header shows it,
+		// and only the engine reads AWS configuration. Start it first.
+		if err := launch(); err == nil {
+			<-eng.Ready()
+		}
+		if err := eng.Err(); err != nil {
 			fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)
 			return 1
 		}
+		_, w.region = eng.Place()
 	}
-	conn := a.ConnectLater(ctx)
 
 	// The browser launcher writes to stdout and stderr, which would
 	// scribble over the UI.
 	browser.Stdout, browser.Stderr = io.Discard, io.Discard
 	out := &frameWatcher{File: os.Stdout, drawn: make(chan struct{})}
 	opts := []ui.Option{ui.WithOpenURL(browser.OpenURL), ui.WithNoColor(os.Getenv("NO_COLOR") != ""),
-		ui.WithRenderAfter(out.drawn), ui.WithFacilitatorNotes(t.facilitator), ui.WithLang(t.lang),
-		ui.WithTryToken(func(ctx context.Context, token string) (string, error) {
-			if err := conn.Wait(); err != nil {
-				return "", err
-			}
-			_, why, err := steps.TryToken(ctx, a.Env, token)
-			return why, err
-		}),
-		ui.WithFreshConsent(outline.OAuthConsentID, func() error {
-			if err := conn.Wait(); err != nil {
-				return err
-			}
-			withdraw := a.Env.AskFreshConsent()
-			if err := a.Runner.Start(outline.OAuthConsentID); err != nil {
-				withdraw() // the run did not start: nothing stays asked
-				return err
-			}
-			return nil
-		})}
-	if a.Target == cloud.AWS {
+		ui.WithRenderAfter(out.drawn), ui.WithFacilitatorNotes(r.Facilitator), ui.WithLang(r.Lang),
+		ui.WithTryToken(eng.TryToken),
+		ui.WithFreshConsent(outline.OAuthConsentID, eng.FreshConsent)}
+	if w.target == place.AWS {
 		opts = append(opts, ui.WithExpectedTimes(outline.TypicalOnAWS), // the sandbox's times are measured
-			preflight(ctx, a, conn)) // doctor's checks above stage 1
+			ui.WithPreflight(eng.Preflight)) // doctor's checks above stage 1
 	}
-	m := ui.New(connectingEngine{Engine: a.Runner, conn: conn}, pageFunc(t.lang), ui.Info{
+	m := ui.New(eng, pageFunc(r.Lang), ui.Info{
 		Title:     i18n.M("AgentCore Identity · inbound auth"),
-		Target:    a.Target,
-		Region:    a.Region,
-		Workspace: a.Session.Dir(),
+		Target:    w.target,
+		Region:    w.region,
+		Workspace: w.sess.Dir(),
 	}, opts...)
 	// Bubble Tea writes a composed frame on its next renderer tick; at its
 	// 120 fps ceiling instead of the default 60 the first frame waits at
@@ -125,65 +110,76 @@ func runTUI(ctx context.Context, o app.Options, t tuiOptions, stderr io.Writer) 
 			return
 		}
 		gcpause.Resume()
-		if conn.Wait() != nil {
+		launch() // a failure shows as the engine gone, below
+		select {
+		case <-eng.Gone():
 			p.Quit() // and say why below
+		case <-ended:
 		}
 	}()
 	final, err := p.Run()
 	close(ended)
-	connErr := conn.Abandon()
-	if a.Runner.Busy() {
-		a.Runner.Cancel()
-		a.Runner.Wait()
-	}
-	if connErr != nil && ctx.Err() == nil {
-		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", connErr)
+	// The engine finishes a run in progress (cancelled, and saved) before
+	// it exits; Close waits for that.
+	engErr := eng.Close()
+	if engErr != nil && ctx.Err() == nil {
+		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", engErr)
 		return 1
 	}
 	if err != nil && ctx.Err() == nil {
 		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)
 		return 1
 	}
-	fmt.Fprintf(stderr, "Progress saved in %s. Run `make run` (or agentcore-workshop run --workspace %s) to pick up where you left off.\n", a.Session.Dir(), a.Session.Dir())
+	fmt.Fprintf(stderr, "Progress saved in %s. Run `make run` (or agentcore-workshop run --workspace %s) to pick up where you left off.\n", w.sess.Dir(), w.sess.Dir())
 	if wm, ok := final.(watchedModel); ok {
-		if next := wm.Next(a.Runner.Snapshot()); next != "" {
+		if next := wm.Next(eng.Snapshot()); next != "" {
 			fmt.Fprintln(stderr, next)
 		}
 	}
 	return 0
 }
 
-// preflight shows doctor's checks above stage 1 (on the AWS target), once
-// connected (a failed connection closes the UI and says why instead).
-func preflight(ctx context.Context, a *app.App, conn *app.Connection) ui.Option {
-	return ui.WithPreflight(func() string {
-		if conn.Wait() != nil {
-			return ""
-		}
-		return doctor.Markdown(doctor.Run(ctx, a.Env.Cloud, a.Env.Model, i18n.For(a.Env.Lang)))
-	})
+// workspace is what the front end reads of a workspace before the engine
+// runs: its stages as saved, where it lives, and its lock, which the
+// engine takes over.
+type workspace struct {
+	sess           *session.Session
+	states         []engine.StageState
+	target, region string // region is empty when only the AWS profile knows it
+	lock           *os.File
+	unlock         func()
 }
 
-// connectingEngine is the runner as the UI sees it while the app is still
-// connecting: starting a stage waits for the connection (the UI calls
-// Start from a Cmd, never from Update), and fails with its error.
-type connectingEngine struct {
-	ui.Engine
-	conn *app.Connection
-}
-
-func (e connectingEngine) Start(id string) error {
-	if err := e.conn.Wait(); err != nil {
-		return err
+// openWorkspace opens and locks the workspace r names and reads its stages,
+// refusing, before anything is drawn, a workspace in use or one the flags
+// would point elsewhere than where its resources live.
+func openWorkspace(r runflags.Run) (*workspace, error) {
+	// Unsaved: a new workspace's suffix is the engine's to write.
+	sess, err := session.OpenUnsaved(r.Workspace)
+	if err != nil {
+		return nil, err
 	}
-	return e.Engine.Start(id)
-}
-
-func (e connectingEngine) StartAll() error {
-	if err := e.conn.Wait(); err != nil {
-		return err
+	lock, unlock, err := sess.LockForChild()
+	if err != nil {
+		return nil, err
 	}
-	return e.Engine.StartAll()
+	set, err := place.Resolve(sess.Dir(), place.Given{Target: r.Target, Region: r.Region, Profile: r.Profile, SandboxURL: r.SandboxURL},
+		sess.Settings(), place.Live(sess))
+	if err == nil {
+		err = place.CheckKeys(set, os.Getenv)
+	}
+	if err != nil {
+		unlock()
+		return nil, err
+	}
+	if set.Target == place.Sandbox && set.Region == "" {
+		set.Region = place.DefaultSandboxRegion
+	}
+	// This process holds the lock, so a stage saved as running was left so
+	// by a process that died: the runner records it as interrupted, here,
+	// as the engine would.
+	states := engine.NewRunner(outline.Stages(), sess, engine.Options{}).Snapshot()
+	return &workspace{sess: sess, states: states, target: set.Target, region: set.Region, lock: lock, unlock: unlock}, nil
 }
 
 // watchedModel is the UI model; it tells out when a frame with the UI's

@@ -14,7 +14,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"agentcore-workshop/internal/boundedlog"
@@ -209,63 +208,6 @@ func (a *App) Connect(ctx context.Context) error {
 	}
 	a.Log.Info("workspace opened", "dir", a.Session.Dir(), "target", a.Target, "region", a.Region, "account", account)
 	return nil
-}
-
-// Connection is a Connect that runs once, in the background, when first
-// waited for: a front end draws first and connects after, or as soon as
-// a stage is started.
-type Connection struct {
-	ctx  context.Context
-	a    *App
-	once sync.Once
-	done chan struct{}
-	err  error // set before done closes
-}
-
-// ErrClosing is what waiting on a Connection gets once it was abandoned
-// before it started.
-var ErrClosing = errors.New("the workshop is closing")
-
-// ConnectLater returns the app's Connection, which calls Connect(ctx) on
-// the first Wait. An app already connected gives one that is done.
-func (a *App) ConnectLater(ctx context.Context) *Connection {
-	c := &Connection{ctx: ctx, a: a, done: make(chan struct{})}
-	if a.Cloud != nil {
-		c.once.Do(func() { close(c.done) })
-	}
-	return c
-}
-
-// Wait connects if nobody has started to, and returns once connecting is
-// over, with its error.
-func (c *Connection) Wait() error {
-	c.once.Do(func() {
-		go func() {
-			defer close(c.done)
-			if err := c.a.Connect(c.ctx); err != nil {
-				c.err = fmt.Errorf("connect to the %s target: %w", c.a.Target, err)
-			}
-		}()
-	})
-	<-c.done
-	return c.err
-}
-
-// Abandon makes sure no connection starts from now on (a later Wait gets
-// ErrClosing), waits for one under way, since the app must not be closed
-// under it, and returns that one's error: nil if none was started.
-func (c *Connection) Abandon() error {
-	started := true
-	c.once.Do(func() {
-		started = false
-		c.err = ErrClosing
-		close(c.done)
-	})
-	<-c.done
-	if !started {
-		return nil
-	}
-	return c.err
 }
 
 // startSandbox runs the embedded sandbox on the workspace's port, so the

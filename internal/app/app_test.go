@@ -104,9 +104,9 @@ func openLocal(t *testing.T) *App {
 	return a
 }
 
-// OpenLocal has the stages and the header's facts without a sandbox; the
-// first Wait on the connection starts it, once, however many wait.
-func TestOpenLocalThenConnectOnFirstWait(t *testing.T) {
+// OpenLocal has the stages and the header's facts without a sandbox;
+// Connect starts it and builds the clients.
+func TestOpenLocalThenConnect(t *testing.T) {
 	ctx := context.Background()
 	a := openLocal(t)
 	if a.Sandbox != nil || a.Cloud != nil || a.Env.Cloud != nil {
@@ -115,46 +115,19 @@ func TestOpenLocalThenConnectOnFirstWait(t *testing.T) {
 	if n := len(a.Runner.Snapshot()); n != len(outline.Stages()) || a.Target != "sandbox" || a.Region != "us-west-2" {
 		t.Fatalf("before connecting: %d stages, target %q, region %q", n, a.Target, a.Region)
 	}
-	conn := a.ConnectLater(ctx)
-	errs := make(chan error, 2)
-	for range 2 {
-		go func() { errs <- conn.Wait() }()
-	}
-	for range 2 {
-		if err := <-errs; err != nil {
-			t.Fatal(err)
-		}
+	if err := a.Connect(ctx); err != nil {
+		t.Fatal(err)
 	}
 	if a.Sandbox == nil || a.Env.Cloud == nil || a.Cloud != a.Env.Cloud {
-		t.Fatal("Wait returned before the sandbox and the clients were there")
+		t.Fatal("Connect returned before the sandbox and the clients were there")
 	}
 	if port := a.Session.Settings().SandboxPort; port == 0 {
 		t.Fatal("the sandbox's port was not saved")
 	}
-	if err := conn.Abandon(); err != nil {
-		t.Fatalf("Abandon after a good connection = %v", err)
-	}
 }
 
-// A connection abandoned before anyone waited never starts: the app can
-// be closed at once, and a late start is refused.
-func TestAbandonedConnectionNeverStarts(t *testing.T) {
-	a := openLocal(t)
-	conn := a.ConnectLater(context.Background())
-	if err := conn.Abandon(); err != nil {
-		t.Fatalf("Abandon of an idle connection = %v", err)
-	}
-	if err := conn.Wait(); !errors.Is(err, ErrClosing) {
-		t.Fatalf("Wait after Abandon = %v, want ErrClosing", err)
-	}
-	if a.Sandbox != nil {
-		t.Fatal("an abandoned connection started the sandbox")
-	}
-}
-
-// What Open refuses before the UI exists, a background connection reports
-// to whoever waits, and to Abandon.
-func TestConnectionReportsItsFailure(t *testing.T) {
+// What Open refuses before the UI exists, Connect reports after OpenLocal.
+func TestConnectReportsItsFailure(t *testing.T) {
 	ws, port := closedWithAPool(t)
 	l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
 	if err != nil {
@@ -167,12 +140,8 @@ func TestConnectionReportsItsFailure(t *testing.T) {
 		t.Fatalf("OpenLocal needs no port: %v", err)
 	}
 	defer a.Close(ctx)
-	conn := a.ConnectLater(ctx)
-	err = conn.Wait()
+	err = a.Connect(ctx)
 	if err == nil || !strings.Contains(err.Error(), fmt.Sprint(port)) {
-		t.Fatalf("Wait with the sandbox's port taken = %v", err)
-	}
-	if aerr := conn.Abandon(); aerr == nil || aerr.Error() != err.Error() {
-		t.Fatalf("Abandon = %v, want %v", aerr, err)
+		t.Fatalf("Connect with the sandbox's port taken = %v", err)
 	}
 }

@@ -57,8 +57,10 @@ func workshopBinary(tb testing.TB) string {
 			buildErr = err
 			return
 		}
+		// The learner's command and, beside it, the engine it starts.
 		builtBin = filepath.Join(dir, "agentcore-workshop")
-		out, err := exec.Command("go", "build", "-o", builtBin, "agentcore-workshop/cmd/agentcore-workshop").CombinedOutput()
+		out, err := exec.Command("go", "build", "-o", dir+string(filepath.Separator),
+			"agentcore-workshop/cmd/agentcore-workshop", "agentcore-workshop/cmd/agentcore-workshop-engine").CombinedOutput()
 		if err != nil {
 			buildErr = fmt.Errorf("go build: %w\n%s", err, out)
 		}
@@ -84,26 +86,34 @@ func medianMS(d []time.Duration) float64 {
 	return float64(s[len(s)/2]) / float64(time.Millisecond)
 }
 
-// BenchmarkInit sums the workshop's package initialisation
-// (GODEBUG=inittrace=1) on `status`, the lightest command. Target: under
-// 10 ms. It reports the median and the minimum over the runs; on a busy
-// machine the minimum is the better estimate of the cost itself.
+// BenchmarkInit sums the package initialisation (GODEBUG=inittrace=1) of
+// the learner's command, agentcore-workshop, which is all that runs before
+// the terminal UI's first frame. Target: under 10 ms. It runs `status`,
+// which the command hands to the engine: the engine's own initialisation,
+// which the terminal UI pays only after its first frame, in a child, is
+// reported beside it (engine-init-ms). Medians and minimums over the runs;
+// on a busy machine the minimum is the better estimate of the cost itself.
 func BenchmarkInit(b *testing.B) {
 	bin := workshopBinary(b)
 	ws := b.TempDir()
 	ctx := context.Background()
-	var sums []float64
+	var front, eng []float64
 	b.ResetTimer()
 	for b.Loop() {
 		ms, _, err := firstframe.InitTrace(ctx, bin, "status", "--workspace", ws)
 		if err != nil {
 			b.Fatal(err)
 		}
-		sums = append(sums, ms)
+		if len(ms) != 2 {
+			b.Fatalf("status traced %d processes, want 2 (the command, then the engine it hands over to)", len(ms))
+		}
+		front, eng = append(front, ms[0]), append(eng, ms[1])
 	}
-	slices.Sort(sums)
-	b.ReportMetric(sums[len(sums)/2], "init-ms")
-	b.ReportMetric(sums[0], "init-ms-min")
+	slices.Sort(front)
+	slices.Sort(eng)
+	b.ReportMetric(front[len(front)/2], "init-ms")
+	b.ReportMetric(front[0], "init-ms-min")
+	b.ReportMetric(eng[len(eng)/2], "engine-init-ms")
 }
 
 // BenchmarkFirstFrame times process start to the stage list on screen for

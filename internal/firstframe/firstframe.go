@@ -202,8 +202,13 @@ func squeeze(s string) string {
 // InitSum adds up the clock time of every package initialisation that a Go
 // program traced on stderr under GODEBUG=inittrace=1 ("init PKG @T ms, N ms
 // clock, ..."), in milliseconds, and returns the number of lines it read.
-func InitSum(trace io.Reader) (ms float64, packages int, err error) {
+// A program that hands over to another by exec (the learner's command does
+// for every command but the terminal UI) traces both: ms has one sum per
+// process, in order. A process's trace is told from the one before by its
+// times, which count from its own start (@T goes back).
+func InitSum(trace io.Reader) (ms []float64, packages int, err error) {
 	sc := bufio.NewScanner(trace)
+	last := -1.0
 	for sc.Scan() {
 		line := sc.Text()
 		if !strings.HasPrefix(line, "init ") {
@@ -212,33 +217,38 @@ func InitSum(trace io.Reader) (ms float64, packages int, err error) {
 		f := strings.Fields(line)
 		// init PKG @T ms, N ms clock, B bytes, A allocs
 		if len(f) < 7 || f[6] != "clock," || f[5] != "ms" {
-			return 0, 0, fmt.Errorf("unexpected inittrace line %q", line)
+			return nil, 0, fmt.Errorf("unexpected inittrace line %q", line)
 		}
 		v, err := strconv.ParseFloat(f[4], 64)
-		if err != nil {
-			return 0, 0, fmt.Errorf("inittrace line %q: %w", line, err)
+		at, err2 := strconv.ParseFloat(strings.TrimPrefix(f[2], "@"), 64)
+		if err != nil || err2 != nil {
+			return nil, 0, fmt.Errorf("inittrace line %q: %w", line, errors.Join(err, err2))
 		}
-		ms += v
+		if len(ms) == 0 || at < last {
+			ms = append(ms, 0)
+		}
+		last = at
+		ms[len(ms)-1] += v
 		packages++
 	}
 	if err := sc.Err(); err != nil {
-		return 0, 0, fmt.Errorf("read inittrace: %w", err)
+		return nil, 0, fmt.Errorf("read inittrace: %w", err)
 	}
 	if packages == 0 {
-		return 0, 0, errors.New("no inittrace lines (was GODEBUG=inittrace=1 set?)")
+		return nil, 0, errors.New("no inittrace lines (was GODEBUG=inittrace=1 set?)")
 	}
 	return ms, packages, nil
 }
 
 // InitTrace runs bin with args under GODEBUG=inittrace=1 and sums its
-// package initialisation.
-func InitTrace(ctx context.Context, bin string, args ...string) (ms float64, packages int, err error) {
+// package initialisation, per process (see InitSum).
+func InitTrace(ctx context.Context, bin string, args ...string) (ms []float64, packages int, err error) {
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Env = append(os.Environ(), "GODEBUG=inittrace=1")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
-		return 0, 0, fmt.Errorf("%s %s: %w\n%s", bin, strings.Join(args, " "), err, stderr.String())
+		return nil, 0, fmt.Errorf("%s %s: %w\n%s", bin, strings.Join(args, " "), err, stderr.String())
 	}
 	return InitSum(&stderr)
 }

@@ -21,8 +21,20 @@ func TestInitSum(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n != 3 || ms < 2.5699 || ms > 2.5701 {
-		t.Fatalf("InitSum = %v ms over %d packages, want 2.57 over 3", ms, n)
+	if n != 3 || len(ms) != 1 || ms[0] < 2.5699 || ms[0] > 2.5701 {
+		t.Fatalf("InitSum = %v ms over %d packages, want [2.57] over 3", ms, n)
+	}
+	// A program that execs another: two processes, two sums.
+	exec := trace + "init runtime @9.5 ms, 0.05 ms clock, 0 bytes, 0 allocs\n" +
+		"init internal/bytealg @0.004 ms, 0 ms clock, 0 bytes, 0 allocs\n" +
+		"init runtime @0.03 ms, 0.06 ms clock, 0 bytes, 0 allocs\n" +
+		"init github.com/aws/aws-sdk-go-v2/service/sts/internal/endpoints @4 ms, 0.2 ms clock, 9 bytes, 1 allocs\n"
+	ms, n, err = firstframe.InitSum(strings.NewReader(exec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 7 || len(ms) != 2 || ms[0] < 2.6199 || ms[0] > 2.6201 || ms[1] < 0.2599 || ms[1] > 0.2601 {
+		t.Fatalf("InitSum of an exec = %v ms over %d packages, want [2.62 0.26] over 7", ms, n)
 	}
 	for name, bad := range map[string]string{
 		"no trace":    "usage: ...\n",

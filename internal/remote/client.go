@@ -14,17 +14,21 @@ import (
 	"sync"
 	"time"
 
+	"agentcore-workshop/internal/session"
 	"agentcore-workshop/steps/engine"
 )
 
 // Client is the runner of an engine process as the UI sees it: a mirror
 // of its stages, kept current by the engine's events through the one
-// reducer (engine.Apply), and calls that go to the engine. Until the engine
+// reducer (engine.Apply), and calls that go to the engine. A stage's kept
+// log is read from the workspace here, so the UI shows what earlier runs
+// did from its first frame on. Until the engine
 // is started and has said hello, the mirror holds the state the front end
 // read from the workspace, calls wait, and Cancel does nothing (no stage
 // can be running yet).
 type Client struct {
 	events engine.Broadcast
+	sess   *session.Session // for the kept logs
 
 	mu      sync.Mutex
 	states  []engine.StageState
@@ -45,9 +49,10 @@ type Client struct {
 	tail *tail
 }
 
-// New returns a client whose mirror starts as states (read locally).
-func New(states []engine.StageState) *Client {
+// New returns a client whose mirror starts as states, read from sess.
+func New(states []engine.StageState, sess *session.Session) *Client {
 	return &Client{
+		sess:    sess,
 		states:  slices.Clone(states),
 		pending: map[int64]chan reply{},
 		ready:   make(chan struct{}),
@@ -101,6 +106,19 @@ func (c *Client) launch(cmd *exec.Cmd, lock *os.File) error {
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = nil, c.tail, c.tail
 	// A grandchild holding the output open must not keep Wait waiting.
 	cmd.WaitDelay = 2 * time.Second
+	// A Close that comes while the engine starts either finds it started,
+	// under this lock, and closes its pipe, or has begun before: then the
+	// engine does not start. Otherwise Close could find no pipe yet and
+	// wait for an engine nobody tells to go.
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if c.isClosing() {
+		reqR.Close()
+		reqW.Close()
+		msgR.Close()
+		msgW.Close()
+		return ErrClosing
+	}
 	err = cmd.Start()
 	reqR.Close() // the child's ends: with ours closed, EOF means the other side is gone
 	msgW.Close()
@@ -109,9 +127,7 @@ func (c *Client) launch(cmd *exec.Cmd, lock *os.File) error {
 		msgR.Close()
 		return fmt.Errorf("start the engine %s: %w", cmd.Path, err)
 	}
-	c.wmu.Lock()
 	c.w, c.enc, c.proc = reqW, json.NewEncoder(reqW), cmd
-	c.wmu.Unlock()
 	go c.read(msgR)
 	return nil
 }
@@ -327,10 +343,27 @@ func (c *Client) Secret(stepID, name string) (string, error) {
 	return r.Text, r.err()
 }
 
-// LastLog returns the kept log of a stage's last run.
+// LastLog returns the kept log of a stage's last run, as the runner does
+// (the engine keeps it in the workspace as it runs).
 func (c *Client) LastLog(stepID string) ([]string, error) {
-	r := c.call(request{Op: opLastLog, Stage: stepID})
-	return r.Lines, r.err()
+	c.mu.Lock()
+	i := slices.IndexFunc(c.states, func(s engine.StageState) bool { return s.ID == stepID })
+	var started time.Time
+	if i >= 0 {
+		started = c.states[i].StartedAt
+	}
+	c.mu.Unlock()
+	if i < 0 {
+		return nil, fmt.Errorf("there is no stage called %q", stepID)
+	}
+	if started.IsZero() {
+		return nil, nil // never ran (or reset since)
+	}
+	lines, err := c.sess.LastRunLog(stepID, started)
+	if err != nil {
+		return lines, fmt.Errorf("stage %q: %w", stepID, err)
+	}
+	return lines, nil
 }
 
 // Dependents returns stage id and every stage that requires it.

@@ -113,7 +113,7 @@ func launch(t *testing.T, mode string) (*remote.Client, string) {
 		t.Fatal(err)
 	}
 	local := engine.NewRunner(stages(), sess, engine.Options{}).Snapshot()
-	c := remote.New(local)
+	c := remote.New(local, sess)
 	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), childEnv+"="+mode, "REMOTE_TEST_WS="+ws)
 	if err := c.Launch(cmd, lock); err != nil {
@@ -295,7 +295,11 @@ func TestAnEngineFromAnotherBuildRefuses(t *testing.T) {
 }
 
 func TestCallsBeforeLaunchWaitAndCloseReleasesThem(t *testing.T) {
-	c := remote.New([]engine.StageState{{Index: 1, ID: "one", Title: "One", Status: engine.Pending}})
+	sess, err := session.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := remote.New([]engine.StageState{{Index: 1, ID: "one", Title: "One", Status: engine.Pending}}, sess)
 	c.Cancel() // nothing runs yet: returns at once
 	got := make(chan error, 1)
 	go func() { got <- c.Start("one") }()
@@ -320,5 +324,39 @@ func TestCallsBeforeLaunchWaitAndCloseReleasesThem(t *testing.T) {
 	}
 	if err := c.Launch(exec.Command(os.Args[0]), nil); err == nil {
 		t.Fatal("Launch after Close started an engine")
+	}
+}
+
+// A UI told to stop just as it starts its engine (a SIGTERM right after the
+// first frame) closes while Launch is under way: the engine must still be
+// told to go, or Close waits for it for ever.
+func TestCloseDuringLaunchStopsTheEngine(t *testing.T) {
+	for i := range 8 {
+		ws := filepath.Join(t.TempDir(), "ws")
+		sess, err := session.Open(ws)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lock, unlock, err := sess.LockForChild()
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := remote.New(engine.NewRunner(stages(), sess, engine.Options{}).Snapshot(), sess)
+		cmd := exec.Command(os.Args[0])
+		cmd.Env = append(os.Environ(), childEnv+"=serve", "REMOTE_TEST_WS="+ws)
+		launched := make(chan error, 1)
+		go func() { launched <- c.Launch(cmd, lock) }()
+		closed := make(chan error, 1)
+		go func() { closed <- c.Close() }()
+		select {
+		case err := <-closed:
+			if err != nil {
+				t.Fatalf("round %d: Close = %v", i, err)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatalf("round %d: Close still waiting for an engine started as it closed", i)
+		}
+		<-launched // started, or refused for coming after Close: both are fine
+		unlock()
 	}
 }

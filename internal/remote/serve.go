@@ -15,7 +15,8 @@ import (
 	"agentcore-workshop/steps/engine"
 )
 
-// Engine is the runner as the UI drives it (ui.Engine's methods).
+// Engine is the runner as the UI drives it (ui.Engine's methods but
+// LastLog, which the client reads from the workspace itself).
 type Engine interface {
 	Snapshot() []engine.StageState
 	Subscribe() (<-chan engine.Event, func())
@@ -23,7 +24,6 @@ type Engine interface {
 	StartAll() error
 	Cancel()
 	Secret(stepID, name string) (string, error)
-	LastLog(stepID string) ([]string, error)
 	Dependents(id string) ([]engine.StageState, error)
 	Reset(id string) error
 }
@@ -150,11 +150,6 @@ func handle(ctx context.Context, e Engine, x Extras, req request) reply {
 		v, err := e.Secret(req.Stage, req.Name)
 		r := fail(err)
 		r.Text = v
-		return r
-	case opLastLog:
-		lines, err := e.LastLog(req.Stage)
-		r := fail(err)
-		r.Lines = lines
 		return r
 	case opDependents:
 		deps, err := e.Dependents(req.Stage)

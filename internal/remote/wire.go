@@ -81,7 +81,6 @@ const (
 	opStartAll     = "start-all"
 	opCancel       = "cancel"
 	opSecret       = "secret"
-	opLastLog      = "last-log"
 	opDependents   = "dependents"
 	opReset        = "reset"
 	opTryToken     = "try-token"
@@ -100,11 +99,10 @@ type request struct {
 // reply answers the request with the same ID. Err is the error's text: the
 // UI shows errors, it never inspects them.
 type reply struct {
-	ID     int64    `json:"id"`
-	Err    string   `json:"error,omitempty"`
-	Text   string   `json:"text,omitempty"`
-	Lines  []string `json:"lines,omitempty"`
-	States []state  `json:"states,omitempty"`
+	ID     int64   `json:"id"`
+	Err    string  `json:"error,omitempty"`
+	Text   string  `json:"text,omitempty"`
+	States []state `json:"states,omitempty"`
 }
 
 func (r reply) err() error {

@@ -11,8 +11,9 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/charmbracelet/x/term"
+
 	"agentcore-workshop/internal/app"
-	"agentcore-workshop/internal/gcpause"
 	"agentcore-workshop/internal/headless"
 	"agentcore-workshop/internal/runflags"
 	"agentcore-workshop/internal/sandbox"
@@ -77,12 +78,11 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)
 		return 2
 	}
+	if !r.Headless {
+		return noTerminalUI(stderr)
+	}
 	ctx, stop := signalContext(ctx)
 	defer stop()
-	if !r.Headless {
-		return runTUI(ctx, o, tuiOptions{lang: r.Lang, facilitator: r.Facilitator}, stderr)
-	}
-	gcpause.Resume()
 	return withApp(ctx, o, stderr, func(a *app.App) int {
 		installTestPause(a) // test-only; see testpause.go
 		fmt.Fprintln(stdout, placeLine(a.Session.Dir(), a.Session.Settings()))
@@ -275,6 +275,22 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// noTerminalUI answers a run without --headless. agentcore-workshop opens
+// the terminal UI itself and hands a run over to this binary only when it
+// cannot (no terminal, TERM=dumb), so say why; run here by hand in a
+// terminal, point at the learner's command.
+func noTerminalUI(stderr io.Writer) int {
+	switch {
+	case os.Getenv("TERM") == "dumb":
+		fmt.Fprintln(stderr, errDumbTerminal)
+	case !term.IsTerminal(os.Stdin.Fd()) || !term.IsTerminal(os.Stdout.Fd()):
+		fmt.Fprintln(stderr, errNoTTY)
+	default:
+		fmt.Fprintln(stderr, "agentcore-workshop-engine runs the stages for agentcore-workshop, which has the terminal UI: run `agentcore-workshop run` (or `run --headless` here for plain lines)")
+	}
+	return 2
 }
 
 var errNoTTY = errors.New("the terminal UI needs a terminal: use `run --headless` in scripts and CI")

@@ -30,19 +30,6 @@ func TestRunRejectsUnknownLang(t *testing.T) {
 	}
 }
 
-// The UI's page source follows the chosen language.
-func TestPageFuncFollowsLang(t *testing.T) {
-	for lang, want := range map[string]string{
-		"en": "# 1 · Provision Cognito\n",
-		"ko": "# 1 · Cognito 프로비저닝\n",
-	} {
-		p, ok := pageFunc(lang)("provision-cognito")
-		if !ok || !strings.HasPrefix(p, want) {
-			t.Errorf("pageFunc(%s) = %q…, %v; want it to start %q", lang, strings.SplitN(p, "\n", 2)[0], ok, want)
-		}
-	}
-}
-
 // A terminal that cannot move the cursor, or no terminal at all, is told
 // to use headless mode before anything is written: no workspace appears.
 func TestTUIRefusesDumbAndMissingTerminalsBeforeTheWorkspace(t *testing.T) {
