@@ -99,9 +99,17 @@ func child(mode string) int {
 	return 0
 }
 
-// launch starts the test binary as an engine in mode over a new workspace
-// and returns the client with its local snapshot, and the workspace.
-func launch(t *testing.T, mode string) (*remote.Client, string) {
+// ready is a new workspace, locked as a front end locks it, with the
+// client over its saved stages and the command that starts the test binary
+// as its engine in mode; unlock runs when the test ends.
+type ready struct {
+	c    *remote.Client
+	cmd  *exec.Cmd
+	lock *os.File
+	ws   string
+}
+
+func prepare(t *testing.T, mode string) ready {
 	t.Helper()
 	ws := filepath.Join(t.TempDir(), "ws")
 	sess, err := session.Open(ws)
@@ -112,18 +120,23 @@ func launch(t *testing.T, mode string) (*remote.Client, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	local := engine.NewRunner(stages(), sess, engine.Options{}).Snapshot()
-	c := remote.New(local, sess)
+	t.Cleanup(unlock)
+	c := remote.New(engine.NewRunner(stages(), sess, engine.Options{}).Snapshot(), sess)
 	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), childEnv+"="+mode, "REMOTE_TEST_WS="+ws)
-	if err := c.Launch(cmd, lock); err != nil {
+	return ready{c: c, cmd: cmd, lock: lock, ws: ws}
+}
+
+// launch starts the engine in mode over a new workspace and returns the
+// client and the workspace.
+func launch(t *testing.T, mode string) (*remote.Client, string) {
+	t.Helper()
+	r := prepare(t, mode)
+	if err := r.c.Launch(r.cmd, r.lock); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		c.Close()
-		unlock()
-	})
-	return c, ws
+	t.Cleanup(func() { r.c.Close() }) // before unlock: cleanups run last first
+	return r.c, r.ws
 }
 
 // next waits for an event of kind on stage id, bounded in time.
@@ -332,20 +345,10 @@ func TestCallsBeforeLaunchWaitAndCloseReleasesThem(t *testing.T) {
 // told to go, or Close waits for it for ever.
 func TestCloseDuringLaunchStopsTheEngine(t *testing.T) {
 	for i := range 8 {
-		ws := filepath.Join(t.TempDir(), "ws")
-		sess, err := session.Open(ws)
-		if err != nil {
-			t.Fatal(err)
-		}
-		lock, unlock, err := sess.LockForChild()
-		if err != nil {
-			t.Fatal(err)
-		}
-		c := remote.New(engine.NewRunner(stages(), sess, engine.Options{}).Snapshot(), sess)
-		cmd := exec.Command(os.Args[0])
-		cmd.Env = append(os.Environ(), childEnv+"=serve", "REMOTE_TEST_WS="+ws)
+		r := prepare(t, "serve")
+		c := r.c
 		launched := make(chan error, 1)
-		go func() { launched <- c.Launch(cmd, lock) }()
+		go func() { launched <- c.Launch(r.cmd, r.lock) }()
 		closed := make(chan error, 1)
 		go func() { closed <- c.Close() }()
 		select {
@@ -357,6 +360,5 @@ func TestCloseDuringLaunchStopsTheEngine(t *testing.T) {
 			t.Fatalf("round %d: Close still waiting for an engine started as it closed", i)
 		}
 		<-launched // started, or refused for coming after Close: both are fine
-		unlock()
 	}
 }
