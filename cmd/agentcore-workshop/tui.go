@@ -66,7 +66,8 @@ func runTUI(ctx context.Context, enginePath string, r runflags.Run, args []strin
 		cmd := exec.Command(enginePath, append([]string{"serve-ui"}, args...)...)
 		return eng.Launch(cmd, w.lock)
 	}
-	if w.region == "" {
+	startedEarly := w.region == ""
+	if startedEarly {
 		// AWS with the region left to the profile: the header shows it,
 		// and only the engine reads AWS configuration. Start it first.
 		if err := launch(); err == nil {
@@ -110,7 +111,9 @@ func runTUI(ctx context.Context, enginePath string, r runflags.Run, args []strin
 			return
 		}
 		gcpause.Resume()
-		launch() // a failure shows as the engine gone, below
+		if !startedEarly {
+			launch() // a failure shows as the engine gone, below
+		}
 		select {
 		case <-eng.Gone():
 			p.Quit() // and say why below
