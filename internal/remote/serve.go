@@ -64,6 +64,9 @@ func ChildPipes() (p Pipes, ok bool, err error) {
 		if err != nil || n < 3 {
 			return Pipes{}, true, fmt.Errorf("%s=%q: want file descriptors IN,OUT[,LOCK]", PipesEnv, fds)
 		}
+		// Not for any process this one starts: inherited, they would keep
+		// the pipes open (and the workspace locked) after this one ends.
+		closeOnExec(n)
 		nums = append(nums, n)
 	}
 	if len(nums) < 2 || len(nums) > 3 {

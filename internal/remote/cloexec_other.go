@@ -1,0 +1,6 @@
+//go:build !unix
+
+package remote
+
+// closeOnExec does nothing where descriptors are not inherited this way.
+func closeOnExec(int) {}
