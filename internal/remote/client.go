@@ -22,10 +22,10 @@ import (
 // of its stages, kept current by the engine's events through the one
 // reducer (engine.Apply), and calls that go to the engine. A stage's kept
 // log is read from the workspace here, so the UI shows what earlier runs
-// did from its first frame on. Until the engine
-// is started and has said hello, the mirror holds the state the front end
-// read from the workspace, calls wait, and Cancel does nothing (no stage
-// can be running yet).
+// did from its first frame on. Until the engine is started and has said
+// hello, the mirror holds the state the front end read from the
+// workspace, calls wait, and Cancel does nothing (no stage can be running
+// yet).
 type Client struct {
 	events engine.Broadcast
 	sess   *session.Session // for the kept logs
@@ -61,10 +61,11 @@ func New(states []engine.StageState, sess *session.Session) *Client {
 }
 
 // Launch starts the engine: cmd names its binary and arguments; Launch
-// adds the two pipes and lock, the workspace's lock file if the caller
-// holds it (session.LockForChild), for the engine to take over. The engine's own output (it
-// should have none: it logs to the workspace) is kept, the last lines of it
-// for the error if it stops. Launch may be called once.
+// adds the two pipes, and lock, the workspace's lock file if the caller
+// holds it (session.LockForChild), for the engine to take over. The
+// engine's own output (it should have none: it logs to the workspace) is
+// kept, its last lines for the error if it stops. Launch may be called
+// once.
 func (c *Client) Launch(cmd *exec.Cmd, lock *os.File) error {
 	c.mu.Lock()
 	if c.launched || c.closing {
@@ -137,13 +138,18 @@ func (c *Client) read(r io.ReadCloser) {
 	defer r.Close()
 	dec := json.NewDecoder(bufio.NewReader(r))
 	var fatal error
+	hello := false
 	for {
 		var m message
 		if err := dec.Decode(&m); err != nil {
 			break // the engine exited, or wrote something that is not the protocol
 		}
 		switch {
+		case m.Hello != nil && hello:
+			fatal = errors.New("the engine said hello twice: it is not this build's engine")
+			c.stop()
 		case m.Hello != nil:
+			hello = true
 			c.mu.Lock()
 			if m.Hello.Version != Version {
 				c.mu.Unlock()
