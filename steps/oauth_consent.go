@@ -15,6 +15,7 @@ import (
 
 	"agentcore-workshop/internal/agent/agentpy"
 	"agentcore-workshop/internal/consent"
+	"agentcore-workshop/internal/i18n"
 	"agentcore-workshop/internal/jwtx"
 	"agentcore-workshop/steps/engine"
 	"agentcore-workshop/steps/outline"
@@ -265,7 +266,7 @@ func (oauthConsent) consent(ctx context.Context, env *Env, rep Reporter, put fun
 // browser has come back to the return URL. It looks at a local channel
 // only: the agent is not asked again while the learner consents.
 func waitForCallback(ctx context.Context, env *Env, rep Reporter, done <-chan struct{}) error {
-	err := poll(ctx, env, rep, wait{what: "your consent", first: 200 * time.Millisecond, max: time.Second, timeout: consentTimeout, countdown: true},
+	err := poll(ctx, env, rep, wait{what: i18n.M("your consent"), first: 200 * time.Millisecond, max: time.Second, timeout: consentTimeout, countdown: true},
 		func(context.Context) (bool, string, error) {
 			select {
 			case <-done:

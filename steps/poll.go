@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"agentcore-workshop/internal/i18n"
 )
 
 // pollStart is the first pause between polls unless a wait says otherwise.
@@ -65,7 +67,7 @@ func poll(ctx context.Context, env *Env, rep Reporter, w wait,
 			last = status
 		}
 		waited := clk.Now().Sub(start)
-		rep.Progress(w.label(status, waited), 0, 0)
+		rep.Progress(w.label(env.tr(), status, waited), 0, 0)
 		if waited >= w.timeout {
 			return &waitTimeout{what: w.what, status: status, after: w.timeout}
 		}
@@ -78,14 +80,27 @@ func poll(ctx context.Context, env *Env, rep Reporter, w wait,
 	}
 }
 
-// label is the progress line of one round.
-func (w wait) label(status string, waited time.Duration) string {
-	t := waited.Round(time.Second).String()
+// label is the progress line of one round, already in the learner's
+// language (the runner finds no entry for a finished line and leaves it).
+// A wait whose subject has no catalog entry ("runtime x to settle", built
+// from an id) keeps the whole line in English, the duration too, rather
+// than mix the two languages in one line.
+func (w wait) label(tr i18n.Printer, status string, waited time.Duration) string {
+	if !tr.Has(w.what) {
+		tr = i18n.Printer{}
+	}
+	what, status := tr.T(w.what), tr.T(status) // an API state (CREATING) has no entry and stays
+	// The label is redrawn each round: whole seconds are enough.
 	if w.countdown {
-		t = max(w.timeout-waited, 0).Round(time.Second).String() + " left"
+		left := tr.Duration(max(w.timeout-waited, 0).Round(time.Second))
+		if status != "" {
+			return tr.Sprintf("waiting for %s (%s, %s left)", what, status, left)
+		}
+		return tr.Sprintf("waiting for %s (%s left)", what, left)
 	}
+	t := tr.Duration(waited.Round(time.Second))
 	if status != "" {
-		return fmt.Sprintf("waiting for %s (%s, %s)", w.what, status, t)
+		return tr.Sprintf("waiting for %s (%s, %s)", what, status, t)
 	}
-	return fmt.Sprintf("waiting for %s (%s)", w.what, t)
+	return tr.Sprintf("waiting for %s (%s)", what, t)
 }

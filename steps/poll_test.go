@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"agentcore-workshop/internal/i18n"
 	"agentcore-workshop/internal/session"
 	"agentcore-workshop/steps/engine"
 )
@@ -161,8 +162,33 @@ func TestPollCountdownShowsTimeLeft(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{"waiting for your consent (10m0s left)", "waiting for your consent (10m0s left)"}; !slices.Equal(rep.progress, want) {
+	if want := []string{"waiting for your consent (10m left)", "waiting for your consent (10m left)"}; !slices.Equal(rep.progress, want) {
 		t.Errorf("progress %q, want %q", rep.progress, want)
+	}
+}
+
+// A Korean learner reads the countdown in Korean, the time too; a wait
+// named after an id, which has no translation, keeps its whole line in
+// English rather than mix the two.
+func TestPollLabelReadsInTheLearnersLanguage(t *testing.T) {
+	ko := i18n.For("ko")
+	consent := wait{what: "your consent", timeout: 10 * time.Minute, countdown: true}
+	if got, want := consent.label(ko, "", 4*time.Minute+55*time.Second+300*time.Millisecond), "동의 대기 중 (남은 시간 5분 5초)"; got != want {
+		t.Errorf("consent label %q, want %q", got, want)
+	}
+	if got, want := consent.label(ko, "", 11*time.Minute), "동의 대기 중 (남은 시간 0초)"; got != want {
+		t.Errorf("consent label past the timeout %q, want %q", got, want)
+	}
+	endpoint := wait{what: "endpoint DEFAULT", timeout: time.Hour}
+	if got, want := endpoint.label(ko, "CREATING", 72*time.Second), "DEFAULT 엔드포인트 대기 중 (CREATING, 1분 12초)"; got != want {
+		t.Errorf("endpoint label %q, want %q", got, want)
+	}
+	if got, want := endpoint.label(ko, "not created yet", 3*time.Second), "DEFAULT 엔드포인트 대기 중 (아직 생성되지 않음, 3초)"; got != want {
+		t.Errorf("endpoint label %q, want %q", got, want)
+	}
+	runtime := wait{what: "runtime r-1 to settle", timeout: time.Hour}
+	if got, want := runtime.label(ko, "UPDATING", 72*time.Second), "waiting for runtime r-1 to settle (UPDATING, 1m 12s)"; got != want {
+		t.Errorf("untranslated wait's label %q, want %q", got, want)
 	}
 }
 

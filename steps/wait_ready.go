@@ -9,6 +9,7 @@ import (
 	ctl "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol"
 	ctltypes "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol/types"
 
+	"agentcore-workshop/internal/i18n"
 	"agentcore-workshop/steps/engine"
 	"agentcore-workshop/steps/outline"
 )
@@ -46,14 +47,14 @@ func (s waitUntilReady) Run(ctx context.Context, env *Env, rep Reporter) (Result
 	if err != nil {
 		return res, err
 	}
-	rep.Log("runtime %s is READY after %s", id, clk.Now().Sub(start).Round(10*time.Millisecond))
+	rep.Log("runtime %s is READY after %s", id, env.tr().Duration(clk.Now().Sub(start)))
 
 	// Invocations go to an endpoint; DEFAULT appears on its own.
 	rep.Progress("DEFAULT endpoint", 2, 2)
-	err = poll(ctx, env, rep, wait{what: "endpoint DEFAULT", max: 2 * time.Second, timeout: readyTimeout}, func(ctx context.Context) (bool, string, error) {
+	err = poll(ctx, env, rep, wait{what: i18n.M("endpoint DEFAULT"), max: 2 * time.Second, timeout: readyTimeout}, func(ctx context.Context) (bool, string, error) {
 		out, err := c.GetAgentRuntimeEndpoint(ctx, &ctl.GetAgentRuntimeEndpointInput{AgentRuntimeId: aws.String(id), EndpointName: aws.String("DEFAULT")})
 		if isNotFound(err) {
-			return false, "not created yet", nil // normal right after creation
+			return false, i18n.M("not created yet"), nil // normal right after creation
 		}
 		if err != nil {
 			return false, "", err
@@ -63,11 +64,11 @@ func (s waitUntilReady) Run(ctx context.Context, env *Env, rep Reporter) (Result
 	if err != nil {
 		return res, err
 	}
-	elapsed := clk.Now().Sub(start).Round(10 * time.Millisecond)
+	elapsed := env.tr().Duration(clk.Now().Sub(start))
 	rep.Log("endpoint DEFAULT is READY: invocations can start (%s)", elapsed)
 	put := publisher(rep, &res)
 	put(Value{Name: RuntimeStatus, Value: "READY"})
-	put(Value{Name: "waited", Value: elapsed.String()})
+	put(Value{Name: "waited", Value: elapsed})
 	return res, nil
 }
 

@@ -118,7 +118,7 @@ func TestInspectorReadsTokenInACmdAndExplainsIt(t *testing.T) {
 	for _, want := range []string{
 		"ACCESS_TOKEN · stage 1 Provision Cognito",
 		"access token · no aud: the runtime's allowedClients checks client_id",
-		"expiry  59m0s left",
+		"expiry  59m left",
 		"alg", "RS256", "kid", "sandbox-key-1",
 		"client_id", testClientID, "which app client asked for the token",
 		"iss", testPoolIss,
@@ -213,19 +213,19 @@ func TestInspectorTimeLeftRefreshesEachTick(t *testing.T) {
 	if !h.m.ticking {
 		t.Fatal("opening the inspector did not start the second ticker")
 	}
-	if !strings.Contains(plain(h), "expiry  59m0s left") {
-		t.Fatalf("want 59m0s left:\n%s", plain(h))
+	if !strings.Contains(plain(h), "expiry  59m left") {
+		t.Fatalf("want 59m left:\n%s", plain(h))
 	}
 	isTick := func(msg tea.Msg) bool { _, ok := msg.(tickMsg); return ok }
 	now = now.Add(time.Second)
 	h.fire(isTick)
-	if v := plain(h); !strings.Contains(v, "expiry  58m59s left") {
-		t.Fatalf("after a tick, want 58m59s left:\n%s", v)
+	if v := plain(h); !strings.Contains(v, "expiry  58m 59s left") {
+		t.Fatalf("after a tick, want 58m 59s left:\n%s", v)
 	}
 	// Past exp the inspector says so.
 	now = t0.Add(time.Hour)
 	h.fire(isTick)
-	if v := plain(h); !strings.Contains(v, "expired 1m0s ago: the runtime refuses it") {
+	if v := plain(h); !strings.Contains(v, "expired 1m ago: the runtime refuses it") {
 		t.Fatalf("want the expiry explained:\n%s", v)
 	}
 	// Closed, the ticker stops at its next beat.
@@ -453,7 +453,7 @@ func TestInspectorInKorean(t *testing.T) {
 	h := onFirst(newHarness(t, eng, 160, 48, WithLang("ko"), WithClock(func() time.Time { return now })))
 	h.press(keyRune('t'))
 	v := plain(h)
-	for _, want := range []string{"59m0s 남음", "누구인지: 풀 안에서 바뀌지 않는 사용자 ID", "토큰을 요청한 앱 클라이언트", "서명 방식입니다"} {
+	for _, want := range []string{"59분 남음", "누구인지: 풀 안에서 바뀌지 않는 사용자 ID", "토큰을 요청한 앱 클라이언트", "서명 방식입니다"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("Korean inspector lacks %q:\n%s", want, v)
 		}
@@ -470,13 +470,16 @@ func TestInspectorInKorean(t *testing.T) {
 func TestLiveCountdownReadsBothLanguages(t *testing.T) {
 	exp := t0.Add(10 * time.Minute)
 	ts := exp.UTC().Format(time.RFC3339)
-	for _, stored := range []string{ts + " (59m0s left)", ts + " (59m0s 남음)", ts + " (expired 3s ago)", ts + " (3s 전에 만료됨)"} {
+	for _, stored := range []string{
+		ts + " (59m0s left)", ts + " (59m0s 남음)", ts + " (expired 3s ago)", ts + " (3s 전에 만료됨)", // kept from before durations were worded
+		ts + " (1h 02m left)", ts + " (1시간 2분 남음)", ts + " (expired 3m 05s ago)", ts + " (3분 5초 전에 만료됨)", ts + " (expired 0.5s ago)",
+	} {
 		got, ok := liveCountdown(i18n.For("ko"), stored, t0)
-		if !ok || got != ts+" (10m0s 남음)" {
+		if !ok || got != ts+" (10분 남음)" {
 			t.Errorf("ko, stored %q: got %q, %v", stored, got, ok)
 		}
 		got, ok = liveCountdown(i18n.Printer{}, stored, t0.Add(11*time.Minute))
-		if !ok || got != ts+" (expired 1m0s ago)" {
+		if !ok || got != ts+" (expired 1m ago)" {
 			t.Errorf("en, stored %q: got %q, %v", stored, got, ok)
 		}
 	}

@@ -286,8 +286,10 @@ func urlActs(s engine.StageState, v engine.Value) bool {
 }
 
 // countdownPattern is a timestamp followed by the time left until it, as
-// the stages write an expiry: "2026-11-25T21:24:48Z (59m59s left)".
-var countdownPattern = lazyregexp.New(`(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z) \((?:[0-9hms.]+ left|expired [0-9hms.]+ ago|[0-9hms.]+ 남음|[0-9hms.]+ 전에 만료됨)\)`)
+// the stages write an expiry: "2026-11-25T21:24:48Z (59m 59s left)", or
+// "(59분 59초 남음)" in Korean (i18n's Printer.Duration words the time; a
+// result kept from before it still says "59m59s", and is matched too).
+var countdownPattern = lazyregexp.New(`(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z) \((?:[0-9hms시간분초. ]+ left|expired [0-9hms시간분초. ]+ ago|[0-9hms시간분초. ]+ 남음|[0-9hms시간분초. ]+ 전에 만료됨)\)`)
 
 // liveCountdown recomputes every "time left" in val from its timestamp, so
 // a result written an hour ago does not still say "59m59s left".

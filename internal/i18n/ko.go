@@ -21,6 +21,23 @@ func koCatalog() map[string]string {
 		"FAILED: stage %d %s did not meet its expectation: %s": "FAILED: %d단계(%s)가 예상한 결과와 다릅니다: %s",
 		"ok: %d stage(s) run, every one met its expectation":   "ok: 단계 %d개를 실행했고 모두 예상대로 끝났습니다",
 
+		// Durations in a sentence (duration.go): "3분 5초", "1시간 2분".
+		"%ss":       "%s초",
+		"%dm":       "%d분",
+		"%dm %02ds": "%d분 %d초",
+		"%dh":       "%d시간",
+		"%dh %02dm": "%d시간 %d분",
+
+		// A wait's progress label (steps/poll.go), for the waits whose
+		// subject has its own entry.
+		"waiting for %s (%s)":          "%s 대기 중 (%s)",
+		"waiting for %s (%s, %s)":      "%s 대기 중 (%s, %s)",
+		"waiting for %s (%s left)":     "%s 대기 중 (남은 시간 %s)",
+		"waiting for %s (%s, %s left)": "%s 대기 중 (%s, 남은 시간 %s)",
+		"your consent":                 "동의",
+		"endpoint DEFAULT":             "DEFAULT 엔드포인트",
+		"not created yet":              "아직 생성되지 않음",
+
 		// Shared shapes of stage output.
 		"POST %s":                 "POST %s",
 		"wrote %s":                "%s 파일을 작성했습니다",

@@ -203,13 +203,14 @@ func (t Token) Notes(tr i18n.Printer) []string {
 	return out
 }
 
-// Remaining says how long until exp, or that it has passed.
+// Remaining says how long until exp, or that it has passed, in the
+// Printer's words: "59m left", "expired 3m ago"; "59분 남음", "3분 전에 만료됨".
 func Remaining(tr i18n.Printer, exp, now time.Time) string {
 	d := exp.Sub(now).Round(time.Second)
 	if d <= 0 {
-		return tr.Sprintf("expired %s ago", -d)
+		return tr.Sprintf("expired %s ago", tr.Duration(-d))
 	}
-	return tr.Sprintf("%s left", d)
+	return tr.Sprintf("%s left", tr.Duration(d))
 }
 
 // Redact shows the start of a secret and hides the rest.

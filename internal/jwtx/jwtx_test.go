@@ -28,10 +28,10 @@ func TestDecodeAndExplain(t *testing.T) {
 	if got := strings.Join(names, ","); got != "sub,client_id,token_use,exp,zzz" {
 		t.Fatalf("order = %s", got)
 	}
-	if exp := claims[3].Value; !strings.Contains(exp, "10m0s left") {
+	if exp := claims[3].Value; !strings.Contains(exp, "(10m left)") {
 		t.Fatalf("exp = %q", exp)
 	}
-	if c := tok.Explain(i18n.Printer{}, time.Unix(1060, 0))[3].Value; !strings.Contains(c, "expired 1m0s ago") {
+	if c := tok.Explain(i18n.Printer{}, time.Unix(1060, 0))[3].Value; !strings.Contains(c, "(expired 1m ago)") {
 		t.Fatalf("expired exp = %q", c)
 	}
 }
@@ -99,5 +99,33 @@ func TestMachineTokenIsExplainedAsAProgram(t *testing.T) {
 	notes = strings.Join(id.Notes(i18n.Printer{}), "\n")
 	if id.Machine() || !strings.Contains(notes, "an ID token") || !strings.Contains(notes, "not signed") || strings.Contains(notes, "no aud") {
 		t.Errorf("ID token notes:\n%s", notes)
+	}
+}
+
+// The time left or past reads in the learner's words, Go's "59m0s" in
+// neither language (KOREAN.md: "expired 3m ago" → "3분 전에 만료됨").
+func TestRemainingReadsInEachLanguage(t *testing.T) {
+	exp := time.Unix(10_000, 0)
+	en, ko := i18n.For("en"), i18n.For("ko")
+	for _, c := range []struct {
+		now    time.Time
+		en, ko string
+	}{
+		{exp.Add(-59 * time.Minute), "59m left", "59분 남음"},
+		{exp.Add(-(3*time.Minute + 5*time.Second)), "3m 05s left", "3분 5초 남음"},
+		{exp.Add(-(time.Hour + 2*time.Minute)), "1h 02m left", "1시간 2분 남음"},
+		{exp.Add(-45 * time.Second), "45s left", "45초 남음"},
+		{exp.Add(-400 * time.Millisecond), "expired 0s ago", "0초 전에 만료됨"}, // under half a second: as good as expired
+		{exp, "expired 0s ago", "0초 전에 만료됨"},
+		{exp.Add(3 * time.Minute), "expired 3m ago", "3분 전에 만료됨"},
+		{exp.Add(90 * time.Second), "expired 1m 30s ago", "1분 30초 전에 만료됨"},
+		{exp.Add(2 * time.Hour), "expired 2h ago", "2시간 전에 만료됨"},
+	} {
+		if got := Remaining(en, exp, c.now); got != c.en {
+			t.Errorf("en at exp%+v: %q, want %q", c.now.Sub(exp), got, c.en)
+		}
+		if got := Remaining(ko, exp, c.now); got != c.ko {
+			t.Errorf("ko at exp%+v: %q, want %q", c.now.Sub(exp), got, c.ko)
+		}
 	}
 }
