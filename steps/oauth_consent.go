@@ -277,7 +277,7 @@ func waitForCallback(ctx context.Context, env *Env, rep Reporter, done <-chan st
 		})
 	var timedOut *waitTimeout
 	if errors.As(err, &timedOut) {
-		return fmt.Errorf("no consent after %s: open the authorization URL, sign in and consent, then run this stage again", consentTimeout)
+		return fmt.Errorf("no consent after %s: open the authorization URL, sign in and consent, then run this stage again", i18n.Printer{}.Duration(consentTimeout))
 	}
 	return err
 }

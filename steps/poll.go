@@ -32,11 +32,13 @@ type waitTimeout struct {
 	after        time.Duration
 }
 
+// Error is in English, as errors are: "after 20m", not Go's "after 20m0s".
 func (e *waitTimeout) Error() string {
+	after := i18n.Printer{}.Duration(e.after)
 	if e.status == "" {
-		return fmt.Sprintf("wait for %s: not done after %s", e.what, e.after)
+		return fmt.Sprintf("wait for %s: not done after %s", e.what, after)
 	}
-	return fmt.Sprintf("wait for %s: still %s after %s", e.what, e.status, e.after)
+	return fmt.Sprintf("wait for %s: still %s after %s", e.what, e.status, after)
 }
 
 // poll calls check until it reports done, fails, the wait's timeout passes

@@ -240,7 +240,7 @@ func TestWaitForCallback(t *testing.T) {
 	clk := newFakeClock()
 	start := clk.Now()
 	err := waitForCallback(context.Background(), &Env{Clock: clk}, &recorder{}, make(chan struct{}))
-	if err == nil || !strings.HasPrefix(err.Error(), "no consent after 10m0s: ") {
+	if err == nil || !strings.HasPrefix(err.Error(), "no consent after 10m: ") {
 		t.Errorf("err = %v, want the learner told to consent and run the stage again", err)
 	}
 	if waited := clk.Now().Sub(start); waited != consentTimeout {
@@ -269,5 +269,15 @@ func TestRunnerUsesTheEnvClock(t *testing.T) {
 	st := r.Snapshot()[0]
 	if !st.StartedAt.Equal(start) || !st.FinishedAt.Equal(start.Add(3*time.Second)) {
 		t.Errorf("stage ran %s → %s, want %s → 3s later on the fake clock", st.StartedAt, st.FinishedAt, start)
+	}
+}
+
+// A timeout names its wait in plain English words, not Go's "20m0s".
+func TestWaitTimeoutWordsItsDuration(t *testing.T) {
+	if got, want := (&waitTimeout{what: "the build", status: "IN_PROGRESS", after: 20 * time.Minute}).Error(), "wait for the build: still IN_PROGRESS after 20m"; got != want {
+		t.Errorf("%q, want %q", got, want)
+	}
+	if got, want := (&waitTimeout{what: "gateway g-1 to be READY", after: 90 * time.Second}).Error(), "wait for gateway g-1 to be READY: not done after 1m 30s"; got != want {
+		t.Errorf("%q, want %q", got, want)
 	}
 }
