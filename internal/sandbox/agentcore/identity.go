@@ -146,6 +146,18 @@ type Oauth2Provider struct {
 	Metadata                                               *AuthServerMetadata // set when configured explicitly
 }
 
+// providerNotFound answers a name no OAuth2 credential provider has, on the
+// control plane (Get/Delete) and in GetResourceOauth2Token. The type and
+// status are AWS's: ResourceNotFoundException, 404 (both models list it;
+// the Python SDK's integration test test_get_nonexistent_oauth2_provider
+// and its wait_until_deleted, tests_integ/identity/test_identity_client.py,
+// expect it from GetOauth2CredentialProvider; the starter toolkit's
+// identity cleanup catches it from DeleteOauth2CredentialProvider). The
+// wording is not verified for these operations. The one AWS text seen for
+// a missing provider is the data plane's GetResourceApiKey: "Resource
+// Credential Provider not found", without the name (aws/agentcore-cli#163);
+// until a report quotes GetResourceOauth2Token's or the control plane's,
+// the sandbox keeps its own text, which names the provider.
 func providerNotFound(name string) *awswire.Error {
 	return notFound("Credential provider not found: %s", name)
 }

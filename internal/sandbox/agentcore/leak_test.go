@@ -84,8 +84,9 @@ func unsignedLike(c map[string]any) string {
 		base64.RawURLEncoding.EncodeToString([]byte("not a signature"))
 }
 
-// consentAs runs the 3LO consent for wat and returns the vault token.
-func (e *idEnv) consentAs(t *testing.T, wat string) string {
+// consentAs runs the 3LO consent for wat, binds the session to user (the
+// user wat was issued for) and returns the vault token.
+func (e *idEnv) consentAs(t *testing.T, wat string, user dptypes.UserIdentifier) string {
 	t.Helper()
 	first := e.mustAsk(wat, nil)
 	if first.AuthorizationUrl == nil {
@@ -94,6 +95,7 @@ func (e *idEnv) consentAs(t *testing.T, wat string) string {
 	if _, err := consent.Run(e.ctx, browser(t), *first.AuthorizationUrl, extUser, extPassword); err != nil {
 		t.Fatal(err)
 	}
+	e.bind(first.SessionUri, user)
 	got := e.mustAsk(wat, nil)
 	if got.AccessToken == nil {
 		t.Fatalf("after consent: %+v", got)
@@ -118,7 +120,7 @@ func TestSecondLearnerCannotReachFirstLearnersVaultToken(t *testing.T) {
 	alice := in.signIn("alice", in.clientID)
 	wat := ok(e.data.GetWorkloadAccessTokenForJWT(e.ctx, &bedrockagentcore.GetWorkloadAccessTokenForJWTInput{
 		WorkloadName: aws.String(workloadName), UserToken: aws.String(alice)}))(t)
-	aliceExt := e.consentAs(t, *wat.WorkloadAccessToken)
+	aliceExt := e.consentAs(t, *wat.WorkloadAccessToken, &dptypes.UserIdentifierMemberUserToken{Value: alice})
 
 	c := claimsOf(t, alice)
 	iss, sub := c["iss"].(string), c["sub"].(string)
@@ -202,7 +204,7 @@ func TestUserTokenMustSatisfyTheRuntimesAuthorizer(t *testing.T) {
 // without one.
 func TestVaultTokensGoWithTheirWorkloadAndProvider(t *testing.T) {
 	e := newIDEnv(t, envOpts{})
-	e.consentAs(t, e.wat(workloadName, "alice"))
+	e.consentAs(t, e.wat(workloadName, "alice"), userID("alice"))
 	if n := agentcore.VaultLen(e.svc); n != 1 {
 		t.Fatalf("vault holds %d tokens after one consent", n)
 	}
@@ -216,7 +218,7 @@ func TestVaultTokensGoWithTheirWorkloadAndProvider(t *testing.T) {
 		t.Fatal("a workload identity created again inherited its namesake's token")
 	}
 
-	e.consentAs(t, e.wat(workloadName, "bob"))
+	e.consentAs(t, e.wat(workloadName, "bob"), userID("bob"))
 	if n := agentcore.VaultLen(e.svc); n != 1 {
 		t.Fatalf("vault holds %d tokens after the second consent", n)
 	}
@@ -319,7 +321,7 @@ func TestVaultTokensGoWithTheirRuntime(t *testing.T) {
 	wantValidation(t, err, "You must register and use at least one ResourceOauth2ReturnUrl on your workload identity to use this flow")
 	ok(e.ctl.UpdateWorkloadIdentity(e.ctx, &bedrockagentcorecontrol.UpdateWorkloadIdentityInput{
 		Name: rt.AgentRuntimeId, AllowedResourceOauth2ReturnUrls: []string{returnURL}}))(t)
-	e.consentAs(t, e.wat(*rt.AgentRuntimeId, "alice"))
+	e.consentAs(t, e.wat(*rt.AgentRuntimeId, "alice"), userID("alice"))
 	if n := agentcore.VaultLen(e.svc); n != 1 {
 		t.Fatalf("vault holds %d tokens after one consent", n)
 	}
@@ -341,13 +343,14 @@ func TestVaultTokensGoWithTheirUser(t *testing.T) {
 	in := e.inboundPool("agentcore-identity-runtime-pool")
 	other := e.inboundPool("another-runtime-pool")
 	consentFor := func(p *inboundPool, user string) {
+		jwt := p.signIn(user, p.clientID)
 		wat := ok(e.data.GetWorkloadAccessTokenForJWT(e.ctx, &bedrockagentcore.GetWorkloadAccessTokenForJWTInput{
-			WorkloadName: aws.String(workloadName), UserToken: aws.String(p.signIn(user, p.clientID))}))(t)
-		e.consentAs(t, *wat.WorkloadAccessToken)
+			WorkloadName: aws.String(workloadName), UserToken: aws.String(jwt)}))(t)
+		e.consentAs(t, *wat.WorkloadAccessToken, &dptypes.UserIdentifierMemberUserToken{Value: jwt})
 	}
 	consentFor(in, "alice")
 	consentFor(in, "bob")
-	e.consentAs(t, e.wat(workloadName, "carol")) // a ForUserId user: no pool to delete
+	e.consentAs(t, e.wat(workloadName, "carol"), userID("carol")) // a ForUserId user: no pool to delete
 	if n := agentcore.VaultLen(e.svc); n != 3 {
 		t.Fatalf("vault holds %d tokens after three consents", n)
 	}

@@ -204,34 +204,23 @@ func (s *Service) serveCallback(w http.ResponseWriter, r *http.Request) {
 		writeFailure(w, http.StatusBadRequest, "This authorization session is already finished.")
 		return
 	}
-	if ss.returnURL != "" {
-		// Session binding: the token waits until the application proves,
-		// with CompleteResourceTokenAuth, that the browser's user is the
-		// session's user.
-		ss.status, ss.token = sessionAwaitingUser, &vt
-		back, err := url.Parse(ss.returnURL)
-		if err != nil {
-			writeFailure(w, http.StatusBadRequest, "The session's return URL is not a valid URL.")
-			return
-		}
-		bq := back.Query()
-		bq.Set("session_id", ss.uri())
-		if ss.customState != "" {
-			bq.Set("state", ss.customState)
-		}
-		back.RawQuery = bq.Encode()
-		http.Redirect(w, r, back.String(), http.StatusFound)
+	// Session binding: the token waits until the application proves, with
+	// CompleteResourceTokenAuth, that the browser's user is the session's
+	// user. Every session has a return URL: GetResourceOauth2Token refuses
+	// USER_FEDERATION without one, as AWS does.
+	ss.status, ss.token = sessionAwaitingUser, &vt
+	back, err := url.Parse(ss.returnURL)
+	if err != nil {
+		writeFailure(w, http.StatusBadRequest, "The session's return URL is not a valid URL.")
 		return
 	}
-	if err := s.oauth.vault.put(vt); err != nil {
-		s.log.Error("agentcore: store token", "err", err)
-		writeFailure(w, http.StatusServiceUnavailable, "The token could not be stored; try again.")
-		return
+	bq := back.Query()
+	bq.Set("session_id", ss.uri())
+	if ss.customState != "" {
+		bq.Set("state", ss.customState)
 	}
-	ss.status = sessionComplete
-	s.log.Info("agentcore: 3LO session complete", "session", ss.id, "provider", prov.Name)
-	writePage(w, http.StatusOK, "Authorization complete",
-		"Authorization complete, you can close this window. The agent can now use "+prov.Name+" on your behalf: ask it again in the same session.", false)
+	back.RawQuery = bq.Encode()
+	http.Redirect(w, r, back.String(), http.StatusFound)
 }
 
 // failSession marks a session failed, so polling reports FAILED.

@@ -48,8 +48,9 @@ func wantValidation(t *testing.T, err error, msg string) {
 }
 
 // TestThreeLeggedFlowEndToEnd is the tutorial's consent: the agent asks,
-// gets an authorization URL, the user signs in at the outbound pool, and
-// the next ask returns a token the external API accepts as that user's.
+// gets an authorization URL, the user signs in at the outbound pool, the
+// application binds the session at its return URL, and the next ask
+// returns a token the external API accepts as that user's.
 func TestThreeLeggedFlowEndToEnd(t *testing.T) {
 	e := newIDEnv(t, envOpts{})
 	alice := e.wat(workloadName, "alice")
@@ -75,9 +76,10 @@ func TestThreeLeggedFlowEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatalf("consent: %v", err)
 	}
-	if !strings.HasPrefix(res.FinalURL.String(), e.callback+"?") || res.Status != http.StatusOK || !strings.Contains(res.Page, "Authorization complete, you can close this window") {
+	if !strings.HasPrefix(res.FinalURL.String(), returnURL+"?") || res.FinalURL.Query().Get("session_id") != *first.SessionUri {
 		t.Fatalf("consent ended at %s %d %q", res.FinalURL, res.Status, res.Page)
 	}
+	e.bind(first.SessionUri, userID("alice"))
 
 	got := e.mustAsk(alice, func(in *bedrockagentcore.GetResourceOauth2TokenInput) { in.SessionUri = first.SessionUri })
 	if got.AccessToken == nil || got.AuthorizationUrl != nil {
@@ -148,7 +150,7 @@ func TestCallbackRefusesMissingUnknownAndReusedState(t *testing.T) {
 		}
 	}
 	// The genuine callback still works once…
-	if p := get(t, c, cb.String()); p.status != http.StatusOK || !strings.Contains(p.body, "Authorization complete") {
+	if p := get(t, c, cb.String()); !backAtReturnURL(p, *out.SessionUri) {
 		t.Fatalf("genuine callback: %d %s", p.status, p.body)
 	}
 	// …and never again: the state (and with it the code) is spent.
@@ -242,6 +244,27 @@ func TestReturnURLMustBeAllowed(t *testing.T) {
 	_, err := e.ask(e.wat(workloadName, "alice"), func(in *bedrockagentcore.GetResourceOauth2TokenInput) {
 		in.ResourceOauth2ReturnUrl = aws.String("https://attacker.example/steal")
 	})
+	wantValidation(t, err, "You must register and use at least one ResourceOauth2ReturnUrl on your workload identity to use this flow")
+}
+
+// TestReturnURLIsRequired: USER_FEDERATION names a return URL on every
+// request, polls of a session included, or AWS answers a
+// ValidationException (text as reported in enechange/collmbo PR #742).
+func TestReturnURLIsRequired(t *testing.T) {
+	e := newIDEnv(t, envOpts{})
+	alice := e.wat(workloadName, "alice")
+	const want = "You must provide a ResourceOauth2ReturnUrl to proceed with this flow"
+	_, err := e.ask(alice, func(in *bedrockagentcore.GetResourceOauth2TokenInput) { in.ResourceOauth2ReturnUrl = nil })
+	wantValidation(t, err, want)
+	first := e.mustAsk(alice, nil)
+	_, err = e.ask(alice, func(in *bedrockagentcore.GetResourceOauth2TokenInput) {
+		in.ResourceOauth2ReturnUrl, in.SessionUri = nil, first.SessionUri
+	})
+	wantValidation(t, err, want)
+	// With no return URL registered, AWS's answer is the registration one
+	// (awslabs/agentcore-samples#528), whether or not the request names one.
+	ok(e.ctl.UpdateWorkloadIdentity(e.ctx, &bedrockagentcorecontrol.UpdateWorkloadIdentityInput{Name: aws.String(workloadName)}))(t)
+	_, err = e.ask(alice, func(in *bedrockagentcore.GetResourceOauth2TokenInput) { in.ResourceOauth2ReturnUrl = nil })
 	wantValidation(t, err, "You must register and use at least one ResourceOauth2ReturnUrl on your workload identity to use this flow")
 }
 
@@ -477,6 +500,7 @@ func TestM2MClientCredentials(t *testing.T) {
 	ask := func(scope string) (*bedrockagentcore.GetResourceOauth2TokenOutput, error) {
 		return e.ask(*userless.WorkloadAccessToken, func(in *bedrockagentcore.GetResourceOauth2TokenInput) {
 			in.ResourceCredentialProviderName, in.Oauth2Flow, in.Scopes = aws.String("M2MProvider"), dptypes.Oauth2FlowTypeM2m, []string{scope}
+			in.ResourceOauth2ReturnUrl = nil // M2M has no browser to send back
 		})
 	}
 	first := ok(ask("external-api/read"))(t)

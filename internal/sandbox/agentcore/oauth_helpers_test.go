@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockagentcore"
+	dptypes "github.com/aws/aws-sdk-go-v2/service/bedrockagentcore/types"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol"
 	ctltypes "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol/types"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
@@ -168,10 +169,11 @@ func (e *idEnv) wat(workload, user string) string {
 	return *out.WorkloadAccessToken
 }
 
-// ask calls GetResourceOauth2Token for the external provider.
+// ask calls GetResourceOauth2Token for the external provider, naming the
+// workload identity's return URL as USER_FEDERATION requires.
 func (e *idEnv) ask(wat string, mod func(*bedrockagentcore.GetResourceOauth2TokenInput)) (*bedrockagentcore.GetResourceOauth2TokenOutput, error) {
 	in := &bedrockagentcore.GetResourceOauth2TokenInput{WorkloadIdentityToken: aws.String(wat), ResourceCredentialProviderName: aws.String(providerName),
-		Scopes: []string{"openid"}, Oauth2Flow: "USER_FEDERATION"}
+		Scopes: []string{"openid"}, Oauth2Flow: "USER_FEDERATION", ResourceOauth2ReturnUrl: aws.String(returnURL)}
 	if mod != nil {
 		mod(in)
 	}
@@ -186,6 +188,27 @@ func (e *idEnv) mustAsk(wat string, mod func(*bedrockagentcore.GetResourceOauth2
 	}
 	return out
 }
+
+// bind is the application's CompleteResourceTokenAuth once the browser
+// is back at the return URL: it releases the session's token to the vault
+// for user, the session's user.
+func (e *idEnv) bind(sessionURI *string, user dptypes.UserIdentifier) {
+	e.t.Helper()
+	if _, err := e.data.CompleteResourceTokenAuth(e.ctx, &bedrockagentcore.CompleteResourceTokenAuthInput{
+		SessionUri: sessionURI, UserIdentifier: user}); err != nil {
+		e.t.Fatalf("CompleteResourceTokenAuth: %v", err)
+	}
+}
+
+// backAtReturnURL reports whether p, the provider callback's answer,
+// sends the browser to the return URL with sessionURI to bind.
+func backAtReturnURL(p page, sessionURI string) bool {
+	return p.status == http.StatusFound && p.loc != nil && strings.HasPrefix(p.loc.String(), returnURL+"?") &&
+		p.loc.Query().Get("session_id") == sessionURI
+}
+
+// userID names a user of GetWorkloadAccessTokenForUserId to bind.
+func userID(id string) dptypes.UserIdentifier { return &dptypes.UserIdentifierMemberUserId{Value: id} }
 
 // browser is a cookie-keeping HTTP client that does not follow redirects,
 // so a test sees every hop.

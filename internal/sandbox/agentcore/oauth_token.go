@@ -28,6 +28,7 @@ const (
 	flowOnBehalfOf = "ON_BEHALF_OF_TOKEN_EXCHANGE"
 	invalidSession = "Invalid or expired session"
 	noReturnURLs   = "You must register and use at least one ResourceOauth2ReturnUrl on your workload identity to use this flow"
+	noReturnURL    = "You must provide a ResourceOauth2ReturnUrl to proceed with this flow"
 )
 
 // resourceTokenRequest is a validated GetResourceOauth2Token.
@@ -89,20 +90,32 @@ func (s *Service) GetResourceOauth2Token(ctx context.Context, in resourceTokenRe
 	if len(returnURLs) == 0 {
 		return resourceToken{}, awswire.Errorf(http.StatusBadRequest, "ValidationException", "%s", noReturnURLs)
 	}
-	// The "use" half of the same rule: a return URL the request names must
-	// be one of the workload identity's (bedrock-agentcore model,
+	// A request that names no return URL gets a ValidationException of its
+	// own, on every USER_FEDERATION request, a session's polls included
+	// (the "use" half of the rule above); the Python SDK omits the member
+	// when neither callback_url nor the runtime's OAuth2CallbackUrl header
+	// gives one (services/identity.py get_token: "if callback_url:
+	// req["resourceOauth2ReturnUrl"] = callback_url"). The wording and type
+	// are as reported against AWS: "You must provide a
+	// ResourceOauth2ReturnUrl to proceed with this flow", a
+	// ValidationException (https://github.com/enechange/collmbo/pull/742,
+	// 2026-01-27, whose polls lacked it: "AWS has since enforced this
+	// parameter for all requests in the OAuth flow"). Public notes of other
+	// projects quote the same ValidationException for workload identities
+	// that had the URL registered, so this check follows the one above.
+	returnURL := in.ReturnURL
+	if returnURL == "" {
+		return resourceToken{}, awswire.Errorf(http.StatusBadRequest, "ValidationException", "%s", noReturnURL)
+	}
+	// A return URL the request names must be one of the workload
+	// identity's (bedrock-agentcore model,
 	// GetResourceOauth2TokenRequest.resourceOauth2ReturnUrl: "This URL
 	// must be one of the provided URLs configured for the workload
 	// identity"). No public report quotes AWS's answer to an unlisted URL;
 	// the one answer AWS is known to give for this rule (#528 above) names
 	// both halves, "register and use", so the sandbox gives that same
-	// ValidationException. A request with no return URL is let through:
-	// an agent on a runtime gets one by default (the SDK sends the
-	// OAuth2CallbackUrl header's, which the sandbox's runtime sets to the
-	// workload identity's first allowed URL), and what AWS does without
-	// one is not documented.
-	returnURL := in.ReturnURL
-	if returnURL != "" && !slices.Contains(returnURLs, returnURL) {
+	// ValidationException.
+	if !slices.Contains(returnURLs, returnURL) {
 		s.log.Info("agentcore: return URL not allowed", "workload", workload, "returnUrl", truncate(returnURL, 200))
 		return resourceToken{}, awswire.Errorf(http.StatusBadRequest, "ValidationException", "%s", noReturnURLs)
 	}

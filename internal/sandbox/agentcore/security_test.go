@@ -158,7 +158,7 @@ func TestAuthorizationURLReloadsKeepFewStates(t *testing.T) {
 		t.Fatalf("the first of 41 states still completes: %d %s", p.status, p.body)
 	}
 	cb := e.login(c, last, extUser, extPassword)
-	if p := get(t, c, cb.String()); p.status != http.StatusOK || !strings.Contains(p.body, "Authorization complete") {
+	if p := get(t, c, cb.String()); !backAtReturnURL(p, *out.SessionUri) {
 		t.Fatalf("latest state: %d %s", p.status, p.body)
 	}
 }
