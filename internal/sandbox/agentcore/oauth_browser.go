@@ -22,28 +22,21 @@ var oauthPage = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 .error{color:#b00020}.note{color:#555;font-size:.8rem;margin-top:2rem}</style></head>
 <body>
 <h1>{{.Title}}</h1>
-<p id="{{if .Failed}}error{{else}}message{{end}}" class="{{if .Failed}}error{{else}}message{{end}}">{{.Message}}</p>
+<p id="error" class="error">{{.Message}}</p>
 <p class="note">AgentCore Identity · agentcore-workshop offline sandbox</p>
 </body>
 </html>
 `))
 
-type pageData struct {
-	Title, Message string
-	Failed         bool
-}
-
-func writePage(w http.ResponseWriter, status int, title, msg string, failed bool) {
+// writeFailure is the only page: a consent that succeeds always ends at
+// the workload's return URL (session binding).
+func writeFailure(w http.ResponseWriter, status int, msg string) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
-	oauthPage.Execute(w, pageData{Title: title, Message: msg, Failed: failed})
-}
-
-func writeFailure(w http.ResponseWriter, status int, msg string) {
-	writePage(w, status, "Authorization failed", msg, true)
+	oauthPage.Execute(w, struct{ Title, Message string }{"Authorization failed", msg})
 }
 
 // standardAuthParams are the parameters customParameters may not override.
