@@ -16,6 +16,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"agentcore-workshop/internal/atomicfile"
+	"agentcore-workshop/internal/i18n"
 	"agentcore-workshop/steps/engine"
 	"agentcore-workshop/steps/outline"
 )
@@ -189,7 +190,7 @@ func runBuild(ctx context.Context, env *Env, rep Reporter, project, location str
 	rep.Log("StartBuild %s", id)
 	shown := map[cbtypes.BuildPhaseType]bool{}
 	var failure string
-	err = poll(ctx, env, rep, wait{what: "the build", max: 2 * time.Second, timeout: 20 * time.Minute}, func(ctx context.Context) (bool, string, error) {
+	err = poll(ctx, env, rep, wait{what: i18n.M("the build"), max: 2 * time.Second, timeout: 20 * time.Minute}, func(ctx context.Context) (bool, string, error) {
 		out, err := c.BatchGetBuilds(ctx, &cb.BatchGetBuildsInput{Ids: []string{id}})
 		if err != nil {
 			return false, "", err

@@ -25,6 +25,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+
+	"agentcore-workshop/internal/i18n"
 )
 
 // where names the account, region and partition the ARNs of a policy are
@@ -189,7 +191,7 @@ func awaitPropagation(ctx context.Context, env *Env, rep Reporter, role string) 
 		return nil
 	}
 	start := env.clock().Now()
-	return poll(ctx, env, rep, wait{what: "IAM to propagate role " + role, first: d, max: d, timeout: d + time.Second},
+	return poll(ctx, env, rep, wait{what: i18n.M("IAM to propagate role %s"), of: role, first: d, max: d, timeout: d + time.Second},
 		func(context.Context) (bool, string, error) {
 			return env.clock().Now().Sub(start) >= d, "", nil
 		})

@@ -16,7 +16,11 @@ const pollStart = 50 * time.Millisecond
 
 // wait says what poll waits for and how it paces itself.
 type wait struct {
-	what    string        // "runtime x to settle": named in progress, logs and errors
+	// what the wait is for, named in progress, logs and errors: "the
+	// build", or with of set a format with one %s for it, "runtime %s to
+	// settle", so the subject can be translated whole around the id.
+	what    string
+	of      string
 	first   time.Duration // the first pause; 0 means pollStart
 	max     time.Duration // pauses double up to this
 	timeout time.Duration // poll gives up once this much time has passed
@@ -59,19 +63,19 @@ func poll(ctx context.Context, env *Env, rep Reporter, w wait,
 		}
 		done, status, err := check(ctx)
 		if err != nil {
-			return fmt.Errorf("wait for %s: %w", w.what, err)
+			return fmt.Errorf("wait for %s: %w", w.subject(i18n.Printer{}), err)
 		}
 		if done {
 			return nil
 		}
 		if status != last && status != "" {
-			rep.Log("%s: %s", w.what, status)
+			rep.Log("%s: %s", w.subject(i18n.Printer{}), status)
 			last = status
 		}
 		waited := clk.Now().Sub(start)
 		rep.Progress(w.label(env.tr(), status, waited), 0, 0)
 		if waited >= w.timeout {
-			return &waitTimeout{what: w.what, status: status, after: w.timeout}
+			return &waitTimeout{what: w.subject(i18n.Printer{}), status: status, after: w.timeout}
 		}
 		select {
 		case <-ctx.Done():
@@ -82,16 +86,24 @@ func poll(ctx context.Context, env *Env, rep Reporter, w wait,
 	}
 }
 
+// subject names what the wait is for in tr's language.
+func (w wait) subject(tr i18n.Printer) string {
+	if w.of == "" {
+		return tr.T(w.what)
+	}
+	return tr.Sprintf(w.what, w.of)
+}
+
 // label is the progress line of one round, already in the learner's
 // language (the runner finds no entry for a finished line and leaves it).
-// A wait whose subject has no catalog entry ("runtime x to settle", built
-// from an id) keeps the whole line in English, the duration too, rather
-// than mix the two languages in one line.
+// A wait whose subject has no catalog entry keeps the whole line in
+// English, the duration too, rather than mix the two languages in one
+// line.
 func (w wait) label(tr i18n.Printer, status string, waited time.Duration) string {
 	if !tr.Has(w.what) {
 		tr = i18n.Printer{}
 	}
-	what, status := tr.T(w.what), tr.T(status) // an API state (CREATING) has no entry and stays
+	what, status := w.subject(tr), tr.T(status) // an API state (CREATING) has no entry and stays
 	// The label is redrawn each round: whole seconds are enough.
 	if w.countdown {
 		left := tr.Duration(max(w.timeout-waited, 0).Round(time.Second))

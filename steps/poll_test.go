@@ -186,8 +186,25 @@ func TestPollLabelReadsInTheLearnersLanguage(t *testing.T) {
 	if got, want := endpoint.label(ko, "not created yet", 3*time.Second), "DEFAULT 엔드포인트 대기 중 (아직 생성되지 않음, 3초)"; got != want {
 		t.Errorf("endpoint label %q, want %q", got, want)
 	}
-	runtime := wait{what: "runtime r-1 to settle", timeout: time.Hour}
-	if got, want := runtime.label(ko, "UPDATING", 72*time.Second), "waiting for runtime r-1 to settle (UPDATING, 1m 12s)"; got != want {
+	// A subject around an id is translated whole, the id put in.
+	runtime := wait{what: "runtime %s to settle", of: "r-1", timeout: time.Hour}
+	if got, want := runtime.label(ko, "UPDATING", 72*time.Second), "런타임 r-1 안정화 대기 중 (UPDATING, 1분 12초)"; got != want {
+		t.Errorf("runtime wait's label %q, want %q", got, want)
+	}
+	if got, want := runtime.label(i18n.Printer{}, "UPDATING", 72*time.Second), "waiting for runtime r-1 to settle (UPDATING, 1m 12s)"; got != want {
+		t.Errorf("runtime wait's English label %q, want %q", got, want)
+	}
+	target := wait{what: "target %s to be READY", of: "t-1", timeout: time.Hour}
+	if got, want := target.label(ko, "CREATING", 3*time.Second), "게이트웨이 대상 t-1 READY 전환 대기 중 (CREATING, 3초)"; got != want {
+		t.Errorf("target wait's label %q, want %q", got, want)
+	}
+	// Errors and log lines name it in English.
+	if got, want := runtime.subject(i18n.Printer{}), "runtime r-1 to settle"; got != want {
+		t.Errorf("English subject %q, want %q", got, want)
+	}
+	// A subject the catalog lacks keeps the whole line English.
+	busy := wait{what: "%s to accept the delete", of: "gateway g-1", timeout: time.Hour}
+	if got, want := busy.label(ko, "ConflictException", 72*time.Second), "waiting for gateway g-1 to accept the delete (ConflictException, 1m 12s)"; got != want {
 		t.Errorf("untranslated wait's label %q, want %q", got, want)
 	}
 }

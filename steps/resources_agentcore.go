@@ -10,6 +10,7 @@ import (
 	ctltypes "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol/types"
 
 	"agentcore-workshop/internal/cloud"
+	"agentcore-workshop/internal/i18n"
 	"agentcore-workshop/internal/session"
 )
 
@@ -192,7 +193,7 @@ func putRuntime(ctx context.Context, env *Env, rep Reporter, s runtimeSpec) (fou
 	if existing.OK {
 		// AWS refuses to update a runtime that is still creating, updating
 		// or being deleted: wait for it to settle (or to be gone).
-		err := poll(ctx, env, rep, wait{what: "runtime " + existing.ID + " to settle", max: 2 * time.Second, timeout: readyTimeout}, func(ctx context.Context) (bool, string, error) {
+		err := poll(ctx, env, rep, wait{what: i18n.M("runtime %s to settle"), of: existing.ID, max: 2 * time.Second, timeout: readyTimeout}, func(ctx context.Context) (bool, string, error) {
 			out, err := c.GetAgentRuntime(ctx, &ctl.GetAgentRuntimeInput{AgentRuntimeId: aws.String(existing.ID)})
 			if isNotFound(err) {
 				existing = found{}
@@ -265,7 +266,7 @@ func deleteRuntime(ctx context.Context, env *Env, rep Reporter, r session.Resour
 	if isConflict(err) {
 		// Still CREATING or UPDATING: wait for it to settle, then delete.
 		rep.Log("the runtime is busy (%v); waiting for it to settle", err)
-		err = poll(ctx, env, rep, wait{what: "runtime " + r.Name + " to settle", max: runtimeDeletePoll, timeout: runtimeDeleteTimeout}, func(ctx context.Context) (bool, string, error) {
+		err = poll(ctx, env, rep, wait{what: i18n.M("runtime %s to settle"), of: r.Name, max: runtimeDeletePoll, timeout: runtimeDeleteTimeout}, func(ctx context.Context) (bool, string, error) {
 			done, st, err := status(ctx)
 			return done || (st != "CREATING" && st != "UPDATING"), st, err
 		})
@@ -276,5 +277,5 @@ func deleteRuntime(ctx context.Context, env *Env, rep Reporter, r session.Resour
 	if existed, err := gone(err); err != nil || !existed {
 		return existed, err
 	}
-	return true, poll(ctx, env, rep, wait{what: "runtime " + r.Name + " to be deleted", max: runtimeDeletePoll, timeout: runtimeDeleteTimeout}, status)
+	return true, poll(ctx, env, rep, wait{what: i18n.M("runtime %s to be deleted"), of: r.Name, max: runtimeDeletePoll, timeout: runtimeDeleteTimeout}, status)
 }

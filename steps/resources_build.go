@@ -18,6 +18,7 @@ import (
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"agentcore-workshop/internal/cloud"
+	"agentcore-workshop/internal/i18n"
 	"agentcore-workshop/internal/session"
 )
 
@@ -171,7 +172,7 @@ var rolePolicies = resource[policySpec]{
 // It returns fn's last error.
 func retryWhileIAMPropagates(ctx context.Context, env *Env, rep Reporter, fn func() error) error {
 	var last error
-	err := poll(ctx, env, rep, wait{what: "IAM to propagate the new role", first: time.Second, max: 10 * time.Second, timeout: 90 * time.Second},
+	err := poll(ctx, env, rep, wait{what: i18n.M("IAM to propagate the new role"), first: time.Second, max: 10 * time.Second, timeout: 90 * time.Second},
 		func(context.Context) (bool, string, error) {
 			last = fn()
 			if last != nil && looksLikeIAMPropagation(last) {

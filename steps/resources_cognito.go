@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"agentcore-workshop/internal/cloud"
+	"agentcore-workshop/internal/i18n"
 	"agentcore-workshop/internal/session"
 )
 
@@ -239,7 +240,7 @@ var poolDomains = resource[domainSpec]{
 	// A new domain takes a moment to become ACTIVE on AWS. The wait is
 	// named after the domain alone: its log line is "domain x: CREATING".
 	ready: func(ctx context.Context, env *Env, rep Reporter, s domainSpec) error {
-		return poll(ctx, env, rep, wait{what: "domain " + s.domain, max: time.Second, timeout: 2 * time.Minute}, func(ctx context.Context) (bool, string, error) {
+		return poll(ctx, env, rep, wait{what: i18n.M("domain %s"), of: s.domain, max: time.Second, timeout: 2 * time.Minute}, func(ctx context.Context) (bool, string, error) {
 			out, err := env.Cloud.Cognito.DescribeUserPoolDomain(ctx, &cip.DescribeUserPoolDomainInput{Domain: aws.String(s.domain)})
 			if err != nil {
 				return false, "", err
@@ -311,7 +312,7 @@ func deleteDomainOf(ctx context.Context, env *Env, rep Reporter, pool, domain st
 	if _, err := c.DeleteUserPoolDomain(ctx, &cip.DeleteUserPoolDomainInput{Domain: aws.String(domain), UserPoolId: aws.String(pool)}); err != nil {
 		return err
 	}
-	return poll(ctx, env, rep, wait{what: "domain " + domain + " to be released", max: 2 * time.Second, timeout: 2 * time.Minute}, func(ctx context.Context) (bool, string, error) {
+	return poll(ctx, env, rep, wait{what: i18n.M("domain %s to be released"), of: domain, max: 2 * time.Second, timeout: 2 * time.Minute}, func(ctx context.Context) (bool, string, error) {
 		d, err := c.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: aws.String(pool)})
 		if isNotFound(err) {
 			return true, "", nil

@@ -11,6 +11,7 @@ import (
 	ctltypes "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol/types"
 
 	"agentcore-workshop/internal/cloud"
+	"agentcore-workshop/internal/i18n"
 	"agentcore-workshop/internal/session"
 )
 
@@ -129,7 +130,7 @@ func lookupGateway(ctx context.Context, c *cloud.Clients, name string, _ map[str
 // waitGatewayReady polls a gateway until READY; any other settled status
 // fails with its reasons, as the toolkit's waiter does.
 func waitGatewayReady(ctx context.Context, env *Env, rep Reporter, id string) error {
-	return poll(ctx, env, rep, wait{what: "gateway " + id + " to be READY", max: gatewayPoll, timeout: gatewayTimeout}, func(ctx context.Context) (bool, string, error) {
+	return poll(ctx, env, rep, wait{what: i18n.M("gateway %s to be READY"), of: id, max: gatewayPoll, timeout: gatewayTimeout}, func(ctx context.Context) (bool, string, error) {
 		out, err := env.Cloud.Control.GetGateway(ctx, &ctl.GetGatewayInput{GatewayIdentifier: aws.String(id)})
 		if err != nil {
 			return false, "", err
@@ -158,7 +159,7 @@ func deleteGateway(ctx context.Context, env *Env, rep Reporter, r session.Resour
 	})); err != nil || !existed {
 		return existed, err
 	}
-	return true, poll(ctx, env, rep, wait{what: "gateway " + r.Name + " to be deleted", max: gatewayPoll, timeout: gatewayTimeout}, func(ctx context.Context) (bool, string, error) {
+	return true, poll(ctx, env, rep, wait{what: i18n.M("gateway %s to be deleted"), of: r.Name, max: gatewayPoll, timeout: gatewayTimeout}, func(ctx context.Context) (bool, string, error) {
 		out, err := c.GetGateway(ctx, &ctl.GetGatewayInput{GatewayIdentifier: aws.String(id)})
 		if isNotFound(err) {
 			return true, "", nil
@@ -180,7 +181,7 @@ func deleteWhenSettled(ctx context.Context, env *Env, rep Reporter, what string,
 		return err
 	}
 	rep.Log("%s is busy (%v); waiting", what, err)
-	return poll(ctx, env, rep, wait{what: what + " to accept the delete", max: gatewayPoll, timeout: gatewayTimeout}, func(ctx context.Context) (bool, string, error) {
+	return poll(ctx, env, rep, wait{what: "%s to accept the delete", of: what, max: gatewayPoll, timeout: gatewayTimeout}, func(ctx context.Context) (bool, string, error) {
 		err := del()
 		if isConflict(err) || isTargetsAssociated(err) {
 			return false, errorCode(err), nil
@@ -228,7 +229,7 @@ var gatewayTargets = resource[targetSpec]{
 	},
 	ready: func(ctx context.Context, env *Env, rep Reporter, s targetSpec) error {
 		name, attrs := s.gateway+"/"+s.name, map[string]string{AttrGateway: s.gateway, AttrTarget: s.name}
-		return poll(ctx, env, rep, wait{what: "target " + name + " to be READY", max: gatewayPoll, timeout: gatewayTimeout}, func(ctx context.Context) (bool, string, error) {
+		return poll(ctx, env, rep, wait{what: i18n.M("target %s to be READY"), of: name, max: gatewayPoll, timeout: gatewayTimeout}, func(ctx context.Context) (bool, string, error) {
 			st, err := targetStatus(ctx, env.Cloud, name, attrs)
 			if err != nil {
 				return false, "", err
@@ -255,7 +256,7 @@ var gatewayTargets = resource[targetSpec]{
 			return existed, err
 		}
 		// Deletion is asynchronous: the gateway cannot go until it is done.
-		return true, poll(ctx, env, rep, wait{what: "target " + r.Name + " to be deleted", max: gatewayPoll, timeout: gatewayTimeout}, func(ctx context.Context) (bool, string, error) {
+		return true, poll(ctx, env, rep, wait{what: i18n.M("target %s to be deleted"), of: r.Name, max: gatewayPoll, timeout: gatewayTimeout}, func(ctx context.Context) (bool, string, error) {
 			st, err := targetStatus(ctx, env.Cloud, r.Name, r.Attrs)
 			return st == "", st, err
 		})

@@ -37,7 +37,7 @@ func (s waitUntilReady) Run(ctx context.Context, env *Env, rep Reporter) (Result
 	var res Result
 
 	rep.Progress("runtime", 1, 2)
-	err = poll(ctx, env, rep, wait{what: "runtime " + id, max: 2 * time.Second, timeout: readyTimeout}, func(ctx context.Context) (bool, string, error) {
+	err = poll(ctx, env, rep, wait{what: i18n.M("runtime %s"), of: id, max: 2 * time.Second, timeout: readyTimeout}, func(ctx context.Context) (bool, string, error) {
 		out, err := c.GetAgentRuntime(ctx, &ctl.GetAgentRuntimeInput{AgentRuntimeId: aws.String(id)})
 		if err != nil {
 			return false, "", err

@@ -35,8 +35,21 @@ func koCatalog() map[string]string {
 		"waiting for %s (%s left)":     "%s 대기 중 (남은 시간 %s)",
 		"waiting for %s (%s, %s left)": "%s 대기 중 (%s, 남은 시간 %s)",
 		"your consent":                 "동의",
-		"endpoint DEFAULT":             "DEFAULT 엔드포인트",
-		"not created yet":              "아직 생성되지 않음",
+		// What a wait is for (steps' wait.what; %s is an id or a name).
+		"the build":                     "빌드",
+		"IAM to propagate the new role": "새 IAM 역할 전파",
+		"IAM to propagate role %s":      "IAM 역할 %s 전파",
+		"runtime %s":                    "런타임 %s",
+		"runtime %s to settle":          "런타임 %s 안정화",
+		"runtime %s to be deleted":      "런타임 %s 삭제",
+		"domain %s":                     "도메인 %s",
+		"domain %s to be released":      "도메인 %s 해제",
+		"gateway %s to be READY":        "게이트웨이 %s READY 전환",
+		"gateway %s to be deleted":      "게이트웨이 %s 삭제",
+		"target %s to be READY":         "게이트웨이 대상 %s READY 전환",
+		"target %s to be deleted":       "게이트웨이 대상 %s 삭제",
+		"endpoint DEFAULT":              "DEFAULT 엔드포인트",
+		"not created yet":               "아직 생성되지 않음",
 
 		// Shared shapes of stage output.
 		"POST %s":                 "POST %s",
