@@ -42,21 +42,21 @@ func realMain(ctx context.Context, args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "agentcore-workshop: %v\n", err)
 		return 1
 	}
-	run, ok := terminalRun(args)
+	runFlags := runArgs(args)
+	run, ok := terminalRun(runFlags)
 	if !ok {
 		gcpause.Resume()
 		return handOver(enginePath, args, stderr)
 	}
-	return runTUI(ctx, enginePath, run, runArgs(args), stderr)
+	return runTUI(ctx, enginePath, run, runFlags, stderr)
 }
 
-// terminalRun reads args as the run command's, and reports whether they
-// open the terminal UI here: `run` (or no command), no help asked, flags
-// that parse and check, not --headless, and a terminal that can draw.
-// Anything else is the engine's, which prints the help, the error, or the
-// plain lines.
+// terminalRun reads runFlags (runArgs' answer) and reports whether they
+// open the terminal UI here: the run command, no help asked, flags that
+// parse and check, not --headless, and a terminal that can draw. Anything
+// else is the engine's, which prints the help, the error, or the plain
+// lines.
 func terminalRun(args []string) (runflags.Run, bool) {
-	args = runArgs(args)
 	if args == nil {
 		return runflags.Run{}, false
 	}

@@ -314,14 +314,7 @@ func (c *Client) call(req request) reply {
 func (c *Client) Snapshot() []engine.StageState {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	out := slices.Clone(c.states)
-	for i, st := range out {
-		out[i].Result.Values = slices.Clone(st.Result.Values)
-		if st.Status == engine.Running && !st.StartedAt.IsZero() {
-			out[i].Elapsed = time.Since(st.StartedAt)
-		}
-	}
-	return out
+	return engine.Copy(c.states, time.Now())
 }
 
 // Subscribe returns the engine's events from now on, in order.

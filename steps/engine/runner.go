@@ -151,11 +151,17 @@ func NewRunner(stages []Stage, sess *session.Session, o Options) *Runner {
 func (r *Runner) Snapshot() []StageState {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	out := slices.Clone(r.states)
-	now := r.now()
+	return Copy(r.states, r.now())
+}
+
+// Copy returns states safe to hand out: their values copied, and a running
+// stage's Elapsed the time since it started, at now. The runner's Snapshot
+// and a mirror of a runner in another process give their states so.
+func Copy(states []StageState, now time.Time) []StageState {
+	out := slices.Clone(states)
 	for i, st := range out {
 		out[i].Result.Values = slices.Clone(st.Result.Values)
-		if st.Status == Running {
+		if st.Status == Running && !st.StartedAt.IsZero() {
 			out[i].Elapsed = now.Sub(st.StartedAt)
 		}
 	}
